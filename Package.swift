@@ -1,0 +1,134 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings shared by every target we own: Swift 6 language mode (strict concurrency), warnings as errors,
+/// and explicit `any` for existentials.
+let strictSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "replayd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "replayd", targets: ["replayd"]),
+        .executable(name: "replayctl", targets: ["replayctl"]),
+        .library(name: "ReplayCore", targets: ["ReplayCore"]),
+        .library(name: "Strait", targets: ["Strait"]),
+        .library(name: "Curl", targets: ["Curl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // libcurl, through pkg-config. `shim.h` holds typed, prefixed wrappers for the variadic calls.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Our HTTP client on libcurl: one network thread, one multi handle, async API, transfer facts.
+        .target(
+            name: "Curl",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Strait API models and client.
+        .target(
+            name: "Strait",
+            dependencies: [
+                "Curl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // A faithful local Strait, with fault injection and counters, for tests, demos and benchmarks.
+        .target(
+            name: "StraitSimulator",
+            dependencies: [
+                "Strait",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The pipeline and everything that is not wire format: requests, principals, config, upstream seam.
+        .target(
+            name: "ReplayCore",
+            dependencies: [
+                "Strait",
+                "Curl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The doors: HTTP/1.1 over the Unix socket (peer credentials), and later the webhook listener.
+        .target(
+            name: "Ingress",
+            dependencies: [
+                "ReplayCore",
+                "Strait",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "replayd",
+            dependencies: [
+                "ReplayCore",
+                "Ingress",
+                "StraitSimulator",
+                "Strait",
+                "Curl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "replayctl",
+            dependencies: [
+                "Curl",
+                "Strait",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "CurlTests", dependencies: ["Curl"], swiftSettings: strictSettings),
+        .testTarget(name: "StraitTests", dependencies: ["Strait", "Curl"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "StraitSimulatorTests",
+            dependencies: ["StraitSimulator", "Strait", "Curl"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "ReplayCoreTests", dependencies: ["ReplayCore", "Strait"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IngressTests",
+            dependencies: ["Ingress", "ReplayCore", "Strait", "Curl"],
+            swiftSettings: strictSettings
+        ),
+        // Runs the real `replayd` and `replayctl` binaries; depending on them makes `swift test` build them.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["replayd", "replayctl", "Strait", "Curl"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

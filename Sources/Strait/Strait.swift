@@ -1,0 +1,1 @@
+// The Strait module. See README.md and ../shared/DESIGN.md for its place in the architecture.

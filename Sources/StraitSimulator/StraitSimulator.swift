@@ -1,0 +1,1 @@
+// The StraitSimulator module. See README.md and ../shared/DESIGN.md for its place in the architecture.

@@ -1,0 +1,1 @@
+print("replayctl: not yet wired")

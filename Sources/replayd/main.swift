@@ -1,0 +1,1 @@
+print("replayd: not yet wired")

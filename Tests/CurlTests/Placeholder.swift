@@ -1,0 +1,5 @@
+import Testing
+
+@Test func CurlTestsBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func StraitSimulatorTestsBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func StraitTestsBuilds() {
+    #expect(Bool(true))
+}
