@@ -1,0 +1,138 @@
+import Curl
+import Foundation
+import Logging
+
+/// A client for the Strait endpoints replayd uses. It validates input before any network call, percent-encodes
+/// path segments, never retries (retry policy belongs to the caller, because replay is not idempotent), and
+/// never puts the API key in an error or a log line.
+public struct StraitClient: Sendable {
+    /// The base URL without a trailing slash, e.g. `https://api.strait.dev`.
+    public let baseURL: String
+    private let apiKey: StraitAPIKey
+    private let http: any HTTPClient
+    private let now: @Sendable () -> Int64
+
+    /// Creates a client.
+    ///
+    /// - Parameters:
+    ///   - baseURL: Strait's base URL; a trailing `/` is removed.
+    ///   - apiKey: the key sent as `Authorization: Bearer …`.
+    ///   - http: the transport, normally a `CurlClient`.
+    ///   - nowUnixSeconds: the wall clock, used only to interpret an HTTP-date `Retry-After`.
+    public init(
+        baseURL: String,
+        apiKey: StraitAPIKey,
+        http: any HTTPClient,
+        nowUnixSeconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
+        var trimmed = baseURL
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.baseURL = trimmed
+        self.apiKey = apiKey
+        self.http = http
+        self.now = nowUnixSeconds
+    }
+
+    /// `POST /v1/runs/{runID}/replay[?from_checkpoint=N]` with `X-Request-Id: requestID`. Not idempotent:
+    /// every 201 is a new run.
+    ///
+    /// - Returns: the new run and the raw response (for verbatim pass-through and transfer facts).
+    public func replay(
+        runID: RunID,
+        fromCheckpoint: CheckpointSequence? = nil,
+        requestID: String,
+        timeout: Duration? = nil
+    ) async throws(StraitClientError) -> StraitResult<JobRun> {
+        var path = "/v1/runs/\(runID.pathSegment)/replay"
+        if let fromCheckpoint { path += "?from_checkpoint=\(fromCheckpoint.value)" }
+        return try await call(method: "POST", path: path, requestID: requestID, timeout: timeout, expecting: 201)
+    }
+
+    /// `GET /v1/runs/{runID}`.
+    public func getRun(_ runID: RunID, requestID: String? = nil) async throws(StraitClientError) -> StraitResult<JobRun>
+    {
+        try await call(method: "GET", path: "/v1/runs/\(runID.pathSegment)", requestID: requestID, expecting: 200)
+    }
+
+    /// `GET /v1/runs` filtered by project, status and one metadata key/value pair, newest first.
+    public func listRuns(
+        _ query: RunListQuery,
+        requestID: String? = nil
+    ) async throws(StraitClientError)
+        -> StraitResult<[JobRun]>
+    {
+        let result: StraitResult<RunList> = try await call(
+            method: "GET",
+            path: "/v1/runs" + query.queryString,
+            requestID: requestID,
+            expecting: 200
+        )
+        return StraitResult(value: result.value.runs, response: result.response)
+    }
+
+    /// `GET /v1/runs/{runID}/checkpoints`.
+    public func listCheckpoints(
+        _ runID: RunID,
+        requestID: String? = nil
+    ) async throws(StraitClientError)
+        -> StraitResult<[Checkpoint]>
+    {
+        let result: StraitResult<CheckpointList> = try await call(
+            method: "GET",
+            path: "/v1/runs/\(runID.pathSegment)/checkpoints",
+            requestID: requestID,
+            expecting: 200
+        )
+        return StraitResult(value: result.value.checkpoints, response: result.response)
+    }
+
+    private func call<Value: Decodable & Sendable>(
+        method: String,
+        path: String,
+        requestID: String?,
+        timeout: Duration? = nil,
+        expecting expectedStatus: Int
+    ) async throws(StraitClientError) -> StraitResult<Value> {
+        var headers: HTTPHeaders = [
+            "Accept": "application/json",
+            "Authorization": apiKey.authorizationHeaderValue,
+        ]
+        if let requestID { headers.add(name: "X-Request-Id", value: requestID) }
+        let request = HTTPRequest(
+            method: method,
+            url: baseURL + path,
+            headers: headers,
+            body: nil,
+            timeout: timeout
+        )
+        let response: HTTPResponse
+        do {
+            response = try await http.send(request)
+        } catch {
+            throw .transport(error)
+        }
+        guard (200..<300).contains(response.status) else {
+            throw .api(StraitAPIError(response: response, nowUnixSeconds: now()))
+        }
+        do {
+            let value = try StraitJSON.decoder.decode(Value.self, from: Data(response.body))
+            return StraitResult(value: value, response: response)
+        } catch {
+            throw .undecodableResponse(response, reason: String(describing: error).prefix(300).description)
+        }
+    }
+}
+
+/// A decoded value with the response it came from.
+public struct StraitResult<Value: Sendable>: Sendable {
+    /// The decoded body.
+    public var value: Value
+    /// The response as received (status, headers, raw body, transfer facts).
+    public var response: HTTPResponse
+
+    /// Creates a result.
+    public init(value: Value, response: HTTPResponse) {
+        self.value = value
+        self.response = response
+    }
+}

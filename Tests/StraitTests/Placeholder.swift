@@ -1,5 +1,0 @@
-import Testing
-
-@Test func StraitTestsBuilds() {
-    #expect(Bool(true))
-}
