@@ -1,0 +1,207 @@
+import Curl
+import Logging
+import ReplayCore
+import Strait
+
+/// The socket door's routes. It only translates: wire format in, `ReplayRequest` to the pipeline, outcome back
+/// to Strait-shaped JSON. No policy lives here.
+///
+/// - `POST /v1/runs/{runID}/replay[?from_checkpoint=N]`: mirrors Strait's route.
+/// - `GET /v1/_ping`: unauthenticated liveness.
+/// - `GET /v1/gateway/status`: version, uptime, upstream and its last-seen health.
+public struct SocketRouter: Sendable {
+    private let pipeline: ReplayPipeline
+    private let info: GatewayInfo
+    private let health: UpstreamHealth
+
+    /// Creates the router.
+    public init(pipeline: ReplayPipeline, info: GatewayInfo, health: UpstreamHealth) {
+        self.pipeline = pipeline
+        self.info = info
+        self.health = health
+    }
+
+    /// The authenticate stage for a connection's peer.
+    public func authenticate(_ peer: PeerCredentials) -> Result<Principal, ReplayError> {
+        Result { () throws(ReplayError) -> Principal in try pipeline.authenticate(peer) }
+    }
+
+    /// Whether a route may be served to a peer that maps to no principal.
+    public func isPublic(method: String, path: String) -> Bool {
+        path == "/v1/_ping"
+    }
+
+    /// Answers one request.
+    public func handle(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse {
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        switch (request.method, Array(segments)) {
+        case ("GET", ["v1", "_ping"]):
+            return .json(200, PingBody(status: "ok", version: info.version))
+        case ("GET", ["v1", "gateway", "status"]):
+            return .json(200, status(for: request))
+        case ("POST", let parts) where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
+            return await replay(request, encodedRunID: parts[2], logger: logger)
+        case (_, ["v1", "_ping"]), (_, ["v1", "gateway", "status"]):
+            return methodNotAllowed(request, allowed: "GET")
+        case (_, let parts) where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
+            return methodNotAllowed(request, allowed: "POST")
+        default:
+            return .error(
+                ReplayError(.routeNotFound, "no route for \(request.method) \(request.path)"),
+                requestID: request.requestID
+            )
+        }
+    }
+
+    private func replay(_ request: GatewayRequest, encodedRunID: Substring, logger: Logger) async -> GatewayResponse {
+        guard let principal = request.principal else {
+            return .error(ReplayError(.unknownPeer, "uid \(request.peer.uid) is not mapped"), requestID: request.requestID)
+        }
+        let replayRequest: ReplayRequest
+        do {
+            replayRequest = try parseReplay(request, encodedRunID: encodedRunID)
+        } catch {
+            logger.notice("replay request refused", metadata: ["reason": "\(error.message)"])
+            return .error(error, requestID: request.requestID)
+        }
+        var logger = logger
+        logger[metadataKey: "run_id"] = "\(replayRequest.runID)"
+        logger[metadataKey: "principal"] = "\(principal.name)"
+        let outcome = await pipeline.execute(replayRequest, principal: principal, logger: logger)
+        var response = render(outcome, requestID: request.requestID)
+        if let key = replayRequest.idempotencyKey {
+            response.headers.add(name: "Idempotency-Key", value: key)
+        }
+        return response
+    }
+
+    private func parseReplay(_ request: GatewayRequest, encodedRunID: Substring) throws(ReplayError) -> ReplayRequest {
+        guard let decoded = PercentEncoding.decode(encodedRunID) else {
+            throw ReplayError(.badRequest, "invalid run id: malformed percent-encoding in the path")
+        }
+        let runID: RunID
+        do {
+            runID = try RunID(decoded)
+        } catch {
+            throw ReplayError(.badRequest, error.message, details: ["field=\(error.field)"])
+        }
+        var checkpoint: CheckpointSequence?
+        if let text = request.queryValue("from_checkpoint"), !text.isEmpty {
+            do {
+                checkpoint = try CheckpointSequence(parsing: text)
+            } catch {
+                throw ReplayError(.badRequest, error.message, details: ["field=\(error.field)"])
+            }
+        }
+        let key = request.headers["Idempotency-Key"]
+        if let key {
+            guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
+                throw ReplayError(
+                    .badRequest,
+                    "Idempotency-Key must be 1 to 255 printable ASCII characters",
+                    details: ["field=Idempotency-Key"]
+                )
+            }
+        }
+        let force = request.queryValue("force").map { $0 == "true" || $0 == "1" } ?? false
+        return ReplayRequest(
+            runID: runID,
+            fromCheckpoint: checkpoint,
+            idempotencyKey: key,
+            force: force,
+            origin: RequestOrigin(door: .socket, requestID: request.requestID)
+        )
+    }
+
+    private func render(_ outcome: ReplayOutcome, requestID: String) -> GatewayResponse {
+        let attemptsHeader = outcome.attempts.map(\.requestID).joined(separator: ", ")
+        var headers: HTTPHeaders = [:]
+        if !attemptsHeader.isEmpty { headers.add(name: "Replayd-Upstream-Request-Ids", value: attemptsHeader) }
+        switch outcome {
+        case .replayed(_, let response, _):
+            headers.add(name: "Content-Type", value: "application/json")
+            var body = response.body
+            if body.last != 0x0A { body.append(0x0A) }
+            return GatewayResponse(status: response.status, headers: headers, body: body)
+        case .rejected(let apiError, _):
+            if let retryAfter = apiError.response.headers["Retry-After"] {
+                headers.add(name: "Retry-After", value: retryAfter)
+            }
+            return .json(apiError.status, apiError.envelope, headers: headers)
+        case .failed(let error, _):
+            var response = GatewayResponse.error(error, requestID: requestID)
+            for field in headers { response.headers.add(name: field.name, value: field.value) }
+            return response
+        }
+    }
+
+    private func status(for request: GatewayRequest) -> GatewayStatusBody {
+        let snapshot = health.snapshot
+        let uptime = info.startedAt.duration(to: .now)
+        return GatewayStatusBody(
+            version: info.version,
+            startedAt: StraitTimestamp(secondsSinceEpoch: info.startedAtUnixSeconds, nanoseconds: 0).rawValue,
+            uptimeSeconds: uptime.components.seconds,
+            socket: info.socketPath,
+            principal: request.principal?.name,
+            upstream: .init(
+                baseURL: pipeline.upstreamBaseURL,
+                state: snapshot.state,
+                lastStatus: snapshot.lastStatus,
+                lastResponseAt: snapshot.lastResponseAt.map { StraitTimestamp(secondsSinceEpoch: $0, nanoseconds: 0).rawValue },
+                lastFailureAt: snapshot.lastFailureAt.map { StraitTimestamp(secondsSinceEpoch: $0, nanoseconds: 0).rawValue },
+                lastFailure: snapshot.lastFailure
+            )
+        )
+    }
+
+    private func methodNotAllowed(_ request: GatewayRequest, allowed: String) -> GatewayResponse {
+        var response = GatewayResponse.error(
+            ReplayError(.methodNotAllowed, "\(request.method) is not allowed on \(request.path); use \(allowed)"),
+            requestID: request.requestID
+        )
+        response.headers.add(name: "Allow", value: allowed)
+        return response
+    }
+}
+
+/// `GET /v1/_ping`.
+struct PingBody: Encodable {
+    var status: String
+    var version: String
+}
+
+/// `GET /v1/gateway/status`.
+struct GatewayStatusBody: Encodable {
+    struct Upstream: Encodable {
+        var baseURL: String
+        var state: String
+        var lastStatus: Int?
+        var lastResponseAt: String?
+        var lastFailureAt: String?
+        var lastFailure: String?
+
+        enum CodingKeys: String, CodingKey {
+            case baseURL = "base_url"
+            case state
+            case lastStatus = "last_status"
+            case lastResponseAt = "last_response_at"
+            case lastFailureAt = "last_failure_at"
+            case lastFailure = "last_failure"
+        }
+    }
+
+    var version: String
+    var startedAt: String
+    var uptimeSeconds: Int64
+    var socket: String
+    var principal: String?
+    var upstream: Upstream
+
+    enum CodingKeys: String, CodingKey {
+        case version
+        case startedAt = "started_at"
+        case uptimeSeconds = "uptime_seconds"
+        case socket, principal, upstream
+    }
+}

@@ -1,0 +1,77 @@
+import NIOCore
+import Synchronization
+
+/// Counts open connections and requests in progress, so the server can refuse connections over the limit and
+/// drain in-flight requests on graceful shutdown.
+final class ConnectionRegistry: Sendable {
+    private struct State {
+        var connections = 0
+        var inFlight = 0
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        var channels: [ObjectIdentifier: any Channel] = [:]
+    }
+
+    private let state = Mutex(State())
+    let maxConnections: Int
+
+    init(maxConnections: Int) {
+        self.maxConnections = maxConnections
+    }
+
+    /// Registers a new connection; `false` when over the limit (the caller answers 503 and closes).
+    func openConnection() -> Bool {
+        state.withLock {
+            guard $0.connections < maxConnections else { return false }
+            $0.connections += 1
+            return true
+        }
+    }
+
+    func closeConnection() {
+        state.withLock { $0.connections -= 1 }
+    }
+
+    /// Tracks `channel` until it closes, so shutdown can close idle keep-alive connections.
+    func track(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        state.withLock { $0.channels[id] = channel }
+        channel.closeFuture.whenComplete { _ in
+            _ = self.state.withLock { $0.channels.removeValue(forKey: id) }
+        }
+    }
+
+    /// Closes every tracked connection.
+    func closeAll() {
+        let channels = state.withLock { Array($0.channels.values) }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
+    func requestStarted() {
+        state.withLock { $0.inFlight += 1 }
+    }
+
+    func requestFinished() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.inFlight -= 1
+            guard state.inFlight == 0 else { return [] }
+            defer { state.drainWaiters = [] }
+            return state.drainWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    var connectionCount: Int { state.withLock { $0.connections } }
+    var inFlightCount: Int { state.withLock { $0.inFlight } }
+
+    /// Returns when no request is in progress.
+    func drained() async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if state.inFlight == 0 { return true }
+                state.drainWaiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+}

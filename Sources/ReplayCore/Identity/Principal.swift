@@ -1,0 +1,27 @@
+/// Who a request acts as, after authentication: a name from `[[principals]]`, and how it was established.
+public struct Principal: Sendable, Hashable, CustomStringConvertible {
+    /// The principal's configured name.
+    public var name: String
+    /// How the caller was authenticated.
+    public var authentication: Authentication
+
+    /// How a caller was authenticated.
+    public enum Authentication: Sendable, Hashable, CustomStringConvertible {
+        /// A Unix-socket peer, identified by the kernel, matched by uid, user name or group.
+        case unixPeer(PeerCredentials, matchedBy: String)
+
+        public var description: String {
+            switch self {
+            case .unixPeer(let credentials, let matchedBy): return "unix peer \(credentials) via \(matchedBy)"
+            }
+        }
+    }
+
+    /// Creates a principal.
+    public init(name: String, authentication: Authentication) {
+        self.name = name
+        self.authentication = authentication
+    }
+
+    public var description: String { "\(name) (\(authentication))" }
+}

@@ -1,0 +1,50 @@
+import Strait
+
+/// What a door hands the pipeline: one validated replay request and where it came from.
+public struct ReplayRequest: Sendable {
+    /// The run to replay.
+    public var runID: RunID
+    /// Replay from this checkpoint (its state becomes the payload), or from the start.
+    public var fromCheckpoint: CheckpointSequence?
+    /// The caller's idempotency key, if it sent one. (Honoured from the exactly-once release on.)
+    public var idempotencyKey: String?
+    /// Bypass coalescing. (Honoured from the exactly-once release on.)
+    public var force: Bool
+    /// The door and the gateway's id for this request (logs, audit, error bodies).
+    public var origin: RequestOrigin
+
+    /// Creates a request.
+    public init(
+        runID: RunID,
+        fromCheckpoint: CheckpointSequence? = nil,
+        idempotencyKey: String? = nil,
+        force: Bool = false,
+        origin: RequestOrigin
+    ) {
+        self.runID = runID
+        self.fromCheckpoint = fromCheckpoint
+        self.idempotencyKey = idempotencyKey
+        self.force = force
+        self.origin = origin
+    }
+}
+
+/// Which door a request came through, and the gateway's request id.
+public struct RequestOrigin: Sendable, Hashable {
+    /// The door.
+    public enum Door: String, Sendable, Hashable {
+        /// `POST /v1/runs/{id}/replay` on the Unix socket.
+        case socket
+    }
+
+    /// The door.
+    public var door: Door
+    /// The gateway's request id (also sent upstream as the prefix of each attempt's `X-Request-Id`).
+    public var requestID: String
+
+    /// Creates an origin.
+    public init(door: Door, requestID: String) {
+        self.door = door
+        self.requestID = requestID
+    }
+}

@@ -1,0 +1,16 @@
+import Strait
+
+/// The pipeline's seam to Strait: one replay call, never retried inside. `StraitClient` is the production one.
+public protocol ReplayUpstream: Sendable {
+    /// The upstream's base URL, for status pages and error messages.
+    var baseURL: String { get }
+    /// One `POST /v1/runs/{id}/replay` carrying `X-Request-Id: requestID`.
+    func replay(
+        runID: RunID,
+        fromCheckpoint: CheckpointSequence?,
+        requestID: String,
+        timeout: Duration?
+    ) async throws(StraitClientError) -> StraitResult<JobRun>
+}
+
+extension StraitClient: ReplayUpstream {}
