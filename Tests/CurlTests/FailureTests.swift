@@ -44,6 +44,26 @@ struct FailureTests {
         await server.stop()
     }
 
+    /// The case `requestBytesSent` must not get wrong: the request goes out on a kept connection, the server
+    /// reads it and hangs up, libcurl retries on a fresh connection, and that connect is refused. The server
+    /// did see the request, so the error must say so even though its code is `couldNotConnect`.
+    @Test func requestLostOnAReusedConnectionStillCountsAsSent() async throws {
+        let server = try await TestHTTPServer.start { request in
+            request.uri == "/first" ? .respond(TestResponse(body: [1])) : .stopListeningAndHangUp
+        }
+        let client = try TestSupport.makeClient()
+        let first = try await client.send(HTTPRequest(method: "GET", url: server.url("/first")))
+        #expect(first.status == 200)
+
+        let error = await client.failure(of: HTTPRequest(method: "POST", url: server.url("/second"), body: [2]))
+        let failure = try #require(error)
+        #expect(server.requests.map(\.uri) == ["/first", "/second"])
+        #expect(failure.code == .couldNotConnect || failure.code == .receiveFailed)
+        #expect(failure.facts.requestSent)
+        await client.shutdown()
+        await server.stop()
+    }
+
     @Test func bodyOverTheCapIsRefused() async throws {
         let server = try await TestHTTPServer.start { request in
             .respond(TestResponse(body: [UInt8](repeating: 7, count: request.uri == "/big" ? 4097 : 4096)))

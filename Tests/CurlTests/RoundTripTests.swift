@@ -67,6 +67,20 @@ struct RoundTripTests {
         await server.stop()
     }
 
+    @Test(arguments: [0, 4, 70_000, 1_100_000])
+    func requestBytesSentIsExactlyWhatTheServerReceived(bodySize: Int) async throws {
+        let server = try await TestHTTPServer.start { _ in .respond(TestResponse(status: 200)) }
+        let client = try TestSupport.makeClient()
+        let body = [UInt8](repeating: 0x61, count: bodySize)
+        let response = try await client.send(HTTPRequest(method: "POST", url: server.url("/count"), body: body))
+
+        #expect(response.status == 200)
+        #expect(response.facts.requestBytesSent == server.bytesReceived)
+        #expect(response.facts.requestBytesSent > bodySize)
+        await client.shutdown()
+        await server.stop()
+    }
+
     @Test func postWithoutBodySendsContentLengthZero() async throws {
         let server = try await TestHTTPServer.start { _ in .respond(TestResponse(status: 204)) }
         let client = try TestSupport.makeClient()

@@ -60,6 +60,15 @@ final class TestHTTPHandler: ChannelInboundHandler {
             provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)
             }
+        case .stopListeningAndHangUp:
+            guard let stopped = server.stopListening() else {
+                context.close(promise: nil)
+                return
+            }
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            stopped.whenComplete { _ in
+                bound.eventLoop.execute { bound.value.close(promise: nil) }
+            }
         case .holdUntil(let count, let response):
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             server.hold(until: count) {
@@ -83,5 +92,21 @@ final class TestHTTPHandler: ChannelInboundHandler {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+}
+
+/// Counts the raw bytes a connection receives, before HTTP decoding.
+final class ByteCountingHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let server: TestHTTPServer
+
+    init(server: TestHTTPServer) {
+        self.server = server
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        server.received(byteCount: unwrapInboundIn(data).readableBytes)
+        context.fireChannelRead(data)
     }
 }

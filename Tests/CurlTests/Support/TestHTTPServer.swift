@@ -33,6 +33,8 @@ enum TestServerAction: Sendable {
     case reset
     /// Hold the answer until this many requests are held at the same time, then answer them all.
     case holdUntil(Int, TestResponse)
+    /// Stop listening (new connections are refused), then close this connection without answering.
+    case stopListeningAndHangUp
 }
 
 /// A small HTTP/1.1 server on 127.0.0.1 (ephemeral port) or a Unix socket, one per test.
@@ -42,6 +44,7 @@ final class TestHTTPServer: Sendable {
     struct State {
         var port = 0
         var accepted = 0
+        var bytesReceived = 0
         var closed = 0
         var requests: [RecordedRequest] = []
         var held: [@Sendable () -> Void] = []
@@ -72,6 +75,7 @@ final class TestHTTPServer: Sendable {
             .childChannelInitializer { channel in
                 server.accepted(channel)
                 return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteCountingHandler(server: server))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(TestHTTPHandler(server: server))
                 }
@@ -97,6 +101,9 @@ final class TestHTTPServer: Sendable {
     /// Connections accepted so far.
     var connectionsAccepted: Int { state.withLock { $0.accepted } }
 
+    /// Raw bytes read from all connections so far.
+    var bytesReceived: Int { state.withLock { $0.bytesReceived } }
+
     /// Every request read so far.
     var requests: [RecordedRequest] { state.withLock { $0.requests } }
 
@@ -108,6 +115,11 @@ final class TestHTTPServer: Sendable {
     /// Returns once at least `count` connections have closed.
     func waitForClosedConnections(_ count: Int) async {
         await wait { $0.closed >= count }
+    }
+
+    /// Closes the listening socket; open connections stay.
+    func stopListening() -> EventLoopFuture<Void>? {
+        channel.withLock { $0 }?.close()
     }
 
     /// Closes the listener and every open connection.
@@ -154,6 +166,11 @@ final class TestHTTPServer: Sendable {
             $0.accepted += 1
             $0.children.append(channel)
         }
+    }
+
+    /// Called by `ByteCountingHandler` for every read.
+    func received(byteCount: Int) {
+        update { $0.bytesReceived += byteCount }
     }
 
     /// Called by the handler when a connection closes.
