@@ -51,7 +51,10 @@ extension CurlTransfer {
         try configureRequest()
 
         // Callbacks.
-        try check("CURLOPT_WRITEFUNCTION", rcurl_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, Self.writeBody))
+        try check(
+            "CURLOPT_WRITEFUNCTION",
+            rcurl_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, Self.writeBody)
+        )
         try setPointer(CURLOPT_WRITEDATA, context)
         try check(
             "CURLOPT_HEADERFUNCTION",

@@ -7,7 +7,9 @@ struct FailureTests {
     @Test func connectionRefusedSendsNothing() async throws {
         let refusing = try RefusingPort()
         let client = try TestSupport.makeClient()
-        let error = await client.failure(of: HTTPRequest(method: "POST", url: "http://127.0.0.1:\(refusing.port)/", body: [1]))
+        let error = await client.failure(
+            of: HTTPRequest(method: "POST", url: "http://127.0.0.1:\(refusing.port)/", body: [1])
+        )
         let failure = try #require(error)
         #expect(failure.code == .couldNotConnect)
         #expect(failure.facts.requestSent == false)
@@ -20,7 +22,12 @@ struct FailureTests {
     @Test func stallAfterTheRequestTimesOutWithRequestSent() async throws {
         let server = try await TestHTTPServer.start { _ in .stall }
         let client = try TestSupport.makeClient()
-        let request = HTTPRequest(method: "POST", url: server.url("/slow"), body: Array("data".utf8), timeout: .seconds(1))
+        let request = HTTPRequest(
+            method: "POST",
+            url: server.url("/slow"),
+            body: Array("data".utf8),
+            timeout: .seconds(1)
+        )
         let error = await client.failure(of: request)
 
         let failure = try #require(error)
@@ -34,7 +41,9 @@ struct FailureTests {
     @Test func resetAfterTheRequestFailsReceiveWithRequestSent() async throws {
         let server = try await TestHTTPServer.start { _ in .reset }
         let client = try TestSupport.makeClient()
-        let error = await client.failure(of: HTTPRequest(method: "POST", url: server.url("/reset"), body: Array("x".utf8)))
+        let error = await client.failure(
+            of: HTTPRequest(method: "POST", url: server.url("/reset"), body: Array("x".utf8))
+        )
 
         let failure = try #require(error)
         #expect(failure.code == .receiveFailed || failure.code == .sendFailed)
@@ -82,7 +91,9 @@ struct FailureTests {
 
     @Test func plainHTTPToARemoteHostIsRefusedBeforeAnyNetworkActivity() async throws {
         let client = try TestSupport.makeClient()
-        for url in ["http://example.invalid/", "http://10.1.2.3:8080/x", "http://[2001:db8::1]/", "http://127.example/"] {
+        for url in [
+            "http://example.invalid/", "http://10.1.2.3:8080/x", "http://[2001:db8::1]/", "http://127.example/",
+        ] {
             let error = await client.failure(of: HTTPRequest(method: "GET", url: url))
             #expect(error?.code == .insecureURL, "\(url)")
             #expect(error?.facts == TransferFacts())
@@ -130,9 +141,10 @@ struct FailureTests {
     @Test func errorMessagesNeverContainHeaderValues() async throws {
         let client = try TestSupport.makeClient()
         let secret = "sk-very-secret"
-        let error = await client.failure(of: 
+        let error = await client.failure(
+            of:
                 HTTPRequest(method: "GET", url: "https://127.0.0.1/", headers: ["Authorization": "Bearer \(secret)\n"])
-            )
+        )
         let failure = try #require(error)
         #expect(failure.code == .invalidRequest)
         #expect(!failure.description.contains(secret))
