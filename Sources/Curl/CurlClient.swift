@@ -20,7 +20,8 @@ public final class CurlClient: HTTPClient {
     private let loop: CurlMultiLoop
     private let warnedAboutInsecureHTTP = Atomic<Bool>(false)
 
-    /// Initializes libcurl if needed (`CurlRuntime.initialize()`) and starts the network thread.
+    /// Initializes libcurl if needed (`CurlRuntime.initialize()`) and starts the network thread. Blocks
+    /// briefly, until the thread has created its multi handle.
     ///
     /// - Parameters:
     ///   - configuration: Timeouts, limits and the URL policy.

@@ -97,10 +97,8 @@ final class CurlTransfer {
 
     /// The response received so far, for a transfer that completed with `CURLE_OK`.
     func response(facts: TransferFacts) -> HTTPResponse {
-        var status = 0
-        _ = getLong(CURLINFO_RESPONSE_CODE).map { status = $0 }
-        return HTTPResponse(
-            status: status,
+        HTTPResponse(
+            status: getLong(CURLINFO_RESPONSE_CODE) ?? 0,
             headers: HTTPHeaders(responseHeaders),
             body: responseBody,
             facts: facts
