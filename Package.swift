@@ -111,7 +111,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "CurlTests", dependencies: ["Curl"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CurlTests",
+            dependencies: [
+                "Curl",
+                "CCurl",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "StraitTests", dependencies: ["Strait", "Curl"], swiftSettings: strictSettings),
         .testTarget(
             name: "StraitSimulatorTests",

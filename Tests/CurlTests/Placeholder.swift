@@ -1,5 +1,0 @@
-import Testing
-
-@Test func CurlTestsBuilds() {
-    #expect(Bool(true))
-}
