@@ -131,7 +131,12 @@ let package = Package(
         .testTarget(name: "ReplayCoreTests", dependencies: ["ReplayCore", "Strait"], swiftSettings: strictSettings),
         .testTarget(
             name: "IngressTests",
-            dependencies: ["Ingress", "ReplayCore", "Strait", "Curl"],
+            dependencies: [
+                "Ingress", "ReplayCore", "Strait", "Curl",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // Runs the real `replayd` and `replayctl` binaries; depending on them makes `swift test` build them.

@@ -7,7 +7,8 @@ import ReplayCore
 /// One Unix-socket connection: reads HTTP/1.1 requests with limits (431, 413, 408), authenticates the peer at
 /// the head of every request (403 before the body is read), and hands complete requests to the router.
 ///
-/// Requests on one connection are answered in order (`HTTPServerPipelineHandler` holds pipelined ones back).
+/// Requests on one connection are answered in order: while one is processed, reading pauses and any pipelined
+/// request parts already decoded are held back until the response is written.
 final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -36,6 +37,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     private var state = State.idle
     private var timer: Scheduled<Void>?
     private var context: ChannelHandlerContext?
+    private var heldBack: [HTTPServerRequestPart] = []
 
     init(
         peer: PeerCredentials,
@@ -78,7 +80,15 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch (unwrapInboundIn(data), state) {
+        handle(unwrapInboundIn(data), context: context)
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        if case .processing = state {
+            heldBack.append(part)
+            return
+        }
+        switch (part, state) {
         case (_, .closing):
             return
         case (.head(let head), _):
@@ -137,6 +147,7 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
         state = .processing
         timer?.cancel()
         timer = nil
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
         let (path, query) = Self.splitURI(head.uri)
         var headers = Curl.HTTPHeaders()
         for (name, value) in head.headers { headers.add(name: name, value: value) }
@@ -210,6 +221,12 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             state = .idle
             arm(.idle, context: context)
+            let parts = heldBack
+            heldBack = []
+            for part in parts { handle(part, context: context) }
+            if case .processing = state { return }
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+            context.read()
         }
     }
 

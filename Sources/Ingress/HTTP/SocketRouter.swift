@@ -144,6 +144,7 @@ public struct SocketRouter: Sendable {
             uptimeSeconds: uptime.components.seconds,
             socket: info.socketPath,
             principal: request.principal?.name,
+            peer: .init(uid: request.peer.uid, gid: request.peer.gid, pid: request.peer.pid),
             upstream: .init(
                 baseURL: pipeline.upstreamBaseURL,
                 state: snapshot.state,
@@ -196,12 +197,19 @@ struct GatewayStatusBody: Encodable {
     var uptimeSeconds: Int64
     var socket: String
     var principal: String?
+    var peer: Peer
     var upstream: Upstream
+
+    struct Peer: Encodable {
+        var uid: UInt32
+        var gid: UInt32
+        var pid: Int32
+    }
 
     enum CodingKeys: String, CodingKey {
         case version
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
-        case socket, principal, upstream
+        case socket, principal, peer, upstream
     }
 }

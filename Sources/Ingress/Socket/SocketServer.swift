@@ -134,7 +134,6 @@ public final class SocketServer: Service, Sendable {
                         activity,
                         ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)),
                         HTTPResponseEncoder(),
-                        HTTPServerPipelineHandler(),
                         handler,
                     ])
                 }

@@ -1,1 +1,0 @@
-print("replayctl: not yet wired")

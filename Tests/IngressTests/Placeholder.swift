@@ -1,5 +1,0 @@
-import Testing
-
-@Test func IngressTestsBuilds() {
-    #expect(Bool(true))
-}

@@ -1,0 +1,105 @@
+import Curl
+import Foundation
+import Ingress
+import Logging
+import NIOPosix
+import ReplayCore
+import ServiceLifecycle
+import Strait
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a real `SocketServer` on a temp socket with a scripted upstream, for one test.
+final class SocketDoorHarness: Sendable {
+    let directory: String
+    let socketPath: String
+    let server: SocketServer
+    private let group: ServiceGroup
+    private let upstreamCalls = CallLog()
+    private let runTask: Mutex<Task<Void, any Error>?> = Mutex(nil)
+
+    /// What the scripted upstream does with a replay.
+    typealias Upstream = @Sendable (_ url: String, _ headers: HTTPHeaders) throws(CurlError) -> HTTPResponse
+
+    static func newDirectory() -> String {
+        let path = "/tmp/replayd-test-\(UUID().uuidString.prefix(8).lowercased())"
+        return path
+    }
+
+    init(
+        mappings: [PrincipalMapping]? = nil,
+        configure: (inout SocketServerConfiguration) -> Void = { _ in },
+        directory: String = SocketDoorHarness.newDirectory(),
+        upstream: @escaping Upstream = { _, _ in
+            HTTPResponse(
+                status: 201,
+                headers: ["Content-Type": "application/json"],
+                body: Array(#"{"id":"new-run","job_id":"job-1","project_id":"proj-1","status":"queued","attempt":1,"triggered_by":"manual","priority":0,"job_version":1,"debug_mode":false,"lineage_depth":0,"created_at":"2026-05-01T12:00:00Z"}"#.utf8)
+            )
+        }
+    ) {
+        self.directory = directory
+        self.socketPath = directory + "/sock/replayd.sock"
+        var configuration = SocketServerConfiguration(path: socketPath)
+        configure(&configuration)
+        let calls = upstreamCalls
+        let http = ClosureHTTPClient { request throws(CurlError) in
+            calls.append(request.url)
+            return try upstream(request.url, request.headers)
+        }
+        let health = UpstreamHealth(now: { 0 })
+        let pipeline = ReplayPipeline(
+            authenticator: DirectoryPeerAuthenticator(
+                directory: PrincipalDirectory(
+                    mappings: mappings ?? [PrincipalMapping(name: "tester", unixUIDs: [getuid()])]
+                )
+            ),
+            upstream: StraitClient(baseURL: "http://127.0.0.1:9", apiKey: StraitAPIKey("strait_test"), http: http),
+            retry: RetryPolicy(maxAttempts: 2, baseDelay: .zero, maxDelay: .zero),
+            health: health
+        )
+        let router = SocketRouter(
+            pipeline: pipeline,
+            info: GatewayInfo(version: "test", startedAtUnixSeconds: 0, startedAt: .now, socketPath: socketPath),
+            health: health
+        )
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        server = SocketServer(
+            configuration: configuration,
+            router: router,
+            group: MultiThreadedEventLoopGroup.singleton,
+            logger: logger
+        )
+        group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)
+    }
+
+    /// Starts the server and waits until it listens.
+    func start() async {
+        let group = self.group
+        runTask.withLock { $0 = Task { try await group.run() } }
+        await server.waitUntilListening()
+    }
+
+    /// Triggers graceful shutdown and waits for the server to finish.
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await runTask.withLock { $0 }?.value
+    }
+
+    var upstreamURLs: [String] { upstreamCalls.all }
+
+    func cleanUp() {
+        _ = try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// A thread-safe list of upstream URLs called.
+final class CallLog: Sendable {
+    private let calls = Mutex<[String]>([])
+    func append(_ url: String) { calls.withLock { $0.append(url) } }
+    var all: [String] { calls.withLock { $0 } }
+}
