@@ -1,5 +1,0 @@
-import Testing
-
-@Test func ReplayCoreTestsBuilds() {
-    #expect(Bool(true))
-}
