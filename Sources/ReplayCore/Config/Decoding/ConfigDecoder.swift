@@ -1,0 +1,64 @@
+import Logging
+
+/// Decodes a parsed config file into a ``ReplaydConfig``, strictly: unknown keys, wrong types and bad values
+/// are all reported, each with its key path and line.
+struct ConfigDecoder {
+    /// The file name used in errors.
+    var file: String?
+    /// The environment to load secrets from; `nil` skips loading them.
+    var environment: [String: String]?
+
+    /// The config, or every problem found.
+    func decode(_ root: TOMLTable) throws(ConfigErrors) -> ReplaydConfig {
+        let diagnostics = ConfigDiagnostics(file: file)
+        let reader = ConfigTableReader(table: root, path: "", line: nil, diagnostics: diagnostics)
+        var config = ReplaydConfig()
+        if let upstream = reader.table("upstream") {
+            config.upstream = UpstreamConfig(reading: upstream, environment: environment)
+        }
+        if let socket = reader.table("socket") {
+            config.socket = SocketConfig(reading: socket)
+        }
+        if let state = reader.table("state") {
+            config.state = StateConfig(reading: state)
+        }
+        if let log = reader.table("log") {
+            config.log = LogConfig(reading: log)
+        }
+        config.principals = PrincipalConfig.readAll(reader.tableArray("principals"))
+        reader.finish()
+        guard diagnostics.isEmpty else {
+            throw ConfigErrors(diagnostics.errors)
+        }
+        return config
+    }
+}
+
+extension StateConfig {
+    /// Reads `[state]`.
+    fileprivate init(reading reader: ConfigTableReader) {
+        self.init()
+        directory = reader.string("dir", validate: ConfigValidation.absolutePath) ?? directory
+        reader.finish()
+    }
+}
+
+extension LogConfig {
+    /// Reads `[log]`.
+    fileprivate init(reading reader: ConfigTableReader) {
+        self.init()
+        let levels = Logger.Level.allCases.map(\.rawValue)
+        if let name = reader.string("level", validate: { Self.choice($0, in: levels) }) {
+            level = Logger.Level(rawValue: name) ?? level
+        }
+        if let name = reader.string("format", validate: { Self.choice($0, in: LogFormat.configNames) }) {
+            format = LogFormat(configName: name) ?? format
+        }
+        reader.finish()
+    }
+
+    private static func choice(_ value: String, in choices: [String]) -> String? {
+        choices.contains(value)
+            ? nil : "must be one of \(choices.joined(separator: ", ")), got \(TOMLKey.quote(value))"
+    }
+}

@@ -1,0 +1,79 @@
+extension ReplaydConfig {
+    /// Every effective setting, defaults filled in, grouped by section: the output of
+    /// `replayd config check FILE`.
+    ///
+    /// Secrets are never shown, only where they came from and their length:
+    /// `api_key: <redacted> (from env STRAIT_API_KEY, 71 bytes)`.
+    public func summary() -> String {
+        var lines: [String] = []
+        func section(_ name: String, _ entries: [(String, String)]) {
+            if !lines.isEmpty {
+                lines.append("")
+            }
+            lines.append("[\(name)]")
+            for (key, value) in entries {
+                lines.append("  \(key): \(value)")
+            }
+        }
+
+        section(
+            "upstream",
+            [
+                ("base_url", upstream.baseURL),
+                ("api_key", Self.describeAPIKey(upstream)),
+                ("allow_insecure_http", "\(upstream.allowInsecureHTTP)"),
+                ("connect_timeout", ConfigDuration.format(upstream.connectTimeout)),
+                ("timeout", ConfigDuration.format(upstream.timeout) + " (per attempt)"),
+                ("low_speed_limit", "\(upstream.lowSpeedLimit) bytes/s"),
+                ("low_speed_time", ConfigDuration.format(upstream.lowSpeedTime)),
+                ("max_response_size", Self.describeSize(upstream.maxResponseSize)),
+                ("max_attempts", "\(upstream.maxAttempts)"),
+                ("retry_base_delay", ConfigDuration.format(upstream.retryBaseDelay)),
+                ("retry_max_delay", ConfigDuration.format(upstream.retryMaxDelay)),
+            ]
+        )
+        section(
+            "socket",
+            [
+                ("path", socket.path),
+                ("group", socket.group.map(\.description) ?? "(none: the daemon's group)"),
+                ("max_header_size", Self.describeSize(socket.maxHeaderSize)),
+                ("max_body_size", Self.describeSize(socket.maxBodySize)),
+                ("read_timeout", ConfigDuration.format(socket.readTimeout)),
+                ("idle_timeout", ConfigDuration.format(socket.idleTimeout)),
+                ("max_connections", "\(socket.maxConnections)"),
+            ]
+        )
+        section("state", [("dir", state.directory)])
+        section("log", [("level", log.level.rawValue), ("format", log.format.description)])
+
+        lines.append("")
+        if principals.isEmpty {
+            lines.append("[[principals]] (none: every socket caller will be refused)")
+        }
+        for principal in principals {
+            lines.append("[[principals]] \(principal.name)")
+            lines.append("  unix_users: \(Self.describeList(principal.unixUsers))")
+            lines.append("  unix_uids: \(Self.describeList(principal.unixUIDs.map(String.init)))")
+            lines.append("  unix_groups: \(Self.describeList(principal.unixGroups))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func describeAPIKey(_ upstream: UpstreamConfig) -> String {
+        guard let key = upstream.apiKey else {
+            return "(not loaded; from \(upstream.apiKeySource))"
+        }
+        let source = key.source ?? upstream.apiKeySource
+        return "\(Secret.redacted) (from \(source), \(key.byteCount) bytes)"
+    }
+
+    private static func describeSize(_ bytes: Int) -> String {
+        let formatted = ConfigByteSize.format(bytes)
+        return formatted == "\(bytes)B" ? "\(bytes) bytes" : "\(formatted) (\(bytes) bytes)"
+    }
+
+    private static func describeList(_ items: [String]) -> String {
+        items.isEmpty ? "(none)" : items.joined(separator: ", ")
+    }
+}

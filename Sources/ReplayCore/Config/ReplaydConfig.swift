@@ -1,0 +1,31 @@
+/// The whole replayd configuration, as read from `replayd.toml`.
+///
+/// Every field has a default, so tests and tools can build a config in code and change what they need. Files
+/// are read by ``load(path:environment:)``, which also validates every value and loads the secrets.
+public struct ReplaydConfig: Sendable {
+    /// `[upstream]`: the Strait API and how to call it.
+    public var upstream: UpstreamConfig
+    /// `[socket]`: the Unix socket local tools connect to.
+    public var socket: SocketConfig
+    /// `[state]`: where durable state lives.
+    public var state: StateConfig
+    /// `[log]`: log level and format.
+    public var log: LogConfig
+    /// `[[principals]]`: who may use the socket, by Unix identity. Empty means every caller is refused.
+    public var principals: [PrincipalConfig]
+
+    /// Creates a config; every section defaults to its own defaults.
+    public init(
+        upstream: UpstreamConfig = UpstreamConfig(),
+        socket: SocketConfig = SocketConfig(),
+        state: StateConfig = StateConfig(),
+        log: LogConfig = LogConfig(),
+        principals: [PrincipalConfig] = []
+    ) {
+        self.upstream = upstream
+        self.socket = socket
+        self.state = state
+        self.log = log
+        self.principals = principals
+    }
+}

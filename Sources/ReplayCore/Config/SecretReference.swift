@@ -1,0 +1,100 @@
+/// Where a secret comes from: an environment variable (`*_env` keys) or a file (`*_file` keys). Secrets are
+/// never written inline in a config file.
+public struct SecretReference: Sendable, Hashable, CustomStringConvertible {
+    private enum Base: Hashable, Sendable {
+        case environment(String)
+        case file(String)
+    }
+    private let base: Base
+
+    private init(_ base: Base) { self.base = base }
+
+    /// The environment variable `name`.
+    public static func environment(_ name: String) -> SecretReference {
+        SecretReference(.environment(name))
+    }
+
+    /// The file at the absolute `path`.
+    public static func file(_ path: String) -> SecretReference {
+        SecretReference(.file(path))
+    }
+
+    /// The variable name, for an environment reference.
+    public var environmentVariable: String? {
+        if case .environment(let name) = base { name } else { nil }
+    }
+
+    /// The path, for a file reference.
+    public var filePath: String? {
+        if case .file(let path) = base { path } else { nil }
+    }
+
+    /// `env STRAIT_API_KEY` or `file /etc/replayd/strait.key`.
+    public var description: String {
+        switch base {
+        case .environment(let name): "env \(name)"
+        case .file(let path): "file \(path)"
+        }
+    }
+
+    /// Loads the secret.
+    ///
+    /// - Environment: the variable must be set and not empty.
+    /// - File: must be a regular file (symbolic links are followed) that others can neither read nor write
+    ///   (`mode & 0o007 == 0`), at most 64 KiB of UTF-8; one trailing newline is removed; it must not be empty.
+    ///
+    /// In both cases the value may not contain line breaks or NUL, which would corrupt an HTTP header.
+    ///
+    /// - Parameter environment: the process environment (injected, so tests need not touch the real one).
+    /// - Throws: a ``ConfigError`` with code ``ConfigError/Code/secret`` and no key path or line (the caller
+    ///   fills them in). The message never contains the secret.
+    public func resolve(environment: [String: String]) throws(ConfigError) -> Secret {
+        switch base {
+        case .environment(let name):
+            guard let value = environment[name] else {
+                throw .secret(nil, line: nil, "environment variable \(name) is not set")
+            }
+            guard !value.isEmpty else {
+                throw .secret(nil, line: nil, "environment variable \(name) is empty")
+            }
+            try Self.checkCharacters(value, origin: "environment variable \(name)")
+            return Secret(value, source: self)
+        case .file(let path):
+            var bytes: [UInt8]
+            do {
+                bytes = try RegularFileReader.contents(atPath: path, maxBytes: 64 << 10) { permissions in
+                    guard permissions & 0o007 != 0 else { return nil }
+                    return "has mode \(RegularFileReader.octal(permissions)), so other users can read or write it; "
+                        + "fix: chmod 600 \(path)"
+                }
+            } catch {
+                throw .secret(nil, line: nil, "secret file \(path) \(error.reason)")
+            }
+            // One trailing newline (LF or CRLF), as editors and `echo` add it.
+            if bytes.last == 0x0A {
+                bytes.removeLast()
+                if bytes.last == 0x0D {
+                    bytes.removeLast()
+                }
+            }
+            guard let value = String(validating: bytes, as: UTF8.self) else {
+                throw .secret(nil, line: nil, "secret file \(path) is not UTF-8 text")
+            }
+            guard !value.isEmpty else {
+                throw .secret(nil, line: nil, "secret file \(path) is empty")
+            }
+            try Self.checkCharacters(value, origin: "secret file \(path)")
+            return Secret(value, source: self)
+        }
+    }
+
+    private static func checkCharacters(_ value: String, origin: String) throws(ConfigError) {
+        if value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0 }) {
+            throw .secret(
+                nil,
+                line: nil,
+                "\(origin) contains a line break or NUL (only one trailing newline is removed from a file)"
+            )
+        }
+    }
+}
