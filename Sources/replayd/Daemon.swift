@@ -1,0 +1,145 @@
+import Curl
+import Foundation
+import Ingress
+import Logging
+import NIOCore
+import NIOPosix
+import ReplayCore
+import ServiceLifecycle
+import Strait
+
+/// Wires config into the running daemon: libcurl client → Strait client → pipeline → socket door, each a
+/// dependency passed through `init`, then runs the services until a signal asks them to stop.
+struct Daemon {
+    let settings: ReplaydConfig
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try CurlRuntime.initialize()
+        } catch {
+            throw DaemonStartError(message: "libcurl: \(error.message)")
+        }
+        guard let apiKeySecret = settings.upstream.apiKey else {
+            throw DaemonStartError(message: "no upstream API key was loaded")
+        }
+        let apiKey = apiKeySecret.withUnsafeValue { StraitAPIKey($0) }
+        if !apiKey.hasStraitFormat {
+            logger.warning("the upstream API key does not look like a Strait key (strait_ + 64 hex characters)")
+        }
+        try prepareStateDirectory()
+
+        var curlConfiguration = CurlClientConfiguration()
+        curlConfiguration.connectTimeout = settings.upstream.connectTimeout
+        curlConfiguration.totalTimeout = settings.upstream.timeout
+        curlConfiguration.lowSpeedLimitBytesPerSecond = settings.upstream.lowSpeedLimit
+        curlConfiguration.lowSpeedTime = settings.upstream.lowSpeedTime
+        curlConfiguration.maxResponseBodyBytes = settings.upstream.maxResponseSize
+        curlConfiguration.allowInsecureHTTP = settings.upstream.allowInsecureHTTP
+        curlConfiguration.userAgent = "replayd/\(ReplaydVersion.current)"
+        let http: CurlClient
+        do {
+            http = try CurlClient(configuration: curlConfiguration, logger: Logger(label: "replayd.curl"))
+        } catch {
+            throw DaemonStartError(message: "cannot start the HTTP client: \(error.message)")
+        }
+
+        let health = UpstreamHealth(now: { Int64(Date().timeIntervalSince1970) })
+        let accounts = SystemUnixAccounts()
+        let directory = PrincipalDirectory(
+            mappings: settings.principals.map {
+                PrincipalMapping(name: $0.name, unixUsers: $0.unixUsers, unixUIDs: $0.unixUIDs, unixGroups: $0.unixGroups)
+            },
+            accounts: accounts
+        )
+        for warning in directory.unresolved {
+            logger.warning("a principal mapping does not resolve", metadata: ["detail": "\(warning)"])
+        }
+        let pipeline = ReplayPipeline(
+            authenticator: DirectoryPeerAuthenticator(directory: directory),
+            upstream: StraitClient(baseURL: settings.upstream.baseURL, apiKey: apiKey, http: http),
+            retry: RetryPolicy(
+                maxAttempts: settings.upstream.maxAttempts,
+                baseDelay: settings.upstream.retryBaseDelay,
+                maxDelay: settings.upstream.retryMaxDelay
+            ),
+            attemptTimeout: settings.upstream.timeout,
+            health: health
+        )
+        let router = SocketRouter(
+            pipeline: pipeline,
+            info: GatewayInfo(
+                version: ReplaydVersion.current,
+                startedAtUnixSeconds: Int64(Date().timeIntervalSince1970),
+                startedAt: .now,
+                socketPath: settings.socket.path
+            ),
+            health: health
+        )
+        let socketConfiguration = SocketServerConfiguration(
+            path: settings.socket.path,
+            groupID: try resolveGroup(accounts: accounts),
+            maxHeaderBytes: settings.socket.maxHeaderSize,
+            maxBodyBytes: settings.socket.maxBodySize,
+            readTimeout: settings.socket.readTimeout,
+            idleTimeout: settings.socket.idleTimeout,
+            maxConnections: settings.socket.maxConnections
+        )
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let socketServer = SocketServer(
+            configuration: socketConfiguration,
+            router: router,
+            group: eventLoops,
+            logger: Logger(label: "replayd.socket")
+        )
+        let services = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: socketServer)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        logger.info(
+            "replayd starting",
+            metadata: [
+                "version": "\(ReplaydVersion.current)",
+                "upstream": "\(settings.upstream.baseURL)",
+                "socket": "\(settings.socket.path)",
+                "principals": "\(settings.principals.count)",
+                "libcurl": "\(CurlRuntime.version)",
+            ]
+        )
+        var failure: (any Error)?
+        do {
+            try await services.run()
+        } catch {
+            failure = error
+        }
+        await http.shutdown()
+        try? await eventLoops.shutdownGracefully()
+        if let failure { throw failure }
+        logger.info("replayd stopped")
+    }
+
+    private func resolveGroup(accounts: SystemUnixAccounts) throws -> UInt32? {
+        guard let group = settings.socket.group else { return nil }
+        if let id = group.id { return id }
+        guard let name = group.name, let gid = accounts.gid(ofGroup: name) else {
+            throw DaemonStartError(message: "socket.group \"\(group)\" is not a group on this machine")
+        }
+        return gid
+    }
+
+    private func prepareStateDirectory() throws {
+        let path = settings.state.directory
+        do {
+            try FileManager.default.createDirectory(
+                atPath: path,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o750]
+            )
+        } catch {
+            throw DaemonStartError(message: "cannot create state.dir \(path): \(error.localizedDescription)")
+        }
+    }
+}

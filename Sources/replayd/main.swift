@@ -1,1 +1,0 @@
-print("replayd: not yet wired")
