@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The foundation issue's acceptance, on the real binaries: `replayctl` → Unix socket → `replayd serve` →
+/// libcurl → `replayd simulate`.
+@Suite struct ReplayEndToEndTests {
+    private func withStack(_ body: (EndToEndHarness) async throws -> Void) async throws {
+        let harness = try EndToEndHarness()
+        do {
+            try await harness.startSimulator()
+            try harness.writeConfig()
+            try await harness.startDaemon()
+            try await body(harness)
+        } catch {
+            await harness.stop()
+            Issue.record("daemon stderr:\n\(harness.daemon?.stderr.suffix(4000) ?? "")")
+            throw error
+        }
+        await harness.stop()
+        harness.cleanUp()
+    }
+
+    @Test func replayOfAFailedRunPrintsTheNewRunAndCreatesExactlyOne() async throws {
+        try await withStack { harness in
+            let result = try await harness.replayctl(["replay", "run_failed_1", "-o", "table"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("Replayed run run_failed_1 as run "))
+            let counts = try await harness.simulatorJSON("/_sim/replays")
+            #expect((counts["total"] as? NSNumber)?.intValue == 1)
+            let byOriginal = counts["by_original_run"] as? [String: Any]
+            #expect((byOriginal?["run_failed_1"] as? NSNumber)?.intValue == 1)
+            // The id printed is the run the simulator created.
+            let firstLine = try #require(result.stdout.split(separator: "\n").first)
+            let newID = try #require(firstLine.split(separator: " ").last.map(String.init))
+            let stored = try await harness.simulatorRun(newID)
+            #expect(stored["status"] as? String == "queued")
+            #expect(stored["triggered_by"] as? String == "manual")
+        }
+    }
+
+    @Test func jsonOutputIsTheQueuedManualJobRun() async throws {
+        try await withStack { harness in
+            let result = try await harness.replayctl(["replay", "run_failed_1", "-o", "json"])
+            #expect(result.status == 0)
+            let run = try #require(result.json)
+            #expect(run["status"] as? String == "queued")
+            #expect(run["triggered_by"] as? String == "manual")
+            #expect(run["job_id"] as? String == "job_ttl")
+            #expect((run["attempt"] as? NSNumber)?.intValue == 1)
+            let metadata = try #require(run["metadata"] as? [String: Any])
+            let requestID = try #require(metadata["_sentry_request_id"] as? String)
+            #expect(requestID.hasPrefix("rq_") && requestID.hasSuffix("-1"))
+            // Without -o, output that is not a terminal is JSON too.
+            let piped = try await harness.replayctl(["replay", "run_failed_2"])
+            #expect(piped.status == 0)
+            #expect(piped.json?["status"] as? String == "queued")
+        }
+    }
+
+    @Test func curlOverTheSocketGets201WithTheJobRun() async throws {
+        try await withStack { harness in
+            let result = try await harness.run(
+                "/usr/bin/curl",
+                ["-sS", "-i", "--unix-socket", harness.socketPath, "-X", "POST", "http://localhost/v1/runs/run_crashed_1/replay"]
+            )
+            #expect(result.status == 0)
+            #expect(result.stdout.hasPrefix("HTTP/1.1 201"))
+            let body = try #require(result.stdout.components(separatedBy: "\r\n\r\n").last)
+            let run = try #require((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])
+            #expect(run["status"] as? String == "queued")
+            #expect(try await harness.simulatorReplayTotal() == 1)
+        }
+    }
+
+    @Test func aCompletedRunIsNotReplayableExit7() async throws {
+        try await withStack { harness in
+            let result = try await harness.replayctl(["replay", "run_completed_1", "-o", "json"])
+            #expect(result.status == 7)
+            let error = try #require(result.json)
+            #expect(error["error"] as? String == "run is not replayable")
+            #expect((error["status"] as? NSNumber)?.intValue == 400)
+            #expect(error["code"] as? String == "validation_error")
+            let table = try await harness.replayctl(["replay", "run_completed_1", "-o", "table"])
+            #expect(table.status == 7)
+            #expect(table.stderr.contains("run is not replayable"))
+            #expect(try await harness.simulatorReplayTotal() == 0)
+        }
+    }
+
+    @Test func anUnknownRunIs404Exit5() async throws {
+        try await withStack { harness in
+            let result = try await harness.replayctl(["replay", "run_does_not_exist", "-o", "json"])
+            #expect(result.status == 5)
+            #expect(result.json?["error"] as? String == "run not found")
+            #expect((result.json?["status"] as? NSNumber)?.intValue == 404)
+        }
+    }
+
+    @Test func badInputIs400AndTheSimulatorSeesNothing() async throws {
+        try await withStack { harness in
+            let before = try await harness.simulatorRequestTotal()
+            let checkpoint = try await harness.replayctl(["replay", "run_failed_1", "--from-checkpoint", "abc", "-o", "json"])
+            #expect(checkpoint.status == 7)
+            #expect((checkpoint.json?["status"] as? NSNumber)?.intValue == 400)
+            #expect((checkpoint.json?["error"] as? String)?.contains("from_checkpoint must be a positive integer") == true)
+            let traversal = try await harness.replayctl(["replay", "../x", "-o", "json"])
+            #expect(traversal.status == 7)
+            #expect((traversal.json?["status"] as? NSNumber)?.intValue == 400)
+            #expect((traversal.json?["error"] as? String)?.contains("invalid run id") == true)
+            let dots = try await harness.replayctl(["replay", "..", "-o", "json"])
+            #expect(dots.status == 7)
+            #expect(try await harness.simulatorRequestTotal() == before)
+            #expect(try await harness.simulatorReplayTotal() == 0)
+        }
+    }
+
+    @Test func aCheckpointReplayCarriesTheCheckpointState() async throws {
+        try await withStack { harness in
+            let result = try await harness.replayctl(["replay", "run_failed_checkpoints", "--from-checkpoint", "2", "-o", "json"])
+            #expect(result.status == 0)
+            #expect(result.json?["debug_mode"] as? Bool == true)
+            let payload = result.json?["payload"] as? [String: Any]
+            #expect(payload?["cursor"] as? String == "c2")
+            let missing = try await harness.replayctl(["replay", "run_failed_checkpoints", "--from-checkpoint", "9", "-o", "json"])
+            #expect(missing.status == 5)
+            #expect(missing.json?["error"] as? String == "checkpoint not found")
+        }
+    }
+
+    @Test func pingAndStatusReport() async throws {
+        try await withStack { harness in
+            let ping = try await harness.replayctl(["ping", "-o", "json"])
+            #expect(ping.status == 0)
+            #expect(ping.json?["status"] as? String == "ok")
+            _ = try await harness.replayctl(["replay", "run_failed_1"])
+            let status = try await harness.replayctl(["status", "-o", "json"])
+            #expect(status.status == 0)
+            #expect(status.json?["principal"] as? String == "tester")
+            let upstream = try #require(status.json?["upstream"] as? [String: Any])
+            #expect(upstream["base_url"] as? String == harness.simulatorURL)
+            #expect(upstream["state"] as? String == "ok")
+            #expect((upstream["last_status"] as? NSNumber)?.intValue == 201)
+        }
+    }
+}

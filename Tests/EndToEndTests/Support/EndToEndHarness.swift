@@ -1,0 +1,206 @@
+import Curl
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the real binaries for one test: `replayd simulate` on an ephemeral port, `replayd serve` on a socket in
+/// the test's own temp dir, and `replayctl`. Every process writes into that dir, so tests run in parallel and the
+/// secret test can grep all of it.
+final class EndToEndHarness: @unchecked Sendable {
+    /// The simulator's demo key with `runs:write` (a fake key; it exists only in the bundled fixtures).
+    static let demoKey = "strait_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+    let directory: String
+    let socketPath: String
+    let configPath: String
+    private(set) var simulator: ManagedProcess?
+    private(set) var daemon: ManagedProcess?
+    private(set) var simulatorURL = ""
+    private var commands: [CommandResult] = []
+    private let lock = NSLock()
+
+    init() throws {
+        directory = "/tmp/replayd-e2e-\(UUID().uuidString.prefix(8).lowercased())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        socketPath = directory + "/run/replayd.sock"
+        configPath = directory + "/replayd.toml"
+    }
+
+    /// The directory holding the built `replayd` and `replayctl` (next to the test bundle).
+    static var productsDirectory: String {
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("replayd").path) {
+            url.deleteLastPathComponent()
+        }
+        return url.path
+    }
+
+    static var replayd: String { productsDirectory + "/replayd" }
+    static var replayctl: String { productsDirectory + "/replayctl" }
+
+    /// Starts the simulator and waits for its `listening on` line.
+    func startSimulator(extraArguments: [String] = []) async throws {
+        let process = try ManagedProcess(
+            name: "simulator",
+            executable: Self.replayd,
+            arguments: ["simulate", "--listen", "127.0.0.1:0"] + extraArguments,
+            environment: ["PATH": "/usr/bin:/bin"],
+            directory: directory
+        )
+        simulator = process
+        guard let output = await process.waitForOutput({ $0.contains("listening on http://") }),
+            let line = output.split(separator: "\n").first(where: { $0.contains("listening on http://") }),
+            let range = line.range(of: "http://")
+        else {
+            throw HarnessError("simulator did not start: \(process.stderr)")
+        }
+        simulatorURL = String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Writes a config whose principal is this process's uid (or `principalUID`), pointing at `upstream`.
+    func writeConfig(upstream: String? = nil, principalUID: UInt32 = getuid(), extraUpstream: String = "") throws {
+        let toml = """
+            [upstream]
+            base_url = "\(upstream ?? simulatorURL)"
+            api_key_env = "STRAIT_API_KEY"
+            connect_timeout = "2s"
+            timeout = "5s"
+            max_attempts = 3
+            retry_base_delay = "50ms"
+            retry_max_delay = "200ms"
+            \(extraUpstream)
+
+            [socket]
+            path = "\(socketPath)"
+
+            [state]
+            dir = "\(directory)/state"
+
+            [log]
+            level = "trace"
+
+            [[principals]]
+            name = "tester"
+            unix_uids = [\(principalUID)]
+            """
+        try toml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Starts `replayd serve` and waits until its socket answers.
+    func startDaemon(apiKey: String = EndToEndHarness.demoKey) async throws {
+        let process = try ManagedProcess(
+            name: "daemon",
+            executable: Self.replayd,
+            arguments: ["serve", "--config", configPath],
+            environment: ["PATH": "/usr/bin:/bin", "STRAIT_API_KEY": apiKey],
+            directory: directory
+        )
+        daemon = process
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if FileManager.default.fileExists(atPath: socketPath) {
+                let ping = try await replayctl(["ping", "-o", "json"])
+                if ping.status == 0 { return }
+            }
+            guard process.process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError("daemon did not start: \(process.stderr)")
+    }
+
+    /// Runs `replayd` with `arguments` to completion.
+    func replayd(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
+        try await run(Self.replayd, arguments, environment: environment)
+    }
+
+    /// Runs `replayctl` against this harness's socket.
+    func replayctl(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
+        try await run(Self.replayctl, arguments, environment: ["REPLAYD_SOCKET": socketPath].merging(environment) { $1 })
+    }
+
+    /// Runs any program to completion, recording its output.
+    func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws
+        -> CommandResult
+    {
+        let name = "cmd-\(UUID().uuidString.prefix(8))"
+        let process = try ManagedProcess(
+            name: name,
+            executable: executable,
+            arguments: arguments,
+            environment: ["PATH": "/usr/bin:/bin"].merging(environment) { $1 },
+            directory: directory
+        )
+        let status = await process.waitForExit()
+        let result = CommandResult(status: status, stdout: process.stdout, stderr: process.stderr)
+        lock.withLock { commands.append(result) }
+        return result
+    }
+
+    /// GETs a simulator control route (`/_sim/...`) through our libcurl client.
+    func simulatorJSON(_ path: String, method: String = "GET", body: String? = nil) async throws -> [String: Any] {
+        let client = try CurlClient(logger: Logger(label: "e2e"))
+        defer { Task { await client.shutdown() } }
+        let response = try await client.send(
+            HTTPRequest(
+                method: method,
+                url: simulatorURL + path,
+                headers: body == nil ? [:] : ["Content-Type": "application/json"],
+                body: body.map { Array($0.utf8) }
+            )
+        )
+        guard (200..<300).contains(response.status) else {
+            throw HarnessError("simulator \(path) answered \(response.status)")
+        }
+        return (try JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+    }
+
+    /// `GET /v1/runs/{id}` on the simulator with the demo key.
+    func simulatorRun(_ id: String) async throws -> [String: Any] {
+        let client = try CurlClient(logger: Logger(label: "e2e"))
+        defer { Task { await client.shutdown() } }
+        let response = try await client.send(
+            HTTPRequest(
+                method: "GET",
+                url: simulatorURL + "/v1/runs/" + id,
+                headers: ["Authorization": "Bearer " + Self.demoKey, "Accept": "application/json"]
+            )
+        )
+        guard response.status == 200 else { throw HarnessError("GET run \(id) answered \(response.status)") }
+        return (try JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+    }
+
+    /// How many runs the simulator created in all.
+    func simulatorReplayTotal() async throws -> Int {
+        (try await simulatorJSON("/_sim/replays")["total"] as? NSNumber)?.intValue ?? -1
+    }
+
+    /// How many non-control requests the simulator received in all.
+    func simulatorRequestTotal() async throws -> Int {
+        (try await simulatorJSON("/_sim/requests")["total"] as? NSNumber)?.intValue ?? -1
+    }
+
+    /// Everything every process and command wrote.
+    var everythingWritten: String {
+        var text = [simulator, daemon].compactMap { $0 }.map { $0.stdout + $0.stderr }.joined(separator: "\n")
+        text += lock.withLock { commands.map { $0.stdout + $0.stderr }.joined(separator: "\n") }
+        return text
+    }
+
+    func stop() async {
+        if let daemon { _ = await daemon.stop() }
+        if let simulator { _ = await simulator.stop() }
+    }
+
+    func cleanUp() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

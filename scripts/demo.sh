@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The Quickstart demo: installs what is missing, builds, starts the bundled Strait simulator and replayd with the
+# demo config, replays one failed run through the Unix socket with replayctl, prints it, and stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+echo "==> building (first build takes a few minutes)" >&2
+swift build --product replayd >&2
+swift build --product replayctl >&2
+bin="$(swift build --show-bin-path)"
+
+demo_dir=/tmp/replayd-demo
+mkdir -p "$demo_dir"
+# The demo config maps uid 0; map whoever runs the demo too.
+sed "s/^unix_uids = \[0\]/unix_uids = [0, $(id -u)]/" Config/demo.toml > "$demo_dir/demo.toml"
+# The simulator's demo key (a fake key that exists only in Config/strait-fixtures.json).
+export STRAIT_API_KEY=strait_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+
+cleanup() {
+    [ -n "${daemon_pid:-}" ] && kill "$daemon_pid" 2>/dev/null || true
+    [ -n "${sim_pid:-}" ] && kill "$sim_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+echo "==> starting the Strait simulator on 127.0.0.1:18080" >&2
+"$bin/replayd" simulate --listen 127.0.0.1:18080 --fixtures Config/strait-fixtures.json \
+    >"$demo_dir/simulator.log" 2>&1 &
+sim_pid=$!
+echo "==> starting replayd (socket $demo_dir/replayd.sock, log $demo_dir/replayd.log)" >&2
+"$bin/replayd" serve --config "$demo_dir/demo.toml" >"$demo_dir/replayd.log" 2>&1 &
+daemon_pid=$!
+
+export REPLAYD_SOCKET="$demo_dir/replayd.sock"
+for _ in $(seq 1 200); do
+    if "$bin/replayctl" ping >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$daemon_pid" 2>/dev/null; then cat "$demo_dir/replayd.log" >&2; exit 1; fi
+    sleep 0.05
+done
+
+echo "==> replayctl replay run_failed_1" >&2
+"$bin/replayctl" replay run_failed_1 -o table
+echo >&2
+echo "==> the same, as JSON (what scripts get when stdout is not a terminal)" >&2
+"$bin/replayctl" replay run_failed_1 -o json
+echo >&2
+echo "==> a run that cannot be replayed (exit code 7)" >&2
+"$bin/replayctl" replay run_completed_1 -o table || echo "exit code: $?" >&2
+echo >&2
+"$bin/replayctl" status -o table

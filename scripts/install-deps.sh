@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the system packages replayd needs on Debian/Ubuntu, and nothing that is already there.
+# libcurl4-openssl-dev + pkg-config: the CCurl target (libcurl with OpenSSL, found through pkg-config).
+# curl: the end-to-end tests talk to the socket with `curl --unix-socket`, as an operator would.
+set -euo pipefail
+
+packages=(libcurl4-openssl-dev pkg-config curl ca-certificates)
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "replayd: installing ${missing[*]}" >&2
+    sudo_cmd=()
+    if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    echo "replayd: swift is not on PATH; install Swift 6.2 or later (https://www.swift.org/install/)" >&2
+    exit 1
+fi
