@@ -1,1 +1,0 @@
-// The StraitSimulator module. See README.md and ../shared/DESIGN.md for its place in the architecture.
