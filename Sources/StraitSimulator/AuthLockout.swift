@@ -1,11 +1,12 @@
 /// Strait's per-IP lockout after failed authentications (`ratelimit/auth_limiter.go:28-38`): 10, 25 or 50
 /// failures within 15 minutes lock the IP for 1, 5 or 15 minutes. While locked, every request from the IP is
-/// answered 429 before authentication is attempted. A success does not clear the failures (they age out).
+/// answered 429 before authentication is attempted, so it cannot fail again.
+///
+/// The spec gives the tiers but not every detail, so the simulator chooses: failures age out individually
+/// after 15 minutes; the lock starts when the count reaches 10 or 25, and on every failure from 50 on; a success
+/// does not clear the failures.
 struct AuthLockout: Sendable {
     private static let failureWindow: Duration = .seconds(15 * 60)
-    private static let tiers: [(failures: Int, lock: Duration)] = [
-        (50, .seconds(15 * 60)), (25, .seconds(5 * 60)), (10, .seconds(60)),
-    ]
 
     private var failures: [String: [Duration]] = [:]
     private var lockedUntil: [String: Duration] = [:]
@@ -25,8 +26,11 @@ struct AuthLockout: Sendable {
         var recent = (failures[ip] ?? []).filter { now - $0 < Self.failureWindow }
         recent.append(now)
         failures[ip] = recent
-        if let tier = Self.tiers.first(where: { recent.count >= $0.failures }) {
-            lockedUntil[ip] = now + tier.lock
+        switch recent.count {
+        case 50...: lockedUntil[ip] = now + .seconds(15 * 60)
+        case 25: lockedUntil[ip] = now + .seconds(5 * 60)
+        case 10: lockedUntil[ip] = now + .seconds(60)
+        default: break
         }
     }
 }

@@ -7,12 +7,14 @@ struct SimulatorDataset: Sendable {
     private(set) var keysByHash: [String: SimulatorFixtures.APIKey] = [:]
     /// Checkpoints per run, highest sequence first.
     private(set) var checkpoints: [String: [Checkpoint]] = [:]
+    /// Insertion order of runs, so runs created in the same instant still list newest first.
+    private var insertionOrder: [String: Int] = [:]
 
     /// The most checkpoints Strait loads for a replay (`ORDER BY sequence DESC LIMIT 1000`).
     static let checkpointWindow = 1000
 
     init(_ fixtures: SimulatorFixtures) {
-        for run in fixtures.runs { runs[run.id] = run }
+        for run in fixtures.runs { insert(run) }
         for job in fixtures.jobs { jobs[job.id] = job }
         for key in fixtures.apiKeys { keysByHash[key.hash] = key }
         for (runID, list) in fixtures.checkpoints {
@@ -41,15 +43,17 @@ struct SimulatorDataset: Sendable {
         (checkpoints[runID] ?? []).reversed()
     }
 
-    /// Runs of `projectID`, newest first (ties broken by id, descending).
+    /// Runs of `projectID`, newest first (ties broken by insertion order, latest first).
     func runs(projectID: String) -> [JobRun] {
         runs.values.filter { $0.projectID == projectID }.sorted { lhs, rhs in
-            lhs.createdAt != rhs.createdAt ? lhs.createdAt > rhs.createdAt : lhs.id > rhs.id
+            guard lhs.createdAt == rhs.createdAt else { return lhs.createdAt > rhs.createdAt }
+            return insertionOrder[lhs.id, default: 0] > insertionOrder[rhs.id, default: 0]
         }
     }
 
-    /// Stores a new run.
+    /// Stores a run (a new one, or a fixture).
     mutating func insert(_ run: JobRun) {
+        if runs[run.id] == nil { insertionOrder[run.id] = insertionOrder.count }
         runs[run.id] = run
     }
 }

@@ -43,11 +43,7 @@ struct SimulatorRequest: Sendable {
 
     /// The first value of header `name` with surrounding spaces and tabs removed, like Go's `Header.Get`.
     func header(_ name: String) -> String? {
-        guard let value = headers.first(name: name) else { return nil }
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let start = value.firstIndex(where: { !isBlank($0) }), let end = value.lastIndex(where: { !isBlank($0) })
-        else { return "" }
-        return String(value[start...end])
+        headers.first(name: name).map { String(Substring($0).trimmingBlanks()) }
     }
 
     /// Go's `url.ParseQuery`, keeping only the pairs it would keep.

@@ -78,8 +78,9 @@ enum StrictDecoding {
         case .typeMismatch(let type, let context):
             return SimulatorError(code: code, field: path(context.codingPath), message: "must be a \(name(type))")
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty, let underlying = context.underlyingError {
-                return SimulatorError(code: code, message: "not valid JSON: \(underlying.localizedDescription)")
+            if context.codingPath.isEmpty {
+                let reason = context.underlyingError.map { "\($0)" } ?? context.debugDescription
+                return SimulatorError(code: code, message: "not valid JSON: \(reason)")
             }
             return SimulatorError(code: code, field: path(context.codingPath), message: context.debugDescription)
         @unknown default:
