@@ -72,7 +72,9 @@ public struct SimulatorFaultRule: Sendable, Hashable, Codable {
             allowed.remove(.runID)
             allowed.insert(.status)
             let status = try container.decode(Int.self, forKey: .status)
-            guard status == 500 || status == 503 else { throw Self.invalid(.status, in: container, "must be 500 or 503") }
+            guard status == 500 || status == 503 else {
+                throw Self.invalid(.status, in: container, "must be 500 or 503")
+            }
             fault = .listFailure(status: status)
         default:
             throw Self.invalid(

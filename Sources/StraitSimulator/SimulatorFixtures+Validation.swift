@@ -11,12 +11,20 @@ extension SimulatorFixtures {
         _ = try uniqueIDs(apiKeys.map(\.id), list: "api_keys")
 
         for (index, job) in jobs.enumerated() {
-            try require(projectIDs.contains(job.projectID), "jobs[\(index)].project_id", "unknown project \"\(job.projectID)\"")
+            try require(
+                projectIDs.contains(job.projectID),
+                "jobs[\(index)].project_id",
+                "unknown project \"\(job.projectID)\""
+            )
             try require(job.timeoutSecs >= 0, "jobs[\(index)].timeout_secs", "must not be negative")
             try require((job.runTTLSecs ?? 0) >= 0, "jobs[\(index)].run_ttl_secs", "must not be negative")
         }
         for (index, run) in runs.enumerated() {
-            try require(projectIDs.contains(run.projectID), "runs[\(index)].project_id", "unknown project \"\(run.projectID)\"")
+            try require(
+                projectIDs.contains(run.projectID),
+                "runs[\(index)].project_id",
+                "unknown project \"\(run.projectID)\""
+            )
             try require(!run.status.rawValue.isEmpty, "runs[\(index)].status", "must not be empty")
         }
         for runID in checkpoints.keys.sorted() {
@@ -47,9 +55,17 @@ extension SimulatorFixtures {
                 "must be \"strait_\" followed by 64 lowercase hex characters"
             )
         case (nil, let hash?):
-            try require(Self.isLowercaseHex(Substring(hash), count: 64), "\(field).key_sha256", "must be 64 lowercase hex characters")
+            try require(
+                Self.isLowercaseHex(Substring(hash), count: 64),
+                "\(field).key_sha256",
+                "must be 64 lowercase hex characters"
+            )
         default:
-            throw SimulatorError(code: .invalidFixtures, field: field, message: "give exactly one of \"key\" and \"key_sha256\"")
+            throw SimulatorError(
+                code: .invalidFixtures,
+                field: field,
+                message: "give exactly one of \"key\" and \"key_sha256\""
+            )
         }
         for (index, scope) in key.scopes.enumerated() {
             try require(!scope.isEmpty, "\(field).scopes[\(index)]", "must not be empty")

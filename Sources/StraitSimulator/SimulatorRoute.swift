@@ -74,7 +74,8 @@ enum SimulatorRoute: Sendable, Hashable {
             candidate = (["GET"], .getRun(runID: segments[2]))
         case 4 where segments[0] == "v1" && segments[1] == "runs" && !segments[2].isEmpty && segments[3] == "replay":
             candidate = (["POST"], .replay(runID: segments[2]))
-        case 4 where segments[0] == "v1" && segments[1] == "runs" && !segments[2].isEmpty && segments[3] == "checkpoints":
+        case 4
+        where segments[0] == "v1" && segments[1] == "runs" && !segments[2].isEmpty && segments[3] == "checkpoints":
             candidate = (["GET"], .checkpoints(runID: segments[2]))
         case 2 where segments[0] == "_sim":
             switch segments[1] {

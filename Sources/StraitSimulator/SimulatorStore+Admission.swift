@@ -33,7 +33,9 @@ extension SimulatorStore {
         }
 
         // 3. Lockout after repeated failed authentications from this IP.
-        if configuration.authLockoutEnabled, let remaining = lockout.remainingLock(ip: request.remoteIP, now: now.monotonic) {
+        if configuration.authLockoutEnabled,
+            let remaining = lockout.remainingLock(ip: request.remoteIP, now: now.monotonic)
+        {
             let seconds = remaining.components.seconds
             headers.replaceOrAdd(name: "Retry-After", value: String(max(1, seconds)))
             return refuse(
@@ -44,11 +46,12 @@ extension SimulatorStore {
 
         // 4. Authentication: only `Bearer strait_` (case-sensitive, one space) reaches API-key auth.
         let authorization = request.header("Authorization") ?? ""
+        let token = String(authorization.dropFirst("Bearer ".count))
         var failure: String?
         var key: SimulatorFixtures.APIKey?
         if !authorization.hasPrefix("Bearer strait_") {
             failure = "invalid or missing internal secret"
-        } else if let found = dataset.key(hash: SHA256.hexDigest(of: String(authorization.dropFirst("Bearer ".count)))) {
+        } else if let found = dataset.key(hash: SHA256.hexDigest(of: token)) {
             if found.revoked {
                 failure = "api key has been revoked"
             } else if found.expired {

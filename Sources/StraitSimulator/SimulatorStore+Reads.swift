@@ -15,7 +15,12 @@ extension SimulatorStore {
     func getRun(runID: String, caller: Caller) -> SimulatorResponse {
         if let forbidden = requireScope("runs:read", caller) { return forbidden }
         guard let run = dataset.run(id: runID, projectID: caller.key.projectID) else {
-            return .envelope(status: 404, message: "run not found", requestID: caller.requestID, headers: caller.headers)
+            return .envelope(
+                status: 404,
+                message: "run not found",
+                requestID: caller.requestID,
+                headers: caller.headers
+            )
         }
         return .json(status: 200, run, headers: caller.headers)
     }
@@ -24,7 +29,12 @@ extension SimulatorStore {
     func listCheckpoints(runID: String, caller: Caller) -> SimulatorResponse {
         if let forbidden = requireScope("runs:read", caller) { return forbidden }
         guard dataset.run(id: runID, projectID: caller.key.projectID) != nil else {
-            return .envelope(status: 404, message: "run not found", requestID: caller.requestID, headers: caller.headers)
+            return .envelope(
+                status: 404,
+                message: "run not found",
+                requestID: caller.requestID,
+                headers: caller.headers
+            )
         }
         return .json(status: 200, DataList(data: dataset.checkpoints(runID: runID)), headers: caller.headers)
     }
@@ -73,7 +83,8 @@ extension SimulatorStore {
         case .null: return nil
         case .bool(let flag): return flag ? "true" : "false"
         case .number(let number):
-            return number.rounded() == number && abs(number) < 9_007_199_254_740_992 ? String(Int64(number)) : String(number)
+            return number.rounded() == number && abs(number) < 9_007_199_254_740_992
+                ? String(Int64(number)) : String(number)
         case .array, .object: return nil
         }
     }

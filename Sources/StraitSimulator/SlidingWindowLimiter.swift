@@ -42,11 +42,21 @@ struct SlidingWindowLimiter: Sendable {
         let untilEnd = Duration.nanoseconds(windowNanos - elapsed)
         guard rate + 1 <= limit.requests else {
             counters[key] = counter
-            return Decision(allowed: false, limit: limit.requests, remaining: limit.requests - rate, untilWindowEnd: untilEnd)
+            return Decision(
+                allowed: false,
+                limit: limit.requests,
+                remaining: limit.requests - rate,
+                untilWindowEnd: untilEnd
+            )
         }
         counter.current += 1
         counters[key] = counter
-        return Decision(allowed: true, limit: limit.requests, remaining: limit.requests - rate - 1, untilWindowEnd: untilEnd)
+        return Decision(
+            allowed: true,
+            limit: limit.requests,
+            remaining: limit.requests - rate - 1,
+            untilWindowEnd: untilEnd
+        )
     }
 }
 

@@ -74,9 +74,9 @@ enum StrictDecoding {
         case .keyNotFound(let key, let context):
             return SimulatorError(code: code, field: path(context.codingPath + [key]), message: "is required")
         case .valueNotFound(let type, let context):
-            return SimulatorError(code: code, field: path(context.codingPath), message: "must be a \(name(type))")
+            return SimulatorError(code: code, field: path(context.codingPath), message: "must be \(name(type))")
         case .typeMismatch(let type, let context):
-            return SimulatorError(code: code, field: path(context.codingPath), message: "must be a \(name(type))")
+            return SimulatorError(code: code, field: path(context.codingPath), message: "must be \(name(type))")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
                 let reason = context.underlyingError.map { "\($0)" } ?? context.debugDescription
@@ -88,17 +88,18 @@ enum StrictDecoding {
         }
     }
 
+    /// The JSON kind of `type`, with its article: `a string`, `an integer`.
     private static func name(_ type: Any.Type) -> String {
         switch type {
-        case is String.Type: return "string"
-        case is Bool.Type: return "boolean"
-        case is Int.Type, is Int64.Type: return "integer"
-        case is Double.Type: return "number"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "a boolean"
+        case is Int.Type, is Int64.Type: return "an integer"
+        case is Double.Type: return "a number"
         default:
             let text = String(describing: type)
-            if text.hasPrefix("Array") { return "array" }
-            if text.hasPrefix("Dictionary") { return "object" }
-            return "JSON value of type \(text)"
+            if text.hasPrefix("Array") { return "an array" }
+            if text.hasPrefix("Dictionary") { return "an object" }
+            return "a JSON value of type \(text)"
         }
     }
 }

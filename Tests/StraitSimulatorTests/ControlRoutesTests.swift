@@ -58,7 +58,9 @@ import Testing
     }
 
     @Test func resetRestoresFixturesFaultsCountersAndLimits() async throws {
-        let initial = SimulatorFaultPlan(faults: [SimulatorFaultRule(.enqueueFailed(status: 503), runID: "run_failed_2")])
+        let initial = SimulatorFaultPlan(faults: [
+            SimulatorFaultRule(.enqueueFailed(status: 503), runID: "run_failed_2")
+        ])
         try await SimulatorHarness.with(faults: initial) { sim in
             let created = try await sim.replay("run_failed_1").decode(JobRun.self)
             #expect(try await sim.replay("run_failed_2").status == 503)

@@ -208,7 +208,10 @@ import Testing
     @Test(arguments: [
         (#"{"faults":[{"kind":"before_commit","status":418}]}"#, "faults[0].status: must be 429, 500 or 503"),
         (#"{"faults":[{"kind":"teleport"}]}"#, "faults[0].kind: must be"),
-        (#"{"faults":[{"kind":"after_commit","mode":"reset","retry_after":1}]}"#, "faults[0].retry_after: unknown field"),
+        (
+            #"{"faults":[{"kind":"after_commit","mode":"reset","retry_after":1}]}"#,
+            "faults[0].retry_after: unknown field"
+        ),
         (#"{"faults":[{"kind":"after_commit","mode":"explode"}]}"#, "faults[0].mode: must be one of"),
         (#"{"faults":[{"kind":"latency","ms":5,"count":0}]}"#, "faults[0].count: must be at least 1"),
         (#"{"faults":[{"kind":"list_failure","status":500,"run_id":"x"}]}"#, "faults[0].run_id: unknown field"),
@@ -234,7 +237,13 @@ import Testing
         let good = directory.appendingPathComponent("good.json")
         try Data(#"{"latency_ms":5,"faults":[{"kind":"before_commit","status":503,"count":2}]}"#.utf8).write(to: good)
         let plan = try SimulatorFaultPlan.load(path: good.path)
-        #expect(plan == SimulatorFaultPlan(latencyMilliseconds: 5, faults: [SimulatorFaultRule(.enqueueFailed(status: 503), count: 2)]))
+        #expect(
+            plan
+                == SimulatorFaultPlan(
+                    latencyMilliseconds: 5,
+                    faults: [SimulatorFaultRule(.enqueueFailed(status: 503), count: 2)]
+                )
+        )
 
         let bad = directory.appendingPathComponent("bad.json")
         try Data(#"{"faults":[{"kind":"before_commit","status":429,"code":"nope"}]}"#.utf8).write(to: bad)

@@ -42,18 +42,32 @@ import Testing
     @Test(arguments: [
         (#""jobs": [{"id": "j", "project_id": "p", "enabld": true}]"#, "jobs[0].enabld", "unknown field"),
         (#""jobs": [{"id": "j", "project_id": "nope"}]"#, "jobs[0].project_id", #"unknown project "nope""#),
-        (#""jobs": [{"id": "j", "project_id": "p", "timeout_secs": "x"}]"#, "jobs[0].timeout_secs", "must be a integer"),
+        (
+            #""jobs": [{"id": "j", "project_id": "p", "timeout_secs": "x"}]"#, "jobs[0].timeout_secs",
+            "must be an integer"
+        ),
         (#""runs": [{"id": "r", "project_id": "p"}]"#, "runs[0].status", "is required"),
-        (#""runs": [{"id": "r", "project_id": "p", "status": "failed"}, {"id": "r", "project_id": "p", "status": "failed"}]"#,
-         "runs[1].id", #"duplicate id "r""#),
-        (#""api_keys": [{"id": "k", "project_id": "p", "key": "strait_ABC"}]"#, "api_keys[0].key",
-         #"must be "strait_" followed by 64 lowercase hex characters"#),
-        (#""api_keys": [{"id": "k", "project_id": "p"}]"#, "api_keys[0]", #"give exactly one of "key" and "key_sha256""#),
-        (#""api_keys": [{"id": "k", "project_id": "p", "key_sha256": "xyz"}]"#, "api_keys[0].key_sha256",
-         "must be 64 lowercase hex characters"),
+        (
+            #""runs": [{"id": "r", "project_id": "p", "status": "failed"}, {"id": "r", "project_id": "p", "status": "failed"}]"#,
+            "runs[1].id", #"duplicate id "r""#
+        ),
+        (
+            #""api_keys": [{"id": "k", "project_id": "p", "key": "strait_ABC"}]"#, "api_keys[0].key",
+            #"must be "strait_" followed by 64 lowercase hex characters"#
+        ),
+        (
+            #""api_keys": [{"id": "k", "project_id": "p"}]"#, "api_keys[0]",
+            #"give exactly one of "key" and "key_sha256""#
+        ),
+        (
+            #""api_keys": [{"id": "k", "project_id": "p", "key_sha256": "xyz"}]"#, "api_keys[0].key_sha256",
+            "must be 64 lowercase hex characters"
+        ),
         (#""checkpoints": {"ghost": [{"sequence": 1}]}"#, "checkpoints.ghost", "unknown run"),
-        (#""runs": [{"id": "r", "project_id": "p", "status": "failed"}], "checkpoints": {"r": [{"sequence": 0}]}"#,
-         "checkpoints.r[0].sequence", "must be a positive integer"),
+        (
+            #""runs": [{"id": "r", "project_id": "p", "status": "failed"}], "checkpoints": {"r": [{"sequence": 0}]}"#,
+            "checkpoints.r[0].sequence", "must be a positive integer"
+        ),
     ])
     func invalidFixturesNameTheField(_ fragment: String, _ field: String, _ message: String) throws {
         var document = #"{"projects": [{"id": "p"}], "#

@@ -69,10 +69,12 @@ import Testing
     @Test func listFiltersByStatusAndLimit() async throws {
         try await SimulatorHarness.with { sim in
             let failed = try await sim.get("/v1/runs?status=failed").decode(RunList.self).data
-            #expect(Set(failed.map(\.id)) == [
-                "run_failed_1", "run_failed_2", "run_failed_disabled_job", "run_failed_missing_job",
-                "run_failed_checkpoints",
-            ])
+            #expect(
+                Set(failed.map(\.id)) == [
+                    "run_failed_1", "run_failed_2", "run_failed_disabled_job", "run_failed_missing_job",
+                    "run_failed_checkpoints",
+                ]
+            )
             #expect(try await sim.get("/v1/runs?limit=2").decode(RunList.self).data.count == 2)
             #expect(try await sim.get("/v1/runs?limit=abc").status == 400)
             #expect(try await sim.get("/v1/runs?limit=0").status == 400)

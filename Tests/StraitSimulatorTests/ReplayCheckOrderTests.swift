@@ -127,7 +127,12 @@ import Testing
                 "internal_error",
                 message
             )
-            try expectError(try await sim.send("POST", path, headers: [auth], body: "{}"), 415, "internal_error", message)
+            try expectError(
+                try await sim.send("POST", path, headers: [auth], body: "{}"),
+                415,
+                "internal_error",
+                message
+            )
             let json = try await sim.send(
                 "POST",
                 path,
@@ -233,7 +238,12 @@ import Testing
     @Test func checkpointIsParsedOnlyAfterRunStatusAndJobChecks() async throws {
         try await SimulatorHarness.with { sim in
             let bad = "?from_checkpoint=abc"
-            try expectError(try await sim.replay("run_completed_1", query: bad), 400, "bad_request", "run is not replayable")
+            try expectError(
+                try await sim.replay("run_completed_1", query: bad),
+                400,
+                "bad_request",
+                "run is not replayable"
+            )
             try expectError(try await sim.replay("no_such_run", query: bad), 404, "not_found", "run not found")
             try expectError(
                 try await sim.replay("run_failed_missing_job", query: bad),
@@ -241,7 +251,12 @@ import Testing
                 "bad_request",
                 "job not found for run"
             )
-            try expectError(try await sim.replay("run_failed_disabled_job", query: bad), 400, "bad_request", "job is disabled")
+            try expectError(
+                try await sim.replay("run_failed_disabled_job", query: bad),
+                400,
+                "bad_request",
+                "job is disabled"
+            )
             try expectError(
                 try await sim.replay("run_failed_1", query: "?from_checkpoint=1"),
                 404,

@@ -96,7 +96,11 @@ struct SimulatorHarness: Sendable {
         requestID: String? = nil,
         extraHeaders: [(String, String)] = []
     ) async throws -> RawHTTPResponse {
-        try await send("POST", "/v1/runs/\(runID)/replay\(query)", headers: standardHeaders(key: key, requestID: requestID) + extraHeaders)
+        try await send(
+            "POST",
+            "/v1/runs/\(runID)/replay\(query)",
+            headers: standardHeaders(key: key, requestID: requestID) + extraHeaders
+        )
     }
 
     /// A `GET` with `Accept: application/json` and `key`.
