@@ -32,10 +32,11 @@ struct SimulatorResponse: Sendable {
     /// Close the connection after writing (a malformed request).
     var closeConnection = false
 
-    /// A response with `headers` on top of the common headers.
+    /// A response with `headers` on top of the common headers (a header given here replaces a common one).
     init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         var all = HTTPHeaders(Self.commonHeaders)
-        for (name, value) in headers { all.replaceOrAdd(name: name, value: value) }
+        for name in Set(headers.map { $0.name.lowercased() }) { all.remove(name: name) }
+        all.add(contentsOf: headers)
         self.status = status
         self.headers = all
         self.body = body
