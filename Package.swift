@@ -125,7 +125,15 @@ let package = Package(
         .testTarget(name: "StraitTests", dependencies: ["Strait", "Curl"], swiftSettings: strictSettings),
         .testTarget(
             name: "StraitSimulatorTests",
-            dependencies: ["StraitSimulator", "Strait", "Curl"],
+            dependencies: [
+                "StraitSimulator",
+                "Strait",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "ReplayCoreTests", dependencies: ["ReplayCore", "Strait"], swiftSettings: strictSettings),

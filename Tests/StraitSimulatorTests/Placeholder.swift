@@ -1,5 +1,0 @@
-import Testing
-
-@Test func StraitSimulatorTestsBuilds() {
-    #expect(Bool(true))
-}
