@@ -36,6 +36,10 @@ extension CurlTransfer {
         try set(CURLOPT_TCP_KEEPIDLE, 60)
         try set(CURLOPT_TCP_KEEPINTVL, 30)
         try set(CURLOPT_MAXAGE_CONN, plan.maxConnectionAgeSeconds)
+        // libcurl re-sends a request whose *reused* connection died before the first answer byte
+        // (`Curl_retry_request`), with no option to turn that off. For a non-idempotent request that resend is a
+        // silent duplicate, so such a request always gets a connection of its own.
+        try set(CURLOPT_FRESH_CONNECT, plan.freshConnection ? 1 : 0)
 
         // TLS: verification is always on.
         try set(CURLOPT_SSL_VERIFYPEER, 1)

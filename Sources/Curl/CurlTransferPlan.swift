@@ -38,6 +38,8 @@ struct CurlTransferPlan: Sendable {
     var lowSpeedTimeSeconds: Int
     var maxConnectionAgeSeconds: Int
     var maxResponseBodyBytes: Int
+    /// Open a new connection for this transfer (`CURLOPT_FRESH_CONNECT`): set for non-idempotent requests.
+    var freshConnection: Bool
 
     /// Validates `request` and computes the plan.
     ///
@@ -78,6 +80,7 @@ struct CurlTransferPlan: Sendable {
         lowSpeedTimeSeconds = Self.seconds(configuration.lowSpeedTime)
         maxConnectionAgeSeconds = Self.seconds(configuration.maxConnectionAge)
         maxResponseBodyBytes = max(0, configuration.maxResponseBodyBytes)
+        freshConnection = !request.isIdempotent
     }
 
     private static func methodAndBody(method: String, body: [UInt8]?) throws(CurlError) -> (MethodOption, Body) {

@@ -12,6 +12,10 @@ public struct HTTPRequest: Sendable {
     public var unixSocketPath: String?
     /// Overrides the client's default total timeout for this request only.
     public var timeout: Duration?
+    /// Whether sending this request twice is harmless (RFC 9110 §9.2.2). A non-idempotent request never rides a
+    /// kept-alive connection: libcurl silently re-sends a request whose reused connection died before any answer
+    /// byte, which for `POST /replay` would create a second run. Defaults from the method.
+    public var isIdempotent: Bool
 
     /// Creates a request.
     public init(
@@ -20,7 +24,8 @@ public struct HTTPRequest: Sendable {
         headers: HTTPHeaders = [:],
         body: [UInt8]? = nil,
         unixSocketPath: String? = nil,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        isIdempotent: Bool? = nil
     ) {
         self.method = method
         self.url = url
@@ -28,5 +33,6 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.unixSocketPath = unixSocketPath
         self.timeout = timeout
+        self.isIdempotent = isIdempotent ?? ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"].contains(method)
     }
 }

@@ -64,11 +64,35 @@ struct FailureTests {
         let first = try await client.send(HTTPRequest(method: "GET", url: server.url("/first")))
         #expect(first.status == 200)
 
-        let error = await client.failure(of: HTTPRequest(method: "POST", url: server.url("/second"), body: [2]))
+        let error = await client.failure(of: HTTPRequest(method: "GET", url: server.url("/second")))
         let failure = try #require(error)
         #expect(server.requests.map(\.uri) == ["/first", "/second"])
         #expect(failure.code == .couldNotConnect || failure.code == .receiveFailed)
         #expect(failure.facts.requestSent)
+        await client.shutdown()
+        await server.stop()
+    }
+
+    /// libcurl silently re-sends a request whose reused connection dies before an answer byte. For a POST that
+    /// is a duplicate replay, so non-idempotent requests get a fresh connection: the server sees exactly one copy.
+    @Test func aPostIsNeverResentBehindOurBack() async throws {
+        let server = try await TestHTTPServer.start { request in
+            request.uri == "/first" ? .respond(TestResponse(body: [1])) : .reset
+        }
+        let client = try TestSupport.makeClient()
+        let first = try await client.send(HTTPRequest(method: "GET", url: server.url("/first")))
+        #expect(first.status == 200)
+
+        let error = await client.failure(of: HTTPRequest(method: "POST", url: server.url("/replay")))
+        let failure = try #require(error)
+        #expect(failure.facts.requestSent)
+        #expect(failure.facts.connectionReused == false)
+        #expect(server.requests.map(\.uri) == ["/first", "/replay"])
+        #expect(server.connectionsAccepted == 2)
+
+        // An idempotent request may ride the kept connection, and libcurl may resend it: that is harmless.
+        let again = try await client.send(HTTPRequest(method: "GET", url: server.url("/first")))
+        #expect(again.status == 200)
         await client.shutdown()
         await server.stop()
     }

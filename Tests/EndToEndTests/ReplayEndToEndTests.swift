@@ -131,6 +131,26 @@ import Glibc
         }
     }
 
+    @Test func anAnswerLostAfterCommitIsOutcomeUnknownAndNeverResent() async throws {
+        try await withStack { harness in
+            // Warm a kept-alive upstream connection first, so a silent libcurl resend would have a chance.
+            _ = try await harness.replayctl(["replay", "run_failed_1", "-o", "json"])
+            _ = try await harness.simulatorJSON(
+                "/_sim/faults",
+                method: "POST",
+                body: #"{"faults":[{"kind":"after_commit","mode":"reset","run_id":"run_failed_2"}]}"#
+            )
+            let result = try await harness.replayctl(["replay", "run_failed_2", "-o", "json"])
+            #expect(result.status == 11)
+            #expect(result.json?["error_code"] as? String == "upstream_outcome_unknown")
+            #expect((result.json?["error"] as? String)?.contains("a run may have been created") == true)
+            let counts = try await harness.simulatorJSON("/_sim/replays")
+            let byOriginal = try #require(counts["by_original_run"] as? [String: Any])
+            #expect((byOriginal["run_failed_2"] as? NSNumber)?.intValue == 1)
+            #expect((counts["total"] as? NSNumber)?.intValue == 2)
+        }
+    }
+
     @Test func pingAndStatusReport() async throws {
         try await withStack { harness in
             let ping = try await harness.replayctl(["ping", "-o", "json"])
