@@ -31,7 +31,10 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Output format: table or json (default: table on a terminal, else json).")
     var output: OutputFormat?
 
-    @Option(name: .long, help: ArgumentHelp("Give up waiting for replayd after this many seconds.", valueName: "seconds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Give up waiting for replayd after this many seconds.", valueName: "seconds")
+    )
     var timeout: Int = 120
 
     /// The socket path: the flag, then `REPLAYD_SOCKET`, then the default.

@@ -19,10 +19,16 @@ struct ReplayCommand: AsyncParsableCommand {
     @Argument(help: "The id of the run to replay (a failed, timed_out, crashed or system_failed run).")
     var runID: String
 
-    @Option(name: .long, help: ArgumentHelp("Replay from this checkpoint sequence (a positive integer).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Replay from this checkpoint sequence (a positive integer).", valueName: "n")
+    )
     var fromCheckpoint: String?
 
-    @Option(name: .long, help: ArgumentHelp("An idempotency key for this replay (1-255 printable ASCII).", valueName: "key"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("An idempotency key for this replay (1-255 printable ASCII).", valueName: "key")
+    )
     var idempotencyKey: String?
 
     @OptionGroup var global: GlobalOptions

@@ -34,7 +34,9 @@ struct Replayctl: AsyncParsableCommand {
                 Self.exit(withError: error)
             }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(code == .validationFailure || code.rawValue == 64 ? ExitStatus.usage.rawValue : code.rawValue)
+            Foundation.exit(
+                code == .validationFailure || code.rawValue == 64 ? ExitStatus.usage.rawValue : code.rawValue
+            )
         }
     }
 }

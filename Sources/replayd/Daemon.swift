@@ -48,7 +48,12 @@ struct Daemon {
         let accounts = SystemUnixAccounts()
         let directory = PrincipalDirectory(
             mappings: settings.principals.map {
-                PrincipalMapping(name: $0.name, unixUsers: $0.unixUsers, unixUIDs: $0.unixUIDs, unixGroups: $0.unixGroups)
+                PrincipalMapping(
+                    name: $0.name,
+                    unixUsers: $0.unixUsers,
+                    unixUIDs: $0.unixUIDs,
+                    unixGroups: $0.unixGroups
+                )
             },
             accounts: accounts
         )

@@ -44,7 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
         let output = LogOutput()
         let chosenLevel = level
         let format: LineLogHandler.Format = settings.log.format == .json ? .json : .text
-        LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: chosenLevel, format: format, output: output) }
+        LoggingSystem.bootstrap { label in
+            LineLogHandler(label: label, level: chosenLevel, format: format, output: output)
+        }
         let logger = Logger(label: "replayd")
 
         do {

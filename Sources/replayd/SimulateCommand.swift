@@ -20,7 +20,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Address to listen on.", valueName: "host:port"))
     var listen: String = "127.0.0.1:18080"
 
-    @Option(name: .long, help: ArgumentHelp("A fixtures JSON file (default: the built-in demo data).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A fixtures JSON file (default: the built-in demo data).", valueName: "file")
+    )
     var fixtures: String?
 
     @Option(name: .long, help: ArgumentHelp("A fault plan JSON file to start with.", valueName: "file"))
@@ -32,7 +35,10 @@ struct SimulateCommand: AsyncParsableCommand {
     )
     var ipRateLimit: Int = 100
 
-    @Option(name: .long, help: ArgumentHelp("Default requests per minute per API key (0 turns it off).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Default requests per minute per API key (0 turns it off).", valueName: "n")
+    )
     var keyRateLimit: Int = 1000
 
     @Flag(name: .long, help: "Turn off the per-IP lockout after repeated failed authentications.")

@@ -65,7 +65,10 @@ import Glibc
         try await withStack { harness in
             let result = try await harness.run(
                 "/usr/bin/curl",
-                ["-sS", "-i", "--unix-socket", harness.socketPath, "-X", "POST", "http://localhost/v1/runs/run_crashed_1/replay"]
+                [
+                    "-sS", "-i", "--unix-socket", harness.socketPath, "-X", "POST",
+                    "http://localhost/v1/runs/run_crashed_1/replay",
+                ]
             )
             #expect(result.status == 0)
             #expect(result.stdout.hasPrefix("HTTP/1.1 201"))
@@ -103,10 +106,14 @@ import Glibc
     @Test func badInputIs400AndTheSimulatorSeesNothing() async throws {
         try await withStack { harness in
             let before = try await harness.simulatorRequestTotal()
-            let checkpoint = try await harness.replayctl(["replay", "run_failed_1", "--from-checkpoint", "abc", "-o", "json"])
+            let checkpoint = try await harness.replayctl([
+                "replay", "run_failed_1", "--from-checkpoint", "abc", "-o", "json",
+            ])
             #expect(checkpoint.status == 7)
             #expect((checkpoint.json?["status"] as? NSNumber)?.intValue == 400)
-            #expect((checkpoint.json?["error"] as? String)?.contains("from_checkpoint must be a positive integer") == true)
+            #expect(
+                (checkpoint.json?["error"] as? String)?.contains("from_checkpoint must be a positive integer") == true
+            )
             let traversal = try await harness.replayctl(["replay", "../x", "-o", "json"])
             #expect(traversal.status == 7)
             #expect((traversal.json?["status"] as? NSNumber)?.intValue == 400)
@@ -120,12 +127,16 @@ import Glibc
 
     @Test func aCheckpointReplayCarriesTheCheckpointState() async throws {
         try await withStack { harness in
-            let result = try await harness.replayctl(["replay", "run_failed_checkpoints", "--from-checkpoint", "2", "-o", "json"])
+            let result = try await harness.replayctl([
+                "replay", "run_failed_checkpoints", "--from-checkpoint", "2", "-o", "json",
+            ])
             #expect(result.status == 0)
             #expect(result.json?["debug_mode"] as? Bool == true)
             let payload = result.json?["payload"] as? [String: Any]
             #expect(payload?["cursor"] as? String == "c2")
-            let missing = try await harness.replayctl(["replay", "run_failed_checkpoints", "--from-checkpoint", "9", "-o", "json"])
+            let missing = try await harness.replayctl([
+                "replay", "run_failed_checkpoints", "--from-checkpoint", "9", "-o", "json",
+            ])
             #expect(missing.status == 5)
             #expect(missing.json?["error"] as? String == "checkpoint not found")
         }

@@ -52,14 +52,16 @@ import Glibc
         defer { harness.cleanUp() }
         let result = try await harness.replayctl(["ping", "-o", "json"])
         #expect(result.status == 9)
-        #expect((result.json?["error"] as? String)?.contains("replayd is not reachable at \(harness.socketPath)") == true)
+        #expect(
+            (result.json?["error"] as? String)?.contains("replayd is not reachable at \(harness.socketPath)") == true
+        )
     }
 
     @Test func upstreamDownIsAClearErrorWithExit10() async throws {
         let harness = try EndToEndHarness()
         defer { harness.cleanUp() }
-        let closedPort = try Self.closedPort()
-        let upstream = "http://127.0.0.1:\(closedPort)"
+        let refusing = try RefusingPort()
+        let upstream = "http://127.0.0.1:\(refusing.port)"
         try harness.writeConfig(upstream: upstream)
         try await harness.startDaemon()
         let result = try await harness.replayctl(["replay", "run_failed_1", "-o", "json"])
@@ -72,24 +74,35 @@ import Glibc
         #expect(table.status == 10)
         #expect(table.stderr.contains("could not reach Strait at \(upstream)"))
         await harness.stop()
+        withExtendedLifetime(refusing) {}
     }
 
-    /// A loopback port that was just bound and closed: connecting to it is refused.
-    static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
+    /// A loopback port bound (so no other test can take it) but not listening: connecting is refused.
+    final class RefusingPort {
+        let port: Int
+        private let fd: Int32
+
+        init() throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            self.fd = fd
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                    guard bind(fd, pointer, length) == 0 else { return -1 }
+                    return getsockname(fd, pointer, &length)
+                }
             }
+            guard bound == 0 else {
+                close(fd)
+                throw HarnessError("cannot bind a probe port")
+            }
+            port = Int(UInt16(bigEndian: address.sin_port))
         }
-        guard bound == 0 else { throw HarnessError("cannot bind a probe port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+
+        deinit { close(fd) }
     }
 }

@@ -53,7 +53,9 @@ final class RawUnixClient {
     func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard written > 0 else { throw Failure(description: "send: \(String(cString: strerror(errno)))") }
             offset += written
         }
@@ -66,7 +68,9 @@ final class RawUnixClient {
         func fill() throws {
             let count = recv(fd, &chunk, chunk.count, 0)
             guard count > 0 else {
-                throw Failure(description: count == 0 ? "connection closed" : "recv: \(String(cString: strerror(errno)))")
+                throw Failure(
+                    description: count == 0 ? "connection closed" : "recv: \(String(cString: strerror(errno)))"
+                )
             }
             buffer.append(contentsOf: chunk[0..<count])
         }
@@ -85,7 +89,9 @@ final class RawUnixClient {
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces
+            )
         }
         let length = Int(headers["content-length"] ?? "0") ?? 0
         let bodyStart = headEnd + 4
@@ -139,7 +145,8 @@ final class RawUnixClient {
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where Array(haystack[start..<(start + needle.count)]) == needle {
+        for start in 0...(haystack.count - needle.count) where Array(haystack[start..<(start + needle.count)]) == needle
+        {
             return start
         }
         return nil

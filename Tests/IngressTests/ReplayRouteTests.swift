@@ -9,7 +9,11 @@ import Testing
         let harness = SocketDoorHarness()
         defer { harness.cleanUp() }
         await harness.start()
-        let response = try await RawUnixClient.request(path: harness.socketPath, "POST", "/v1/runs/run%201/replay?from_checkpoint=2")
+        let response = try await RawUnixClient.request(
+            path: harness.socketPath,
+            "POST",
+            "/v1/runs/run%201/replay?from_checkpoint=2"
+        )
         #expect(response.status == 201)
         #expect(response.json?["id"] as? String == "new-run")
         #expect(response.json?["status"] as? String == "queued")
@@ -23,12 +27,18 @@ import Testing
             HTTPResponse(
                 status: 400,
                 headers: ["Content-Type": "application/json"],
-                body: Array(#"{"error":{"code":"bad_request","message":"run is not replayable"},"request_id":"up-1"}"#.utf8)
+                body: Array(
+                    #"{"error":{"code":"bad_request","message":"run is not replayable"},"request_id":"up-1"}"#.utf8
+                )
             )
         })
         defer { harness.cleanUp() }
         await harness.start()
-        let response = try await RawUnixClient.request(path: harness.socketPath, "POST", "/v1/runs/run_completed_1/replay")
+        let response = try await RawUnixClient.request(
+            path: harness.socketPath,
+            "POST",
+            "/v1/runs/run_completed_1/replay"
+        )
         #expect(response.status == 400)
         #expect(response.errorCode == "bad_request")
         #expect(response.errorMessage == "run is not replayable")

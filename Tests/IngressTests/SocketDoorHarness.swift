@@ -37,7 +37,10 @@ final class SocketDoorHarness: Sendable {
             HTTPResponse(
                 status: 201,
                 headers: ["Content-Type": "application/json"],
-                body: Array(#"{"id":"new-run","job_id":"job-1","project_id":"proj-1","status":"queued","attempt":1,"triggered_by":"manual","priority":0,"job_version":1,"debug_mode":false,"lineage_depth":0,"created_at":"2026-05-01T12:00:00Z"}"#.utf8)
+                body: Array(
+                    #"{"id":"new-run","job_id":"job-1","project_id":"proj-1","status":"queued","attempt":1,"triggered_by":"manual","priority":0,"job_version":1,"debug_mode":false,"lineage_depth":0,"created_at":"2026-05-01T12:00:00Z"}"#
+                        .utf8
+                )
             )
         }
     ) {

@@ -53,7 +53,9 @@ import Glibc
             for (index, byte) in first.socketPath.utf8.enumerated() { buffer[index] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(staleFD, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(staleFD, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         close(staleFD)
         #expect(bound == 0)
@@ -72,7 +74,8 @@ import Glibc
     }
 
     @Test func anUnmappedUIDGets403BeforeTheBodyIsRead() async throws {
-        let harness = SocketDoorHarness(mappings: [PrincipalMapping(name: "someone-else", unixUIDs: [getuid() &+ 4242])])
+        let harness = SocketDoorHarness(mappings: [PrincipalMapping(name: "someone-else", unixUIDs: [getuid() &+ 4242])]
+        )
         defer { harness.cleanUp() }
         await harness.start()
         let socketPath = harness.socketPath

@@ -41,7 +41,8 @@ import Testing
             _ = try authenticator.authenticate(PeerCredentials(uid: 4321, gid: 1, pid: 1))
         } throws: { error in
             guard let error = error as? ReplayError else { return false }
-            return error.code == .unknownPeer && error.message.contains("uid 4321") && error.message.contains("[[principals]]")
+            return error.code == .unknownPeer && error.message.contains("uid 4321")
+                && error.message.contains("[[principals]]")
         }
     }
 }

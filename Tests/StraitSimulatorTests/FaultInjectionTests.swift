@@ -117,7 +117,8 @@ import Testing
                 "POST",
                 "/v1/runs/run_failed_1/replay",
                 headers: [("Authorization", "Bearer \(DemoKeys.write)"), ("X-Request-Id", "rid-stall")],
-                timeout: .milliseconds(300)
+                timeout: .seconds(30),
+                quietUntil: { [simulator = sim.simulator] in simulator.replayCounts().byRequestID["rid-stall"] == 1 }
             )
             guard case .timedOut = outcome else {
                 Issue.record("expected no answer, got \(outcome)")

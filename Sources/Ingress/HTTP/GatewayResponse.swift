@@ -23,7 +23,11 @@ public struct GatewayResponse: Sendable {
     }
 
     /// A JSON response; the body ends with a newline like Strait's.
-    public static func json<Value: Encodable>(_ status: Int, _ value: Value, headers: HTTPHeaders = [:])
+    public static func json<Value: Encodable>(
+        _ status: Int,
+        _ value: Value,
+        headers: HTTPHeaders = [:]
+    )
         -> GatewayResponse
     {
         var headers = headers

@@ -1,10 +1,11 @@
+import NIOCore
+import ReplayCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import NIOCore
-import ReplayCore
 
 /// Reads `SO_PEERCRED` from an accepted Unix-socket channel.
 enum PeerCredentialReader {

@@ -39,7 +39,8 @@ public struct SocketRouter: Sendable {
             return .json(200, PingBody(status: "ok", version: info.version))
         case ("GET", ["v1", "gateway", "status"]):
             return .json(200, status(for: request))
-        case ("POST", let parts) where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
+        case ("POST", let parts)
+        where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
             return await replay(request, encodedRunID: parts[2], logger: logger)
         case (_, ["v1", "_ping"]), (_, ["v1", "gateway", "status"]):
             return methodNotAllowed(request, allowed: "GET")
@@ -55,7 +56,10 @@ public struct SocketRouter: Sendable {
 
     private func replay(_ request: GatewayRequest, encodedRunID: Substring, logger: Logger) async -> GatewayResponse {
         guard let principal = request.principal else {
-            return .error(ReplayError(.unknownPeer, "uid \(request.peer.uid) is not mapped"), requestID: request.requestID)
+            return .error(
+                ReplayError(.unknownPeer, "uid \(request.peer.uid) is not mapped"),
+                requestID: request.requestID
+            )
         }
         let replayRequest: ReplayRequest
         do {
@@ -149,8 +153,12 @@ public struct SocketRouter: Sendable {
                 baseURL: pipeline.upstreamBaseURL,
                 state: snapshot.state,
                 lastStatus: snapshot.lastStatus,
-                lastResponseAt: snapshot.lastResponseAt.map { StraitTimestamp(secondsSinceEpoch: $0, nanoseconds: 0).rawValue },
-                lastFailureAt: snapshot.lastFailureAt.map { StraitTimestamp(secondsSinceEpoch: $0, nanoseconds: 0).rawValue },
+                lastResponseAt: snapshot.lastResponseAt.map {
+                    StraitTimestamp(secondsSinceEpoch: $0, nanoseconds: 0).rawValue
+                },
+                lastFailureAt: snapshot.lastFailureAt.map {
+                    StraitTimestamp(secondsSinceEpoch: $0, nanoseconds: 0).rawValue
+                },
                 lastFailure: snapshot.lastFailure
             )
         )

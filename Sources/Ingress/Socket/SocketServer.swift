@@ -1,14 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// The Unix-socket door: HTTP/1.1 over `AF_UNIX`, as a ServiceLifecycle `Service`.
 ///
@@ -26,8 +27,12 @@ public final class SocketServer: Service, Sendable {
     private let readiness = Mutex<(bound: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// Creates the server.
-    public init(configuration: SocketServerConfiguration, router: SocketRouter, group: any EventLoopGroup, logger: Logger)
-    {
+    public init(
+        configuration: SocketServerConfiguration,
+        router: SocketRouter,
+        group: any EventLoopGroup,
+        logger: Logger
+    ) {
         self.configuration = configuration
         self.router = router
         self.group = group
@@ -68,7 +73,9 @@ public final class SocketServer: Service, Sendable {
         }
         logger.info(
             "listening on unix socket",
-            metadata: ["path": "\(configuration.path)", "mode": "0660", "max_connections": "\(configuration.maxConnections)"]
+            metadata: [
+                "path": "\(configuration.path)", "mode": "0660", "max_connections": "\(configuration.maxConnections)",
+            ]
         )
         let waiters = readiness.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.bound = true
@@ -132,7 +139,9 @@ public final class SocketServer: Service, Sendable {
                     let activity = ByteActivityHandler { [unowned handler] in handler.bytesArrived() }
                     try channel.pipeline.syncOperations.addHandlers([
                         activity,
-                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)),
+                        ByteToMessageHandler(
+                            HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)
+                        ),
                         HTTPResponseEncoder(),
                         handler,
                     ])

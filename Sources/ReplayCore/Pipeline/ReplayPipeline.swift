@@ -71,7 +71,9 @@ public struct ReplayPipeline: Sendable {
                     timeout: attemptTimeout
                 )
                 let duration = result.response.facts.timings.total
-                attempts.append(UpstreamAttempt(requestID: requestID, result: .status(result.response.status), duration: duration))
+                attempts.append(
+                    UpstreamAttempt(requestID: requestID, result: .status(result.response.status), duration: duration)
+                )
                 health.recordResponse(status: result.response.status)
                 attemptLogger.info(
                     "replay created a run",
@@ -84,7 +86,9 @@ public struct ReplayPipeline: Sendable {
                     return .failed(ReplayError(.badRequest, input.message), attempts: attempts)
                 case .api(let apiError):
                     let duration = apiError.response.facts.timings.total
-                    attempts.append(UpstreamAttempt(requestID: requestID, result: .status(apiError.status), duration: duration))
+                    attempts.append(
+                        UpstreamAttempt(requestID: requestID, result: .status(apiError.status), duration: duration)
+                    )
                     health.recordResponse(status: apiError.status)
                     attemptLogger.notice(
                         "upstream refused the replay",
@@ -93,7 +97,9 @@ public struct ReplayPipeline: Sendable {
                     return .rejected(apiError, attempts: attempts)
                 case .undecodableResponse(let response, let reason):
                     let duration = response.facts.timings.total
-                    attempts.append(UpstreamAttempt(requestID: requestID, result: .status(response.status), duration: duration))
+                    attempts.append(
+                        UpstreamAttempt(requestID: requestID, result: .status(response.status), duration: duration)
+                    )
                     health.recordResponse(status: response.status)
                     attemptLogger.error("upstream answered with an undecodable body", metadata: ["reason": "\(reason)"])
                     return .failed(
@@ -108,18 +114,29 @@ public struct ReplayPipeline: Sendable {
                     let duration = curlError.facts.timings.total
                     health.recordFailure("\(curlError.code): \(curlError.message)")
                     if curlError.facts.requestSent {
-                        attempts.append(UpstreamAttempt(requestID: requestID, result: .sentNoResponse(curlError.code), duration: duration))
+                        attempts.append(
+                            UpstreamAttempt(
+                                requestID: requestID,
+                                result: .sentNoResponse(curlError.code),
+                                duration: duration
+                            )
+                        )
                         attemptLogger.error(
                             "upstream request sent but no answer; outcome unknown",
                             metadata: ["error": "\(curlError.code)", "message": "\(curlError.message)"]
                         )
                         return .failed(outcomeUnknown(curlError, attempts: attempts), attempts: attempts)
                     }
-                    attempts.append(UpstreamAttempt(requestID: requestID, result: .notSent(curlError.code), duration: duration))
+                    attempts.append(
+                        UpstreamAttempt(requestID: requestID, result: .notSent(curlError.code), duration: duration)
+                    )
                     guard attemptNumber < retry.maxAttempts, !Task.isCancelled else {
                         attemptLogger.error(
                             "upstream unreachable",
-                            metadata: ["error": "\(curlError.code)", "message": "\(curlError.message)", "attempts": "\(attemptNumber)"]
+                            metadata: [
+                                "error": "\(curlError.code)", "message": "\(curlError.message)",
+                                "attempts": "\(attemptNumber)",
+                            ]
                         )
                         return .failed(unreachable(curlError, attempts: attempts), attempts: attempts)
                     }

@@ -31,7 +31,8 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// The directory holding the built `replayd` and `replayctl` (next to the test bundle).
     static var productsDirectory: String {
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
         while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("replayd").path) {
             url.deleteLastPathComponent()
@@ -106,7 +107,7 @@ final class EndToEndHarness: @unchecked Sendable {
                 let ping = try await replayctl(["ping", "-o", "json"])
                 if ping.status == 0 { return }
             }
-            guard process.process.isRunning else { break }
+            guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw HarnessError("daemon did not start: \(process.stderr)")
@@ -119,11 +120,19 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// Runs `replayctl` against this harness's socket.
     func replayctl(_ arguments: [String], environment: [String: String] = [:]) async throws -> CommandResult {
-        try await run(Self.replayctl, arguments, environment: ["REPLAYD_SOCKET": socketPath].merging(environment) { $1 })
+        try await run(
+            Self.replayctl,
+            arguments,
+            environment: ["REPLAYD_SOCKET": socketPath].merging(environment) { $1 }
+        )
     }
 
     /// Runs any program to completion, recording its output.
-    func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws
+    func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:]
+    ) async throws
         -> CommandResult
     {
         let name = "cmd-\(UUID().uuidString.prefix(8))"

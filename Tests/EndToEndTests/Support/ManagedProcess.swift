@@ -6,60 +6,116 @@ import Glibc
 
 /// A child process whose stdout and stderr go to files in the test's directory, so tests can wait for lines,
 /// read everything it wrote, and grep it for secrets.
+///
+/// It uses `posix_spawn` directly: Foundation's `Process.run()` crashed intermittently (in `memmove`) when the test
+/// runner launched many processes from a busy, many-threaded test process.
 final class ManagedProcess: @unchecked Sendable {
     let name: String
-    let process = Process()
+    let pid: pid_t
     let stdoutPath: String
     let stderrPath: String
+    private let lock = NSLock()
+    private var exitStatus: Int32?
 
-    init(name: String, executable: String, arguments: [String], environment: [String: String], directory: String) throws {
+    init(name: String, executable: String, arguments: [String], environment: [String: String], directory: String) throws
+    {
         self.name = name
         stdoutPath = "\(directory)/\(name).stdout"
         stderrPath = "\(directory)/\(name).stderr"
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Don't leak the test process's sockets (servers, probe ports) into long-lived children.
+        // (glibc ≥ 2.34 has `posix_spawn_file_actions_addclosefrom_np`; Swift's Glibc module does not import it.)
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        sigaddset(&defaults, SIGTERM)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        guard result == 0 else {
+            throw HarnessError("cannot start \(executable): \(String(cString: strerror(result)))")
+        }
+        pid = child
     }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
-    /// Waits (off the cooperative pool) until `predicate` holds for stdout, the process exits, or `limit` passes.
-    /// The limit is a safety net against a hung child, not a timing assertion.
-    func waitForOutput(limit: Duration = .seconds(60), _ predicate: @escaping @Sendable (String) -> Bool) async -> String? {
+    /// The exit status once the process has ended (128 + signal for a signal), else `nil`.
+    func poll() -> Int32? {
+        lock.withLock {
+            if let exitStatus { return exitStatus }
+            var status: Int32 = 0
+            guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+            let signal = status & 0x7F
+            exitStatus = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+            return exitStatus
+        }
+    }
+
+    var isRunning: Bool { poll() == nil }
+
+    /// Waits (without blocking a cooperative thread) until `predicate` holds for stdout, the process exits, or the
+    /// safety limit passes. The limit guards against a hung child; it is not a timing assertion.
+    func waitForOutput(
+        limit: Duration = .seconds(60),
+        _ predicate: @escaping @Sendable (String) -> Bool
+    ) async -> String? {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             let text = stdout
             if predicate(text) { return text }
-            if !process.isRunning { return predicate(stdout) ? stdout : nil }
-            try? await Task.sleep(for: .milliseconds(20))
+            if !isRunning { return predicate(stdout) ? stdout : nil }
+            try? await Task.sleep(for: .milliseconds(10))
         }
         return nil
     }
 
     /// Waits for exit and returns the status.
     func waitForExit() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                self.process.waitUntilExit()
-                continuation.resume(returning: self.process.terminationStatus)
-            }
+        while true {
+            if let status = poll() { return status }
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 
     /// SIGTERM, then wait.
     func stop() async -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        if isRunning { kill(pid, SIGTERM) }
         return await waitForExit()
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if poll() == nil {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
     }
 }

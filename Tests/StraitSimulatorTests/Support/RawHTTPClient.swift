@@ -47,7 +47,16 @@ struct RawHTTPError: Error, CustomStringConvertible {
 /// server closes, so tests control every header (or its absence) and can observe resets and stalls.
 enum RawHTTPClient {
     /// Sends `request` (raw bytes) and collects what comes back until EOF, a reset or `timeout`.
-    static func exchange(host: String, port: Int, request: [UInt8], timeout: Duration) async throws -> RawHTTPOutcome {
+    /// Sends `request` and collects what comes back. With `quietUntil`, the exchange ends as `.timedOut` ("no answer")
+    /// as soon as the condition holds with no answer yet, instead of after a fixed wait: that keeps "the server
+    /// has not answered" tests free of timing. `timeout` is then only a safety limit.
+    static func exchange(
+        host: String,
+        port: Int,
+        request: [UInt8],
+        timeout: Duration,
+        quietUntil: (@Sendable () async -> Bool)? = nil
+    ) async throws -> RawHTTPOutcome {
         let connection = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -68,7 +77,14 @@ enum RawHTTPClient {
                 }
             }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                if let quietUntil {
+                    let deadline = ContinuousClock.now + timeout
+                    while ContinuousClock.now < deadline, !(await quietUntil()) {
+                        try await Task.sleep(for: .milliseconds(5))
+                    }
+                } else {
+                    try await Task.sleep(for: timeout)
+                }
                 return Exchange.timedOut
             }
             defer { group.cancelAll() }

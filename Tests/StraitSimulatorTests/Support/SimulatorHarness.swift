@@ -78,14 +78,21 @@ struct SimulatorHarness: Sendable {
         _ target: String,
         headers: [(String, String)] = [],
         body: String? = nil,
-        timeout: Duration
+        timeout: Duration,
+        quietUntil: (@Sendable () async -> Bool)? = nil
     ) async throws -> RawHTTPOutcome {
         var text = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         if let body { text += "Content-Length: \(body.utf8.count)\r\n" }
         text += "Connection: close\r\n\r\n"
         if let body { text += body }
-        return try await RawHTTPClient.exchange(host: host, port: port, request: Array(text.utf8), timeout: timeout)
+        return try await RawHTTPClient.exchange(
+            host: host,
+            port: port,
+            request: Array(text.utf8),
+            timeout: timeout,
+            quietUntil: quietUntil
+        )
     }
 
     /// `POST /v1/runs/{runID}/replay` the way a careful client sends it: `Accept: application/json`, no body.
