@@ -111,6 +111,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Benchmarks (`scripts/bench.sh`): latency replayd adds, and concurrency on one network thread.
+        .executableTarget(
+            name: "replayd-bench",
+            dependencies: [
+                "Curl",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ReplaydBench",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CurlTests",
             dependencies: [

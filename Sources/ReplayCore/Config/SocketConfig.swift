@@ -14,7 +14,7 @@ public struct SocketConfig: Sendable, Hashable {
     public var readTimeout: Duration
     /// `idle_timeout`: a keep-alive connection idle this long is closed. Default 60 s; 1 ms to 24 h.
     public var idleTimeout: Duration
-    /// `max_connections`: connections served at once; more wait in the listen backlog. Default 64; 1 to 65536.
+    /// `max_connections`: connections served at once; one more gets 503 `service_unavailable`. Default 64; 1 to 65536.
     public var maxConnections: Int
 
     /// Creates the section with the defaults above.
