@@ -88,9 +88,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The `main` both executables share (SIGPIPE, usage exit code 3).
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "replayd",
             dependencies: [
+                "CommandLineSupport",
                 "ReplayCore",
                 "Ingress",
                 "StraitSimulator",
@@ -105,6 +112,7 @@ let package = Package(
         .executableTarget(
             name: "replayctl",
             dependencies: [
+                "CommandLineSupport",
                 "Curl",
                 "Strait",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

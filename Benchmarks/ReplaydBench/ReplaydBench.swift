@@ -56,7 +56,9 @@ struct LatencyBench: AsyncParsableCommand {
                 let response = try await client.send(request)
                 let elapsed = started.duration(to: clock.now)
                 guard response.status == 201 else {
-                    throw BenchError("replay answered \(response.status): \(String(decoding: response.body, as: UTF8.self))")
+                    throw BenchError(
+                        "replay answered \(response.status): \(String(decoding: response.body, as: UTF8.self))"
+                    )
                 }
                 if index >= warmup {
                     if isSocket { socketSamples.append(elapsed) } else { directSamples.append(elapsed) }
@@ -70,7 +72,9 @@ struct LatencyBench: AsyncParsableCommand {
         print("| path | replays | p50 µs | p90 µs | p99 µs | max µs |")
         print("|---|---|---|---|---|---|")
         print("| client → simulator (direct) | \(d.count) | \(f(d.p50)) | \(f(d.p90)) | \(f(d.p99)) | \(f(d.max)) |")
-        print("| client → socket → replayd → simulator | \(s.count) | \(f(s.p50)) | \(f(s.p90)) | \(f(s.p99)) | \(f(s.max)) |")
+        print(
+            "| client → socket → replayd → simulator | \(s.count) | \(f(s.p50)) | \(f(s.p90)) | \(f(s.p99)) | \(f(s.max)) |"
+        )
         print("| **added by replayd** | | **\(f(s.p50 - d.p50))** | \(f(s.p90 - d.p90)) | **\(f(s.p99 - d.p99))** | |")
     }
 }

@@ -12,24 +12,9 @@ struct PingCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let format = OutputFormat.resolve(global.output)
-        let reporter = Reporter(format: format)
-        let status = await Session.run(global: global, reporter: reporter) { client async throws(DaemonError) in
-            let response = try await client.send(method: "GET", path: "/v1/_ping")
-            guard response.status == 200 else {
-                return reporter.failure(
-                    response: response.body,
-                    httpStatus: response.status,
-                    requestID: response.headers["X-Request-Id"]
-                )
-            }
-            switch format {
-            case .json: reporter.printRawJSON(response.body)
-            case .table:
-                let version = (try? JSONDecoder().decode([String: String].self, from: Data(response.body)))?["version"]
-                print("replayd \(version ?? "?") is up at \(client.socketPath)")
-            }
-            return .ok
+        let status = await Session.show(path: "/v1/_ping", global: global) { body, socketPath in
+            let version = (try? JSONDecoder().decode([String: String].self, from: Data(body)))?["version"]
+            return "replayd \(version ?? "?") is up at \(socketPath)"
         }
         throw ExitCode(status.rawValue)
     }

@@ -29,4 +29,30 @@ enum Session {
         await client.shutdown()
         return status
     }
+
+    /// `GET path` on replayd, then prints the JSON body, or `table(body)` in table format. Shared by the read-only
+    /// commands.
+    static func show(
+        path: String,
+        global: GlobalOptions,
+        table: @escaping (_ body: [UInt8], _ socketPath: String) -> String
+    ) async -> ExitStatus {
+        let format = OutputFormat.resolve(global.output)
+        let reporter = Reporter(format: format)
+        return await run(global: global, reporter: reporter) { client async throws(DaemonError) in
+            let response = try await client.send(method: "GET", path: path)
+            guard response.status == 200 else {
+                return reporter.failure(
+                    response: response.body,
+                    httpStatus: response.status,
+                    requestID: response.headers["X-Request-Id"]
+                )
+            }
+            switch format {
+            case .json: reporter.printRawJSON(response.body)
+            case .table: print(table(response.body, client.socketPath))
+            }
+            return .ok
+        }
+    }
 }

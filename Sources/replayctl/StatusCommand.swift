@@ -12,23 +12,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let format = OutputFormat.resolve(global.output)
-        let reporter = Reporter(format: format)
-        let status = await Session.run(global: global, reporter: reporter) { client async throws(DaemonError) in
-            let response = try await client.send(method: "GET", path: "/v1/gateway/status")
-            guard response.status == 200 else {
-                return reporter.failure(
-                    response: response.body,
-                    httpStatus: response.status,
-                    requestID: response.headers["X-Request-Id"]
-                )
-            }
-            switch format {
-            case .json: reporter.printRawJSON(response.body)
-            case .table: print(Self.table(response.body))
-            }
-            return .ok
-        }
+        let status = await Session.show(path: "/v1/gateway/status", global: global) { body, _ in Self.table(body) }
         throw ExitCode(status.rawValue)
     }
 

@@ -47,14 +47,7 @@ struct Daemon {
         let health = UpstreamHealth(now: { Int64(Date().timeIntervalSince1970) })
         let accounts = SystemUnixAccounts()
         let directory = PrincipalDirectory(
-            mappings: settings.principals.map {
-                PrincipalMapping(
-                    name: $0.name,
-                    unixUsers: $0.unixUsers,
-                    unixUIDs: $0.unixUIDs,
-                    unixGroups: $0.unixGroups
-                )
-            },
+            mappings: settings.principals,
             accounts: accounts
         )
         for warning in directory.unresolved {

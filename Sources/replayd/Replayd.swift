@@ -1,9 +1,5 @@
 import ArgumentParser
-import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import CommandLineSupport
 
 /// replayd: a gateway daemon that replays Strait runs for local tools, chat-ops and automation, holding the
 /// Strait API key so that they never see it.
@@ -18,25 +14,8 @@ struct Replayd: AsyncParsableCommand {
     )
 
     /// Ignores SIGPIPE (libcurl runs with NOSIGNAL, so writes to a closed socket must not kill us), then runs the
-    /// command. Usage errors exit 3, like replayctl.
+    /// Parses and runs; usage errors exit 3 (see `runMappingUsageErrors`).
     static func main() async {
-        signal(SIGPIPE, SIG_IGN)
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                Self.exit(withError: error)
-            }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(code == .validationFailure || code.rawValue == 64 ? 3 : code.rawValue)
-        }
+        await runMappingUsageErrors()
     }
 }

@@ -30,7 +30,7 @@ final class SocketDoorHarness: Sendable {
     }
 
     init(
-        mappings: [PrincipalMapping]? = nil,
+        mappings: [PrincipalConfig]? = nil,
         configure: (inout SocketServerConfiguration) -> Void = { _ in },
         directory: String = SocketDoorHarness.newDirectory(),
         upstream: @escaping Upstream = { _, _ in
@@ -57,7 +57,7 @@ final class SocketDoorHarness: Sendable {
         let pipeline = ReplayPipeline(
             authenticator: DirectoryPeerAuthenticator(
                 directory: PrincipalDirectory(
-                    mappings: mappings ?? [PrincipalMapping(name: "tester", unixUIDs: [getuid()])]
+                    mappings: mappings ?? [PrincipalConfig(name: "tester", unixUIDs: [getuid()])]
                 )
             ),
             upstream: StraitClient(baseURL: "http://127.0.0.1:9", apiKey: StraitAPIKey("strait_test"), http: http),

@@ -13,10 +13,10 @@ import Testing
 
     private let directory = PrincipalDirectory(
         mappings: [
-            PrincipalMapping(name: "alice", unixUsers: ["alice", "ghost"]),
-            PrincipalMapping(name: "robot", unixUIDs: [0, 1002]),
-            PrincipalMapping(name: "oncall", unixGroups: ["oncall", "nogroup"]),
-            PrincipalMapping(name: "ops", unixGroups: ["ops"]),
+            PrincipalConfig(name: "alice", unixUsers: ["alice", "ghost"]),
+            PrincipalConfig(name: "robot", unixUIDs: [0, 1002]),
+            PrincipalConfig(name: "oncall", unixGroups: ["oncall", "nogroup"]),
+            PrincipalConfig(name: "ops", unixGroups: ["ops"]),
         ],
         accounts: FakeAccounts()
     )

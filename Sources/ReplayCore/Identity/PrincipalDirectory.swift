@@ -1,4 +1,4 @@
-/// Maps a Unix peer to a principal, like PostgreSQL's `pg_ident.conf`: an explicit uid or user name wins,
+/// Maps a Unix peer to a principal from the `[[principals]]` config, like PostgreSQL's `pg_ident.conf`: an explicit uid or user name wins,
 /// then group membership (primary or supplementary), in config order. Built once at startup (and on reload).
 public struct PrincipalDirectory: Sendable {
     private let byUID: [UInt32: (name: String, matchedBy: String)]
@@ -8,7 +8,7 @@ public struct PrincipalDirectory: Sendable {
     public let unresolved: [String]
 
     /// Builds the directory, resolving user and group names through `accounts`.
-    public init(mappings: [PrincipalMapping], accounts: any UnixAccounts = SystemUnixAccounts()) {
+    public init(mappings: [PrincipalConfig], accounts: any UnixAccounts = SystemUnixAccounts()) {
         var byUID: [UInt32: (name: String, matchedBy: String)] = [:]
         var byGID: [(gid: UInt32, name: String, matchedBy: String)] = []
         var unresolved: [String] = []
