@@ -13,7 +13,11 @@ bin="$(swift build --show-bin-path)"
 demo_dir=/tmp/replayd-demo
 mkdir -p "$demo_dir"
 # The demo config maps uid 0; map whoever runs the demo too.
-sed "s/^unix_uids = \[0\]/unix_uids = [0, $(id -u)]/" Config/demo.toml > "$demo_dir/demo.toml"
+if [ "$(id -u)" -eq 0 ]; then
+    cp Config/demo.toml "$demo_dir/demo.toml"
+else
+    sed "s/^unix_uids = \[0\]/unix_uids = [0, $(id -u)]/" Config/demo.toml > "$demo_dir/demo.toml"
+fi
 # The simulator's demo key (a fake key that exists only in Config/strait-fixtures.json).
 export STRAIT_API_KEY=strait_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 
