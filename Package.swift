@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // libcurl, through pkg-config. `shim.h` holds typed, prefixed wrappers for the variadic calls.
@@ -69,6 +71,8 @@ let package = Package(
             dependencies: [
                 "Strait",
                 "Curl",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -113,6 +117,7 @@ let package = Package(
             name: "replayctl",
             dependencies: [
                 "CommandLineSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 "Curl",
                 "Strait",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,0 +1,142 @@
+/// Durable replay state: the idempotency-key claim, attempts recorded before they are sent, and final answers.
+/// Every method is one transaction. `SQLiteReplayStore` is the production implementation.
+public protocol ReplayStore: Sendable {
+    /// Claims `record.id` atomically (a unique insert).
+    ///
+    /// - If no record has this id:
+    ///   - with `coalesceSince` set and `record.force == false`, looks for the newest record of the same action,
+    ///     run id and checkpoint (any principal) created at or after `coalesceSince` whose state is not `failed`.
+    ///     If there is one, inserts `record` with `coalescedFrom` = that record's id (copying its state, newRunID,
+    ///     responseStatus and responseBody when it is `succeeded`, otherwise state `pending`) and returns
+    ///     `.coalesced(inserted, into: that)`;
+    ///   - otherwise inserts `record` and returns `.created(record)`.
+    /// - If a record has this id and the same fingerprint: `.existing(record)` (the caller answers from it).
+    /// - If a record has this id and another fingerprint: `.fingerprintMismatch(existing)` (422).
+    func claim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimResult
+
+    /// The record with this id and its attempts, or `nil`.
+    func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord?
+
+    /// The record holding the attempt with this `X-Request-Id`, or `nil`.
+    func record(forAttemptRequestID requestID: String) async throws(StoreError) -> ReplayRecord?
+
+    /// Appends an attempt (number = previous + 1, outcome `.recorded`) and sets the record `in_flight`, clearing
+    /// `nextActionAt`. Durable before it returns: the caller sends only afterwards.
+    func recordAttempt(
+        _ id: ReplayRecordID,
+        requestID: String,
+        at time: Int64
+    ) async throws(StoreError)
+        -> AttemptRecord
+
+    /// Stores an attempt's result.
+    func recordAttemptResult(
+        _ id: ReplayRecordID,
+        attempt number: Int,
+        outcome: AttemptOutcome,
+        status: Int?,
+        detail: String?,
+        at time: Int64
+    ) async throws(StoreError)
+
+    /// Applies `change` to the record and sets `updatedAt`. Returns the record after the change.
+    @discardableResult
+    func update(_ id: ReplayRecordID, at time: Int64, _ change: RecordChange) async throws(StoreError) -> ReplayRecord
+
+    /// Records that are not final (`pending`, `in_flight`, `reconciling`), oldest first: what crash recovery and
+    /// the background worker resume.
+    func unfinished(limit: Int) async throws(StoreError) -> [ReplayRecord]
+
+    /// Records in `state` (any principal when `principal` is nil), newest first.
+    func records(in states: Set<ReplayState>, principal: String?, limit: Int) async throws(StoreError) -> [ReplayRecord]
+
+    /// Deletes final and indeterminate records (and their attempts) whose `updatedAt` is before `cutoff`.
+    /// Returns how many records were deleted.
+    func prune(updatedBefore cutoff: Int64) async throws(StoreError) -> Int
+}
+
+/// What `claim` found.
+public enum ClaimResult: Sendable, Hashable {
+    /// A new record: this caller drives it.
+    case created(ReplayRecord)
+    /// The key exists with the same fingerprint: answer from it (final → replay it; otherwise 409 / wait).
+    case existing(ReplayRecord)
+    /// The key exists for a different request: 422.
+    case fingerprintMismatch(ReplayRecord)
+    /// A new record was inserted, coalesced into an earlier replay of the same run and checkpoint.
+    case coalesced(ReplayRecord, into: ReplayRecord)
+}
+
+/// A change to a record; `nil` fields are left alone unless named in `clear`.
+public struct RecordChange: Sendable, Hashable {
+    public var state: ReplayState?
+    public var nextActionAt: Int64?
+    public var reconcileDeadline: Int64?
+    public var projectID: String?
+    public var newRunID: String?
+    public var responseStatus: Int?
+    public var responseBody: [UInt8]?
+    public var errorCode: String?
+    public var errorMessage: String?
+    public var resolution: String?
+    /// Fields to set to NULL.
+    public var clear: Set<Field>
+
+    /// Nullable fields.
+    public enum Field: String, Sendable, Hashable {
+        case nextActionAt, reconcileDeadline, errorCode, errorMessage
+    }
+
+    /// Creates a change.
+    public init(
+        state: ReplayState? = nil,
+        nextActionAt: Int64? = nil,
+        reconcileDeadline: Int64? = nil,
+        projectID: String? = nil,
+        newRunID: String? = nil,
+        responseStatus: Int? = nil,
+        responseBody: [UInt8]? = nil,
+        errorCode: String? = nil,
+        errorMessage: String? = nil,
+        resolution: String? = nil,
+        clear: Set<Field> = []
+    ) {
+        self.state = state
+        self.nextActionAt = nextActionAt
+        self.reconcileDeadline = reconcileDeadline
+        self.projectID = projectID
+        self.newRunID = newRunID
+        self.responseStatus = responseStatus
+        self.responseBody = responseBody
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.resolution = resolution
+        self.clear = clear
+    }
+}
+
+/// The store failed (I/O, corruption, a full disk). Callers answer 503 and change nothing upstream.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What failed.
+    public enum Code: String, Sendable, Hashable {
+        /// The database could not be opened or migrated.
+        case unavailable
+        /// A read or write failed.
+        case io
+        /// A record that must exist does not.
+        case notFound = "not_found"
+    }
+
+    /// What failed.
+    public var code: Code
+    /// A sentence for operators (never a secret).
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}
