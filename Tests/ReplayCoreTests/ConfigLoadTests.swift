@@ -36,6 +36,13 @@ import Testing
         level = "warning"
         format = "json"
 
+        [replays]
+        retention = "48h"
+        coalesce_window = "0s"
+        wait = "5s"
+        reconcile_horizon = "2h"
+        max_rpc_batch = 50
+
         [[principals]]
         name = "alice"
         unix_users = ["alice"]
@@ -82,6 +89,16 @@ import Testing
             #expect(config.state.directory == "/var/lib/replayd-test")
             #expect(config.log == LogConfig(level: .warning, format: .json))
             #expect(
+                config.replays
+                    == ReplaysConfig(
+                        retention: .seconds(172_800),
+                        coalesceWindow: .zero,
+                        wait: .seconds(5),
+                        reconcileHorizon: .seconds(7200),
+                        maxRPCBatch: 50
+                    )
+            )
+            #expect(
                 config.principals == [
                     PrincipalConfig(name: "alice", unixUsers: ["alice"], unixUIDs: [1000], unixGroups: ["oncall"]),
                     PrincipalConfig(name: "deploy", unixUIDs: [998, 999]),
@@ -119,6 +136,18 @@ import Testing
                     [log]
                       level: warning
                       format: json
+
+                    [replays]
+                      retention: 48h
+                      coalesce_window: 0s (off)
+                      wait: 5s
+                      deadline: 10m
+                      reconcile_horizon: 2h
+                      max_retry_after: 10m
+                      prune_interval: 10m
+                      max_rpc_batch: 50
+                      breaker_failures: 5
+                      breaker_open_time: 30s
 
                     [[principals]] alice
                       unix_users: alice

@@ -46,6 +46,24 @@ extension ReplaydConfig {
         )
         section("state", [("dir", state.directory)])
         section("log", [("level", log.level.rawValue), ("format", log.format.description)])
+        section(
+            "replays",
+            [
+                ("retention", ConfigDuration.format(replays.retention)),
+                (
+                    "coalesce_window",
+                    replays.coalesceWindow == .zero ? "0s (off)" : ConfigDuration.format(replays.coalesceWindow)
+                ),
+                ("wait", ConfigDuration.format(replays.wait)),
+                ("deadline", ConfigDuration.format(replays.deadline)),
+                ("reconcile_horizon", ConfigDuration.format(replays.reconcileHorizon)),
+                ("max_retry_after", ConfigDuration.format(replays.maxRetryAfter)),
+                ("prune_interval", ConfigDuration.format(replays.pruneInterval)),
+                ("max_rpc_batch", "\(replays.maxRPCBatch)"),
+                ("breaker_failures", "\(replays.breakerFailures)"),
+                ("breaker_open_time", ConfigDuration.format(replays.breakerOpenTime)),
+            ]
+        )
 
         lines.append("")
         if principals.isEmpty {

@@ -11,6 +11,8 @@ public struct ReplaydConfig: Sendable {
     public var state: StateConfig
     /// `[log]`: log level and format.
     public var log: LogConfig
+    /// `[replays]`: idempotency retention, coalescing, waiting and reconciliation.
+    public var replays: ReplaysConfig
     /// `[[principals]]`: who may use the socket, by Unix identity. Empty means every caller is refused.
     public var principals: [PrincipalConfig]
 
@@ -20,12 +22,14 @@ public struct ReplaydConfig: Sendable {
         socket: SocketConfig = SocketConfig(),
         state: StateConfig = StateConfig(),
         log: LogConfig = LogConfig(),
+        replays: ReplaysConfig = ReplaysConfig(),
         principals: [PrincipalConfig] = []
     ) {
         self.upstream = upstream
         self.socket = socket
         self.state = state
         self.log = log
+        self.replays = replays
         self.principals = principals
     }
 }

@@ -25,6 +25,9 @@ struct ConfigDecoder {
         if let log = reader.table("log") {
             config.log = LogConfig(reading: log)
         }
+        if let replays = reader.table("replays") {
+            config.replays = ReplaysConfig(reading: replays)
+        }
         config.principals = PrincipalConfig.readAll(reader.tableArray("principals"))
         reader.finish()
         guard diagnostics.isEmpty else {
