@@ -40,6 +40,16 @@ import Testing
             )
             return try await client.replay(runID: runID, fromCheckpoint: fromCheckpoint, requestID: requestID)
         }
+
+        func getRun(_ runID: RunID, requestID: String?) async throws(StraitClientError) -> StraitResult<JobRun> {
+            throw .transport(CurlError(code: .other, message: "not scripted"))
+        }
+
+        func listRuns(_ query: RunListQuery, requestID: String?) async throws(StraitClientError)
+            -> StraitResult<[JobRun]>
+        {
+            throw .transport(CurlError(code: .other, message: "not scripted"))
+        }
     }
 
     private static let created = HTTPResponse(

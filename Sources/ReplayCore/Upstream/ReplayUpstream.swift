@@ -11,6 +11,12 @@ public protocol ReplayUpstream: Sendable {
         requestID: String,
         timeout: Duration?
     ) async throws(StraitClientError) -> StraitResult<JobRun>
+
+    /// `GET /v1/runs/{id}`: reconciliation reads the original run's project.
+    func getRun(_ runID: RunID, requestID: String?) async throws(StraitClientError) -> StraitResult<JobRun>
+
+    /// `GET /v1/runs?...`: reconciliation finds the run an attempt created by its request id.
+    func listRuns(_ query: RunListQuery, requestID: String?) async throws(StraitClientError) -> StraitResult<[JobRun]>
 }
 
 extension StraitClient: ReplayUpstream {}
