@@ -160,7 +160,15 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ReplayCoreTests", dependencies: ["ReplayCore", "Strait"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ReplayCoreTests",
+            dependencies: [
+                "ReplayCore", "Strait", "Curl", "StraitSimulator",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "IngressTests",
             dependencies: [

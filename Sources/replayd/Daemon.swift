@@ -53,17 +53,42 @@ struct Daemon {
         for warning in directory.unresolved {
             logger.warning("a principal mapping does not resolve", metadata: ["detail": "\(warning)"])
         }
-        let pipeline = ReplayPipeline(
-            authenticator: DirectoryPeerAuthenticator(directory: directory),
+        let clock = SystemReplayClock()
+        let store: SQLiteReplayStore
+        do {
+            store = try SQLiteReplayStore(
+                path: settings.state.directory + "/replayd.sqlite",
+                logger: Logger(label: "replayd.store")
+            )
+        } catch {
+            throw DaemonStartError(message: "cannot open the replay state store: \(error.message)")
+        }
+        let crash = CrashPoint(environment: ProcessInfo.processInfo.environment)
+        if let phase = crash.phase {
+            logger.warning("REPLAYD_CRASH_AT is set: this process will kill itself (testing only)", metadata: ["phase": "\(phase.rawValue)"])
+        }
+        let engine = ReplayEngine(
+            store: store,
             upstream: StraitClient(baseURL: settings.upstream.baseURL, apiKey: apiKey, http: http),
-            retry: RetryPolicy(
-                maxAttempts: settings.upstream.maxAttempts,
-                baseDelay: settings.upstream.retryBaseDelay,
-                maxDelay: settings.upstream.retryMaxDelay
+            clock: clock,
+            settings: ReplayEngineSettings(
+                wait: settings.replays.wait,
+                coalesceWindow: settings.replays.coalesceWindow,
+                deadline: settings.replays.deadline,
+                reconcileHorizon: settings.replays.reconcileHorizon,
+                retry: RetryPolicy(
+                    maxAttempts: settings.upstream.maxAttempts,
+                    baseDelay: settings.upstream.retryBaseDelay,
+                    maxDelay: settings.upstream.retryMaxDelay
+                ),
+                maxRetryAfter: settings.replays.maxRetryAfter,
+                attemptTimeout: settings.upstream.timeout
             ),
-            attemptTimeout: settings.upstream.timeout,
-            health: health
+            health: health,
+            crash: crash,
+            logger: Logger(label: "replayd.replays")
         )
+        let pipeline = ReplayPipeline(authenticator: DirectoryPeerAuthenticator(directory: directory), engine: engine)
         let router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(
@@ -92,7 +117,19 @@ struct Daemon {
         )
         let services = ServiceGroup(
             configuration: .init(
-                services: [.init(service: socketServer)],
+                services: [
+                    .init(service: socketServer),
+                    .init(service: ReplayWorker(engine: engine, clock: clock, logger: Logger(label: "replayd.worker"))),
+                    .init(
+                        service: ReplayStorePruner(
+                            store: store,
+                            clock: clock,
+                            interval: settings.replays.pruneInterval,
+                            retention: settings.replays.retention,
+                            logger: Logger(label: "replayd.pruner")
+                        )
+                    ),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -142,7 +142,7 @@ import Glibc
         }
     }
 
-    @Test func anAnswerLostAfterCommitIsOutcomeUnknownAndNeverResent() async throws {
+    @Test func anAnswerLostAfterCommitIsReconciledAndNeverResent() async throws {
         try await withStack { harness in
             // Warm a kept-alive upstream connection first, so a silent libcurl resend would have a chance.
             _ = try await harness.replayctl(["replay", "run_failed_1", "-o", "json"])
@@ -152,13 +152,16 @@ import Glibc
                 body: #"{"faults":[{"kind":"after_commit","mode":"reset","run_id":"run_failed_2"}]}"#
             )
             let result = try await harness.replayctl(["replay", "run_failed_2", "-o", "json"])
-            #expect(result.status == 11)
-            #expect(result.json?["error_code"] as? String == "upstream_outcome_unknown")
-            #expect((result.json?["error"] as? String)?.contains("a run may have been created") == true)
+            #expect(result.status == 0)
             let counts = try await harness.simulatorJSON("/_sim/replays")
             let byOriginal = try #require(counts["by_original_run"] as? [String: Any])
             #expect((byOriginal["run_failed_2"] as? NSNumber)?.intValue == 1)
             #expect((counts["total"] as? NSNumber)?.intValue == 2)
+            // The run the caller got is the one the reset hid: found by its request id.
+            let metadata = result.json?["metadata"] as? [String: Any]
+            let requestID = try #require(metadata?["_sentry_request_id"] as? String)
+            let byRequest = try #require(counts["by_request_id"] as? [String: Any])
+            #expect((byRequest[requestID] as? NSNumber)?.intValue == 1)
         }
     }
 

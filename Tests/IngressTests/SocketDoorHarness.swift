@@ -43,7 +43,7 @@ final class SocketDoorHarness: Sendable {
                 )
             )
         }
-    ) {
+    ) throws {
         self.directory = directory
         self.socketPath = directory + "/sock/replayd.sock"
         var configuration = SocketServerConfiguration(path: socketPath)
@@ -54,15 +54,29 @@ final class SocketDoorHarness: Sendable {
             return try upstream(request.url, request.headers)
         }
         let health = UpstreamHealth(now: { 0 })
+        var silent = Logger(label: "test")
+        silent.logLevel = .critical
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let store = try SQLiteReplayStore(path: directory + "/replayd.sqlite", logger: silent)
+        let engine = ReplayEngine(
+            store: store,
+            upstream: StraitClient(baseURL: "http://127.0.0.1:9", apiKey: StraitAPIKey("strait_test"), http: http),
+            clock: ManualReplayClock(autoAdvance: true),
+            waitClock: ManualReplayClock(),
+            settings: ReplayEngineSettings(
+                coalesceWindow: .zero,
+                retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10), maxDelay: .milliseconds(10))
+            ),
+            health: health,
+            logger: silent
+        )
         let pipeline = ReplayPipeline(
             authenticator: DirectoryPeerAuthenticator(
                 directory: PrincipalDirectory(
                     mappings: mappings ?? [PrincipalConfig(name: "tester", unixUIDs: [getuid()])]
                 )
             ),
-            upstream: StraitClient(baseURL: "http://127.0.0.1:9", apiKey: StraitAPIKey("strait_test"), http: http),
-            retry: RetryPolicy(maxAttempts: 2, baseDelay: .zero, maxDelay: .zero),
-            health: health
+            engine: engine
         )
         let router = SocketRouter(
             pipeline: pipeline,

@@ -9,7 +9,7 @@ import Glibc
 
 @Suite struct SocketDoorTests {
     @Test func socketIsBorn0660InA0750DirectoryAndUnlinkedOnShutdown() async throws {
-        let harness = SocketDoorHarness()
+        let harness = try SocketDoorHarness()
         defer { harness.cleanUp() }
         await harness.start()
         var info = stat()
@@ -24,7 +24,7 @@ import Glibc
     }
 
     @Test func aSecondServerOnTheSamePathIsRefused() async throws {
-        let first = SocketDoorHarness()
+        let first = try SocketDoorHarness()
         defer { first.cleanUp() }
         await first.start()
         #expect {
@@ -42,7 +42,7 @@ import Glibc
     @Test func aStaleSocketIsReplacedButARegularFileIsNot() async throws {
         let directory = SocketDoorHarness.newDirectory()
         defer { _ = try? FileManager.default.removeItem(atPath: directory) }
-        let first = SocketDoorHarness(directory: directory)
+        let first = try SocketDoorHarness(directory: directory)
         await first.start()
         try await first.stop()
         // Leave a stale socket behind, as a crash would.
@@ -59,7 +59,7 @@ import Glibc
         }
         close(staleFD)
         #expect(bound == 0)
-        let second = SocketDoorHarness(directory: directory)
+        let second = try SocketDoorHarness(directory: directory)
         await second.start()
         #expect(try await RawUnixClient.request(path: second.socketPath, "GET", "/v1/_ping").status == 200)
         try await second.stop()
@@ -74,7 +74,7 @@ import Glibc
     }
 
     @Test func anUnmappedUIDGets403BeforeTheBodyIsRead() async throws {
-        let harness = SocketDoorHarness(mappings: [PrincipalConfig(name: "someone-else", unixUIDs: [getuid() &+ 4242])]
+        let harness = try SocketDoorHarness(mappings: [PrincipalConfig(name: "someone-else", unixUIDs: [getuid() &+ 4242])]
         )
         defer { harness.cleanUp() }
         await harness.start()
@@ -96,7 +96,7 @@ import Glibc
     }
 
     @Test func peerCredentialsAreTheKernelsAndGroupsMap() async throws {
-        let harness = SocketDoorHarness(mappings: [PrincipalConfig(name: "by-group", unixGroups: [String(getgid())])])
+        let harness = try SocketDoorHarness(mappings: [PrincipalConfig(name: "by-group", unixGroups: [String(getgid())])])
         defer { harness.cleanUp() }
         await harness.start()
         let response = try await RawUnixClient.request(path: harness.socketPath, "GET", "/v1/gateway/status")
@@ -113,7 +113,7 @@ import Glibc
     }
 
     @Test func oversizedHeadsGet431() async throws {
-        let harness = SocketDoorHarness(configure: { $0.maxHeaderBytes = 1024 })
+        let harness = try SocketDoorHarness(configure: { $0.maxHeaderBytes = 1024 })
         defer { harness.cleanUp() }
         await harness.start()
         let response = try await RawUnixClient.request(
@@ -128,7 +128,7 @@ import Glibc
     }
 
     @Test func oversizedBodiesGet413() async throws {
-        let harness = SocketDoorHarness(configure: { $0.maxBodyBytes = 64 })
+        let harness = try SocketDoorHarness(configure: { $0.maxBodyBytes = 64 })
         defer { harness.cleanUp() }
         await harness.start()
         let declared = try await RawUnixClient.request(
@@ -153,7 +153,7 @@ import Glibc
     }
 
     @Test func anIncompleteRequestGets408() async throws {
-        let harness = SocketDoorHarness(configure: { $0.readTimeout = .milliseconds(200) })
+        let harness = try SocketDoorHarness(configure: { $0.readTimeout = .milliseconds(200) })
         defer { harness.cleanUp() }
         await harness.start()
         let socketPath = harness.socketPath
@@ -168,7 +168,7 @@ import Glibc
     }
 
     @Test func connectionsOverTheLimitGet503() async throws {
-        let harness = SocketDoorHarness(configure: { $0.maxConnections = 1 })
+        let harness = try SocketDoorHarness(configure: { $0.maxConnections = 1 })
         defer { harness.cleanUp() }
         await harness.start()
         let socketPath = harness.socketPath

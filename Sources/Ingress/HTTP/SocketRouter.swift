@@ -42,7 +42,13 @@ public struct SocketRouter: Sendable {
         case ("POST", let parts)
         where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
             return await replay(request, encodedRunID: parts[2], logger: logger)
-        case (_, ["v1", "_ping"]), (_, ["v1", "gateway", "status"]):
+        case ("GET", ["v1", "replays"]):
+            return await ReplayRecordRoutes(engine: pipeline.engine).list(request)
+        case ("GET", let parts) where parts.count == 3 && parts[0] == "v1" && parts[1] == "replays":
+            return await ReplayRecordRoutes(engine: pipeline.engine).get(request, encodedKey: parts[2])
+        case ("POST", let parts) where parts.count == 4 && parts[0] == "v1" && parts[1] == "replays" && parts[3] == "resolve":
+            return await ReplayRecordRoutes(engine: pipeline.engine).resolve(request, encodedKey: parts[2], logger: logger)
+        case (_, ["v1", "_ping"]), (_, ["v1", "gateway", "status"]), (_, ["v1", "replays"]):
             return methodNotAllowed(request, allowed: "GET")
         case (_, let parts) where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
             return methodNotAllowed(request, allowed: "POST")
@@ -56,10 +62,7 @@ public struct SocketRouter: Sendable {
 
     private func replay(_ request: GatewayRequest, encodedRunID: Substring, logger: Logger) async -> GatewayResponse {
         guard let principal = request.principal else {
-            return .error(
-                ReplayError(.unknownPeer, "uid \(request.peer.uid) is not mapped"),
-                requestID: request.requestID
-            )
+            return .error(ReplayError(.unknownPeer, "uid \(request.peer.uid) is not mapped"), requestID: request.requestID)
         }
         let replayRequest: ReplayRequest
         do {
@@ -71,12 +74,8 @@ public struct SocketRouter: Sendable {
         var logger = logger
         logger[metadataKey: "run_id"] = "\(replayRequest.runID)"
         logger[metadataKey: "principal"] = "\(principal.name)"
-        let outcome = await pipeline.execute(replayRequest, principal: principal, logger: logger)
-        var response = render(outcome, requestID: request.requestID)
-        if let key = replayRequest.idempotencyKey {
-            response.headers.add(name: "Idempotency-Key", value: key)
-        }
-        return response
+        let submission = await pipeline.execute(replayRequest, principal: principal, logger: logger)
+        return ReplayRenderer.render(submission, requestID: request.requestID)
     }
 
     private func parseReplay(_ request: GatewayRequest, encodedRunID: Substring) throws(ReplayError) -> ReplayRequest {
@@ -98,16 +97,20 @@ public struct SocketRouter: Sendable {
             }
         }
         let key = request.headers["Idempotency-Key"]
-        if let key {
-            guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {
-                throw ReplayError(
-                    .badRequest,
-                    "Idempotency-Key must be 1 to 255 printable ASCII characters",
-                    details: ["field=Idempotency-Key"]
-                )
-            }
+        if let key, !IdempotencyKey.isValid(key) {
+            throw ReplayError(
+                .badRequest,
+                "Idempotency-Key must be 1 to 255 printable ASCII characters",
+                details: ["field=Idempotency-Key"]
+            )
         }
-        let force = request.queryValue("force").map { $0 == "true" || $0 == "1" } ?? false
+        let force: Bool
+        switch request.queryValue("force") {
+        case nil, "false", "0": force = false
+        case "true", "1", "": force = true
+        case let other?:
+            throw ReplayError(.badRequest, "force must be true or false, got \(other)", details: ["field=force"])
+        }
         return ReplayRequest(
             runID: runID,
             fromCheckpoint: checkpoint,
@@ -115,28 +118,6 @@ public struct SocketRouter: Sendable {
             force: force,
             origin: RequestOrigin(door: .socket, requestID: request.requestID)
         )
-    }
-
-    private func render(_ outcome: ReplayOutcome, requestID: String) -> GatewayResponse {
-        let attemptsHeader = outcome.attempts.map(\.requestID).joined(separator: ", ")
-        var headers: HTTPHeaders = [:]
-        if !attemptsHeader.isEmpty { headers.add(name: "Replayd-Upstream-Request-Ids", value: attemptsHeader) }
-        switch outcome {
-        case .replayed(_, let response, _):
-            headers.add(name: "Content-Type", value: "application/json")
-            var body = response.body
-            if body.last != 0x0A { body.append(0x0A) }
-            return GatewayResponse(status: response.status, headers: headers, body: body)
-        case .rejected(let apiError, _):
-            if let retryAfter = apiError.response.headers["Retry-After"] {
-                headers.add(name: "Retry-After", value: retryAfter)
-            }
-            return .json(apiError.status, apiError.envelope, headers: headers)
-        case .failed(let error, _):
-            var response = GatewayResponse.error(error, requestID: requestID)
-            for field in headers { response.headers.add(name: field.name, value: field.value) }
-            return response
-        }
     }
 
     private func status(for request: GatewayRequest) -> GatewayStatusBody {

@@ -20,6 +20,14 @@ public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let badRequest = Code("bad_request", 400)
         /// No such route (404).
         public static let routeNotFound = Code("not_found", 404)
+        /// No replay record with that key for this principal (404).
+        public static let recordNotFound = Code("not_found", 404)
+        /// The same idempotency key is being worked on right now; retry after `Retry-After` (409).
+        public static let requestInProgress = Code("request_in_progress", 409)
+        /// The idempotency key was already used for a different request (422).
+        public static let idempotencyKeyReused = Code("idempotency_key_reused", 422)
+        /// The outcome is not known yet; the work continues; ask again at the record's URL (202).
+        public static let outcomePending = Code("outcome_pending", 202)
         /// The route exists, the method does not (405).
         public static let methodNotAllowed = Code("method_not_allowed", 405)
         /// The request was not complete within the read timeout (408).

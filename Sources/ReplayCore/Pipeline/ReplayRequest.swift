@@ -6,9 +6,12 @@ public struct ReplayRequest: Sendable {
     public var runID: RunID
     /// Replay from this checkpoint (its state becomes the payload), or from the start.
     public var fromCheckpoint: CheckpointSequence?
-    /// The caller's idempotency key, if it sent one. (Honoured from the exactly-once release on.)
+    /// The caller's idempotency key, if it sent one; replayd generates one otherwise.
     public var idempotencyKey: String?
-    /// Bypass coalescing. (Honoured from the exactly-once release on.)
+    /// Where `idempotencyKey` came from (`client` for a caller's header or param, `derived` for a delivery id or a
+    /// bulk line).
+    public var keySource: KeySource
+    /// Bypass coalescing.
     public var force: Bool
     /// The door and the gateway's id for this request (logs, audit, error bodies).
     public var origin: RequestOrigin
@@ -18,12 +21,14 @@ public struct ReplayRequest: Sendable {
         runID: RunID,
         fromCheckpoint: CheckpointSequence? = nil,
         idempotencyKey: String? = nil,
+        keySource: KeySource = .client,
         force: Bool = false,
         origin: RequestOrigin
     ) {
         self.runID = runID
         self.fromCheckpoint = fromCheckpoint
         self.idempotencyKey = idempotencyKey
+        self.keySource = keySource
         self.force = force
         self.origin = origin
     }
@@ -35,6 +40,8 @@ public struct RequestOrigin: Sendable, Hashable {
     public enum Door: String, Sendable, Hashable {
         /// `POST /v1/runs/{id}/replay` on the Unix socket.
         case socket
+        /// `runs.replay` over JSON-RPC on the Unix socket.
+        case rpc
     }
 
     /// The door.

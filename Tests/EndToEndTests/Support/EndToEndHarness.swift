@@ -18,6 +18,8 @@ final class EndToEndHarness: @unchecked Sendable {
     let configPath: String
     private(set) var simulator: ManagedProcess?
     private(set) var daemon: ManagedProcess?
+    private var daemonStarts = 0
+    private var earlierDaemons: [ManagedProcess] = []
     private(set) var simulatorURL = ""
     private var commands: [CommandResult] = []
     private let lock = NSLock()
@@ -92,14 +94,16 @@ final class EndToEndHarness: @unchecked Sendable {
     }
 
     /// Starts `replayd serve` and waits until its socket answers.
-    func startDaemon(apiKey: String = EndToEndHarness.demoKey) async throws {
+    func startDaemon(apiKey: String = EndToEndHarness.demoKey, environment: [String: String] = [:]) async throws {
+        daemonStarts += 1
         let process = try ManagedProcess(
-            name: "daemon",
+            name: "daemon-\(daemonStarts)",
             executable: Self.replayd,
             arguments: ["serve", "--config", configPath],
-            environment: ["PATH": "/usr/bin:/bin", "STRAIT_API_KEY": apiKey],
+            environment: ["PATH": "/usr/bin:/bin", "STRAIT_API_KEY": apiKey].merging(environment) { $1 },
             directory: directory
         )
+        if let previous = daemon { earlierDaemons.append(previous) }
         daemon = process
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
@@ -111,6 +115,21 @@ final class EndToEndHarness: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         throw HarnessError("daemon did not start: \(process.stderr)")
+    }
+
+    /// `curl` over the socket: `METHOD path` with an optional JSON body; returns status and body.
+    func socketRequest(_ method: String, _ path: String, body: String? = nil, headers: [String] = []) async throws
+        -> (status: Int, body: String, headers: String)
+    {
+        var arguments = ["-sS", "-i", "--unix-socket", socketPath, "-X", method]
+        for header in headers { arguments += ["-H", header] }
+        if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
+        arguments.append("http://localhost" + path)
+        let result = try await run("/usr/bin/curl", arguments)
+        let parts = result.stdout.components(separatedBy: "\r\n\r\n")
+        let head = parts.first ?? ""
+        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+        return (status, parts.dropFirst().joined(separator: "\r\n\r\n"), head)
     }
 
     /// Runs `replayd` with `arguments` to completion.
@@ -194,7 +213,8 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// Everything every process and command wrote.
     var everythingWritten: String {
-        var text = [simulator, daemon].compactMap { $0 }.map { $0.stdout + $0.stderr }.joined(separator: "\n")
+        var text = ([simulator, daemon].compactMap { $0 } + earlierDaemons).map { $0.stdout + $0.stderr }
+            .joined(separator: "\n")
         text += lock.withLock { commands.map { $0.stdout + $0.stderr }.joined(separator: "\n") }
         return text
     }

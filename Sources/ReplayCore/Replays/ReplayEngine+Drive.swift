@@ -1,0 +1,311 @@
+import Curl
+import Foundation
+import Logging
+import Strait
+
+extension ReplayEngine {
+    /// What a step decided.
+    enum Step {
+        /// State changed; take the next step now.
+        case next
+        /// Nothing to do until this much time has passed.
+        case sleep(Duration)
+        /// The record is final or indeterminate: the driver stops.
+        case rest
+    }
+
+    /// Drives one record until it rests. Store failures back off and retry; they never lose the record.
+    func drive(_ id: ReplayRecordID, logger: Logger) async {
+        var reconcileRound = 0
+        var storeFailures = 0
+        while !Task.isCancelled {
+            let step: Step
+            do {
+                guard let record = try await store.record(id) else { return }
+                step = try await self.step(record, reconcileRound: &reconcileRound, logger: logger)
+                storeFailures = 0
+            } catch {
+                storeFailures += 1
+                logger.error("replay state store failed; will retry", metadata: ["error": "\(error)"])
+                step = .sleep(settings.reconcileBackoff.backoff(retry: storeFailures, fraction: jitter.nextFraction()))
+            }
+            switch step {
+            case .next:
+                continue
+            case .rest:
+                return
+            case .sleep(let duration):
+                do {
+                    try await clock.sleep(for: duration)
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+
+    private func step(_ record: ReplayRecord, reconcileRound: inout Int, logger: Logger) async throws(StoreError)
+        -> Step
+    {
+        if record.state.isFinal || record.state == .indeterminate { return .rest }
+        let now = clock.wallNowMilliseconds()
+        if let leaderID = record.coalescedFrom {
+            return try await followLeader(record, leaderID: leaderID, now: now)
+        }
+        if let next = record.nextActionAt, next > now {
+            return .sleep(.milliseconds(next - now))
+        }
+        switch record.state {
+        case .pending:
+            return try await attempt(record, now: now, logger: logger)
+        case .inFlight:
+            // An attempt was recorded but its result was not: the process died around the send. It may have
+            // reached Strait, so it is reconciled before anything else.
+            logger.warning("resuming a replay whose last attempt has no recorded result; reconciling first")
+            try await store.update(
+                record.id,
+                at: now,
+                RecordChange(
+                    state: .reconciling,
+                    reconcileDeadline: now + Self.milliseconds(settings.reconcileHorizon),
+                    clear: [.nextActionAt]
+                )
+            )
+            return .next
+        case .reconciling:
+            reconcileRound += 1
+            return try await reconcile(record, round: reconcileRound, now: now, logger: logger)
+        case .succeeded, .failed, .indeterminate:
+            return .rest
+        }
+    }
+
+    /// A coalesced record takes the outcome of the replay it was coalesced into.
+    private func followLeader(_ record: ReplayRecord, leaderID: ReplayRecordID, now: Int64) async throws(StoreError)
+        -> Step
+    {
+        guard let leader = try await store.record(leaderID) else {
+            try await finishFailed(
+                record,
+                error: ReplayError(.internalError, "the replay this one was coalesced into no longer exists"),
+                now: now
+            )
+            return .rest
+        }
+        switch leader.state {
+        case .succeeded, .failed:
+            try await store.update(
+                record.id,
+                at: now,
+                RecordChange(
+                    state: leader.state,
+                    newRunID: leader.newRunID,
+                    responseStatus: leader.responseStatus,
+                    responseBody: leader.responseBody,
+                    errorCode: leader.errorCode,
+                    errorMessage: leader.errorMessage
+                )
+            )
+            return .rest
+        default:
+            return .sleep(.milliseconds(200))
+        }
+    }
+
+    private func attempt(_ record: ReplayRecord, now: Int64, logger: Logger) async throws(StoreError) -> Step {
+        guard let runID = try? RunID(record.runID) else {
+            try await finishFailed(record, error: ReplayError(.badRequest, "invalid run id"), now: now)
+            return .rest
+        }
+        let checkpoint = record.fromCheckpoint.flatMap { try? CheckpointSequence($0) }
+        let number = (record.attempts.last?.number ?? 0) + 1
+        let requestID = "\(record.requestID)-\(number)"
+        _ = try await store.recordAttempt(record.id, requestID: requestID, at: now)
+        crash.reached(.afterAttemptRecorded)
+
+        let result: Result<StraitResult<JobRun>, StraitClientError>
+        do {
+            result = .success(
+                try await upstream.replay(
+                    runID: runID,
+                    fromCheckpoint: checkpoint,
+                    requestID: requestID,
+                    timeout: settings.attemptTimeout
+                )
+            )
+        } catch {
+            result = .failure(error)
+        }
+        crash.reached(.afterResponse)
+        let finished = clock.wallNowMilliseconds()
+        var attemptLogger = logger
+        attemptLogger[metadataKey: "upstream_request_id"] = "\(requestID)"
+
+        switch AttemptVerdict(result) {
+        case .created(let created):
+            health.recordResponse(status: created.response.status)
+            try await store.recordAttemptResult(
+                record.id,
+                attempt: number,
+                outcome: .answered,
+                status: created.response.status,
+                detail: nil,
+                at: finished
+            )
+            try await store.update(
+                record.id,
+                at: finished,
+                RecordChange(
+                    state: .succeeded,
+                    newRunID: created.value.id,
+                    responseStatus: created.response.status,
+                    responseBody: created.response.body,
+                    clear: [.nextActionAt, .errorCode, .errorMessage]
+                )
+            )
+            attemptLogger.info("replay created a run", metadata: ["new_run_id": "\(created.value.id)"])
+            return .rest
+
+        case .refused(let apiError, let retryable):
+            health.recordResponse(status: apiError.status)
+            try await store.recordAttemptResult(
+                record.id,
+                attempt: number,
+                outcome: .answered,
+                status: apiError.status,
+                detail: apiError.code,
+                at: finished
+            )
+            if retryable, let delay = retryDelay(record, attempts: number, retryAfter: apiError.retryAfter, now: finished) {
+                attemptLogger.notice(
+                    "upstream refused before doing anything; retrying later",
+                    metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)", "delay": "\(delay)"]
+                )
+                try await schedule(record, after: delay, code: apiError.code, message: apiError.message, now: finished)
+                return .next
+            }
+            attemptLogger.notice("upstream refused the replay", metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)"])
+            try await store.update(
+                record.id,
+                at: finished,
+                RecordChange(
+                    state: .failed,
+                    responseStatus: apiError.status,
+                    responseBody: Self.encode(apiError.envelope),
+                    errorCode: apiError.code,
+                    errorMessage: apiError.message,
+                    clear: [.nextActionAt]
+                )
+            )
+            return .rest
+
+        case .notSent(let curlError):
+            health.recordFailure("\(curlError.code): \(curlError.message)")
+            try await store.recordAttemptResult(
+                record.id,
+                attempt: number,
+                outcome: .notSent,
+                status: nil,
+                detail: curlError.code.description,
+                at: finished
+            )
+            if let delay = retryDelay(record, attempts: number, retryAfter: nil, now: finished) {
+                attemptLogger.warning(
+                    "upstream unreachable, nothing was sent; retrying",
+                    metadata: ["error": "\(curlError.code)", "delay": "\(delay)"]
+                )
+                try await schedule(record, after: delay, code: "upstream_unreachable", message: curlError.message, now: finished)
+                return .next
+            }
+            attemptLogger.error("upstream unreachable; giving up", metadata: ["error": "\(curlError.code)", "attempts": "\(number)"])
+            try await finishFailed(
+                record,
+                error: ReplayError(
+                    .upstreamUnreachable,
+                    "could not reach Strait at \(upstream.baseURL) (\(curlError.code): \(curlError.message)) after "
+                        + "\(number) attempt\(number == 1 ? "" : "s"); nothing was sent, no run was created",
+                    details: ["upstream=\(upstream.baseURL)", "attempts=\(number)"]
+                ),
+                now: finished
+            )
+            return .rest
+
+        case .ambiguous(let outcome, let status, let reason):
+            if let status { health.recordResponse(status: status) } else { health.recordFailure(reason) }
+            try await store.recordAttemptResult(
+                record.id,
+                attempt: number,
+                outcome: outcome,
+                status: status,
+                detail: reason,
+                at: finished
+            )
+            attemptLogger.warning("ambiguous upstream result; reconciling before any retry", metadata: ["reason": "\(reason)"])
+            try await store.update(
+                record.id,
+                at: finished,
+                RecordChange(
+                    state: .reconciling,
+                    reconcileDeadline: finished + Self.milliseconds(settings.reconcileHorizon),
+                    errorCode: "upstream_outcome_unknown",
+                    errorMessage: reason,
+                    clear: [.nextActionAt]
+                )
+            )
+            return .next
+        }
+    }
+
+    /// The delay before the next attempt, or `nil` when the attempts or the deadline are used up.
+    func retryDelay(_ record: ReplayRecord, attempts: Int, retryAfter: RetryAfter?, now: Int64) -> Duration? {
+        guard attempts < settings.retry.maxAttempts else { return nil }
+        let delay =
+            retryAfter.map { $0.clamped(to: .seconds(1)...settings.maxRetryAfter) }
+            ?? settings.retry.backoff(retry: attempts, fraction: jitter.nextFraction())
+        guard now + Self.milliseconds(delay) <= record.createdAt + Self.milliseconds(settings.deadline) else {
+            return nil
+        }
+        return delay
+    }
+
+    func schedule(_ record: ReplayRecord, after delay: Duration, code: String, message: String, now: Int64)
+        async throws(StoreError)
+    {
+        try await store.update(
+            record.id,
+            at: now,
+            RecordChange(
+                state: .pending,
+                nextActionAt: now + Self.milliseconds(delay),
+                errorCode: code,
+                errorMessage: message
+            )
+        )
+    }
+
+    func finishFailed(_ record: ReplayRecord, error: ReplayError, now: Int64) async throws(StoreError) {
+        try await store.update(
+            record.id,
+            at: now,
+            RecordChange(
+                state: .failed,
+                responseStatus: error.code.status,
+                responseBody: Self.encode(
+                    StraitErrorEnvelope(
+                        code: error.code.rawValue,
+                        message: error.message,
+                        details: error.details.isEmpty ? nil : error.details,
+                        requestID: record.requestID
+                    )
+                ),
+                errorCode: error.code.rawValue,
+                errorMessage: error.message,
+                clear: [.nextActionAt]
+            )
+        )
+    }
+
+    static func encode<Value: Encodable>(_ value: Value) -> [UInt8] {
+        ((try? StraitJSON.encoder.encode(value)).map(Array.init) ?? Array("{}".utf8)) + [0x0A]
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import Strait
+
+extension ReplayEngine {
+    /// Looks for the run an ambiguous attempt may have created: reads the original run's project, then lists runs
+    /// whose metadata `_sentry_request_id` equals each request id this record has sent.
+    ///
+    /// Found → succeeded with that run. Every lookup answered and nothing found → a new attempt is allowed.
+    /// A lookup failed → try again later with backoff; past the horizon the record becomes `indeterminate`.
+    func reconcile(_ record: ReplayRecord, round: Int, now: Int64, logger: Logger) async throws(StoreError) -> Step {
+        if let deadline = record.reconcileDeadline, now > deadline {
+            logger.error("reconciliation horizon passed; the replay needs an operator (replayctl resolve)")
+            try await store.update(
+                record.id,
+                at: now,
+                RecordChange(
+                    state: .indeterminate,
+                    errorCode: "outcome_unknown",
+                    errorMessage: "Strait could not be asked whether the replay created a run before the "
+                        + "reconcile horizon; resolve it with `replayctl resolve \(record.key)`",
+                    clear: [.nextActionAt]
+                )
+            )
+            return .rest
+        }
+        guard let runID = try? RunID(record.runID) else { return .rest }
+        var projectID = record.projectID
+        if projectID == nil {
+            do {
+                let original = try await upstream.getRun(runID, requestID: "\(record.requestID)-lookup-\(round)")
+                projectID = original.value.projectID
+                try await store.update(record.id, at: now, RecordChange(projectID: original.value.projectID))
+            } catch {
+                return try await retryReconcile(record, round: round, reason: "get run failed: \(error)", now: now, logger: logger)
+            }
+        }
+        let candidates = record.attempts.filter { $0.outcome != .notSent && !Self.refusedBeforeEnqueue($0) }
+        for attempt in candidates {
+            let query = RunListQuery.createdBy(requestID: attempt.requestID, projectID: projectID)
+            do {
+                let found = try await upstream.listRuns(query, requestID: "\(record.requestID)-lookup-\(round)")
+                if let run = found.value.first(where: { $0.creatingRequestID == attempt.requestID }) ?? found.value.first {
+                    logger.info(
+                        "reconciled: the ambiguous attempt did create a run",
+                        metadata: ["upstream_request_id": "\(attempt.requestID)", "new_run_id": "\(run.id)"]
+                    )
+                    try await store.update(
+                        record.id,
+                        at: clock.wallNowMilliseconds(),
+                        RecordChange(
+                            state: .succeeded,
+                            newRunID: run.id,
+                            responseStatus: 201,
+                            responseBody: Self.encode(run),
+                            clear: [.nextActionAt, .errorCode, .errorMessage]
+                        )
+                    )
+                    return .rest
+                }
+            } catch {
+                return try await retryReconcile(record, round: round, reason: "list runs failed: \(error)", now: now, logger: logger)
+            }
+        }
+        logger.notice("reconciled: no run was created; a new attempt is allowed", metadata: ["checked": "\(candidates.count)"])
+        try await store.update(
+            record.id,
+            at: clock.wallNowMilliseconds(),
+            RecordChange(state: .pending, clear: [.nextActionAt, .errorCode, .errorMessage])
+        )
+        return .next
+    }
+
+    private func retryReconcile(_ record: ReplayRecord, round: Int, reason: String, now: Int64, logger: Logger)
+        async throws(StoreError) -> Step
+    {
+        let delay = settings.reconcileBackoff.backoff(retry: round, fraction: max(0.5, jitter.nextFraction()))
+        logger.warning("reconciliation lookup failed; will retry", metadata: ["reason": "\(reason)", "delay": "\(delay)"])
+        try await store.update(
+            record.id,
+            at: now,
+            RecordChange(
+                nextActionAt: now + Self.milliseconds(delay),
+                errorCode: "reconcile_pending",
+                errorMessage: reason
+            )
+        )
+        return .next
+    }
+
+    /// An attempt Strait answered with a refusal raised before the enqueue: it cannot have created a run.
+    private static func refusedBeforeEnqueue(_ attempt: AttemptRecord) -> Bool {
+        guard attempt.outcome == .answered, let status = attempt.status else { return false }
+        switch status {
+        case 500, 502, 504: return false
+        case 429: return attempt.detail == "rate_limited" || attempt.detail == "enqueue_throttled"
+        default: return status != 201
+        }
+    }
+}

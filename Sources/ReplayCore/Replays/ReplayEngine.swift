@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import Strait
+
+/// Exactly-once replays. The engine claims the idempotency key durably, records every upstream attempt (with a
+/// fresh `X-Request-Id`) before sending it, classifies what came back, retries only what provably created
+/// nothing, reconciles ambiguous attempts by looking the run up before anything is re-sent, and resumes every
+/// unfinished record after a restart. Whatever fails, one key means at most one new run.
+///
+/// Doors call `submit` after authentication and authorization; operators use `resolve`.
+public final class ReplayEngine: Sendable {
+    let store: any ReplayStore
+    let upstream: any ReplayUpstream
+    let clock: any ReplayClock
+    let waitClock: any ReplayClock
+    let jitter: any JitterSource
+    let settings: ReplayEngineSettings
+    let crash: CrashPoint
+    let health: UpstreamHealth
+    let logger: Logger
+    let drivers = DriverRegistry()
+
+    /// Creates an engine.
+    ///
+    /// - Parameters:
+    ///   - clock: time for backoff, `Retry-After`, reconciliation and record timestamps.
+    ///   - waitClock: time for how long a synchronous caller waits (`settings.wait`); `nil` uses `clock`. Tests
+    ///     pass a separate manual clock so that retries can run instantly while the caller's wait never expires.
+    public init(
+        store: any ReplayStore,
+        upstream: any ReplayUpstream,
+        clock: any ReplayClock,
+        waitClock: (any ReplayClock)? = nil,
+        jitter: any JitterSource = SystemJitterSource(),
+        settings: ReplayEngineSettings,
+        health: UpstreamHealth,
+        crash: CrashPoint = .none,
+        logger: Logger
+    ) {
+        self.store = store
+        self.upstream = upstream
+        self.clock = clock
+        self.waitClock = waitClock ?? clock
+        self.jitter = jitter
+        self.settings = settings
+        self.health = health
+        self.crash = crash
+        self.logger = logger
+    }
+
+    /// The upstream's base URL.
+    public var upstreamBaseURL: String { upstream.baseURL }
+
+    /// Replays on behalf of `principal`: claims the key, drives the replay, and waits up to `settings.wait`.
+    public func submit(_ request: ReplayRequest, principal: Principal, logger: Logger) async -> ReplaySubmission {
+        let now = clock.wallNowMilliseconds()
+        let key = request.idempotencyKey ?? IdempotencyKey.generate()
+        let record = ReplayRecord(
+            principal: principal.name,
+            key: key,
+            keySource: request.idempotencyKey == nil ? .generated : request.keySource,
+            fingerprint: IdempotencyKey.fingerprint(
+                action: "replay",
+                runID: request.runID.rawValue,
+                fromCheckpoint: request.fromCheckpoint?.value
+            ),
+            runID: request.runID.rawValue,
+            fromCheckpoint: request.fromCheckpoint?.value,
+            force: request.force,
+            door: request.origin.door.rawValue,
+            requestID: request.origin.requestID,
+            createdAt: now
+        )
+        let coalesceSince = settings.coalesceWindow > .zero ? now - Self.milliseconds(settings.coalesceWindow) : nil
+        let claim: ClaimResult
+        do {
+            claim = try await store.claim(record, coalesceSince: coalesceSince)
+        } catch {
+            logger.error("replay state store unavailable", metadata: ["error": "\(error)"])
+            return .rejected(ReplayError(.unavailable, "replayd's state store is unavailable; nothing was sent"))
+        }
+        switch claim {
+        case .fingerprintMismatch(let existing):
+            return .keyReused(existing)
+        case .existing(let existing):
+            if existing.state.isFinal { return .completed(existing, replayed: true) }
+            if existing.state == .indeterminate { return .pending(existing) }
+            return .inProgress(existing)
+        case .created(let created), .coalesced(let created, into: _):
+            crash.reached(.afterClaim)
+            if case .coalesced(_, let leader) = claim {
+                logger.info("replay coalesced", metadata: ["into_key": "\(leader.key)", "key": "\(created.key)"])
+            }
+            if created.state.isFinal { return .completed(created, replayed: false) }
+            let signal = startDriver(created.id, logger: logger)
+            return await waitForOutcome(created.id, signal: signal)
+        }
+    }
+
+    /// The record `id`, or `nil`.
+    public func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord? {
+        try await store.record(id)
+    }
+
+    /// The principal's records that are not final, newest first (all principals when `principal` is nil).
+    public func unfinishedRecords(principal: String?) async throws(StoreError) -> [ReplayRecord] {
+        try await store.records(in: [.pending, .inFlight, .reconciling, .indeterminate], principal: principal, limit: 1000)
+    }
+
+    /// Starts a driver for every unfinished record that has none: crash recovery at startup, and the background
+    /// sweep. Returns how many drivers were started.
+    @discardableResult
+    public func resumeUnfinished() async throws(StoreError) -> Int {
+        var started = 0
+        for record in try await store.unfinished(limit: 10_000) where !drivers.isActive(record.id) {
+            startDriver(record.id, logger: logger)
+            started += 1
+        }
+        return started
+    }
+
+    /// How many replays this process is driving now.
+    public var activeDriverCount: Int { drivers.count }
+
+    @discardableResult
+    func startDriver(_ id: ReplayRecordID, logger: Logger) -> CompletionSignal {
+        var driverLogger = logger
+        driverLogger[metadataKey: "replay_key"] = "\(id.key)"
+        driverLogger[metadataKey: "principal"] = "\(id.principal)"
+        return drivers.start(id) { [self, driverLogger] in await self.drive(id, logger: driverLogger) }
+    }
+
+    /// Waits until the driver rests or `settings.wait` passes on the wait clock, whichever is first.
+    func waitForDriver(_ signal: CompletionSignal) async {
+        let clock = self.waitClock
+        let wait = settings.wait
+        _ = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await signal.wait() }
+            group.addTask {
+                try? await clock.sleep(for: wait)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    private func waitForOutcome(_ id: ReplayRecordID, signal: CompletionSignal) async -> ReplaySubmission {
+        await waitForDriver(signal)
+        do {
+            guard let record = try await store.record(id) else {
+                return .rejected(ReplayError(.internalError, "the replay record disappeared"))
+            }
+            if record.state.isFinal {
+                crash.reached(.beforeAnswer)
+                return .completed(record, replayed: false)
+            }
+            return .pending(record)
+        } catch {
+            return .rejected(ReplayError(.unavailable, "replayd's state store is unavailable: \(error.message)"))
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

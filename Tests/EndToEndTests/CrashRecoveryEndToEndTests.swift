@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// `kill -9` of replayd at each phase of a replay, then a restart: the request resolves with exactly one run, and a
+/// second identical request returns that same run.
+@Suite struct CrashRecoveryEndToEndTests {
+    @Test(arguments: ["after_claim", "after_attempt_recorded", "after_response", "before_answer"])
+    func aCrashAtEachPhaseResolvesToExactlyOneRun(phase: String) async throws {
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        try await harness.startSimulator()
+        try harness.writeConfig()
+        try await harness.startDaemon(environment: ["REPLAYD_CRASH_AT": phase])
+        let key = "crash-\(phase)"
+        let crashed = try await harness.replayctl(["replay", "run_failed_1", "--idempotency-key", key, "-o", "json", "--no-wait"])
+        #expect(crashed.status != 0, "the daemon was supposed to die at \(phase)")
+        let exit = await harness.daemon?.waitForExit()
+        #expect(exit == 128 + 9, "replayd should have been killed by SIGKILL at \(phase)")
+
+        try await harness.startDaemon()
+        // Crash recovery resumes the record; wait (bounded) until it is final.
+        var state = ""
+        var body = ""
+        for _ in 0..<1500 {
+            let record = try await harness.socketRequest("GET", "/v1/replays/\(key)")
+            body = record.body
+            let json = (try? JSONSerialization.jsonObject(with: Data(record.body.utf8))) as? [String: Any]
+            state = json?["state"] as? String ?? ""
+            if state == "succeeded" || state == "failed" { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(state == "succeeded", "record after restart: \(body)")
+        let again = try await harness.replayctl(["replay", "run_failed_1", "--idempotency-key", key, "-o", "json"])
+        #expect(again.status == 0)
+        let counts = try await harness.simulatorJSON("/_sim/replays")
+        let byOriginal = try #require(counts["by_original_run"] as? [String: Any])
+        #expect((byOriginal["run_failed_1"] as? NSNumber)?.intValue == 1)
+        let record = try #require((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])
+        #expect(again.json?["id"] as? String == record["new_run_id"] as? String)
+        await harness.stop()
+    }
+}

@@ -1,0 +1,170 @@
+import Curl
+import Foundation
+import Logging
+import ReplayCore
+import ServiceLifecycle
+import Strait
+import StraitSimulator
+import Synchronization
+
+/// An engine wired to real parts: a SQLite store in a temp dir, our libcurl client, and the Strait simulator on an
+/// ephemeral port. Time for retries comes from `clock`; the caller's wait from `waitClock`, which never moves
+/// unless a test advances it.
+final class EngineHarness: Sendable {
+    let directory: String
+    let simulator: StraitSimulator
+    let store: SQLiteReplayStore
+    let engine: ReplayEngine
+    let clock: ManualReplayClock
+    let waitClock: ManualReplayClock
+    let http: CurlClient
+    let baseURL: String
+    private let simulatorTask: Task<Void, any Error>
+
+    static let principal = Principal(
+        name: "alice",
+        authentication: .unixPeer(PeerCredentials(uid: 1000, gid: 1000, pid: 1), matchedBy: "test")
+    )
+
+    static func with(
+        faults: SimulatorFaultPlan = .none,
+        settings: ReplayEngineSettings = EngineHarness.defaultSettings,
+        autoAdvance: Bool = true,
+        attemptTimeout: Duration = .seconds(10),
+        _ body: (EngineHarness) async throws -> Void
+    ) async throws {
+        let harness = try await EngineHarness(
+            faults: faults,
+            settings: settings,
+            autoAdvance: autoAdvance,
+            attemptTimeout: attemptTimeout
+        )
+        do {
+            try await body(harness)
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+
+    static var defaultSettings: ReplayEngineSettings {
+        ReplayEngineSettings(
+            wait: .seconds(30),
+            coalesceWindow: .zero,
+            deadline: .seconds(600),
+            reconcileHorizon: .seconds(3600),
+            retry: RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(250), maxDelay: .seconds(30))
+        )
+    }
+
+    private init(
+        faults: SimulatorFaultPlan,
+        settings: ReplayEngineSettings,
+        autoAdvance: Bool,
+        attemptTimeout: Duration
+    ) async throws {
+        directory = NSTemporaryDirectory() + "replayd-engine-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var logger = Logger(label: "engine-test")
+        logger.logLevel = .critical
+        simulator = StraitSimulator(
+            configuration: SimulatorConfiguration(
+                port: 0,
+                perIPRateLimit: .disabled,
+                apiKeyRateLimit: .disabled,
+                stallTimeout: .seconds(60)
+            ),
+            faults: faults,
+            logger: logger
+        )
+        let simulator = self.simulator
+        simulatorTask = Task { try await simulator.run() }
+        let address = try await simulator.listeningAddress()
+        baseURL = "http://\(address.host):\(address.port)"
+        store = try SQLiteReplayStore(path: directory + "/replayd.sqlite", logger: logger)
+        var curl = CurlClientConfiguration()
+        curl.totalTimeout = attemptTimeout
+        http = try CurlClient(configuration: curl, logger: logger)
+        clock = ManualReplayClock(autoAdvance: autoAdvance)
+        waitClock = ManualReplayClock()
+        var settings = settings
+        settings.attemptTimeout = attemptTimeout
+        engine = ReplayEngine(
+            store: store,
+            upstream: StraitClient(
+                baseURL: baseURL,
+                apiKey: StraitAPIKey(SimulatorFixtures.demoWriteKey),
+                http: http
+            ),
+            clock: clock,
+            waitClock: waitClock,
+            jitter: HalfJitter(),
+            settings: settings,
+            health: UpstreamHealth(now: { 0 }),
+            logger: logger
+        )
+    }
+
+    func shutdown() async {
+        simulatorTask.cancel()
+        _ = try? await simulatorTask.value
+        await http.shutdown()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// A replay request from the socket door.
+    func request(
+        _ runID: String,
+        key: String? = nil,
+        checkpoint: Int64? = nil,
+        force: Bool = false
+    ) throws -> ReplayRequest {
+        ReplayRequest(
+            runID: try RunID(runID),
+            fromCheckpoint: try checkpoint.map { try CheckpointSequence($0) },
+            idempotencyKey: key,
+            force: force,
+            origin: RequestOrigin(door: .socket, requestID: "rq_\(UUID().uuidString.prefix(12).lowercased())")
+        )
+    }
+
+    func submit(_ request: ReplayRequest) async -> ReplaySubmission {
+        await engine.submit(request, principal: Self.principal, logger: Logger(label: "engine-test"))
+    }
+
+    /// Runs the simulator created for `runID` (all keys, all attempts).
+    func runsCreated(for runID: String) -> Int {
+        simulator.replayCounts().byOriginalRun[runID] ?? 0
+    }
+
+    /// POSTs the simulator saw on the replay route.
+    var replayPOSTs: Int {
+        simulator.requestCounts().byRoute["POST /v1/runs/{runID}/replay"] ?? 0
+    }
+}
+
+/// Jitter of one half: backoff delays are exactly half their ceiling.
+struct HalfJitter: JitterSource {
+    func nextFraction() -> Double { 0.5 }
+}
+
+extension ReplaySubmission {
+    /// The record, whatever the case.
+    var record: ReplayRecord? {
+        switch self {
+        case .completed(let record, _), .inProgress(let record), .keyReused(let record), .pending(let record):
+            return record
+        case .rejected:
+            return nil
+        }
+    }
+
+    /// The JobRun of a successful final record.
+    var run: JobRun? {
+        guard case .completed(let record, _) = self, record.state == .succeeded, let body = record.responseBody else {
+            return nil
+        }
+        return try? JSONDecoder().decode(JobRun.self, from: Data(body))
+    }
+}
