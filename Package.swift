@@ -160,7 +160,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "ReplayCoreTests", dependencies: ["ReplayCore", "Strait"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "ReplayCoreTests",
+            dependencies: ["ReplayCore", "Strait", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "IngressTests",
             dependencies: [
