@@ -166,6 +166,7 @@ let package = Package(
                 "ReplayCore", "Strait", "Curl", "StraitSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

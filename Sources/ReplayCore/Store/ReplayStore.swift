@@ -5,10 +5,11 @@ public protocol ReplayStore: Sendable {
     ///
     /// - If no record has this id:
     ///   - with `coalesceSince` set and `record.force == false`, looks for the newest record of the same action,
-    ///     run id and checkpoint (any principal) created at or after `coalesceSince` whose state is not `failed`.
-    ///     If there is one, inserts `record` with `coalescedFrom` = that record's id (copying its state, newRunID,
-    ///     responseStatus and responseBody when it is `succeeded`, otherwise state `pending`) and returns
-    ///     `.coalesced(inserted, into: that)`;
+    ///     run id and checkpoint (any principal) created at or after `coalesceSince` whose state is not `failed`
+    ///     and that is not itself coalesced (so `coalescedFrom` always names the record that drives the upstream
+    ///     replay, never a chain). If there is one, inserts `record` with `coalescedFrom` = that record's id
+    ///     (copying its state, newRunID, responseStatus and responseBody when it is `succeeded`, otherwise state
+    ///     `pending`) and returns `.coalesced(inserted, into: that)`;
     ///   - otherwise inserts `record` and returns `.created(record)`.
     /// - If a record has this id and the same fingerprint: `.existing(record)` (the caller answers from it).
     /// - If a record has this id and another fingerprint: `.fingerprintMismatch(existing)` (422).
@@ -29,7 +30,7 @@ public protocol ReplayStore: Sendable {
     ) async throws(StoreError)
         -> AttemptRecord
 
-    /// Stores an attempt's result.
+    /// Stores an attempt's result and sets the record's `updatedAt`.
     func recordAttemptResult(
         _ id: ReplayRecordID,
         attempt number: Int,

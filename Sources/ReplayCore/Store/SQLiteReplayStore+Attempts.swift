@@ -1,0 +1,87 @@
+import GRDB
+
+extension SQLiteReplayStore {
+    /// See `ReplayStore.recordAttempt`. The transaction is committed with `synchronous = FULL` (the WAL is
+    /// `fsync`ed) before this returns, so the attempt survives a power loss once the caller may send it.
+    ///
+    /// - Throws: `StoreError(.notFound, …)` when the record does not exist; `StoreError(.io, …)` when `requestID`
+    ///   is already recorded (request ids are unique across all records) or the write fails.
+    public func recordAttempt(
+        _ id: ReplayRecordID,
+        requestID: String,
+        at time: Int64
+    ) async throws(StoreError) -> AttemptRecord {
+        try await write("recording an attempt for \(id)") { db in
+            guard try Self.recordExists(id, db) else {
+                throw StoreError(.notFound, "no replay record \(id)")
+            }
+            let duplicate = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM attempts WHERE request_id = ?"),
+                arguments: [requestID]
+            )
+            if duplicate == true {
+                throw StoreError(.io, "attempt request id \(requestID) is already recorded")
+            }
+            let last = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT MAX(number) FROM attempts WHERE principal = ? AND key = ?"),
+                arguments: [id.principal, id.key]
+            )
+            let attempt = AttemptRecord(number: (last ?? 0) + 1, requestID: requestID, recordedAt: time)
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO attempts (principal, key, number, request_id, recorded_at, outcome)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [id.principal, id.key, attempt.number, requestID, time, attempt.outcome.rawValue])
+            try db.cachedStatement(
+                sql: """
+                    UPDATE replays SET state = ?, next_action_at = NULL, updated_at = ?
+                    WHERE principal = ? AND key = ?
+                    """
+            ).execute(arguments: [ReplayState.inFlight.rawValue, time, id.principal, id.key])
+            return attempt
+        }
+    }
+
+    /// See `ReplayStore.recordAttemptResult`. Also sets the record's `updatedAt` to `time`.
+    ///
+    /// - Throws: `StoreError(.notFound, …)` when the record has no attempt `number`.
+    public func recordAttemptResult(
+        _ id: ReplayRecordID,
+        attempt number: Int,
+        outcome: AttemptOutcome,
+        status: Int?,
+        detail: String?,
+        at time: Int64
+    ) async throws(StoreError) {
+        try await write("recording the result of attempt \(number) of \(id)") { db in
+            try db.cachedStatement(
+                sql: """
+                    UPDATE attempts SET outcome = ?, status = ?, detail = ?, finished_at = ?
+                    WHERE principal = ? AND key = ? AND number = ?
+                    """
+            ).execute(arguments: [outcome.rawValue, status, detail, time, id.principal, id.key, number])
+            guard db.changesCount == 1 else {
+                throw StoreError(.notFound, "no attempt \(number) of replay record \(id)")
+            }
+            try db.cachedStatement(sql: "UPDATE replays SET updated_at = ? WHERE principal = ? AND key = ?")
+                .execute(arguments: [time, id.principal, id.key])
+        }
+    }
+
+    /// See `ReplayStore.record(forAttemptRequestID:)`. Uses `attempts_request_id`.
+    public func record(forAttemptRequestID requestID: String) async throws(StoreError) -> ReplayRecord? {
+        try await read("looking up attempt \(requestID)") { db in
+            let statement = try db.cachedStatement(sql: "SELECT principal, key FROM attempts WHERE request_id = ?")
+            guard let row = try Row.fetchOne(statement, arguments: [requestID]) else { return nil }
+            let principal: String = try row.decode(forColumn: "principal")
+            let key: String = try row.decode(forColumn: "key")
+            return try Self.fetchRecord(ReplayRecordID(principal: principal, key: key), db)
+        }
+    }
+
+    static func recordExists(_ id: ReplayRecordID, _ db: Database) throws -> Bool {
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM replays WHERE principal = ? AND key = ?")
+        return try Bool.fetchOne(statement, arguments: [id.principal, id.key]) == true
+    }
+}

@@ -1,0 +1,68 @@
+import GRDB
+
+extension SQLiteReplayStore {
+    /// The schema's migrations, in order. A migration, once released, is never edited: a later schema change is a
+    /// new migration (`v2`, …) appended here, so every file ever written by replayd can be brought forward.
+    /// GRDB records applied migrations in `grdb_migrations`; reopening a migrated file applies nothing.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: schemaV1)
+        }
+        return migrator
+    }
+
+    /// v1: replay records and their upstream attempts.
+    ///
+    /// No enum `CHECK`s on `state`, `key_source` or `outcome` (SQLite cannot alter a `CHECK` without rebuilding
+    /// the table, and a later release may add values); rows are validated when decoded instead.
+    /// `coalesced_from_*` is not a foreign key: it names a record that may be pruned first, and stays history.
+    static let schemaV1 = """
+        CREATE TABLE replays (
+            principal TEXT NOT NULL,
+            key TEXT NOT NULL,
+            key_source TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            action TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            from_checkpoint INTEGER,
+            force INTEGER NOT NULL,
+            door TEXT NOT NULL,
+            request_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            next_action_at INTEGER,
+            reconcile_deadline INTEGER,
+            project_id TEXT,
+            new_run_id TEXT,
+            coalesced_from_principal TEXT,
+            coalesced_from_key TEXT,
+            response_status INTEGER,
+            response_body BLOB,
+            error_code TEXT,
+            error_message TEXT,
+            resolution TEXT,
+            PRIMARY KEY (principal, key),
+            CHECK ((coalesced_from_principal IS NULL) = (coalesced_from_key IS NULL))
+        );
+        CREATE INDEX replays_coalescing ON replays (action, run_id, from_checkpoint, created_at);
+        CREATE INDEX replays_state ON replays (state, created_at);
+        CREATE INDEX replays_updated ON replays (updated_at);
+
+        CREATE TABLE attempts (
+            principal TEXT NOT NULL,
+            key TEXT NOT NULL,
+            number INTEGER NOT NULL CHECK (number >= 1),
+            request_id TEXT NOT NULL,
+            recorded_at INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            status INTEGER,
+            detail TEXT,
+            finished_at INTEGER,
+            PRIMARY KEY (principal, key, number),
+            FOREIGN KEY (principal, key) REFERENCES replays (principal, key) ON DELETE CASCADE
+        );
+        CREATE UNIQUE INDEX attempts_request_id ON attempts (request_id);
+        """
+}
