@@ -65,7 +65,10 @@ struct Daemon {
         }
         let crash = CrashPoint(environment: ProcessInfo.processInfo.environment)
         if let phase = crash.phase {
-            logger.warning("REPLAYD_CRASH_AT is set: this process will kill itself (testing only)", metadata: ["phase": "\(phase.rawValue)"])
+            logger.warning(
+                "REPLAYD_CRASH_AT is set: this process will kill itself (testing only)",
+                metadata: ["phase": "\(phase.rawValue)"]
+            )
         }
         let engine = ReplayEngine(
             store: store,

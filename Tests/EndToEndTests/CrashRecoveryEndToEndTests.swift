@@ -12,7 +12,9 @@ import Testing
         try harness.writeConfig()
         try await harness.startDaemon(environment: ["REPLAYD_CRASH_AT": phase])
         let key = "crash-\(phase)"
-        let crashed = try await harness.replayctl(["replay", "run_failed_1", "--idempotency-key", key, "-o", "json", "--no-wait"])
+        let crashed = try await harness.replayctl([
+            "replay", "run_failed_1", "--idempotency-key", key, "-o", "json", "--no-wait",
+        ])
         #expect(crashed.status != 0, "the daemon was supposed to die at \(phase)")
         let exit = await harness.daemon?.waitForExit()
         #expect(exit == 128 + 9, "replayd should have been killed by SIGKILL at \(phase)")

@@ -74,7 +74,9 @@ import Glibc
     }
 
     @Test func anUnmappedUIDGets403BeforeTheBodyIsRead() async throws {
-        let harness = try SocketDoorHarness(mappings: [PrincipalConfig(name: "someone-else", unixUIDs: [getuid() &+ 4242])]
+        let harness = try SocketDoorHarness(mappings: [
+            PrincipalConfig(name: "someone-else", unixUIDs: [getuid() &+ 4242])
+        ]
         )
         defer { harness.cleanUp() }
         await harness.start()
@@ -96,7 +98,9 @@ import Glibc
     }
 
     @Test func peerCredentialsAreTheKernelsAndGroupsMap() async throws {
-        let harness = try SocketDoorHarness(mappings: [PrincipalConfig(name: "by-group", unixGroups: [String(getgid())])])
+        let harness = try SocketDoorHarness(mappings: [
+            PrincipalConfig(name: "by-group", unixGroups: [String(getgid())])
+        ])
         defer { harness.cleanUp() }
         await harness.start()
         let response = try await RawUnixClient.request(path: harness.socketPath, "GET", "/v1/gateway/status")

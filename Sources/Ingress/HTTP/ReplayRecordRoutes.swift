@@ -19,7 +19,10 @@ struct ReplayRecordRoutes {
             }
             return .json(200, ReplayRecordView(record))
         } catch {
-            return .error(ReplayError(.unavailable, "state store unavailable: \(error.message)"), requestID: request.requestID)
+            return .error(
+                ReplayError(.unavailable, "state store unavailable: \(error.message)"),
+                requestID: request.requestID
+            )
         }
     }
 
@@ -35,7 +38,10 @@ struct ReplayRecordRoutes {
             let records = try await engine.unfinishedRecords(principal: principal.name)
             return .json(200, RecordList(data: records.map(ReplayRecordView.init)))
         } catch {
-            return .error(ReplayError(.unavailable, "state store unavailable: \(error.message)"), requestID: request.requestID)
+            return .error(
+                ReplayError(.unavailable, "state store unavailable: \(error.message)"),
+                requestID: request.requestID
+            )
         }
     }
 

@@ -48,7 +48,9 @@ public enum ReplayRenderer {
     static func stored(_ record: ReplayRecord) -> GatewayResponse {
         var body = record.responseBody ?? Array("{}\n".utf8)
         let status = record.responseStatus ?? 500
-        if (200..<300).contains(status), case .object(var run)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) {
+        if (200..<300).contains(status),
+            case .object(var run)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body))
+        {
             var metadata: [String: JSONValue] = [:]
             if case .object(let existing)? = run["metadata"] { metadata = existing }
             metadata["_replayd_idempotency_key"] = .string(record.key)

@@ -46,8 +46,13 @@ public struct SocketRouter: Sendable {
             return await ReplayRecordRoutes(engine: pipeline.engine).list(request)
         case ("GET", let parts) where parts.count == 3 && parts[0] == "v1" && parts[1] == "replays":
             return await ReplayRecordRoutes(engine: pipeline.engine).get(request, encodedKey: parts[2])
-        case ("POST", let parts) where parts.count == 4 && parts[0] == "v1" && parts[1] == "replays" && parts[3] == "resolve":
-            return await ReplayRecordRoutes(engine: pipeline.engine).resolve(request, encodedKey: parts[2], logger: logger)
+        case ("POST", let parts)
+        where parts.count == 4 && parts[0] == "v1" && parts[1] == "replays" && parts[3] == "resolve":
+            return await ReplayRecordRoutes(engine: pipeline.engine).resolve(
+                request,
+                encodedKey: parts[2],
+                logger: logger
+            )
         case (_, ["v1", "_ping"]), (_, ["v1", "gateway", "status"]), (_, ["v1", "replays"]):
             return methodNotAllowed(request, allowed: "GET")
         case (_, let parts) where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
@@ -62,7 +67,10 @@ public struct SocketRouter: Sendable {
 
     private func replay(_ request: GatewayRequest, encodedRunID: Substring, logger: Logger) async -> GatewayResponse {
         guard let principal = request.principal else {
-            return .error(ReplayError(.unknownPeer, "uid \(request.peer.uid) is not mapped"), requestID: request.requestID)
+            return .error(
+                ReplayError(.unknownPeer, "uid \(request.peer.uid) is not mapped"),
+                requestID: request.requestID
+            )
         }
         let replayRequest: ReplayRequest
         do {

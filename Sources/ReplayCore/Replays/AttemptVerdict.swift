@@ -43,7 +43,11 @@ enum AttemptVerdict {
         switch error.status {
         case 500, 502, 504:
             // Every 5xx body says `internal server error`; the enqueue commits outside the request transaction.
-            return .ambiguous(.answered, status: error.status, reason: "\(error.status) \(error.code): \(error.message)")
+            return .ambiguous(
+                .answered,
+                status: error.status,
+                reason: "\(error.status) \(error.code): \(error.message)"
+            )
         case 429 where error.message == "database admission control throttled":
             // Row 1 (before anything) and row 8 (at commit, after the enqueue) are indistinguishable.
             return .ambiguous(.answered, status: 429, reason: "429 \(error.message)")

@@ -44,7 +44,11 @@ extension ReplayEngine {
         }
     }
 
-    private func step(_ record: ReplayRecord, reconcileRound: inout Int, logger: Logger) async throws(StoreError)
+    private func step(
+        _ record: ReplayRecord,
+        reconcileRound: inout Int,
+        logger: Logger
+    ) async throws(StoreError)
         -> Step
     {
         if record.state.isFinal || record.state == .indeterminate { return .rest }
@@ -81,7 +85,11 @@ extension ReplayEngine {
     }
 
     /// A coalesced record takes the outcome of the replay it was coalesced into.
-    private func followLeader(_ record: ReplayRecord, leaderID: ReplayRecordID, now: Int64) async throws(StoreError)
+    private func followLeader(
+        _ record: ReplayRecord,
+        leaderID: ReplayRecordID,
+        now: Int64
+    ) async throws(StoreError)
         -> Step
     {
         guard let leader = try await store.record(leaderID) else {
@@ -176,7 +184,9 @@ extension ReplayEngine {
                 detail: apiError.code,
                 at: finished
             )
-            if retryable, let delay = retryDelay(record, attempts: number, retryAfter: apiError.retryAfter, now: finished) {
+            if retryable,
+                let delay = retryDelay(record, attempts: number, retryAfter: apiError.retryAfter, now: finished)
+            {
                 attemptLogger.notice(
                     "upstream refused before doing anything; retrying later",
                     metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)", "delay": "\(delay)"]
@@ -184,7 +194,10 @@ extension ReplayEngine {
                 try await schedule(record, after: delay, code: apiError.code, message: apiError.message, now: finished)
                 return .next
             }
-            attemptLogger.notice("upstream refused the replay", metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)"])
+            attemptLogger.notice(
+                "upstream refused the replay",
+                metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)"]
+            )
             try await store.update(
                 record.id,
                 at: finished,
@@ -214,10 +227,19 @@ extension ReplayEngine {
                     "upstream unreachable, nothing was sent; retrying",
                     metadata: ["error": "\(curlError.code)", "delay": "\(delay)"]
                 )
-                try await schedule(record, after: delay, code: "upstream_unreachable", message: curlError.message, now: finished)
+                try await schedule(
+                    record,
+                    after: delay,
+                    code: "upstream_unreachable",
+                    message: curlError.message,
+                    now: finished
+                )
                 return .next
             }
-            attemptLogger.error("upstream unreachable; giving up", metadata: ["error": "\(curlError.code)", "attempts": "\(number)"])
+            attemptLogger.error(
+                "upstream unreachable; giving up",
+                metadata: ["error": "\(curlError.code)", "attempts": "\(number)"]
+            )
             try await finishFailed(
                 record,
                 error: ReplayError(
@@ -240,7 +262,10 @@ extension ReplayEngine {
                 detail: reason,
                 at: finished
             )
-            attemptLogger.warning("ambiguous upstream result; reconciling before any retry", metadata: ["reason": "\(reason)"])
+            attemptLogger.warning(
+                "ambiguous upstream result; reconciling before any retry",
+                metadata: ["reason": "\(reason)"]
+            )
             try await store.update(
                 record.id,
                 at: finished,
@@ -268,7 +293,13 @@ extension ReplayEngine {
         return delay
     }
 
-    func schedule(_ record: ReplayRecord, after delay: Duration, code: String, message: String, now: Int64)
+    func schedule(
+        _ record: ReplayRecord,
+        after delay: Duration,
+        code: String,
+        message: String,
+        now: Int64
+    )
         async throws(StoreError)
     {
         try await store.update(

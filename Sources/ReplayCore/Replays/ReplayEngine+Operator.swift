@@ -6,7 +6,11 @@ extension ReplayEngine {
     /// Applies an operator's decision to a record that is not final, and returns the record afterwards.
     ///
     /// - Throws: `ReplayError` `not_found` for an unknown key, `conflict`-style `bad_request` for a final record.
-    public func resolve(_ id: ReplayRecordID, action: ResolveAction, operator who: String) async throws(ReplayError)
+    public func resolve(
+        _ id: ReplayRecordID,
+        action: ResolveAction,
+        operator who: String
+    ) async throws(ReplayError)
         -> ReplayRecord
     {
         let now = clock.wallNowMilliseconds()
@@ -15,7 +19,10 @@ extension ReplayEngine {
                 throw ReplayError(.recordNotFound, "no replay with key \(id.key)")
             }
             guard !record.state.isFinal else {
-                throw ReplayError(.badRequest, "replay \(id.key) is already \(record.state.rawValue); nothing to resolve")
+                throw ReplayError(
+                    .badRequest,
+                    "replay \(id.key) is already \(record.state.rawValue); nothing to resolve"
+                )
             }
             switch action {
             case .reconcile:
@@ -64,7 +71,10 @@ extension ReplayEngine {
                     )
                 )
             }
-            logger.notice("operator resolved a replay", metadata: ["key": "\(id.key)", "by": "\(who)", "action": "\(action)"])
+            logger.notice(
+                "operator resolved a replay",
+                metadata: ["key": "\(id.key)", "by": "\(who)", "action": "\(action)"]
+            )
             guard let updated = try await store.record(id) else {
                 throw ReplayError(.recordNotFound, "no replay with key \(id.key)")
             }

@@ -32,7 +32,13 @@ extension ReplayEngine {
                 projectID = original.value.projectID
                 try await store.update(record.id, at: now, RecordChange(projectID: original.value.projectID))
             } catch {
-                return try await retryReconcile(record, round: round, reason: "get run failed: \(error)", now: now, logger: logger)
+                return try await retryReconcile(
+                    record,
+                    round: round,
+                    reason: "get run failed: \(error)",
+                    now: now,
+                    logger: logger
+                )
             }
         }
         let candidates = record.attempts.filter { $0.outcome != .notSent && !Self.refusedBeforeEnqueue($0) }
@@ -40,7 +46,9 @@ extension ReplayEngine {
             let query = RunListQuery.createdBy(requestID: attempt.requestID, projectID: projectID)
             do {
                 let found = try await upstream.listRuns(query, requestID: "\(record.requestID)-lookup-\(round)")
-                if let run = found.value.first(where: { $0.creatingRequestID == attempt.requestID }) ?? found.value.first {
+                if let run = found.value.first(where: { $0.creatingRequestID == attempt.requestID })
+                    ?? found.value.first
+                {
                     logger.info(
                         "reconciled: the ambiguous attempt did create a run",
                         metadata: ["upstream_request_id": "\(attempt.requestID)", "new_run_id": "\(run.id)"]
@@ -59,10 +67,19 @@ extension ReplayEngine {
                     return .rest
                 }
             } catch {
-                return try await retryReconcile(record, round: round, reason: "list runs failed: \(error)", now: now, logger: logger)
+                return try await retryReconcile(
+                    record,
+                    round: round,
+                    reason: "list runs failed: \(error)",
+                    now: now,
+                    logger: logger
+                )
             }
         }
-        logger.notice("reconciled: no run was created; a new attempt is allowed", metadata: ["checked": "\(candidates.count)"])
+        logger.notice(
+            "reconciled: no run was created; a new attempt is allowed",
+            metadata: ["checked": "\(candidates.count)"]
+        )
         try await store.update(
             record.id,
             at: clock.wallNowMilliseconds(),
@@ -71,11 +88,20 @@ extension ReplayEngine {
         return .next
     }
 
-    private func retryReconcile(_ record: ReplayRecord, round: Int, reason: String, now: Int64, logger: Logger)
+    private func retryReconcile(
+        _ record: ReplayRecord,
+        round: Int,
+        reason: String,
+        now: Int64,
+        logger: Logger
+    )
         async throws(StoreError) -> Step
     {
         let delay = settings.reconcileBackoff.backoff(retry: round, fraction: max(0.5, jitter.nextFraction()))
-        logger.warning("reconciliation lookup failed; will retry", metadata: ["reason": "\(reason)", "delay": "\(delay)"])
+        logger.warning(
+            "reconciliation lookup failed; will retry",
+            metadata: ["reason": "\(reason)", "delay": "\(delay)"]
+        )
         try await store.update(
             record.id,
             at: now,

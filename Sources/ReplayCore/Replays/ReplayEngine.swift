@@ -104,7 +104,11 @@ public final class ReplayEngine: Sendable {
 
     /// The principal's records that are not final, newest first (all principals when `principal` is nil).
     public func unfinishedRecords(principal: String?) async throws(StoreError) -> [ReplayRecord] {
-        try await store.records(in: [.pending, .inFlight, .reconciling, .indeterminate], principal: principal, limit: 1000)
+        try await store.records(
+            in: [.pending, .inFlight, .reconciling, .indeterminate],
+            principal: principal,
+            limit: 1000
+        )
     }
 
     /// Starts a driver for every unfinished record that has none: crash recovery at startup, and the background

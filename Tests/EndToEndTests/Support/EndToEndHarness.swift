@@ -118,7 +118,12 @@ final class EndToEndHarness: @unchecked Sendable {
     }
 
     /// `curl` over the socket: `METHOD path` with an optional JSON body; returns status and body.
-    func socketRequest(_ method: String, _ path: String, body: String? = nil, headers: [String] = []) async throws
+    func socketRequest(
+        _ method: String,
+        _ path: String,
+        body: String? = nil,
+        headers: [String] = []
+    ) async throws
         -> (status: Int, body: String, headers: String)
     {
         var arguments = ["-sS", "-i", "--unix-socket", socketPath, "-X", method]
