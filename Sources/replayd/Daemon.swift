@@ -100,7 +100,8 @@ struct Daemon {
                 startedAt: .now,
                 socketPath: settings.socket.path
             ),
-            health: health
+            health: health,
+            maxRPCBatch: settings.replays.maxRPCBatch
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,

@@ -1,3 +1,4 @@
+import Foundation
 import Curl
 import Logging
 import ReplayCore
@@ -13,12 +14,14 @@ public struct SocketRouter: Sendable {
     private let pipeline: ReplayPipeline
     private let info: GatewayInfo
     private let health: UpstreamHealth
+    private let maxRPCBatch: Int
 
     /// Creates the router.
-    public init(pipeline: ReplayPipeline, info: GatewayInfo, health: UpstreamHealth) {
+    public init(pipeline: ReplayPipeline, info: GatewayInfo, health: UpstreamHealth, maxRPCBatch: Int = 1000) {
         self.pipeline = pipeline
         self.info = info
         self.health = health
+        self.maxRPCBatch = maxRPCBatch
     }
 
     /// The authenticate stage for a connection's peer.
@@ -42,6 +45,8 @@ public struct SocketRouter: Sendable {
         case ("POST", let parts)
         where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
             return await replay(request, encodedRunID: parts[2], logger: logger)
+        case ("POST", ["v1", "rpc"]):
+            return await rpc(request, logger: logger)
         case ("GET", ["v1", "replays"]):
             return await ReplayRecordRoutes(engine: pipeline.engine).list(request)
         case ("GET", let parts) where parts.count == 3 && parts[0] == "v1" && parts[1] == "replays":
@@ -53,6 +58,8 @@ public struct SocketRouter: Sendable {
                 encodedKey: parts[2],
                 logger: logger
             )
+        case (_, ["v1", "rpc"]):
+            return methodNotAllowed(request, allowed: "POST")
         case (_, ["v1", "_ping"]), (_, ["v1", "gateway", "status"]), (_, ["v1", "replays"]):
             return methodNotAllowed(request, allowed: "GET")
         case (_, let parts) where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
@@ -128,6 +135,30 @@ public struct SocketRouter: Sendable {
         )
     }
 
+    private func rpc(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse {
+        guard let principal = request.principal else {
+            return .error(ReplayError(.unknownPeer, "uid \(request.peer.uid) is not mapped"), requestID: request.requestID)
+        }
+        let statusBody = status(for: request)
+        let handlers = ReplaydRPCHandlers(
+            pipeline: pipeline,
+            principal: principal,
+            status: {
+                guard let data = try? StraitJSON.encoder.encode(statusBody),
+                    let value = try? JSONDecoder().decode(JSONValue.self, from: data)
+                else { return .null }
+                return value
+            },
+            logger: logger
+        )
+        let server = JSONRPCServer(methods: handlers.table(), maxBatchSize: maxRPCBatch, logger: logger)
+        let context = JSONRPCContext(requestID: request.requestID, principal: principal.name)
+        guard let body = await server.handle(request.body, context: context) else {
+            return GatewayResponse(status: 204)
+        }
+        return GatewayResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
+    }
+
     private func status(for request: GatewayRequest) -> GatewayStatusBody {
         let snapshot = health.snapshot
         let uptime = info.startedAt.duration(to: .now)
@@ -170,8 +201,8 @@ struct PingBody: Encodable {
 }
 
 /// `GET /v1/gateway/status`.
-struct GatewayStatusBody: Encodable {
-    struct Upstream: Encodable {
+struct GatewayStatusBody: Encodable, Sendable {
+    struct Upstream: Encodable, Sendable {
         var baseURL: String
         var state: String
         var lastStatus: Int?
@@ -197,7 +228,7 @@ struct GatewayStatusBody: Encodable {
     var peer: Peer
     var upstream: Upstream
 
-    struct Peer: Encodable {
+    struct Peer: Encodable, Sendable {
         var uid: UInt32
         var gid: UInt32
         var pid: Int32

@@ -70,8 +70,8 @@ public enum JSONRPCServerCode: Int, Sendable, Hashable, CaseIterable, CustomStri
     public init(restCode: String) {
         switch restCode {
         case "upstream_outcome_unknown", "outcome_pending": self = .outcomePending
-        case "conflict": self = .conflict
-        case "idempotency_key_mismatch": self = .idempotencyKeyMismatch
+        case "conflict", "request_in_progress": self = .conflict
+        case "idempotency_key_mismatch", "idempotency_key_reused": self = .idempotencyKeyMismatch
         case "service_unavailable": self = .unavailable
         case "upstream_unreachable": self = .upstreamUnreachable
         case "unknown_peer", "forbidden": self = .forbidden
