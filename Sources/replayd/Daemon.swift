@@ -88,6 +88,11 @@ struct Daemon {
                 attemptTimeout: settings.upstream.timeout
             ),
             health: health,
+            guards: .standard(
+                clock: clock,
+                breakerFailures: settings.replays.breakerFailures,
+                breakerOpenTime: settings.replays.breakerOpenTime
+            ),
             crash: crash,
             logger: Logger(label: "replayd.replays")
         )

@@ -31,13 +31,15 @@ final class EngineHarness: Sendable {
         settings: ReplayEngineSettings = EngineHarness.defaultSettings,
         autoAdvance: Bool = true,
         attemptTimeout: Duration = .seconds(10),
+        breakerFailures: Int = 5,
         _ body: (EngineHarness) async throws -> Void
     ) async throws {
         let harness = try await EngineHarness(
             faults: faults,
             settings: settings,
             autoAdvance: autoAdvance,
-            attemptTimeout: attemptTimeout
+            attemptTimeout: attemptTimeout,
+            breakerFailures: breakerFailures
         )
         do {
             try await body(harness)
@@ -62,7 +64,8 @@ final class EngineHarness: Sendable {
         faults: SimulatorFaultPlan,
         settings: ReplayEngineSettings,
         autoAdvance: Bool,
-        attemptTimeout: Duration
+        attemptTimeout: Duration,
+        breakerFailures: Int
     ) async throws {
         directory = NSTemporaryDirectory() + "replayd-engine-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -102,6 +105,7 @@ final class EngineHarness: Sendable {
             jitter: HalfJitter(),
             settings: settings,
             health: UpstreamHealth(now: { 0 }),
+            guards: .standard(clock: clock, breakerFailures: breakerFailures),
             logger: logger
         )
     }

@@ -129,7 +129,9 @@ import Testing
         ) { harness in
             let result = await harness.submit(try harness.request("run_failed_1", key: "throttled"))
             #expect(result.run != nil, "got \(result)")
-            #expect(harness.clock.requestedSleeps.contains(.seconds(7)))
+            // Retry-After: 7, plus up to 10% spread (half of it with the fixed jitter) so callers told the same value
+            // do not come back together.
+            #expect(harness.clock.requestedSleeps.contains(.milliseconds(7350)))
             #expect(harness.runsCreated(for: "run_failed_1") == 1)
             #expect(result.record?.attempts.map(\.status) == [429, 201])
         }
@@ -139,8 +141,8 @@ import Testing
         try await EngineHarness.with(faults: Self.plan(SimulatorFaultRule(.enqueueFailed(status: 503)))) { harness in
             let result = await harness.submit(try harness.request("run_failed_1", key: "unavailable"))
             #expect(result.run != nil, "got \(result)")
-            // Half of the 250 ms base: the fixed jitter makes the delay exact.
-            #expect(harness.clock.requestedSleeps.contains(.milliseconds(125)))
+            // A 503 without Retry-After waits the backoff, but at least the 1 s floor for server pushback.
+            #expect(harness.clock.requestedSleeps.contains(.seconds(1)))
             #expect(harness.runsCreated(for: "run_failed_1") == 1)
         }
     }
@@ -267,6 +269,33 @@ import Testing
             #expect(final?.state == .succeeded)
             #expect(final?.newRunID == created.value.id)
             #expect(harness.replayPOSTs == 1)
+        }
+    }
+
+    @Test func theCircuitBreakerOpensFailsFastAndAProbeClosesIt() async throws {
+        var settings = EngineHarness.defaultSettings
+        settings.retry = RetryPolicy(maxAttempts: 1)
+        let faults = Self.plan(SimulatorFaultRule(.enqueueFailed(status: 503), count: 3))
+        try await EngineHarness.with(faults: faults, settings: settings, breakerFailures: 3) { harness in
+            for index in 0..<3 {
+                let result = await harness.submit(try harness.request("run_failed_1", key: "b\(index)"))
+                #expect(result.record?.responseStatus == 503)
+            }
+            let fast = await harness.submit(try harness.request("run_failed_1", key: "b3"))
+            guard case .rejected(let error) = fast else {
+                Issue.record("expected a fast failure while open, got \(fast)")
+                return
+            }
+            #expect(error.code == .unavailable)
+            #expect(error.message.contains("circuit breaker open"))
+            #expect(harness.replayPOSTs == 3)
+            // After the open period one probe goes through; its success closes the breaker.
+            harness.clock.advance(by: .seconds(30))
+            let probe = await harness.submit(try harness.request("run_failed_1", key: "b4"))
+            #expect(probe.run != nil, "got \(probe)")
+            let after = await harness.submit(try harness.request("run_failed_1", key: "b5"))
+            #expect(after.run != nil)
+            #expect(harness.replayPOSTs == 5)
         }
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import Curl
+import Foundation
 import Logging
 import ReplayCore
 import Strait
@@ -137,7 +137,10 @@ public struct SocketRouter: Sendable {
 
     private func rpc(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse {
         guard let principal = request.principal else {
-            return .error(ReplayError(.unknownPeer, "uid \(request.peer.uid) is not mapped"), requestID: request.requestID)
+            return .error(
+                ReplayError(.unknownPeer, "uid \(request.peer.uid) is not mapped"),
+                requestID: request.requestID
+            )
         }
         let statusBody = status(for: request)
         let handlers = ReplaydRPCHandlers(

@@ -1,60 +1,65 @@
 import Curl
 import Strait
 
-/// What one replay attempt means for exactly-once (spec §2 and §4).
-enum AttemptVerdict {
-    /// Strait created the run.
-    case created(StraitResult<JobRun>)
-    /// Strait refused before enqueueing (rows 1–7, 9–16): no run exists. `retryable` for the 429s and 503.
-    case refused(StraitAPIError, retryable: Bool)
-    /// No request byte was sent: no run exists, retrying is safe.
-    case notSent(CurlError)
-    /// A run may exist: look it up before any retry.
-    case ambiguous(AttemptOutcome, status: Int?, reason: String)
-
-    init(_ result: Result<StraitResult<JobRun>, StraitClientError>) {
-        switch result {
-        case .success(let created):
-            self = .created(created)
-        case .failure(.invalidInput(let input)):
-            self = .refused(
-                StraitAPIError(
-                    response: HTTPResponse(
-                        status: 400,
-                        body: ReplayEngine.encode(StraitErrorEnvelope(code: "bad_request", message: input.message))
-                    ),
-                    nowUnixSeconds: 0
-                ),
-                retryable: false
-            )
-        case .failure(.transport(let error)):
-            self =
-                error.facts.requestSent
-                ? .ambiguous(.sentNoResponse, status: nil, reason: "sent, then \(error.code): \(error.message)")
-                : .notSent(error)
-        case .failure(.undecodableResponse(let response, let reason)):
-            self = .ambiguous(.answered, status: response.status, reason: "undecodable \(response.status): \(reason)")
-        case .failure(.api(let apiError)):
-            self = Self.classify(apiError)
-        }
+/// One replay attempt's result: the `AttemptClassifier`'s class (the single source of truth for what a result
+/// means, spec §2 and §4) together with the payload the engine stores.
+struct AttemptVerdict {
+    /// What happened, with its payload.
+    enum Kind {
+        /// Strait created the run.
+        case created(StraitResult<JobRun>)
+        /// Strait refused before enqueueing (or replayd refused locally): no run exists.
+        case refused(StraitAPIError, retryable: Bool)
+        /// No request byte was sent: no run exists.
+        case notSent(CurlError)
+        /// A run may exist: look it up before any retry.
+        case ambiguous(AttemptOutcome, status: Int?, reason: String)
     }
 
-    private static func classify(_ error: StraitAPIError) -> AttemptVerdict {
-        switch error.status {
-        case 500, 502, 504:
-            // Every 5xx body says `internal server error`; the enqueue commits outside the request transaction.
+    /// What happened.
+    let kind: Kind
+    /// The classifier's class, for the retry schedule, the budget and the breaker.
+    let classification: AttemptClass
+
+    init(_ result: Result<StraitResult<JobRun>, StraitClientError>) {
+        let classification = AttemptClassifier().classify(result)
+        self.classification = classification
+        self.kind = Self.kind(classification, result)
+    }
+
+    private static func kind(
+        _ classification: AttemptClass,
+        _ result: Result<StraitResult<JobRun>, StraitClientError>
+    )
+        -> Kind
+    {
+        switch (classification, result) {
+        case (.created, .success(let created)):
+            return .created(created)
+        case (.refused(_, _, _, let retryable), .failure(.api(let apiError))):
+            return .refused(apiError, retryable: retryable)
+        case (.notSent, .failure(.transport(let error))):
+            return .notSent(error)
+        case (.invalidInput(let input), _):
+            let body = ReplayEngine.encode(StraitErrorEnvelope(code: "bad_request", message: input.message))
+            return .refused(
+                StraitAPIError(response: HTTPResponse(status: 400, body: body), nowUnixSeconds: 0),
+                retryable: false
+            )
+        case (_, .failure(.transport(let error))):
+            return .ambiguous(.sentNoResponse, status: nil, reason: "sent, then \(error.code): \(error.message)")
+        case (_, .failure(.api(let apiError))):
             return .ambiguous(
                 .answered,
-                status: error.status,
-                reason: "\(error.status) \(error.code): \(error.message)"
+                status: apiError.status,
+                reason: "\(apiError.status) \(apiError.code): \(apiError.message)"
             )
-        case 429 where error.message == "database admission control throttled":
-            // Row 1 (before anything) and row 8 (at commit, after the enqueue) are indistinguishable.
-            return .ambiguous(.answered, status: 429, reason: "429 \(error.message)")
-        case 429, 503:
-            return .refused(error, retryable: true)
-        default:
-            return .refused(error, retryable: false)
+        case (_, .failure(.undecodableResponse(let response, let reason))):
+            return .ambiguous(.answered, status: response.status, reason: "undecodable \(response.status): \(reason)")
+        case (_, .success(let created)):
+            return .created(created)
+        case (_, .failure(.invalidInput(let input))):
+            return .ambiguous(.answered, status: nil, reason: input.message)
         }
     }
 }

@@ -126,9 +126,28 @@ extension ReplayEngine {
             return .rest
         }
         let checkpoint = record.fromCheckpoint.flatMap { try? CheckpointSequence($0) }
+        if let guards {
+            if case .rejected(let retryAfter) = guards.breaker.allow() {
+                logger.notice("circuit breaker open; holding the replay", metadata: ["retry_after": "\(retryAfter)"])
+                try await schedule(
+                    record,
+                    after: max(retryAfter, .seconds(1)),
+                    code: "circuit_open",
+                    message: "Strait is failing; waiting for the circuit breaker",
+                    now: now
+                )
+                return .next
+            }
+            do {
+                try await guards.pacer.acquire()
+            } catch {
+                guards.breaker.recordAbandoned()
+                return .rest
+            }
+        }
         let number = (record.attempts.last?.number ?? 0) + 1
         let requestID = "\(record.requestID)-\(number)"
-        _ = try await store.recordAttempt(record.id, requestID: requestID, at: now)
+        _ = try await store.recordAttempt(record.id, requestID: requestID, at: clock.wallNowMilliseconds())
         crash.reached(.afterAttemptRecorded)
 
         let result: Result<StraitResult<JobRun>, StraitClientError>
@@ -149,7 +168,22 @@ extension ReplayEngine {
         var attemptLogger = logger
         attemptLogger[metadataKey: "upstream_request_id"] = "\(requestID)"
 
-        switch AttemptVerdict(result) {
+        let verdict = AttemptVerdict(result)
+        if let guards {
+            guards.breaker.record(verdict.classification)
+            guards.budget.record(verdict.classification)
+            switch result {
+            case .success(let created):
+                guards.pacer.observe(status: created.response.status, headers: created.response.headers)
+            case .failure(.api(let apiError)):
+                guards.pacer.observe(status: apiError.status, headers: apiError.response.headers)
+            case .failure(.undecodableResponse(let response, _)):
+                guards.pacer.observe(status: response.status, headers: response.headers)
+            case .failure:
+                guards.pacer.abandon()
+            }
+        }
+        switch verdict.kind {
         case .created(let created):
             health.recordResponse(status: created.response.status)
             try await store.recordAttemptResult(
@@ -185,7 +219,7 @@ extension ReplayEngine {
                 at: finished
             )
             if retryable,
-                let delay = retryDelay(record, attempts: number, retryAfter: apiError.retryAfter, now: finished)
+                let delay = retryDelay(record, verdict: verdict, attempts: number, now: finished)
             {
                 attemptLogger.notice(
                     "upstream refused before doing anything; retrying later",
@@ -222,7 +256,7 @@ extension ReplayEngine {
                 detail: curlError.code.description,
                 at: finished
             )
-            if let delay = retryDelay(record, attempts: number, retryAfter: nil, now: finished) {
+            if let delay = retryDelay(record, verdict: verdict, attempts: number, now: finished) {
                 attemptLogger.warning(
                     "upstream unreachable, nothing was sent; retrying",
                     metadata: ["error": "\(curlError.code)", "delay": "\(delay)"]
@@ -281,13 +315,18 @@ extension ReplayEngine {
         }
     }
 
-    /// The delay before the next attempt, or `nil` when the attempts or the deadline are used up.
-    func retryDelay(_ record: ReplayRecord, attempts: Int, retryAfter: RetryAfter?, now: Int64) -> Duration? {
-        guard attempts < settings.retry.maxAttempts else { return nil }
-        let delay =
-            retryAfter.map { $0.clamped(to: .seconds(1)...settings.maxRetryAfter) }
-            ?? settings.retry.backoff(retry: attempts, fraction: jitter.nextFraction())
-        guard now + Self.milliseconds(delay) <= record.createdAt + Self.milliseconds(settings.deadline) else {
+    /// The delay before the next attempt (from `RetrySchedule`: backoff or the server's `Retry-After`), or `nil`
+    /// when the attempts, the deadline or the retry budget are used up.
+    func retryDelay(_ record: ReplayRecord, verdict: AttemptVerdict, attempts: Int, now: Int64) -> Duration? {
+        let decision = schedule.decide(
+            after: verdict.classification,
+            attempts: attempts,
+            now: .milliseconds(now),
+            deadline: .milliseconds(record.createdAt + Self.milliseconds(settings.deadline))
+        )
+        guard case .retry(let delay) = decision else { return nil }
+        if let budget = guards?.budget, !budget.allowRetry() {
+            logger.warning("retry budget exhausted; not retrying", metadata: ["key": "\(record.key)"])
             return nil
         }
         return delay

@@ -17,6 +17,8 @@ public final class ReplayEngine: Sendable {
     let settings: ReplayEngineSettings
     let crash: CrashPoint
     let health: UpstreamHealth
+    let guards: UpstreamGuards?
+    let schedule: RetrySchedule
     let logger: Logger
     let drivers = DriverRegistry()
 
@@ -34,9 +36,16 @@ public final class ReplayEngine: Sendable {
         jitter: any JitterSource = SystemJitterSource(),
         settings: ReplayEngineSettings,
         health: UpstreamHealth,
+        guards: UpstreamGuards? = nil,
         crash: CrashPoint = .none,
         logger: Logger
     ) {
+        self.guards = guards
+        self.schedule = RetrySchedule(
+            policy: settings.retry,
+            retryAfterRange: .seconds(1)...max(.seconds(1), settings.maxRetryAfter),
+            jitter: jitter
+        )
         self.store = store
         self.upstream = upstream
         self.clock = clock
@@ -53,6 +62,17 @@ public final class ReplayEngine: Sendable {
 
     /// Replays on behalf of `principal`: claims the key, drives the replay, and waits up to `settings.wait`.
     public func submit(_ request: ReplayRequest, principal: Principal, logger: Logger) async -> ReplaySubmission {
+        if let breaker = guards?.breaker.snapshot, breaker.state == .open {
+            let seconds = breaker.reopensIn.map { max(1, $0.components.seconds) } ?? 1
+            return .rejected(
+                ReplayError(
+                    .unavailable,
+                    "Strait at \(upstream.baseURL) is failing; replayd stopped sending to it for \(seconds) s "
+                        + "(circuit breaker open); nothing was sent",
+                    details: ["retry_after=\(seconds)"]
+                )
+            )
+        }
         let now = clock.wallNowMilliseconds()
         let key = request.idempotencyKey ?? IdempotencyKey.generate()
         let record = ReplayRecord(
