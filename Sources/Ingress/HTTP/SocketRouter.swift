@@ -182,7 +182,11 @@ public struct SocketRouter: Sendable {
                 lastFailureAt: snapshot.lastFailureAt.map {
                     StraitTimestamp(secondsSinceEpoch: $0, nanoseconds: 0).rawValue
                 },
-                lastFailure: snapshot.lastFailure
+                lastFailure: snapshot.lastFailure,
+                breaker: pipeline.engine.breakerState,
+                rateLimit: pipeline.engine.learnedRateLimit.limit,
+                rateLimitRemaining: pipeline.engine.learnedRateLimit.remaining,
+                activeReplays: pipeline.engine.activeDriverCount
             )
         )
     }
@@ -212,6 +216,10 @@ struct GatewayStatusBody: Encodable, Sendable {
         var lastResponseAt: String?
         var lastFailureAt: String?
         var lastFailure: String?
+        var breaker: String?
+        var rateLimit: Int?
+        var rateLimitRemaining: Int?
+        var activeReplays: Int
 
         enum CodingKeys: String, CodingKey {
             case baseURL = "base_url"
@@ -220,6 +228,10 @@ struct GatewayStatusBody: Encodable, Sendable {
             case lastResponseAt = "last_response_at"
             case lastFailureAt = "last_failure_at"
             case lastFailure = "last_failure"
+            case breaker
+            case rateLimit = "rate_limit"
+            case rateLimitRemaining = "rate_limit_remaining"
+            case activeReplays = "active_replays"
         }
     }
 

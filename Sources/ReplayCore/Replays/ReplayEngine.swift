@@ -143,6 +143,15 @@ public final class ReplayEngine: Sendable {
         return started
     }
 
+    /// The circuit breaker's state (`closed`, `open`, `half_open`), or `nil` without guards.
+    public var breakerState: String? { guards?.breaker.snapshot.state.rawValue }
+
+    /// The rate limit learned from Strait (`X-RateLimit-Limit`/`-Remaining`), if any.
+    public var learnedRateLimit: (limit: Int?, remaining: Int?) {
+        let snapshot = guards?.pacer.snapshot
+        return (snapshot?.limit, snapshot?.remaining)
+    }
+
     /// How many replays this process is driving now.
     public var activeDriverCount: Int { drivers.count }
 
