@@ -65,7 +65,12 @@ final class EndToEndHarness: @unchecked Sendable {
     }
 
     /// Writes a config whose principal is this process's uid (or `principalUID`), pointing at `upstream`.
-    func writeConfig(upstream: String? = nil, principalUID: UInt32 = getuid(), extraUpstream: String = "") throws {
+    func writeConfig(
+        upstream: String? = nil,
+        principalUID: UInt32 = getuid(),
+        extraUpstream: String = "",
+        replays: String = ""
+    ) throws {
         let toml = """
             [upstream]
             base_url = "\(upstream ?? simulatorURL)"
@@ -85,6 +90,9 @@ final class EndToEndHarness: @unchecked Sendable {
 
             [log]
             level = "trace"
+
+            [replays]
+            \(replays)
 
             [[principals]]
             name = "tester"
