@@ -113,6 +113,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // replayctl's logic without I/O of its own: the daemon client over the `HTTPClient` seam, the replay,
+        // wait and poll loop, replay records and their tables, bulk files, derived keys, progress and exit codes.
+        .target(
+            name: "ReplayctlKit",
+            dependencies: [
+                "Curl",
+                "Strait",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "replayctl",
             dependencies: [
