@@ -128,9 +128,10 @@ let package = Package(
             name: "replayctl",
             dependencies: [
                 "CommandLineSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "ReplayctlKit",
                 "Curl",
                 "Strait",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
