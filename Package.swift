@@ -183,6 +183,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "ReplayctlTests",
+            dependencies: ["ReplayctlKit", "Strait", "Curl"],
+            swiftSettings: strictSettings
+        ),
         // Runs the real `replayd` and `replayctl` binaries; depending on them makes `swift test` build them.
         .testTarget(
             name: "EndToEndTests",
