@@ -113,13 +113,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // replayctl's logic without I/O of its own: the daemon client over the `HTTPClient` seam, the replay,
+        // wait and poll loop, replay records and their tables, bulk files, derived keys, progress and exit codes.
+        .target(
+            name: "ReplayctlKit",
+            dependencies: [
+                "Curl",
+                "Strait",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "replayctl",
             dependencies: [
                 "CommandLineSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "ReplayctlKit",
                 "Curl",
                 "Strait",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -178,6 +190,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ReplayctlTests",
+            dependencies: ["ReplayctlKit", "Strait", "Curl"],
             swiftSettings: strictSettings
         ),
         // Runs the real `replayd` and `replayctl` binaries; depending on them makes `swift test` build them.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReplayctlKit
 
 #if canImport(Glibc)
 import Glibc

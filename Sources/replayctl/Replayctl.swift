@@ -9,7 +9,10 @@ struct Replayctl: AsyncParsableCommand {
         commandName: "replayctl",
         abstract: "Replay Strait runs through the local replayd daemon.",
         version: ReplayctlVersion.current,
-        subcommands: [ReplayCommand.self, PingCommand.self, StatusCommand.self]
+        subcommands: [
+            ReplayCommand.self, ShowCommand.self, PendingCommand.self, ResolveCommand.self, PingCommand.self,
+            StatusCommand.self,
+        ]
     )
 
     /// Parses and runs; usage errors exit 3 (see `runMappingUsageErrors`).

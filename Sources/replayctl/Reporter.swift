@@ -1,4 +1,5 @@
 import Foundation
+import ReplayctlKit
 import Strait
 
 /// Prints results and failures in the chosen format. Failures in JSON mode go to stdout as
@@ -11,26 +12,87 @@ struct Reporter {
         status: ExitStatus,
         httpStatus: Int? = nil,
         errorCode: String? = nil,
-        requestID: String? = nil
+        requestID: String? = nil,
+        key: String? = nil,
+        extra: [String: JSONValue] = [:]
     ) -> ExitStatus {
         switch format {
         case .json:
-            var object: [String: JSONValue] = [
-                "error": .string(message),
-                "exit_code": .number(Double(status.rawValue)),
-                "code": .string(status.codeWord),
-            ]
+            var object: [String: JSONValue] = extra
+            object["error"] = .string(message)
+            object["exit_code"] = .number(Double(status.rawValue))
+            object["code"] = .string(status.codeWord)
             if let httpStatus { object["status"] = .number(Double(httpStatus)) }
             if let errorCode { object["error_code"] = .string(errorCode) }
             if let requestID { object["request_id"] = .string(requestID) }
+            if let key { object["key"] = .string(key) }
             printJSON(JSONValue.object(object))
         case .table:
             var line = "replayctl: error: \(message)"
             if let httpStatus, let errorCode { line += " (\(httpStatus) \(errorCode))" }
             if let requestID { line += " [request \(requestID)]" }
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            printError(line)
         }
         return status
+    }
+
+    /// A failure from replayd or the transport.
+    func failure(_ failure: ReplayFailure) -> ExitStatus {
+        self.failure(
+            failure.message,
+            status: failure.exitStatus,
+            httpStatus: failure.httpStatus,
+            errorCode: failure.errorCode,
+            requestID: failure.requestID,
+            key: failure.key
+        )
+    }
+
+    /// How a replay of `runID` ended: the run (JSON: as Strait returned it), the pending record (exit 12), or the
+    /// failure.
+    func result(_ result: ReplayResult, runID: String) -> ExitStatus {
+        switch result {
+        case .created(let created):
+            switch format {
+            case .json:
+                if let body = created.body {
+                    printJSON(body)
+                } else {
+                    printJSON(JSONValue.object(["id": created.newRunID.map(JSONValue.string) ?? .null]))
+                }
+            case .table:
+                print(ReplaySummary.text(originalID: runID, created: created))
+            }
+            return .ok
+        case .pending(let pending):
+            return self.pending(pending)
+        case .failed(let failure):
+            return self.failure(failure)
+        }
+    }
+
+    /// A replay whose outcome is not known yet: exit 12, or 11 for an `indeterminate` record. JSON: the failure
+    /// shape with `key` and the record as `replay`; table: the record on stdout and how to follow it on stderr.
+    func pending(_ pending: PendingReplay) -> ExitStatus {
+        switch format {
+        case .json:
+            return failure(
+                pending.message,
+                status: pending.exitStatus,
+                errorCode: pending.needsOperator ? "indeterminate" : "outcome_pending",
+                key: pending.key,
+                extra: ["replay": pending.recordJSON ?? .null]
+            )
+        case .table:
+            if let record = pending.record { print(RecordTable.detail(record)) }
+            if pending.needsOperator {
+                printError("replayctl: outcome unknown: \(pending.message).")
+            } else {
+                let follow = pending.key.map { " Follow it with `replayctl show \($0)`." } ?? ""
+                printError("replayctl: outcome pending: \(pending.message).\(follow)")
+            }
+            return pending.exitStatus
+        }
     }
 
     func printJSON<Value: Encodable>(_ value: Value) {
@@ -50,17 +112,8 @@ struct Reporter {
         }
     }
 
-    /// An error answer from replayd, decoded from the envelope.
-    func failure(response: [UInt8], httpStatus: Int, requestID: String?) -> ExitStatus {
-        let envelope = try? JSONDecoder().decode(StraitErrorEnvelope.self, from: Data(response))
-        let code = envelope?.error.code
-        let message = envelope?.error.message ?? "replayd answered HTTP \(httpStatus)"
-        return failure(
-            message,
-            status: .forResponse(status: httpStatus, code: code),
-            httpStatus: httpStatus,
-            errorCode: code,
-            requestID: envelope?.requestID ?? requestID
-        )
+    /// One line on stderr.
+    func printError(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }

@@ -1,5 +1,7 @@
 import Curl
 import Foundation
+import Logging
+import ReplayctlKit
 
 /// Opens a daemon client for one command, runs it, maps failures to exit statuses, and shuts the client down.
 enum Session {
@@ -14,43 +16,51 @@ enum Session {
             return reporter.failure("cannot initialise libcurl: \(error.message)", status: .general)
         }
         let socketPath = global.socketPath(environment: ProcessInfo.processInfo.environment)
-        let client: DaemonClient
+        let timeout = Duration.seconds(global.timeout)
+        let http: CurlClient
         do {
-            client = try DaemonClient(socketPath: socketPath, timeout: .seconds(global.timeout))
+            var configuration = CurlClientConfiguration()
+            configuration.totalTimeout = timeout
+            configuration.connectTimeout = .seconds(5)
+            configuration.userAgent = "replayctl/\(ReplayctlVersion.current)"
+            http = try CurlClient(configuration: configuration, logger: Logger(label: "replayctl"))
         } catch {
             return reporter.failure("cannot start the HTTP client: \(error.message)", status: .general)
         }
+        let client = DaemonClient(socketPath: socketPath, timeout: timeout, http: http)
         let status: ExitStatus
         do {
             status = try await body(client)
         } catch {
             status = reporter.failure(error.message, status: error.exitStatus)
         }
-        await client.shutdown()
+        await http.shutdown()
         return status
     }
 
-    /// `GET path` on replayd, then prints the JSON body, or `table(body)` in table format. Shared by the read-only
-    /// commands.
+    /// Sends one request to replayd (`GET` unless told otherwise), then prints the JSON body, or `table(body)` in
+    /// table format. Shared by the commands that print what replayd answers.
     static func show(
+        method: String = "GET",
         path: String,
+        body: [UInt8]? = nil,
         global: GlobalOptions,
         table: @escaping (_ body: [UInt8], _ socketPath: String) -> String
     ) async -> ExitStatus {
         let format = OutputFormat.resolve(global.output)
         let reporter = Reporter(format: format)
         return await run(global: global, reporter: reporter) { client async throws(DaemonError) in
-            let response = try await client.send(method: "GET", path: path)
+            let response = try await client.send(method: method, path: path, body: body)
             guard response.status == 200 else {
                 return reporter.failure(
-                    response: response.body,
-                    httpStatus: response.status,
-                    requestID: response.headers["X-Request-Id"]
+                    ReplayFailure(status: response.status, body: response.body, headers: response.headers)
                 )
             }
             switch format {
             case .json: reporter.printRawJSON(response.body)
-            case .table: print(table(response.body, client.socketPath))
+            case .table:
+                let text = table(response.body, client.socketPath)
+                if !text.isEmpty { print(text) }
             }
             return .ok
         }

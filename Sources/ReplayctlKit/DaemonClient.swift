@@ -1,0 +1,46 @@
+import Curl
+
+/// Talks to replayd over its Unix socket, through any `HTTPClient` (libcurl in production, a closure in tests).
+public struct DaemonClient: Sendable {
+    /// Where replayd listens when nothing else is said.
+    public static let defaultSocketPath = "/run/replayd/replayd.sock"
+
+    /// The socket every request goes to.
+    public let socketPath: String
+    /// The total timeout of one request.
+    public let timeout: Duration
+    private let http: any HTTPClient
+
+    /// Creates a client that sends through `http`.
+    public init(socketPath: String, timeout: Duration, http: any HTTPClient) {
+        self.socketPath = socketPath
+        self.timeout = timeout
+        self.http = http
+    }
+
+    /// Sends one request to replayd; the host part of the URL is ignored on a Unix socket. A `body` is sent as
+    /// JSON.
+    public func send(
+        method: String,
+        path: String,
+        headers: HTTPHeaders = [:],
+        body: [UInt8]? = nil
+    ) async throws(DaemonError) -> HTTPResponse {
+        var headers = headers
+        headers.replaceOrAdd(name: "Accept", value: "application/json")
+        if body != nil { headers.replaceOrAdd(name: "Content-Type", value: "application/json") }
+        let request = HTTPRequest(
+            method: method,
+            url: "http://localhost" + path,
+            headers: headers,
+            body: body,
+            unixSocketPath: socketPath,
+            timeout: timeout
+        )
+        do {
+            return try await http.send(request)
+        } catch {
+            throw DaemonError(error: error, socketPath: socketPath)
+        }
+    }
+}
