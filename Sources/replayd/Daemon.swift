@@ -84,6 +84,11 @@ struct Daemon {
                     baseDelay: settings.upstream.retryBaseDelay,
                     maxDelay: settings.upstream.retryMaxDelay
                 ),
+                reconcileBackoff: RetryPolicy(
+                    maxAttempts: 1_000_000,
+                    baseDelay: .seconds(1),
+                    maxDelay: settings.replays.reconcileMaxDelay
+                ),
                 maxRetryAfter: settings.replays.maxRetryAfter,
                 attemptTimeout: settings.upstream.timeout
             ),

@@ -16,8 +16,9 @@ import Testing
             "replay", "run_failed_1", "--idempotency-key", key, "-o", "json", "--no-wait",
         ])
         #expect(crashed.status != 0, "the daemon was supposed to die at \(phase)")
-        let exit = await harness.daemon?.waitForExit()
-        #expect(exit == 128 + 9, "replayd should have been killed by SIGKILL at \(phase)")
+        let daemon = try #require(harness.daemon)
+        let status = await daemon.waitForExit()
+        #expect(status == 137, "replayd should have been killed by SIGKILL (128 + 9) at \(phase)")
 
         try await harness.startDaemon()
         // Crash recovery resumes the record; wait (bounded) until it is final.

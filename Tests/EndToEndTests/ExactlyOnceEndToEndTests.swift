@@ -88,11 +88,12 @@ import Testing
     }
 
     @Test func withTheListFaultedTheCallerGets202AndTheReconcilerFinishesLater() async throws {
-        try await withStack(replays: #"wait = "1s""#) { harness in
+        try await withStack(replays: "wait = \"1s\"\nreconcile_max_delay = \"1s\"") { harness in
             _ = try await harness.simulatorJSON(
                 "/_sim/faults",
                 method: "POST",
-                body: #"{"faults":[{"kind":"after_commit","mode":"status_500"},{"kind":"list_failure","status":503,"count":100000}]}"#
+                body:
+                    #"{"faults":[{"kind":"after_commit","mode":"status_500"},{"kind":"list_failure","status":503,"count":100000}]}"#
             )
             let pending = try await harness.socketRequest(
                 "POST",
@@ -129,7 +130,8 @@ import Testing
             let single = try await harness.socketRequest(
                 "POST",
                 "/v1/rpc",
-                body: #"{"jsonrpc":"2.0","method":"runs.replay","params":{"run_id":"run_failed_1","idempotency_key":"rpc-1"},"id":1}"#
+                body:
+                    #"{"jsonrpc":"2.0","method":"runs.replay","params":{"run_id":"run_failed_1","idempotency_key":"rpc-1"},"id":1}"#
             )
             #expect(single.status == 200)
             let response = try #require(
@@ -144,7 +146,9 @@ import Testing
                     + #"{"jsonrpc":"2.0","method":"gateway.status"},{"foo":"bar"}]"#
             )
             #expect(batch.status == 200)
-            let items = try #require((try? JSONSerialization.jsonObject(with: Data(batch.body.utf8))) as? [[String: Any]])
+            let items = try #require(
+                (try? JSONSerialization.jsonObject(with: Data(batch.body.utf8))) as? [[String: Any]]
+            )
             #expect(items.count == 3)
             let byID = Dictionary(items.compactMap { item in (item["id"] as? String).map { ($0, item) } }) { a, _ in a }
             #expect((byID["a"]?["result"] as? [String: Any])?["state"] as? String == "succeeded")

@@ -15,6 +15,9 @@ public struct ReplaysConfig: Sendable, Hashable {
     /// `reconcile_horizon`: how long an ambiguous replay is looked up automatically before it becomes
     /// `indeterminate` and waits for an operator (`replayctl resolve`). Default 1 h.
     public var reconcileHorizon: Duration
+    /// `reconcile_max_delay`: the longest wait between two reconciliation rounds (backoff with jitter from 1 s).
+    /// Default 60 s.
+    public var reconcileMaxDelay: Duration
     /// `max_retry_after`: the longest `Retry-After` honoured; longer waits are clamped. Default 10 min.
     public var maxRetryAfter: Duration
     /// `prune_interval`: how often expired records are deleted in the background. Default 10 min.
@@ -33,6 +36,7 @@ public struct ReplaysConfig: Sendable, Hashable {
         wait: Duration = .seconds(30),
         deadline: Duration = .seconds(600),
         reconcileHorizon: Duration = .seconds(3600),
+        reconcileMaxDelay: Duration = .seconds(60),
         maxRetryAfter: Duration = .seconds(600),
         pruneInterval: Duration = .seconds(600),
         maxRPCBatch: Int = 1000,
@@ -44,6 +48,7 @@ public struct ReplaysConfig: Sendable, Hashable {
         self.wait = wait
         self.deadline = deadline
         self.reconcileHorizon = reconcileHorizon
+        self.reconcileMaxDelay = reconcileMaxDelay
         self.maxRetryAfter = maxRetryAfter
         self.pruneInterval = pruneInterval
         self.maxRPCBatch = maxRPCBatch

@@ -8,6 +8,8 @@ extension ReplaysConfig {
         deadline = reader.duration("deadline", in: .seconds(1)...(.seconds(7 * 86_400))) ?? deadline
         reconcileHorizon =
             reader.duration("reconcile_horizon", in: .seconds(1)...(.seconds(7 * 86_400))) ?? reconcileHorizon
+        reconcileMaxDelay =
+            reader.duration("reconcile_max_delay", in: .seconds(1)...(.seconds(3600))) ?? reconcileMaxDelay
         maxRetryAfter = reader.duration("max_retry_after", in: .seconds(1)...(.seconds(86_400))) ?? maxRetryAfter
         pruneInterval = reader.duration("prune_interval", in: .seconds(1)...(.seconds(86_400))) ?? pruneInterval
         maxRPCBatch = reader.integer("max_rpc_batch", in: 1...100_000) ?? maxRPCBatch
