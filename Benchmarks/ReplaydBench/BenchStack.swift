@@ -21,12 +21,12 @@ final class BenchStack {
         socketPath = directory + "/replayd.sock"
     }
 
-    func start(replayd: String, logLevel: String) throws {
+    func start(replayd: String, logLevel: String, keyRateLimit: Int = 0) throws {
         let stdout = Pipe()
         let simulator = Process()
         simulator.executableURL = URL(fileURLWithPath: replayd)
         simulator.arguments = [
-            "simulate", "--listen", "127.0.0.1:0", "--ip-rate-limit", "0", "--key-rate-limit", "0",
+            "simulate", "--listen", "127.0.0.1:0", "--ip-rate-limit", "0", "--key-rate-limit", String(keyRateLimit),
             "--no-auth-lockout", "--log-level", "error",
         ]
         simulator.standardOutput = stdout
@@ -53,6 +53,10 @@ final class BenchStack {
             dir = "\(directory)/state"
             [log]
             level = "\(logLevel)"
+            [replays]
+            coalesce_window = "0s"
+            wait = "10m"
+            deadline = "1h"
             [[principals]]
             name = "bench"
             unix_uids = [\(getuid())]

@@ -13,7 +13,7 @@ struct ReplaydBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replayd-bench",
         abstract: "Measure replayd: latency it adds to a replay, and concurrent transfers on one network thread.",
-        subcommands: [LatencyBench.self, ConcurrencyBench.self]
+        subcommands: [LatencyBench.self, ConcurrencyBench.self, PacingBench.self]
     )
 }
 

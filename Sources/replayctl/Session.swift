@@ -22,6 +22,9 @@ enum Session {
             var configuration = CurlClientConfiguration()
             configuration.totalTimeout = timeout
             configuration.connectTimeout = .seconds(5)
+            // replayd holds a replay until its outcome is known (up to `[replays] wait`) and sends nothing
+            // meanwhile: a low-speed limit would abort a healthy wait. The total timeout bounds it instead.
+            configuration.lowSpeedLimitBytesPerSecond = 0
             configuration.userAgent = "replayctl/\(ReplayctlVersion.current)"
             http = try CurlClient(configuration: configuration, logger: Logger(label: "replayctl"))
         } catch {
