@@ -26,3 +26,7 @@ echo
 echo "## Concurrent in-flight requests on one network thread (simulator holds each 2 s)"
 echo
 "$bin/replayd-bench" concurrency --replayd "$bin/replayd" --levels "$levels"
+echo
+echo "## Pacing: 300 replays against a per-key limit of 100/min"
+echo
+"$bin/replayd-bench" pacing --replayd "$bin/replayd" --requests 300 --limit 100

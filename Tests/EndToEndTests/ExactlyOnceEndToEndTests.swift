@@ -5,24 +5,8 @@ import Testing
 
 /// Exactly-once over the real socket, daemon, SQLite file and simulator.
 @Suite struct ExactlyOnceEndToEndTests {
-    private func withStack(replays: String = "", _ body: (EndToEndHarness) async throws -> Void) async throws {
-        let harness = try EndToEndHarness()
-        do {
-            try await harness.startSimulator()
-            try harness.writeConfig(replays: replays)
-            try await harness.startDaemon()
-            try await body(harness)
-        } catch {
-            await harness.stop()
-            Issue.record("daemon stderr:\n\(harness.daemon?.stderr.suffix(4000) ?? "")")
-            throw error
-        }
-        await harness.stop()
-        harness.cleanUp()
-    }
-
     @Test func oneHundredConcurrentCallersWithOneKeyGetOneRun() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let client = try CurlClient(logger: Logger(label: "e2e"))
             let socket = harness.socketPath
             let request = HTTPRequest(
@@ -62,7 +46,7 @@ import Testing
     }
 
     @Test func theSameKeyForAnotherRunIs422AndARepeatIsReplayed() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let first = try await harness.socketRequest(
                 "POST",
                 "/v1/runs/run_failed_1/replay",
@@ -88,7 +72,7 @@ import Testing
     }
 
     @Test func withTheListFaultedTheCallerGets202AndTheReconcilerFinishesLater() async throws {
-        try await withStack(replays: "wait = \"1s\"\nreconcile_max_delay = \"1s\"") { harness in
+        try await EndToEndHarness.withStack(replays: "wait = \"1s\"\nreconcile_max_delay = \"1s\"") { harness in
             _ = try await harness.simulatorJSON(
                 "/_sim/faults",
                 method: "POST",
@@ -126,7 +110,7 @@ import Testing
     }
 
     @Test func jsonRPCReplaysAndAnswersBatchesAndNotifications() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let single = try await harness.socketRequest(
                 "POST",
                 "/v1/rpc",

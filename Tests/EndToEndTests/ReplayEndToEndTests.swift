@@ -8,24 +8,8 @@ import Glibc
 /// The foundation issue's acceptance, on the real binaries: `replayctl` → Unix socket → `replayd serve` →
 /// libcurl → `replayd simulate`.
 @Suite struct ReplayEndToEndTests {
-    private func withStack(_ body: (EndToEndHarness) async throws -> Void) async throws {
-        let harness = try EndToEndHarness()
-        do {
-            try await harness.startSimulator()
-            try harness.writeConfig()
-            try await harness.startDaemon()
-            try await body(harness)
-        } catch {
-            await harness.stop()
-            Issue.record("daemon stderr:\n\(harness.daemon?.stderr.suffix(4000) ?? "")")
-            throw error
-        }
-        await harness.stop()
-        harness.cleanUp()
-    }
-
     @Test func replayOfAFailedRunPrintsTheNewRunAndCreatesExactlyOne() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let result = try await harness.replayctl(["replay", "run_failed_1", "-o", "table"])
             #expect(result.status == 0)
             #expect(result.stdout.contains("Replayed run run_failed_1 as run "))
@@ -43,7 +27,7 @@ import Glibc
     }
 
     @Test func jsonOutputIsTheQueuedManualJobRun() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let result = try await harness.replayctl(["replay", "run_failed_1", "-o", "json"])
             #expect(result.status == 0)
             let run = try #require(result.json)
@@ -62,7 +46,7 @@ import Glibc
     }
 
     @Test func curlOverTheSocketGets201WithTheJobRun() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let result = try await harness.run(
                 "/usr/bin/curl",
                 [
@@ -80,7 +64,7 @@ import Glibc
     }
 
     @Test func aCompletedRunIsNotReplayableExit7() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let result = try await harness.replayctl(["replay", "run_completed_1", "-o", "json"])
             #expect(result.status == 7)
             let error = try #require(result.json)
@@ -95,7 +79,7 @@ import Glibc
     }
 
     @Test func anUnknownRunIs404Exit5() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let result = try await harness.replayctl(["replay", "run_does_not_exist", "-o", "json"])
             #expect(result.status == 5)
             #expect(result.json?["error"] as? String == "run not found")
@@ -104,7 +88,7 @@ import Glibc
     }
 
     @Test func badInputIs400AndTheSimulatorSeesNothing() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let before = try await harness.simulatorRequestTotal()
             let checkpoint = try await harness.replayctl([
                 "replay", "run_failed_1", "--from-checkpoint", "abc", "-o", "json",
@@ -126,7 +110,7 @@ import Glibc
     }
 
     @Test func aCheckpointReplayCarriesTheCheckpointState() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let result = try await harness.replayctl([
                 "replay", "run_failed_checkpoints", "--from-checkpoint", "2", "-o", "json",
             ])
@@ -143,7 +127,7 @@ import Glibc
     }
 
     @Test func anAnswerLostAfterCommitIsReconciledAndNeverResent() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             // Warm a kept-alive upstream connection first, so a silent libcurl resend would have a chance.
             _ = try await harness.replayctl(["replay", "run_failed_1", "-o", "json"])
             _ = try await harness.simulatorJSON(
@@ -166,7 +150,7 @@ import Glibc
     }
 
     @Test func pingAndStatusReport() async throws {
-        try await withStack { harness in
+        try await EndToEndHarness.withStack { harness in
             let ping = try await harness.replayctl(["ping", "-o", "json"])
             #expect(ping.status == 0)
             #expect(ping.json?["status"] as? String == "ok")

@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import Logging
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -44,6 +45,24 @@ final class EndToEndHarness: @unchecked Sendable {
 
     static var replayd: String { productsDirectory + "/replayd" }
     static var replayctl: String { productsDirectory + "/replayctl" }
+
+    /// Runs `body` against a fresh simulator and daemon (with `replays` added to the `[replays]` section), then
+    /// stops both; on failure the daemon's log tail is attached to the test.
+    static func withStack(replays: String = "", _ body: (EndToEndHarness) async throws -> Void) async throws {
+        let harness = try EndToEndHarness()
+        do {
+            try await harness.startSimulator()
+            try harness.writeConfig(replays: replays)
+            try await harness.startDaemon()
+            try await body(harness)
+        } catch {
+            await harness.stop()
+            Issue.record("daemon stderr:\n\(harness.daemon?.stderr.suffix(4000) ?? "")")
+            throw error
+        }
+        await harness.stop()
+        harness.cleanUp()
+    }
 
     /// Starts the simulator and waits for its `listening on` line.
     func startSimulator(extraArguments: [String] = []) async throws {
