@@ -46,7 +46,8 @@ done
 echo "==> replayctl replay run_failed_1" >&2
 "$bin/replayctl" replay run_failed_1 -o table
 echo >&2
-echo "==> the same, as JSON (what scripts get when stdout is not a terminal)" >&2
+echo "==> again, as JSON (what scripts get when stdout is not a terminal): a second replay of the same run" >&2
+echo "    within [replays] coalesce_window returns the first replay's run (Replayd-Coalesced)" >&2
 "$bin/replayctl" replay run_failed_1 -o json
 echo >&2
 echo "==> a run that cannot be replayed (exit code 7)" >&2
