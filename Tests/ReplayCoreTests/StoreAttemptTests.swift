@@ -24,6 +24,43 @@ import Testing
         }
     }
 
+    @Test func finishAttemptStoresTheResultAndTheOutcomeTogether() async throws {
+        try await T.withStore { store, _ in
+            let record = try await T.create(T.record(), in: store)
+            _ = try await store.recordAttempt(record.id, requestID: "fin-1", at: T.t0 + 10)
+            try await store.finishAttempt(
+                record.id,
+                attempt: 1,
+                outcome: .answered,
+                status: 201,
+                detail: nil,
+                at: T.t0 + 20,
+                RecordChange(state: .succeeded, newRunID: "run-new", responseStatus: 201, responseBody: [1, 2])
+            )
+            let finished = try #require(try await store.record(record.id))
+            #expect(finished.state == .succeeded)
+            #expect(finished.newRunID == "run-new")
+            #expect(finished.updatedAt == T.t0 + 20)
+            #expect(finished.attempts.first?.outcome == .answered)
+            #expect(finished.attempts.first?.status == 201)
+            #expect(finished.attempts.first?.finishedAt == T.t0 + 20)
+
+            // A missing attempt changes nothing: the record update is rolled back with it.
+            await #expect(throws: StoreError.self) {
+                try await store.finishAttempt(
+                    record.id,
+                    attempt: 9,
+                    outcome: .answered,
+                    status: 500,
+                    detail: nil,
+                    at: T.t0 + 30,
+                    RecordChange(state: .failed)
+                )
+            }
+            #expect(try await store.record(record.id)?.state == .succeeded)
+        }
+    }
+
     @Test func numberingIsPerRecord() async throws {
         try await T.withStore { store, _ in
             let a = try await T.create(T.record(key: "a"), in: store)

@@ -53,6 +53,26 @@ import Testing
         {
             try await inner.recordAttempt(id, requestID: requestID, at: time)
         }
+        func finishAttempt(
+            _ id: ReplayRecordID,
+            attempt number: Int,
+            outcome: AttemptOutcome,
+            status: Int?,
+            detail: String?,
+            at time: Int64,
+            _ change: RecordChange
+        ) async throws(StoreError) {
+            try await inner.finishAttempt(
+                id,
+                attempt: number,
+                outcome: outcome,
+                status: status,
+                detail: detail,
+                at: time,
+                change
+            )
+        }
+
         func recordAttemptResult(
             _ id: ReplayRecordID,
             attempt number: Int,

@@ -183,20 +183,32 @@ extension ReplayEngine {
                 guards.pacer.abandon()
             }
         }
+        // Each outcome is one durable commit: the attempt's result together with the record's next state.
+        func finish(
+            _ outcome: AttemptOutcome,
+            status: Int?,
+            detail: String?,
+            _ change: RecordChange
+        )
+            async throws(StoreError)
+        {
+            try await store.finishAttempt(
+                record.id,
+                attempt: number,
+                outcome: outcome,
+                status: status,
+                detail: detail,
+                at: finished,
+                change
+            )
+        }
         switch verdict.kind {
         case .created(let created):
             health.recordResponse(status: created.response.status)
-            try await store.recordAttemptResult(
-                record.id,
-                attempt: number,
-                outcome: .answered,
+            try await finish(
+                .answered,
                 status: created.response.status,
                 detail: nil,
-                at: finished
-            )
-            try await store.update(
-                record.id,
-                at: finished,
                 RecordChange(
                     state: .succeeded,
                     newRunID: created.value.id,
@@ -210,31 +222,27 @@ extension ReplayEngine {
 
         case .refused(let apiError, let retryable):
             health.recordResponse(status: apiError.status)
-            try await store.recordAttemptResult(
-                record.id,
-                attempt: number,
-                outcome: .answered,
-                status: apiError.status,
-                detail: apiError.code,
-                at: finished
-            )
-            if retryable,
-                let delay = retryDelay(record, verdict: verdict, attempts: number, now: finished)
-            {
+            if retryable, let delay = retryDelay(record, verdict: verdict, attempts: number, now: finished) {
                 attemptLogger.notice(
                     "upstream refused before doing anything; retrying later",
                     metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)", "delay": "\(delay)"]
                 )
-                try await schedule(record, after: delay, code: apiError.code, message: apiError.message, now: finished)
+                try await finish(
+                    .answered,
+                    status: apiError.status,
+                    detail: apiError.code,
+                    scheduleChange(after: delay, code: apiError.code, message: apiError.message, now: finished)
+                )
                 return .next
             }
             attemptLogger.notice(
                 "upstream refused the replay",
                 metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)"]
             )
-            try await store.update(
-                record.id,
-                at: finished,
+            try await finish(
+                .answered,
+                status: apiError.status,
+                detail: apiError.code,
                 RecordChange(
                     state: .failed,
                     responseStatus: apiError.status,
@@ -248,25 +256,21 @@ extension ReplayEngine {
 
         case .notSent(let curlError):
             health.recordFailure("\(curlError.code): \(curlError.message)")
-            try await store.recordAttemptResult(
-                record.id,
-                attempt: number,
-                outcome: .notSent,
-                status: nil,
-                detail: curlError.code.description,
-                at: finished
-            )
             if let delay = retryDelay(record, verdict: verdict, attempts: number, now: finished) {
                 attemptLogger.warning(
                     "upstream unreachable, nothing was sent; retrying",
                     metadata: ["error": "\(curlError.code)", "delay": "\(delay)"]
                 )
-                try await schedule(
-                    record,
-                    after: delay,
-                    code: "upstream_unreachable",
-                    message: curlError.message,
-                    now: finished
+                try await finish(
+                    .notSent,
+                    status: nil,
+                    detail: curlError.code.description,
+                    scheduleChange(
+                        after: delay,
+                        code: "upstream_unreachable",
+                        message: curlError.message,
+                        now: finished
+                    )
                 )
                 return .next
             }
@@ -274,35 +278,30 @@ extension ReplayEngine {
                 "upstream unreachable; giving up",
                 metadata: ["error": "\(curlError.code)", "attempts": "\(number)"]
             )
-            try await finishFailed(
-                record,
-                error: ReplayError(
-                    .upstreamUnreachable,
-                    "could not reach Strait at \(upstream.baseURL) (\(curlError.code): \(curlError.message)) after "
-                        + "\(number) attempt\(number == 1 ? "" : "s"); nothing was sent, no run was created",
-                    details: ["upstream=\(upstream.baseURL)", "attempts=\(number)"]
-                ),
-                now: finished
+            let error = ReplayError(
+                .upstreamUnreachable,
+                "could not reach Strait at \(upstream.baseURL) (\(curlError.code): \(curlError.message)) after "
+                    + "\(number) attempt\(number == 1 ? "" : "s"); nothing was sent, no run was created",
+                details: ["upstream=\(upstream.baseURL)", "attempts=\(number)"]
+            )
+            try await finish(
+                .notSent,
+                status: nil,
+                detail: curlError.code.description,
+                failedChange(record, error: error)
             )
             return .rest
 
         case .ambiguous(let outcome, let status, let reason):
             if let status { health.recordResponse(status: status) } else { health.recordFailure(reason) }
-            try await store.recordAttemptResult(
-                record.id,
-                attempt: number,
-                outcome: outcome,
-                status: status,
-                detail: reason,
-                at: finished
-            )
             attemptLogger.warning(
                 "ambiguous upstream result; reconciling before any retry",
                 metadata: ["reason": "\(reason)"]
             )
-            try await store.update(
-                record.id,
-                at: finished,
+            try await finish(
+                outcome,
+                status: status,
+                detail: reason,
                 RecordChange(
                     state: .reconciling,
                     reconcileDeadline: finished + Self.milliseconds(settings.reconcileHorizon),
@@ -341,37 +340,39 @@ extension ReplayEngine {
     )
         async throws(StoreError)
     {
-        try await store.update(
-            record.id,
-            at: now,
-            RecordChange(
-                state: .pending,
-                nextActionAt: now + Self.milliseconds(delay),
-                errorCode: code,
-                errorMessage: message
-            )
+        try await store.update(record.id, at: now, scheduleChange(after: delay, code: code, message: message, now: now))
+    }
+
+    /// Back to `pending`, with the next attempt at `now + delay`.
+    func scheduleChange(after delay: Duration, code: String, message: String, now: Int64) -> RecordChange {
+        RecordChange(
+            state: .pending,
+            nextActionAt: now + Self.milliseconds(delay),
+            errorCode: code,
+            errorMessage: message
         )
     }
 
     func finishFailed(_ record: ReplayRecord, error: ReplayError, now: Int64) async throws(StoreError) {
-        try await store.update(
-            record.id,
-            at: now,
-            RecordChange(
-                state: .failed,
-                responseStatus: error.code.status,
-                responseBody: Self.encode(
-                    StraitErrorEnvelope(
-                        code: error.code.rawValue,
-                        message: error.message,
-                        details: error.details.isEmpty ? nil : error.details,
-                        requestID: record.requestID
-                    )
-                ),
-                errorCode: error.code.rawValue,
-                errorMessage: error.message,
-                clear: [.nextActionAt]
-            )
+        try await store.update(record.id, at: now, failedChange(record, error: error))
+    }
+
+    /// Final `failed`, with replayd's own error stored as the answer.
+    func failedChange(_ record: ReplayRecord, error: ReplayError) -> RecordChange {
+        RecordChange(
+            state: .failed,
+            responseStatus: error.code.status,
+            responseBody: Self.encode(
+                StraitErrorEnvelope(
+                    code: error.code.rawValue,
+                    message: error.message,
+                    details: error.details.isEmpty ? nil : error.details,
+                    requestID: record.requestID
+                )
+            ),
+            errorCode: error.code.rawValue,
+            errorMessage: error.message,
+            clear: [.nextActionAt]
         )
     }
 

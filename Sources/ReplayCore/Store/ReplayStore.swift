@@ -40,6 +40,18 @@ public protocol ReplayStore: Sendable {
         at time: Int64
     ) async throws(StoreError)
 
+    /// Stores an attempt's result and applies `change` to its record in ONE transaction: one durable commit where
+    /// `recordAttemptResult` followed by `update` would take two.
+    func finishAttempt(
+        _ id: ReplayRecordID,
+        attempt number: Int,
+        outcome: AttemptOutcome,
+        status: Int?,
+        detail: String?,
+        at time: Int64,
+        _ change: RecordChange
+    ) async throws(StoreError)
+
     /// Applies `change` to the record and sets `updatedAt`. Returns the record after the change.
     @discardableResult
     func update(_ id: ReplayRecordID, at time: Int64, _ change: RecordChange) async throws(StoreError) -> ReplayRecord

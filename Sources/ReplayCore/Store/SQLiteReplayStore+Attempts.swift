@@ -69,6 +69,30 @@ extension SQLiteReplayStore {
         }
     }
 
+    /// See `ReplayStore.finishAttempt`: the attempt's result and the record's change in one commit.
+    public func finishAttempt(
+        _ id: ReplayRecordID,
+        attempt number: Int,
+        outcome: AttemptOutcome,
+        status: Int?,
+        detail: String?,
+        at time: Int64,
+        _ change: RecordChange
+    ) async throws(StoreError) {
+        try await write("finishing attempt \(number) of \(id)") { db in
+            try db.cachedStatement(
+                sql: """
+                    UPDATE attempts SET outcome = ?, status = ?, detail = ?, finished_at = ?
+                    WHERE principal = ? AND key = ? AND number = ?
+                    """
+            ).execute(arguments: [outcome.rawValue, status, detail, time, id.principal, id.key, number])
+            guard db.changesCount == 1 else {
+                throw StoreError(.notFound, "no attempt \(number) of replay record \(id)")
+            }
+            try Self.apply(change, to: id, at: time, db)
+        }
+    }
+
     /// See `ReplayStore.record(forAttemptRequestID:)`. Uses `attempts_request_id`.
     public func record(forAttemptRequestID requestID: String) async throws(StoreError) -> ReplayRecord? {
         try await read("looking up attempt \(requestID)") { db in

@@ -27,35 +27,43 @@ extension SQLiteReplayStore {
         _ change: RecordChange
     ) async throws(StoreError) -> ReplayRecord {
         try await write("updating \(id)") { db in
-            var assignments = ["updated_at = ?"]
-            var values: [(any DatabaseValueConvertible)?] = [time]
-            func set(_ column: String, _ value: (any DatabaseValueConvertible)?, clearing field: RecordChange.Field?) {
-                if let value {
-                    assignments.append("\(column) = ?")
-                    values.append(value)
-                } else if let field, change.clear.contains(field) {
-                    assignments.append("\(column) = NULL")
-                }
-            }
-            set("state", change.state?.rawValue, clearing: nil)
-            set("next_action_at", change.nextActionAt, clearing: .nextActionAt)
-            set("reconcile_deadline", change.reconcileDeadline, clearing: .reconcileDeadline)
-            set("project_id", change.projectID, clearing: nil)
-            set("new_run_id", change.newRunID, clearing: nil)
-            set("response_status", change.responseStatus, clearing: nil)
-            set("response_body", change.responseBody.map { Data($0) }, clearing: nil)
-            set("error_code", change.errorCode, clearing: .errorCode)
-            set("error_message", change.errorMessage, clearing: .errorMessage)
-            set("resolution", change.resolution, clearing: nil)
-            values.append(contentsOf: [id.principal, id.key])
-            try db.execute(
-                sql: "UPDATE replays SET \(assignments.joined(separator: ", ")) WHERE principal = ? AND key = ?",
-                arguments: StatementArguments(values)
-            )
-            guard db.changesCount == 1, let updated = try Self.fetchRecord(id, db) else {
+            try Self.apply(change, to: id, at: time, db)
+            guard let updated = try Self.fetchRecord(id, db) else {
                 throw StoreError(.notFound, "no replay record \(id)")
             }
             return updated
+        }
+    }
+
+    /// Applies `change` to the record inside the caller's transaction.
+    static func apply(_ change: RecordChange, to id: ReplayRecordID, at time: Int64, _ db: Database) throws {
+        var assignments = ["updated_at = ?"]
+        var values: [(any DatabaseValueConvertible)?] = [time]
+        func set(_ column: String, _ value: (any DatabaseValueConvertible)?, clearing field: RecordChange.Field?) {
+            if let value {
+                assignments.append("\(column) = ?")
+                values.append(value)
+            } else if let field, change.clear.contains(field) {
+                assignments.append("\(column) = NULL")
+            }
+        }
+        set("state", change.state?.rawValue, clearing: nil)
+        set("next_action_at", change.nextActionAt, clearing: .nextActionAt)
+        set("reconcile_deadline", change.reconcileDeadline, clearing: .reconcileDeadline)
+        set("project_id", change.projectID, clearing: nil)
+        set("new_run_id", change.newRunID, clearing: nil)
+        set("response_status", change.responseStatus, clearing: nil)
+        set("response_body", change.responseBody.map { Data($0) }, clearing: nil)
+        set("error_code", change.errorCode, clearing: .errorCode)
+        set("error_message", change.errorMessage, clearing: .errorMessage)
+        set("resolution", change.resolution, clearing: nil)
+        values.append(contentsOf: [id.principal, id.key])
+        try db.execute(
+            sql: "UPDATE replays SET \(assignments.joined(separator: ", ")) WHERE principal = ? AND key = ?",
+            arguments: StatementArguments(values)
+        )
+        guard db.changesCount == 1 else {
+            throw StoreError(.notFound, "no replay record \(id)")
         }
     }
 
