@@ -38,9 +38,11 @@ public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let headersTooLarge = Code("request_header_fields_too_large", 431)
         /// Strait could not be reached; nothing was sent, so no run was created (502).
         public static let upstreamUnreachable = Code("upstream_unreachable", 502)
-        /// The request reached Strait but no answer came back: a run may or may not exist (504).
+        /// The request reached Strait but no answer came back: a run may or may not exist. Recorded on a replay
+        /// while it is reconciled; callers see 202 `outcome_pending` instead of this status.
         public static let upstreamOutcomeUnknown = Code("upstream_outcome_unknown", 504)
-        /// Strait answered with something replayd could not understand (502).
+        /// Strait answered with something replayd could not understand (502). The engine now reconciles such an
+        /// answer instead of failing with it; the code stays for the JSON-RPC mapping.
         public static let upstreamBadResponse = Code("upstream_bad_response", 502)
         /// Too many connections, or shutting down (503).
         public static let unavailable = Code("service_unavailable", 503)

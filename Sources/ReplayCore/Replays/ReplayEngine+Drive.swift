@@ -305,7 +305,7 @@ extension ReplayEngine {
                 RecordChange(
                     state: .reconciling,
                     reconcileDeadline: finished + Self.milliseconds(settings.reconcileHorizon),
-                    errorCode: "upstream_outcome_unknown",
+                    errorCode: ReplayError.Code.upstreamOutcomeUnknown.rawValue,
                     errorMessage: reason,
                     clear: [.nextActionAt]
                 )
