@@ -140,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "replayd-bench",
             dependencies: [
-                "Curl",
+                "Curl", "StraitSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -2,6 +2,7 @@ import ArgumentParser
 import Curl
 import Foundation
 import Logging
+import StraitSimulator
 
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +20,24 @@ struct PacingBench: AsyncParsableCommand {
     @Option(help: "Replays in the burst.") var requests = 300
     @Option(help: "The simulator's per-key limit, per minute.") var limit = 100
     @Option(help: "Concurrent callers.") var concurrency = 16
+    @Option(
+        help: ArgumentHelp(
+            "Start the burst this many seconds into the simulator's aligned 60 s window (0-59).",
+            discussion: "The least time the limit allows depends on it. By default the burst starts at once."
+        )
+    )
+    var startOffset: Int?
+
+    private static let window: Int64 = 60_000
+
+    func validate() throws {
+        if let startOffset, !(0..<60).contains(startOffset) {
+            throw ValidationError("--start-offset must be 0 to 59 seconds, not \(startOffset)")
+        }
+        guard requests > 0, limit > 0, concurrency > 0 else {
+            throw ValidationError("--requests, --limit and --concurrency must be positive")
+        }
+    }
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
@@ -30,10 +49,51 @@ struct PacingBench: AsyncParsableCommand {
         configuration.totalTimeout = .seconds(3600)
         configuration.lowSpeedLimitBytesPerSecond = 0
         let client = try CurlClient(configuration: configuration, logger: Logger(label: "bench"))
-        let socket = stack.socketPath
-        let total = requests
+        let control = try CurlClient(logger: Logger(label: "bench"))
+        if let startOffset {
+            let offset = try await Self.simulatorMilliseconds(control, stack) % Self.window
+            try await Task.sleep(for: .milliseconds((Int64(startOffset) * 1000 - offset + Self.window) % Self.window))
+        }
+        let startMonotonic = try await Self.simulatorMilliseconds(control, stack)
         let started = ContinuousClock.now
-        let succeeded = try await withThrowingTaskGroup(of: Int.self) { group in
+        let succeeded = try await burst(client: client, socket: stack.socketPath)
+        let elapsed = started.duration(to: .now)
+        let counts = try await control.send(HTTPRequest(method: "GET", url: stack.simulatorURL + "/_sim/requests"))
+        let byRoute =
+            ((try? JSONSerialization.jsonObject(with: Data(counts.body))) as? [String: Any])?["by_route"]
+            as? [String: Any]
+        let posts = (byRoute?["POST /v1/runs/{runID}/replay"] as? NSNumber)?.intValue ?? 0
+        await control.shutdown()
+        await client.shutdown()
+
+        // The least time the simulator's own limiter allows from where in its aligned window the burst started:
+        // when a client that knew the limiter exactly would have had every request admitted.
+        let minimum = SlidingWindowLimiter.minimumTime(
+            count: requests,
+            limit: .init(requests: limit, window: .milliseconds(Self.window)),
+            start: .milliseconds(startMonotonic)
+        )
+        let seconds = Self.seconds(elapsed)
+        let least = Self.seconds(minimum)
+        let throttled = posts - succeeded
+        let share = Double(throttled) * 100 / Double(max(posts, 1))
+        let offset = Double(startMonotonic % Self.window) / 1000
+        print(
+            "| replays | limit/min | start offset s | succeeded | upstream POSTs | 429s | elapsed s | minimum s | ratio |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
+        print(
+            "| \(requests) | \(limit) | \(String(format: "%.1f", offset)) | \(succeeded) | \(posts) | "
+                + "\(throttled) (\(String(format: "%.1f", share))%) | "
+                + String(format: "%.1f | %.1f | %.2f |", seconds, least, least > 0 ? seconds / least : 0)
+        )
+    }
+
+    /// Sends `requests` replays through the socket, `concurrency` at a time, each under its own key; a 202, 409 or
+    /// 503 is asked again after 200 ms. Returns how many ended 201.
+    private func burst(client: CurlClient, socket: String) async throws -> Int {
+        let total = requests
+        return try await withThrowingTaskGroup(of: Int.self) { group in
             var next = 0
             var done = 0
             func add() {
@@ -64,25 +124,19 @@ struct PacingBench: AsyncParsableCommand {
             }
             return done
         }
-        let elapsed = started.duration(to: .now)
-        let control = try CurlClient(logger: Logger(label: "bench"))
-        let counts = try await control.send(HTTPRequest(method: "GET", url: stack.simulatorURL + "/_sim/requests"))
-        let byRoute =
-            ((try? JSONSerialization.jsonObject(with: Data(counts.body))) as? [String: Any])?["by_route"]
-            as? [String: Any]
-        let posts = (byRoute?["POST /v1/runs/{runID}/replay"] as? NSNumber)?.intValue ?? 0
-        await control.shutdown()
-        await client.shutdown()
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        // The simulator's limiter is a sliding-window counter over 60 s: `limit` go at once, then the rest are
-        // admitted as the window slides, at `limit` per minute. So the burst cannot finish before this.
-        let minimum = Double(max(0, requests - limit)) / Double(limit) * 60
-        let throttled = posts - succeeded
-        print("| replays | limit/min | succeeded | upstream POSTs | 429s | elapsed s | minimum s | ratio |")
-        print("|---|---|---|---|---|---|---|---|")
-        print(
-            "| \(requests) | \(limit) | \(succeeded) | \(posts) | \(throttled) (\(String(format: "%.1f", Double(throttled) * 100 / Double(max(posts, 1))))%) | "
-                + String(format: "%.1f | %.1f | %.2f |", seconds, minimum, minimum > 0 ? seconds / minimum : 0)
-        )
+    }
+
+    /// The simulator's monotonic clock, which its limiters' aligned windows are measured on.
+    private static func simulatorMilliseconds(_ client: CurlClient, _ stack: BenchStack) async throws -> Int64 {
+        let response = try await client.send(HTTPRequest(method: "GET", url: stack.simulatorURL + "/_sim/clock"))
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        guard let value = (object?["monotonic_ms"] as? NSNumber)?.int64Value else {
+            throw BenchError("GET /_sim/clock answered \(response.status) without monotonic_ms")
+        }
+        return value
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

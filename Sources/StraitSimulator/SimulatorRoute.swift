@@ -11,6 +11,7 @@ enum SimulatorRoute: Sendable, Hashable {
     case simReplays
     case simRequests
     case simReset
+    case simClock
 
     /// The outcome of matching a method and path.
     enum Match: Sendable, Hashable {
@@ -32,6 +33,7 @@ enum SimulatorRoute: Sendable, Hashable {
         case .simReplays: return "GET /_sim/replays"
         case .simRequests: return "GET /_sim/requests"
         case .simReset: return "POST /_sim/reset"
+        case .simClock: return "GET /_sim/clock"
         }
     }
 
@@ -39,14 +41,14 @@ enum SimulatorRoute: Sendable, Hashable {
     var runID: String? {
         switch self {
         case .replay(let id), .getRun(let id), .checkpoints(let id): return id
-        case .listRuns, .simFaults, .simReplays, .simRequests, .simReset: return nil
+        case .listRuns, .simFaults, .simReplays, .simRequests, .simReset, .simClock: return nil
         }
     }
 
     /// Whether this is one of the simulator's own `/_sim` routes (no auth, not counted, no faults).
     var isControl: Bool {
         switch self {
-        case .simFaults, .simReplays, .simRequests, .simReset: return true
+        case .simFaults, .simReplays, .simRequests, .simReset, .simClock: return true
         case .replay, .getRun, .listRuns, .checkpoints: return false
         }
     }
@@ -83,6 +85,7 @@ enum SimulatorRoute: Sendable, Hashable {
             case "replays": candidate = (["GET"], .simReplays)
             case "requests": candidate = (["GET"], .simRequests)
             case "reset": candidate = (["POST"], .simReset)
+            case "clock": candidate = (["GET"], .simClock)
             default: candidate = nil
             }
         default:

@@ -6,8 +6,20 @@ extension SimulatorStore {
         var reset = true
     }
 
+    /// `GET /_sim/clock`: the simulator's two clocks, so a client can tell where it is in the limiters' aligned
+    /// windows (a window of length `W` starts whenever `monotonic_ms` is a multiple of `W`).
+    private struct ClockAnswer: Encodable, Sendable {
+        var monotonicMs: Int64
+        var unixMs: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case monotonicMs = "monotonic_ms"
+            case unixMs = "unix_ms"
+        }
+    }
+
     /// The `/_sim` routes: no auth, no counting, no faults.
-    mutating func control(_ route: SimulatorRoute, request: SimulatorRequest) -> SimulatorResponse {
+    mutating func control(_ route: SimulatorRoute, request: SimulatorRequest, now: Now) -> SimulatorResponse {
         switch route {
         case .simFaults:
             switch request.method {
@@ -31,6 +43,12 @@ extension SimulatorStore {
         case .simReset:
             reset()
             return .json(status: 200, ResetAnswer())
+        case .simClock:
+            let answer = ClockAnswer(
+                monotonicMs: now.monotonic.totalNanoseconds / 1_000_000,
+                unixMs: now.unix.totalNanoseconds / 1_000_000
+            )
+            return .json(status: 200, answer)
         case .replay, .getRun, .listRuns, .checkpoints:
             return .plainText(status: 404, "404 page not found")
         }

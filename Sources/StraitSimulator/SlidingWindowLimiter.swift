@@ -2,17 +2,19 @@
 /// limit too. Windows are aligned to multiples of the window length; the rate is
 /// `previous × (window − elapsed) / window + current`, rounded, and a request is refused when `rate + 1 > limit`.
 /// Refused requests are not counted.
-struct SlidingWindowLimiter: Sendable {
+///
+/// Public so that pacing tests and benchmarks can hold a client to the exact limit the simulator enforces.
+public struct SlidingWindowLimiter: Sendable {
     /// The outcome of one attempt.
-    struct Decision: Sendable, Hashable {
+    public struct Decision: Sendable, Hashable {
         /// Whether the request may proceed.
-        var allowed: Bool
+        public var allowed: Bool
         /// The limit in force (`X-RateLimit-Limit`).
-        var limit: Int
+        public var limit: Int
         /// Requests left in the window (`X-RateLimit-Remaining`), as httprate computes it.
-        var remaining: Int
+        public var remaining: Int
         /// Monotonic time until the current window ends (for `X-RateLimit-Reset`).
-        var untilWindowEnd: Duration
+        public var untilWindowEnd: Duration
     }
 
     private struct Counter: Sendable {
@@ -23,8 +25,11 @@ struct SlidingWindowLimiter: Sendable {
 
     private var counters: [String: Counter] = [:]
 
+    /// Creates a limiter that has counted nothing.
+    public init() {}
+
     /// Counts one request for `key` at monotonic time `now`, unless it is over `limit`.
-    mutating func attempt(key: String, limit: SimulatorConfiguration.RateLimit, now: Duration) -> Decision {
+    public mutating func attempt(key: String, limit: SimulatorConfiguration.RateLimit, now: Duration) -> Decision {
         let windowNanos = max(1, limit.window.totalNanoseconds)
         let nowNanos = max(0, now.totalNanoseconds)
         let index = nowNanos / windowNanos
@@ -57,6 +62,31 @@ struct SlidingWindowLimiter: Sendable {
             remaining: limit.requests - rate - 1,
             untilWindowEnd: untilEnd
         )
+    }
+}
+
+extension SlidingWindowLimiter {
+    /// The earliest time, from monotonic time `start`, by which `count` requests can all have been allowed under
+    /// `limit` by a fresh limiter: what a client that knew this limiter exactly would achieve by sending each
+    /// request at the first instant it passes (searched at `resolution`). It depends on `start` modulo the
+    /// window, because windows are aligned.
+    public static func minimumTime(
+        count: Int,
+        limit: SimulatorConfiguration.RateLimit,
+        start: Duration,
+        resolution: Duration = .milliseconds(10)
+    ) -> Duration {
+        guard count > 0, limit.isEnabled else { return .zero }
+        var limiter = SlidingWindowLimiter()
+        var now = start
+        var sent = 0
+        while true {
+            while limiter.attempt(key: "", limit: limit, now: now).allowed {
+                sent += 1
+                if sent == count { return now - start }
+            }
+            now += resolution
+        }
     }
 }
 

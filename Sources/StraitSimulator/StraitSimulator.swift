@@ -100,7 +100,8 @@ public final class StraitSimulator: Service, Sendable {
     func handle(_ request: SimulatorRequest) async -> SimulatorResponse {
         let match = SimulatorRoute.match(method: request.method, path: request.path)
         if case .route(let route) = match, route.isControl {
-            return store.withLock { $0.control(route, request: request) }
+            let now = SimulatorStore.Now(monotonic: clock.monotonicNow(), unix: clock.unixNow())
+            return store.withLock { $0.control(route, request: request, now: now) }
         }
         if SimulatorRoute.isControlPath(request.path) {
             return SimulatorStore.controlMiss(match)

@@ -1,9 +1,11 @@
 import Curl
 import ReplayCore
+import StraitSimulator
 import Testing
 
-/// A burst of replays against a modelled Strait per-key limit, on a `ManualReplayClock`: the pacer must finish
-/// within 1.1× the minimum time the limit allows, with at most 1 % of calls answered 429.
+/// A burst of replays against Strait's per-key limit (the simulator's own sliding-window limiter, driven directly),
+/// on a `ManualReplayClock`: the pacer must finish within 1.1× the minimum time the limit allows, with at most 1 %
+/// of calls answered 429.
 @Suite struct UpstreamPacerSimulationTests {
     struct Scenario: Sendable, CustomTestStringConvertible {
         var requests: Int
@@ -27,17 +29,18 @@ import Testing
         try await clock.sleep(for: scenario.startOffset)
         let start = clock.monotonicNow()
         let pacer = UpstreamPacer(clock: clock)
-        var strait = SlidingWindowCounterModel(limit: scenario.limit, window: window)
+        let limit = SimulatorConfiguration.RateLimit(requests: scenario.limit, window: window)
+        var strait = SlidingWindowLimiter()
         var done = 0
         var throttled = 0
         var lastAllowed = start
         while done < scenario.requests {
             try await pacer.acquire()
             let sentAt = clock.monotonicNow()
-            let answer = strait.attempt(at: sentAt)
+            let answer = strait.attempt(key: "key", limit: limit, now: sentAt)
             try await clock.sleep(for: .milliseconds(20))
             var headers: HTTPHeaders = [
-                "X-RateLimit-Limit": "\(scenario.limit)", "X-RateLimit-Remaining": "\(answer.remaining)",
+                "X-RateLimit-Limit": "\(scenario.limit)", "X-RateLimit-Remaining": "\(max(0, answer.remaining))",
             ]
             if answer.allowed {
                 done += 1
@@ -59,10 +62,9 @@ import Testing
         Scenario(requests: 500, limit: 300, startOffset: .seconds(10)),
     ])
     func aBurstFinishesNearTheMinimumWithFew429s(_ scenario: Scenario) async throws {
-        let minimum = SlidingWindowCounterModel.minimumTime(
+        let minimum = SlidingWindowLimiter.minimumTime(
             count: scenario.requests,
-            limit: scenario.limit,
-            window: .seconds(60),
+            limit: .init(requests: scenario.limit, window: .seconds(60)),
             start: scenario.startOffset
         )
         let run = try await Self.run(scenario)
@@ -73,14 +75,15 @@ import Testing
     @Test func aBurstWithinTheLimitIsNotSlowedDown() async throws {
         let clock = ManualReplayClock(autoAdvance: true)
         let pacer = UpstreamPacer(clock: clock)
-        var strait = SlidingWindowCounterModel(limit: 100, window: .seconds(60))
+        let limit = SimulatorConfiguration.RateLimit(requests: 100, window: .seconds(60))
+        var strait = SlidingWindowLimiter()
         for _ in 0..<90 {
             try await pacer.acquire()
-            let answer = strait.attempt(at: clock.monotonicNow())
+            let answer = strait.attempt(key: "key", limit: limit, now: clock.monotonicNow())
             #expect(answer.allowed)
             pacer.observe(
                 status: 201,
-                headers: ["X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "\(answer.remaining)"]
+                headers: ["X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "\(max(0, answer.remaining))"]
             )
         }
         #expect(clock.requestedSleeps.isEmpty)

@@ -2,7 +2,7 @@ import Strait
 import StraitSimulator
 import Testing
 
-/// `/_sim/replays`, `/_sim/requests` and `/_sim/reset`, and the in-process accessors.
+/// `/_sim/replays`, `/_sim/requests`, `/_sim/reset` and `/_sim/clock`, and the in-process accessors.
 @Suite struct ControlRoutesTests {
     @Test func freshSimulatorHasSeenNothing() async throws {
         try await SimulatorHarness.with { sim in
@@ -75,6 +75,19 @@ import Testing
             #expect(sim.simulator.storedRun(id: created.id) == nil)
             #expect(try await sim.get("/v1/runs/\(created.id)").status == 404)
             #expect(try await sim.replay("run_failed_2").status == 503, "the initial plan is armed again")
+        }
+    }
+
+    @Test func clockRouteReportsBothClocksSoClientsCanFindTheWindowOffset() async throws {
+        try await SimulatorHarness.with { sim in
+            sim.clock.advance(by: .milliseconds(75_250))
+            let response = try await sim.send("GET", "/_sim/clock")
+            #expect(response.status == 200)
+            let object = try response.jsonObject()
+            #expect(object["monotonic_ms"] == .number(75_250))
+            #expect(object["unix_ms"] == .number(1_777_636_875_250))
+            #expect(try await sim.send("POST", "/_sim/clock").status == 405)
+            #expect(sim.simulator.requestCount() == 0, "/_sim/clock is not counted")
         }
     }
 
