@@ -65,10 +65,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The tamper-evident audit log: records, the keyed hash chain, segments with group commit, signed
+        // checkpoints, and the offline verifier.
+        .target(
+            name: "Audit",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The pipeline and everything that is not wire format: requests, principals, config, upstream seam.
         .target(
             name: "ReplayCore",
             dependencies: [
+                "Audit",
                 "Strait",
                 "Curl",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -101,6 +113,7 @@ let package = Package(
         .executableTarget(
             name: "replayd",
             dependencies: [
+                "Audit",
                 "CommandLineSupport",
                 "ReplayCore",
                 "Ingress",
@@ -169,6 +182,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: [
+                "Audit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

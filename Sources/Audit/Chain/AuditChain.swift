@@ -1,0 +1,74 @@
+import Crypto
+
+/// The chain every record is sealed into.
+///
+/// A sealed record is the ``AuditRecord``'s members plus:
+/// - `seq`: gapless, starting at 1;
+/// - `ts`: RFC 3339 UTC with nanoseconds;
+/// - `key_id`: the ``AuditKey`` that MACed it;
+/// - `prev`: the previous record's `hash` (64 zeros before the first record);
+/// - `hash`: lowercase hex SHA-256 of the canonical JSON of the record *without* `hash` and `mac`;
+/// - `mac`: lowercase hex HMAC-SHA256(MAC key, the 32 bytes of `hash`).
+///
+/// The line written is the canonical JSON of the whole record followed by `\n`.
+public struct AuditChain: Sendable {
+    /// `prev` of the very first record.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// The last record sealed (or found at startup).
+    public struct Head: Sendable, Hashable {
+        /// Its `seq` (0 before the first record).
+        public var seq: Int64
+        /// Its `hash` (``AuditChain/genesis`` before the first record).
+        public var hash: String
+
+        /// Creates a head.
+        public init(seq: Int64, hash: String) {
+            self.seq = seq
+            self.hash = hash
+        }
+
+        /// An empty log.
+        public static let empty = Head(seq: 0, hash: AuditChain.genesis)
+    }
+
+    /// The record after it was sealed.
+    public struct Sealed: Sendable {
+        /// The line to append, ending in `\n`.
+        public var line: [UInt8]
+        /// Its `seq` and `hash`.
+        public var head: Head
+    }
+
+    /// The last record sealed.
+    public private(set) var head: Head
+    /// The key that MACs new records.
+    public var key: AuditKey
+
+    /// Continues a chain from `head`.
+    public init(key: AuditKey, head: Head = .empty) {
+        self.key = key
+        self.head = head
+    }
+
+    /// Seals `record` as the next one, at wall time `unixNanoseconds`.
+    public mutating func seal(_ record: AuditRecord, unixNanoseconds: Int64) -> Sealed {
+        let seq = head.seq + 1
+        guard case .object(var members) = record.json else { preconditionFailure("a record is an object") }
+        members.append(("seq", .int(seq)))
+        members.append(("ts", .string(AuditTimestamp.format(unixNanoseconds: unixNanoseconds))))
+        members.append(("key_id", .string(key.id)))
+        members.append(("prev", .string(head.hash)))
+        let digest = Array(SHA256.hash(data: AuditJSON.object(members).canonical))
+        let hash = Hex.encode(digest)
+        members.append(("hash", .string(hash)))
+        members.append(("mac", .string(key.mac(hash: digest))))
+        head = Head(seq: seq, hash: hash)
+        return Sealed(line: AuditJSON.object(members).canonical + [0x0A], head: head)
+    }
+
+    /// The hash a record should have: SHA-256 of its canonical form without `hash` and `mac`.
+    public static func expectedHash(of record: AuditJSON) -> [UInt8] {
+        Array(SHA256.hash(data: record.removing(["hash", "mac"]).canonical))
+    }
+}

@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// File-system helpers the audit log and its verifier share: names, secret files and durable directory changes.
+public enum AuditFiles {
+    /// An I/O failure, with the path and `errno` text.
+    public struct IOError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+
+        init(_ description: String) {
+            self.description = description
+        }
+
+        static func errno(_ what: String, _ path: String) -> IOError {
+            IOError("\(what) \(path): \(String(cString: strerror(Glibc.errno)))")
+        }
+    }
+
+    /// The checkpoint file in an audit directory.
+    public static let checkpointsFileName = "checkpoints.jsonl"
+
+    /// The segment whose first record is `firstSeq`: `audit-` and the seq in 20 digits, then `.jsonl`, so that
+    /// names sort in log order.
+    public static func segmentName(firstSeq: Int64) -> String {
+        let digits = String(firstSeq)
+        return "audit-" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".jsonl"
+    }
+
+    /// The first seq encoded in a segment name, or `nil` when `name` is not a segment.
+    public static func firstSeq(ofSegment name: String) -> Int64? {
+        guard name.hasPrefix("audit-"), name.hasSuffix(".jsonl"), name.utf8.count == 32 else { return nil }
+        let digits = name.dropFirst(6).dropLast(6)
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int64(digits)
+    }
+
+    /// The segment files in `directory`, in log order.
+    public static func segments(in directory: String) throws(IOError) -> [String] {
+        guard let dir = opendir(directory) else { throw .errno("cannot open audit directory", directory) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> String in
+                guard let base = raw.baseAddress else { return "" }
+                return String(cString: base.assumingMemoryBound(to: CChar.self))
+            }
+            if firstSeq(ofSegment: name) != nil { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// The whole file at `path`.
+    public static func read(_ path: String) throws(IOError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .errno("cannot open", path) }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .errno("cannot read", path)
+            }
+            if count == 0 { return out }
+            out.append(contentsOf: buffer[0..<count])
+        }
+    }
+
+    /// Reads a secret: the file must be a regular file that neither group nor others can write, and others
+    /// cannot read.
+    public static func readSecretFile(_ path: String) throws(IOError) -> [UInt8] {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .errno("cannot read", path) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw IOError("is not a regular file") }
+        guard info.st_mode & (S_IROTH | S_IWOTH | S_IWGRP) == 0 else {
+            throw IOError("is readable or writable by others; chmod 600 it")
+        }
+        return try read(path)
+    }
+
+    /// Writes `bytes` to a new file at `path` with `mode`, durably (file and directory synced). Fails if the file
+    /// exists.
+    public static func createDurably(_ path: String, bytes: [UInt8], mode: mode_t) throws(IOError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw .errno("cannot create", path) }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+        guard fsync(fd) == 0 else { throw .errno("cannot sync", path) }
+        try syncDirectory(ofFile: path)
+    }
+
+    /// Writes every byte of `bytes` to `fd`.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(IOError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return write(fd, base + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .errno("cannot write", path)
+            }
+            offset += written
+        }
+    }
+
+    /// fsyncs the directory that holds `path`, so a create, rename or unlink in it is durable.
+    public static func syncDirectory(ofFile path: String) throws(IOError) {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let fd = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .errno("cannot open directory", directory) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .errno("cannot sync directory", directory) }
+    }
+}
