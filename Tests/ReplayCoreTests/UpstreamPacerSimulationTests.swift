@@ -21,7 +21,7 @@ import Testing
         var attempts: Int
     }
 
-    /// One client sending `requests` calls one after another (20 ms each), through the pacer, against the model.
+    /// One client sending `requests` calls one after another (2 ms each), through the pacer, against the model.
     /// A 429 carries `Retry-After` = the full window, as Strait's key limiter sends it; the call is sent again.
     private static func run(_ scenario: Scenario) async throws -> Run {
         let window = Duration.seconds(60)
@@ -35,31 +35,33 @@ import Testing
         var throttled = 0
         var lastAllowed = start
         while done < scenario.requests {
-            try await pacer.acquire()
+            let ticket = try await pacer.acquire()
             let sentAt = clock.monotonicNow()
             let answer = strait.attempt(key: "key", limit: limit, now: sentAt)
-            try await clock.sleep(for: .milliseconds(20))
+            try await clock.sleep(for: .milliseconds(2))
             var headers: HTTPHeaders = [
                 "X-RateLimit-Limit": "\(scenario.limit)", "X-RateLimit-Remaining": "\(max(0, answer.remaining))",
             ]
             if answer.allowed {
                 done += 1
                 lastAllowed = sentAt
-                pacer.observe(status: 201, headers: headers)
+                pacer.observe(ticket, status: 201, headers: headers)
             } else {
                 throttled += 1
                 headers.add(name: "Retry-After", value: "60")
-                pacer.observe(status: 429, headers: headers)
+                pacer.observe(ticket, status: 429, headers: headers)
             }
         }
         return Run(elapsed: lastAllowed - start, throttled: throttled, attempts: done + throttled)
     }
 
     @Test(arguments: [
-        Scenario(requests: 300, limit: 100, startOffset: .zero),
-        Scenario(requests: 300, limit: 100, startOffset: .seconds(30)),
-        Scenario(requests: 300, limit: 100, startOffset: .seconds(55)),
-        Scenario(requests: 500, limit: 300, startOffset: .seconds(10)),
+        Scenario(requests: 2000, limit: 600, startOffset: .zero),
+        Scenario(requests: 2000, limit: 600, startOffset: .seconds(20)),
+        Scenario(requests: 2000, limit: 600, startOffset: .seconds(40)),
+        Scenario(requests: 2000, limit: 600, startOffset: .seconds(55)),
+        Scenario(requests: 1000, limit: 300, startOffset: .seconds(10)),
+        Scenario(requests: 1000, limit: 300, startOffset: .seconds(50)),
     ])
     func aBurstFinishesNearTheMinimumWithFew429s(_ scenario: Scenario) async throws {
         let minimum = SlidingWindowLimiter.minimumTime(
@@ -78,10 +80,11 @@ import Testing
         let limit = SimulatorConfiguration.RateLimit(requests: 100, window: .seconds(60))
         var strait = SlidingWindowLimiter()
         for _ in 0..<90 {
-            try await pacer.acquire()
+            let ticket = try await pacer.acquire()
             let answer = strait.attempt(key: "key", limit: limit, now: clock.monotonicNow())
             #expect(answer.allowed)
             pacer.observe(
+                ticket,
                 status: 201,
                 headers: ["X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "\(max(0, answer.remaining))"]
             )

@@ -29,10 +29,10 @@ import Testing
         #expect(pacer.snapshot.inFlight == 50)
     }
 
-    @Test func learnsTheLimitFromResponses() {
+    @Test func learnsTheLimitFromResponses() async throws {
         let clock = ManualReplayClock()
         let pacer = UpstreamPacer(clock: clock)
-        pacer.observe(status: 201, headers: Self.limitHeaders(limit: 120, remaining: 100))
+        pacer.observe(try await pacer.acquire(), status: 201, headers: Self.limitHeaders(limit: 120, remaining: 100))
         let snapshot = pacer.snapshot
         #expect(snapshot.limit == 120)
         #expect(snapshot.remaining == 100)
@@ -43,10 +43,10 @@ import Testing
     @Test func doesNotSlowDownWhileRemainingIsPlenty() async throws {
         let clock = ManualReplayClock(autoAdvance: true)
         let pacer = UpstreamPacer(clock: clock)
-        pacer.observe(status: 201, headers: Self.limitHeaders(limit: 60, remaining: 50))
+        pacer.observe(try await pacer.acquire(), status: 201, headers: Self.limitHeaders(limit: 60, remaining: 50))
         for remaining in stride(from: 49, through: 3, by: -1) {
-            try await pacer.acquire()
-            pacer.observe(status: 201, headers: Self.limitHeaders(limit: 60, remaining: remaining))
+            let ticket = try await pacer.acquire()
+            pacer.observe(ticket, status: 201, headers: Self.limitHeaders(limit: 60, remaining: remaining))
         }
         #expect(clock.requestedSleeps.isEmpty)
     }
@@ -54,7 +54,7 @@ import Testing
     @Test func spacesCallsAtWindowOverLimitWhenRemainingRunsOut() async throws {
         let clock = ManualReplayClock(autoAdvance: true)
         let pacer = UpstreamPacer(configuration: UpstreamPacer.Configuration(reserve: 0), clock: clock)
-        pacer.observe(status: 201, headers: Self.limitHeaders(limit: 60, remaining: 0))
+        pacer.observe(try await pacer.acquire(), status: 201, headers: Self.limitHeaders(limit: 60, remaining: 0))
         for _ in 0..<4 { try await pacer.acquire() }
         #expect(clock.requestedSleeps == Array(repeating: .seconds(1), count: 4))
     }
@@ -62,37 +62,36 @@ import Testing
     @Test func keepsAReserveAndWaitsLongerBelowIt() async throws {
         let clock = ManualReplayClock(autoAdvance: true)
         let pacer = UpstreamPacer(clock: clock)
-        pacer.observe(status: 201, headers: Self.limitHeaders(limit: 60, remaining: 3))
-        try await pacer.acquire()
-        pacer.observe(status: 201, headers: Self.limitHeaders(limit: 60, remaining: 2))
-        try await pacer.acquire()
-        pacer.observe(status: 201, headers: Self.limitHeaders(limit: 60, remaining: 1))
-        try await pacer.acquire()
-        pacer.observe(status: 201, headers: Self.limitHeaders(limit: 60, remaining: 0))
-        try await pacer.acquire()
+        var ticket = try await pacer.acquire()
+        for remaining in [3, 2, 1, 0] {
+            pacer.observe(ticket, status: 201, headers: Self.limitHeaders(limit: 60, remaining: remaining))
+            ticket = try await pacer.acquire()
+        }
         #expect(clock.requestedSleeps == [.seconds(1), .seconds(2), .seconds(3)])
     }
 
     @Test func countsCallsInFlightAgainstRemaining() async throws {
         let clock = ManualReplayClock(autoAdvance: true)
         let pacer = UpstreamPacer(configuration: UpstreamPacer.Configuration(reserve: 0), clock: clock)
-        for _ in 0..<3 { try await pacer.acquire() }
-        pacer.observe(status: 201, headers: Self.limitHeaders(limit: 60, remaining: 3))
+        let first = try await pacer.acquire()
+        let others = [try await pacer.acquire(), try await pacer.acquire()]
+        // Strait counted the first call and had 3 left; the two sent after it are spent from those 3.
+        pacer.observe(first, status: 201, headers: Self.limitHeaders(limit: 60, remaining: 3))
         #expect(pacer.snapshot.inFlight == 2)
         try await pacer.acquire()
         #expect(clock.requestedSleeps.isEmpty)
         try await pacer.acquire()
         #expect(clock.requestedSleeps == [.seconds(1)])
-        pacer.abandon()
+        pacer.abandon(others[0])
         #expect(pacer.snapshot.inFlight == 3)
     }
 
     @Test func retryAfterPausesEveryCaller() async throws {
         let clock = ManualReplayClock()
         let pacer = UpstreamPacer(clock: clock)
-        var headers = Self.limitHeaders(limit: 100, remaining: 0)
-        headers.add(name: "Retry-After", value: "5")
-        pacer.observe(status: 429, headers: headers)
+        let calls = [try await pacer.acquire(), try await pacer.acquire()]
+        pacer.observe(calls[0], status: 201, headers: Self.limitHeaders(limit: 100, remaining: 0))
+        pacer.observe(calls[1], status: 503, headers: ["Retry-After": "5"])
         #expect(pacer.snapshot.pausedFor == .seconds(5))
 
         let passed = PassCounter()
@@ -125,22 +124,73 @@ import Testing
     @Test func aPauseIsClampedAndHasAFloor() async throws {
         let clock = ManualReplayClock()
         let pacer = UpstreamPacer(clock: clock)
-        pacer.observe(status: 503, headers: [:])
+        pacer.observe(try await pacer.acquire(), status: 503, headers: [:])
         #expect(pacer.snapshot.pausedFor == .seconds(1))
-        pacer.observe(status: 429, headers: ["Retry-After": "86400"])
-        #expect(pacer.snapshot.pausedFor == .seconds(600))
+        let unlearned = UpstreamPacer(clock: clock)
+        unlearned.observe(try await unlearned.acquire(), status: 429, headers: ["Retry-After": "86400"])
+        #expect(unlearned.snapshot.pausedFor == .seconds(600))
         let dated = UpstreamPacer(clock: clock)
-        dated.observe(status: 503, headers: ["Retry-After": "Fri, 01 May 2026 12:00:30 GMT"])
+        dated.observe(try await dated.acquire(), status: 503, headers: ["Retry-After": "Fri, 01 May 2026 12:00:30 GMT"])
         #expect(dated.snapshot.pausedFor == .seconds(30))
         let ignored = UpstreamPacer(clock: clock)
-        ignored.observe(status: 500, headers: ["Retry-After": "30"])
+        ignored.observe(try await ignored.acquire(), status: 500, headers: ["Retry-After": "30"])
         #expect(ignored.snapshot.pausedFor == nil)
+    }
+
+    @Test func aStaleAnswerDoesNotReanchorTheSchedule() async throws {
+        let clock = ManualReplayClock(autoAdvance: true)
+        let pacer = UpstreamPacer(configuration: UpstreamPacer.Configuration(reserve: 0), clock: clock)
+        let calls = [try await pacer.acquire(), try await pacer.acquire()]
+        // The newer call answers first with nothing left; the older one's answer (5 left) arrives after it.
+        pacer.observe(calls[1], status: 201, headers: Self.limitHeaders(limit: 60, remaining: 0))
+        pacer.observe(calls[0], status: 201, headers: Self.limitHeaders(limit: 60, remaining: 5))
+        #expect(pacer.snapshot.remaining == 0)
+        try await pacer.acquire()
+        #expect(clock.requestedSleeps == [.seconds(1)], "the stale 5 did not let a burst through")
+    }
+
+    @Test func a429OnceTheLimitIsKnownProbesInsteadOfWaitingTheWholeWindow() async throws {
+        let clock = ManualReplayClock()
+        let pacer = UpstreamPacer(clock: clock)
+        pacer.observe(try await pacer.acquire(), status: 201, headers: Self.limitHeaders(limit: 100, remaining: 10))
+        var refused = Self.limitHeaders(limit: 100, remaining: 0)
+        refused.add(name: "Retry-After", value: "60")
+        // 429s in a row: T (600 ms) but at least 1 s, then doubling, capped at a sixth of the window (10 s).
+        var pauses: [Duration] = []
+        for _ in 0..<8 {
+            let ticket = try await pacer.acquire()
+            pacer.observe(ticket, status: 429, headers: refused)
+            pauses.append(pacer.snapshot.pausedFor ?? .zero)
+            clock.advance(by: pacer.snapshot.pausedFor ?? .zero)
+        }
+        #expect(
+            pauses == [
+                .seconds(1), .milliseconds(1200), .milliseconds(2400), .milliseconds(4800),
+                .milliseconds(9600), .seconds(10), .seconds(10), .seconds(10),
+            ]
+        )
+        // Any other answer ends the run: the next 429 starts again at T.
+        pacer.observe(try await pacer.acquire(), status: 201, headers: Self.limitHeaders(limit: 100, remaining: 0))
+        clock.advance(by: .seconds(60))
+        pacer.observe(try await pacer.acquire(), status: 429, headers: refused)
+        #expect(pacer.snapshot.pausedFor == .seconds(1))
+    }
+
+    @Test func concurrent429sFromOneRoundCountOnce() async throws {
+        let clock = ManualReplayClock()
+        let pacer = UpstreamPacer(clock: clock)
+        pacer.observe(try await pacer.acquire(), status: 201, headers: Self.limitHeaders(limit: 100, remaining: 50))
+        let calls = [try await pacer.acquire(), try await pacer.acquire(), try await pacer.acquire()]
+        var refused = Self.limitHeaders(limit: 100, remaining: 0)
+        refused.add(name: "Retry-After", value: "60")
+        for call in calls { pacer.observe(call, status: 429, headers: refused) }
+        #expect(pacer.snapshot.pausedFor == .seconds(1), "three answers to calls already out are one round")
     }
 
     @Test func aCancelledWaiterGivesItsSlotBack() async throws {
         let clock = ManualReplayClock()
         let pacer = UpstreamPacer(configuration: UpstreamPacer.Configuration(reserve: 0), clock: clock)
-        pacer.observe(status: 201, headers: Self.limitHeaders(limit: 60, remaining: 0))
+        pacer.observe(try await pacer.acquire(), status: 201, headers: Self.limitHeaders(limit: 60, remaining: 0))
         let waiter = Task { try await pacer.acquire() }
         await Self.waitUntil("the call waits") { clock.sleeperCount == 1 }
         #expect(pacer.snapshot.inFlight == 1)

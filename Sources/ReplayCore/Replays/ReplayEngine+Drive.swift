@@ -126,6 +126,7 @@ extension ReplayEngine {
             return .rest
         }
         let checkpoint = record.fromCheckpoint.flatMap { try? CheckpointSequence($0) }
+        var ticket: UpstreamPacer.Ticket?
         if let guards {
             if case .rejected(let retryAfter) = guards.breaker.allow() {
                 logger.notice("circuit breaker open; holding the replay", metadata: ["retry_after": "\(retryAfter)"])
@@ -139,7 +140,7 @@ extension ReplayEngine {
                 return .next
             }
             do {
-                try await guards.pacer.acquire()
+                ticket = try await guards.pacer.acquire()
             } catch {
                 guards.breaker.recordAbandoned()
                 return .rest
@@ -172,15 +173,17 @@ extension ReplayEngine {
         if let guards {
             guards.breaker.record(verdict.classification)
             guards.budget.record(verdict.classification)
-            switch result {
-            case .success(let created):
-                guards.pacer.observe(status: created.response.status, headers: created.response.headers)
-            case .failure(.api(let apiError)):
-                guards.pacer.observe(status: apiError.status, headers: apiError.response.headers)
-            case .failure(.undecodableResponse(let response, _)):
-                guards.pacer.observe(status: response.status, headers: response.headers)
-            case .failure:
-                guards.pacer.abandon()
+            if let ticket {
+                switch result {
+                case .success(let created):
+                    guards.pacer.observe(ticket, status: created.response.status, headers: created.response.headers)
+                case .failure(.api(let apiError)):
+                    guards.pacer.observe(ticket, status: apiError.status, headers: apiError.response.headers)
+                case .failure(.undecodableResponse(let response, _)):
+                    guards.pacer.observe(ticket, status: response.status, headers: response.headers)
+                case .failure:
+                    guards.pacer.abandon(ticket)
+                }
             }
         }
         // Each outcome is one durable commit: the attempt's result together with the record's next state.

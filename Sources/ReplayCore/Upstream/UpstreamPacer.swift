@@ -13,18 +13,27 @@ import Synchronization
 /// served first come, first served.
 ///
 /// Each response with `X-RateLimit-Remaining: r` re-anchors `TAT` so that exactly
-/// `n = min(B, r − inFlight − reserve)` calls may go at once and the rest follow one per `T`:
-/// `TAT = now + τ − (n − 1)·T`. `inFlight` counts calls let through whose responses have not been observed
-/// yet, so they are not spent twice. Hence:
+/// `n = min(B, r − later − reserve)` calls may go at once and the rest follow one per `T`:
+/// `TAT = now + τ − (n − 1)·T`. `later` counts the calls let through (or given a slot) *after* the call this
+/// response answers: Strait counted `r` before it saw them, so they are not spent twice. Every call carries a
+/// ``Ticket`` so that a response is matched to its own call, and a response older than one already observed is
+/// not used to re-anchor (with many calls in flight, answers arrive out of order). Hence:
 /// - while `Remaining` is plenty, calls are not slowed at all;
 /// - when it falls to the reserve, calls are spaced at `W / L`;
 /// - below the reserve they are spaced wider (`(reserve − r + 1)·T` for the next one), until Strait's own
 ///   count recovers. Because every response re-anchors the schedule, an error in the refill assumption
 ///   never accumulates, whatever window algorithm Strait runs.
 ///
-/// A 429 or 503 pauses every call, waiting or new, until its `Retry-After` (clamped to `pauseRange`, at least
-/// its lower bound when the header is missing). After the pause one call goes first and the next follow one
-/// per `T` until a response says how much is left.
+/// **A 429 once the limit is known** pauses every call, waiting or new, for a *probe interval*: `T` (at least the
+/// lower bound of `pauseRange`, 1 s) after the first 429, doubling with each further 429 in a row, capped at
+/// `probeCap` (a sixth of the window by default) and never longer than `Retry-After`. Strait's key limiter always answers `Retry-After: <full window>`, which is
+/// when the *whole* budget is back, not when the next call fits; pausing everyone for it would waste up to a
+/// window. The refused call itself is retried by the engine after its full `Retry-After`, as Strait asks.
+/// Any other answer ends the run of 429s.
+///
+/// A 503, or a 429 before a limit is known, pauses every call until its `Retry-After` (clamped to
+/// `pauseRange`, at least its lower bound when the header is missing). After a pause one call goes first and
+/// the next follow one per `T` until a response says how much is left.
 ///
 /// Before a limit is learned there is no pacing (only a pause, if one was asked for). The pacer tracks one
 /// limit: the one in the latest response that carried the headers.
@@ -37,17 +46,27 @@ public final class UpstreamPacer: Sendable {
         public var reserve: Int
         /// The bounds for a pause asked for by `Retry-After`.
         public var pauseRange: ClosedRange<Duration>
+        /// The longest probe interval after repeated 429s once the limit is known; `nil` is a sixth of the window.
+        public var probeCap: Duration?
 
         /// Creates a configuration.
         public init(
             window: Duration = .seconds(60),
             reserve: Int = 2,
-            pauseRange: ClosedRange<Duration> = .seconds(1)...(.seconds(600))
+            pauseRange: ClosedRange<Duration> = .seconds(1)...(.seconds(600)),
+            probeCap: Duration? = nil
         ) {
             self.window = window
             self.reserve = max(0, reserve)
             self.pauseRange = pauseRange
+            self.probeCap = probeCap
         }
+    }
+
+    /// One call let through: pass it back to ``observe(_:status:headers:)`` or ``abandon(_:)``.
+    public struct Ticket: Sendable, Hashable {
+        /// The call's place in the order calls were let through (or given a slot), from 0.
+        public let index: Int
     }
 
     /// A snapshot for status pages.
@@ -67,8 +86,8 @@ public final class UpstreamPacer: Sendable {
     }
 
     private enum Step {
-        case go
-        case waitForSlot(Duration)
+        case go(Ticket)
+        case waitForSlot(Ticket, Duration)
         case waitForPause(Duration)
     }
 
@@ -77,23 +96,29 @@ public final class UpstreamPacer: Sendable {
         var remaining: Int?
         var tat: Duration?
         var pausedUntil: Duration = .zero
-        /// When each call not yet observed was let through (or given its slot), oldest first.
-        var inFlight: [Duration] = []
+        /// Tickets issued so far; the next ticket's index.
+        var issued = 0
+        /// When each call not yet observed was let through (or given its slot), by ticket index.
+        var outstanding: [Int: Duration] = [:]
+        /// The newest ticket whose response re-anchored the schedule.
+        var newestObserved = -1
+        /// 429s in a row since the limit was known, and the newest ticket issued when the last one came (429s
+        /// from calls that were already out by then belong to the same round).
+        var throttleRounds = 0
+        var throttleRoundEnd = -1
         var delayedCalls = 0
 
-        /// Drops in-flight entries older than a window: their responses will not be observed any more.
+        /// Drops calls let through more than a window ago: their responses will not be observed any more.
         mutating func purge(now: Duration, window: Duration) {
-            while let oldest = inFlight.first, now - oldest > window { inFlight.removeFirst() }
+            guard outstanding.count > 64 || outstanding.values.contains(where: { now - $0 > window }) else { return }
+            outstanding = outstanding.filter { now - $0.value <= window }
         }
 
-        /// Forgets the oldest call in flight (its response arrived, or it never will).
-        mutating func releaseOldest() {
-            if !inFlight.isEmpty { inFlight.removeFirst() }
-        }
-
-        /// Gives back the most recent slot (its waiter was cancelled or paused).
-        mutating func releaseNewest() {
-            if !inFlight.isEmpty { inFlight.removeLast() }
+        mutating func issue(at now: Duration) -> Ticket {
+            let ticket = Ticket(index: issued)
+            issued += 1
+            outstanding[ticket.index] = now
+            return ticket
         }
     }
 
@@ -107,54 +132,73 @@ public final class UpstreamPacer: Sendable {
         self.clock = clock
     }
 
-    /// Waits until this call may go to Strait. Every call must be followed by ``observe(status:headers:)``
-    /// with its response, or ``abandon()`` when there was none.
+    /// Waits until this call may go to Strait. Every call must be followed by ``observe(_:status:headers:)``
+    /// with its response, or ``abandon(_:)`` when there was none.
     ///
     /// - Throws: `CancellationError` when the task is cancelled while waiting; the slot is given back.
-    public func acquire() async throws(CancellationError) {
+    @discardableResult
+    public func acquire() async throws(CancellationError) -> Ticket {
         while true {
             let now = clock.monotonicNow()
             switch state.withLock({ admit(&$0, now: now) }) {
-            case .go:
-                return
+            case .go(let ticket):
+                return ticket
             case .waitForPause(let delay):
                 try await sleep(delay)
-            case .waitForSlot(let delay):
+            case .waitForSlot(let ticket, let delay):
                 do {
                     try await sleep(delay)
                 } catch {
-                    state.withLock { $0.releaseNewest() }
+                    state.withLock { _ = $0.outstanding.removeValue(forKey: ticket.index) }
                     throw error
                 }
                 let woke = clock.monotonicNow()
                 let pausedMeanwhile = state.withLock { state -> Bool in
                     guard state.pausedUntil > woke else { return false }
-                    state.releaseNewest()
+                    state.outstanding.removeValue(forKey: ticket.index)
                     return true
                 }
-                if !pausedMeanwhile { return }
+                if !pausedMeanwhile { return ticket }
             }
         }
     }
 
-    /// Learns from a response: the limit and what remains of it, and a `Retry-After` pause on 429 or 503.
-    public func observe(status: Int, headers: HTTPHeaders) {
+    /// Learns from the response to `ticket`'s call: the limit and what remains of it, and a pause on 429 or 503.
+    public func observe(_ ticket: Ticket, status: Int, headers: HTTPHeaders) {
         let now = clock.monotonicNow()
         let nowSeconds = clock.wallNowMilliseconds() / 1000
-        var pause: Duration?
-        if status == 429 || status == 503 {
-            let retryAfter = headers["Retry-After"].flatMap { RetryAfter(headerValue: $0, nowUnixSeconds: nowSeconds) }
-            pause = retryAfter?.clamped(to: configuration.pauseRange) ?? configuration.pauseRange.lowerBound
-        }
+        let retryAfter =
+            (status == 429 || status == 503)
+            ? headers["Retry-After"].flatMap { RetryAfter(headerValue: $0, nowUnixSeconds: nowSeconds) } : nil
         state.withLock { state in
             state.purge(now: now, window: configuration.window)
-            state.releaseOldest()
+            state.outstanding.removeValue(forKey: ticket.index)
             if let limit = headers["X-RateLimit-Limit"].flatMap(Self.count), limit > 0 { state.limit = limit }
-            if let limit = state.limit, let remaining = headers["X-RateLimit-Remaining"].flatMap(Self.count) {
+            let newest = ticket.index > state.newestObserved
+            if let limit = state.limit, let remaining = headers["X-RateLimit-Remaining"].flatMap(Self.count), newest {
+                state.newestObserved = ticket.index
                 state.remaining = remaining
                 let shape = shape(limit: limit)
-                let available = min(shape.burst, remaining - state.inFlight.count - configuration.reserve)
+                let later = state.issued - ticket.index - 1
+                let available = min(shape.burst, remaining - later - configuration.reserve)
                 state.tat = now + shape.tolerance - shape.interval * (available - 1)
+            }
+            let pause: Duration?
+            if status == 429, let limit = state.limit {
+                if ticket.index > state.throttleRoundEnd {
+                    state.throttleRounds += 1
+                    state.throttleRoundEnd = state.issued - 1
+                }
+                let interval = shape(limit: limit).interval
+                let cap = configuration.probeCap ?? configuration.window / 6
+                let doubled = interval * (1 << min(20, state.throttleRounds - 1))
+                let floor = configuration.pauseRange.lowerBound
+                pause = min(max(floor, min(doubled, cap)), max(floor, retryAfter?.delay ?? cap))
+            } else if status == 429 || status == 503 {
+                pause = retryAfter?.clamped(to: configuration.pauseRange) ?? configuration.pauseRange.lowerBound
+            } else {
+                if ticket.index > state.throttleRoundEnd { state.throttleRounds = 0 }
+                pause = nil
             }
             if let pause {
                 state.pausedUntil = max(state.pausedUntil, now + pause)
@@ -164,8 +208,8 @@ public final class UpstreamPacer: Sendable {
     }
 
     /// Forgets a call that got no response (a transport failure), so it no longer counts as in flight.
-    public func abandon() {
-        state.withLock { $0.releaseOldest() }
+    public func abandon(_ ticket: Ticket) {
+        state.withLock { _ = $0.outstanding.removeValue(forKey: ticket.index) }
     }
 
     /// The current snapshot.
@@ -177,7 +221,7 @@ public final class UpstreamPacer: Sendable {
                 remaining: state.remaining,
                 interval: state.limit.map { configuration.window / $0 },
                 pausedFor: state.pausedUntil > now ? state.pausedUntil - now : nil,
-                inFlight: state.inFlight.count,
+                inFlight: state.outstanding.count,
                 delayedCalls: state.delayedCalls
             )
         }
@@ -189,15 +233,15 @@ public final class UpstreamPacer: Sendable {
             state.delayedCalls += 1
             return .waitForPause(state.pausedUntil - now)
         }
-        state.inFlight.append(now)
-        guard let limit = state.limit else { return .go }
+        let ticket = state.issue(at: now)
+        guard let limit = state.limit else { return .go(ticket) }
         let shape = shape(limit: limit)
         let tat = state.tat ?? now
         let start = max(now, tat - shape.tolerance)
         state.tat = max(tat, start) + shape.interval
-        guard start > now else { return .go }
+        guard start > now else { return .go(ticket) }
         state.delayedCalls += 1
-        return .waitForSlot(start - now)
+        return .waitForSlot(ticket, start - now)
     }
 
     private func shape(limit: Int) -> (interval: Duration, burst: Int, tolerance: Duration) {
