@@ -21,9 +21,9 @@ struct AuditSegmentScan {
     var firstUnixNanoseconds: Int64?
     /// Why the bytes after ``validLength`` were not taken, when there are any.
     var damage: String?
-    /// Whether a whole line after ``validLength`` is, by itself, a sealed record (its hash matches its content).
-    /// A write torn by a crash cannot leave one; tampering or corruption in the middle of a segment can, and then
-    /// the tail is not cut.
+    /// Whether a whole line from ``validLength`` on is, by itself, a sealed record: its hash matches its content and
+    /// its MAC verifies (or it is under another key). A write torn by a crash cannot leave one; a record deleted,
+    /// reordered or duplicated can, and then nothing is cut.
     var damagedTailHoldsRecords: Bool
 
     /// Scans `bytes`, the content of the segment whose first record is `firstSeq`.
@@ -55,7 +55,7 @@ struct AuditSegmentScan {
         guard validLength < bytes.count else { return }
         var lineStart = validLength
         while let newline = bytes[lineStart...].firstIndex(of: 0x0A) {
-            if Self.isSealedRecord(bytes[lineStart..<newline]) {
+            if Self.isSealedRecord(bytes[lineStart..<newline], key: key) {
                 damagedTailHoldsRecords = true
                 return
             }
@@ -102,12 +102,15 @@ struct AuditSegmentScan {
         )
     }
 
-    /// Whether `line` parses and carries the hash of its own content.
-    static func isSealedRecord(_ line: ArraySlice<UInt8>) -> Bool {
-        guard let json = try? AuditJSONParser.parse(line), let recorded = json["hash"]?.stringValue else {
-            return false
-        }
-        return recorded == Hex.encode(AuditChain.expectedHash(of: json))
+    /// Whether `line` parses, carries the hash of its own content, and has a MAC that verifies when it is under
+    /// `key`.
+    static func isSealedRecord(_ line: ArraySlice<UInt8>, key: AuditKey) -> Bool {
+        guard let json = try? AuditJSONParser.parse(line), let recorded = json["hash"]?.stringValue,
+            let keyID = json["key_id"]?.stringValue, let mac = json["mac"]?.stringValue
+        else { return false }
+        let hash = AuditChain.expectedHash(of: json)
+        guard recorded == Hex.encode(hash) else { return false }
+        return keyID != key.id || key.verifyMAC(mac, hash: hash)
     }
 
     /// Reads the last record of a segment from its last whole line, checked up to its hash (and its MAC when it is
