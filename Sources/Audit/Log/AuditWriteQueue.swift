@@ -45,7 +45,9 @@ final class AuditWriteQueue: @unchecked Sendable {
     // Everything below is guarded by `mutex`.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
+    // Queued records are `pending[pendingStart...]`: taking a batch moves the start instead of shifting the rest.
     private var pending: [Pending] = []
+    private var pendingStart = 0
     private var commands: [Command] = []
     private var closing = false
     private var writerRunning = false
@@ -106,7 +108,8 @@ final class AuditWriteQueue: @unchecked Sendable {
             if let refusal = published.refusal { return refusal }
             if !writerRunning { return AuditError(.degraded, "the audit writer is not running") }
             pending.append(Pending(record: record, completion: completion, arrival: Self.monotonicNanoseconds()))
-            if pending.count == 1 || pending.count == maxRecords { pthread_cond_signal(condition) }
+            let queued = pending.count - pendingStart
+            if queued == 1 || queued == maxRecords { pthread_cond_signal(condition) }
             return nil
         }
         if let refusal { completion.resume(returning: .failure(refusal)) }
@@ -158,13 +161,11 @@ final class AuditWriteQueue: @unchecked Sendable {
                     defer { commands = [] }
                     return .commands(commands)
                 }
-                if let first = pending.first {
-                    let deadline = first.arrival + waitNanoseconds
-                    if pending.count >= maxRecords || closing || Self.monotonicNanoseconds() >= deadline {
-                        let count = min(maxRecords, pending.count)
-                        let batch = Array(pending.prefix(count))
-                        pending.removeFirst(count)
-                        return .records(batch)
+                let queued = pending.count - pendingStart
+                if queued > 0 {
+                    let deadline = pending[pendingStart].arrival + waitNanoseconds
+                    if queued >= maxRecords || closing || Self.monotonicNanoseconds() >= deadline {
+                        return .records(takeBatch(min(maxRecords, queued)))
                     }
                     var until = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
                     pthread_cond_timedwait(condition, mutex, &until)
@@ -174,6 +175,20 @@ final class AuditWriteQueue: @unchecked Sendable {
                 pthread_cond_wait(condition, mutex)
             }
         }
+    }
+
+    /// Takes the first `count` queued records (under the lock).
+    private func takeBatch(_ count: Int) -> [Pending] {
+        let batch = Array(pending[pendingStart..<(pendingStart + count)])
+        pendingStart += count
+        if pendingStart == pending.count {
+            pending.removeAll(keepingCapacity: pending.capacity <= 4096)
+            pendingStart = 0
+        } else if pendingStart >= 1024, pendingStart * 2 >= pending.count {
+            pending.removeFirst(pendingStart)
+            pendingStart = 0
+        }
+        return batch
     }
 
     /// Called by the writer as it exits: resumes everyone waiting for the close.
