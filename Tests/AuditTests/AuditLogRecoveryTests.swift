@@ -94,6 +94,38 @@ import Testing
         }
     }
 
+    @Test func aLargeSegmentIsRepairedFromItsTailAndKeepsItsAge() async throws {
+        try await AuditLogFixture.with { fixture in
+            var configuration = fixture.configuration()
+            configuration.maxSegmentAge = .seconds(3600)
+            let log = fixture.open(configuration)
+            await withTaskGroup(of: Void.self) { group in
+                for index in 0..<4000 {
+                    group.addTask { try? await log.record(AuditLogFixture.record(index)) }
+                }
+            }
+            await log.close()
+            let size = try fixture.bytes(Self.segment).count
+            #expect(size > 1 << 20, "larger than the window checked record by record")
+
+            fixture.clock.advance(by: .seconds(1800))
+            let torn = Array("{\"actor\":".utf8)
+            try fixture.append(torn, to: Self.segment)
+            let reopened = fixture.open(configuration)
+            #expect(reopened.statistics.repairs == 1)
+            #expect(reopened.status.head.seq == 4001)
+            fixture.clock.advance(by: .seconds(1801))
+            await reopened.maintain()
+            #expect(try fixture.segments().count == 2, "the age counts from the segment's first record")
+            await reopened.close()
+            let lines = try fixture.segments().flatMap { try fixture.lines($0) }
+            try AuditLogFixture.expectChained(lines)
+            let repair = try AuditJSONParser.parse(lines[4000])
+            #expect(repair["kind"] == .string("repair"))
+            #expect(repair["details"]?["truncated_bytes"] == .int(Int64(torn.count)))
+        }
+    }
+
     @Test func aNewKeyStartsWithAnAnchor() async throws {
         try await AuditLogFixture.with { fixture in
             try await Self.threeRecords(fixture)

@@ -26,20 +26,34 @@ struct AuditSegmentScan {
     /// reordered or duplicated can, and then nothing is cut.
     var damagedTailHoldsRecords: Bool
 
+    /// How much of the end of a large segment is checked record by record: 1 MiB.
+    static let defaultWindow = 1 << 20
+
     /// Scans `bytes`, the content of the segment whose first record is `firstSeq`.
-    init(bytes: [UInt8], firstSeq: Int64, key: AuditKey) {
+    ///
+    /// A segment larger than `window` is checked from its first record (for its age) and then only over its last
+    /// `window` bytes, starting at a record that is valid by itself: a torn write is at the end, and damage further
+    /// back is for the verifier. Should that record not be valid, the whole segment is checked.
+    init(bytes: [UInt8], firstSeq: Int64, key: AuditKey, window: Int = AuditSegmentScan.defaultWindow) {
         validLength = 0
         last = nil
         firstUnixNanoseconds = nil
         damage = nil
         damagedTailHoldsRecords = false
         var start = 0
+        var nextSeq = firstSeq
+        if bytes.count > window, let resume = Self.resumePoint(bytes, firstSeq: firstSeq, key: key, window: window) {
+            start = resume.offset
+            validLength = start
+            nextSeq = resume.seq
+            firstUnixNanoseconds = resume.firstUnixNanoseconds
+        }
         while start < bytes.count {
             guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
                 damage = "the last line has no newline"
                 break
             }
-            let expectedSeq = (last?.head.seq ?? firstSeq - 1) + 1
+            let expectedSeq = last.map { $0.head.seq + 1 } ?? nextSeq
             switch Self.check(bytes[start..<newline], seq: expectedSeq, prev: last?.head.hash, key: key) {
             case .failure(let reason):
                 damage = "record \(expectedSeq) \(reason)"
@@ -61,6 +75,25 @@ struct AuditSegmentScan {
             }
             lineStart = newline + 1
         }
+    }
+
+    /// Where to start checking a large segment: the first whole line in its last `window` bytes, when it and the
+    /// segment's first record are valid by themselves.
+    private static func resumePoint(
+        _ bytes: [UInt8],
+        firstSeq: Int64,
+        key: AuditKey,
+        window: Int
+    ) -> (offset: Int, seq: Int64, firstUnixNanoseconds: Int64)? {
+        guard let firstEnd = bytes.firstIndex(of: 0x0A),
+            case .success(let first) = check(bytes[..<firstEnd], seq: firstSeq, prev: nil, key: key),
+            let cut = bytes[(bytes.count - window)...].firstIndex(of: 0x0A), cut > firstEnd,
+            let lineEnd = bytes[(cut + 1)...].firstIndex(of: 0x0A),
+            let json = try? AuditJSONParser.parse(bytes[(cut + 1)..<lineEnd]),
+            let seq = json["seq"]?.intValue, seq > firstSeq,
+            case .success = check(bytes[(cut + 1)..<lineEnd], seq: seq, prev: nil, key: key)
+        else { return nil }
+        return (cut + 1, seq, first.unixNanoseconds)
     }
 
     private struct Invalid: Error {
