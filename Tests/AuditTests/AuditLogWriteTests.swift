@@ -76,7 +76,7 @@ import Testing
 
             let records = try fixture.records(AuditFiles.segmentName(firstSeq: 1))
             let checkpoints = try fixture.checkpoints()
-            #expect(checkpoints.map(\.size) == [10, 20, 25, 25])
+            #expect(checkpoints.map(\.size) == [10, 20, 25], "none at close: the head was signed already")
             for checkpoint in checkpoints {
                 #expect(checkpoint.isSigned(by: AuditLogFixture.signer.publicKey))
                 #expect(checkpoint.origin == "test/replayd")
@@ -209,7 +209,10 @@ import Testing
                 tasks.cancelAll()
                 try await tasks.waitForAll()
             }
-            #expect(try fixture.checkpoints().map(\.size) == [1, 1], "the interval's, then the final one")
+            #expect(
+                try fixture.checkpoints().map(\.size) == [1],
+                "the interval's; the close adds none for the same head"
+            )
         }
     }
 }

@@ -56,9 +56,10 @@ extension AuditSegmentWriter {
         }
     }
 
-    /// The end: a last checkpoint (when the log is healthy and has records), then the segment is closed.
+    /// The end: a last checkpoint (when the log is healthy and its head is not signed yet), then the segment is
+    /// closed.
     func shutdown() {
-        if segment != nil, !isDegraded, chain.head.seq > 0 {
+        if segment != nil, !isDegraded, chain.head.seq > 0, checkpointed != chain.head {
             do {
                 try writeCheckpoint()
             } catch {
