@@ -28,7 +28,8 @@ public final class AuditLog: AuditSink, Service {
     private let logger: Logger
 
     /// Opens the log in `configuration.directory` (creating it when missing, repairing a torn tail) and starts its
-    /// writer thread. Never throws: a log that cannot be opened starts degraded (see ``status``).
+    /// writer thread. Never throws: a log that cannot be opened starts degraded (see ``status``). It blocks while it
+    /// opens: it reads the last segment and checks its last MiB of records.
     ///
     /// - Parameters:
     ///   - configuration: where and how to write.

@@ -28,7 +28,8 @@ public struct AuditLogConfiguration: Sendable {
     public var groupCommitWait: Duration
     /// The most records written with one `write` and one `fdatasync`.
     public var groupCommitMaxRecords: Int
-    /// A checkpoint is signed after this many records (or ``checkpointInterval``, whichever comes first).
+    /// A checkpoint is signed after this many records (or ``checkpointInterval``, whichever comes first); 0 turns
+    /// the count off.
     public var checkpointEveryRecords: Int64
     /// A checkpoint is signed this long after the previous one when the head has moved.
     public var checkpointInterval: Duration
