@@ -188,6 +188,11 @@ struct AuditLogFixture {
         try write(file, lines: all)
     }
 
+    /// Appends raw bytes to `file` in the log directory.
+    func appendRaw(_ bytes: [UInt8], to file: String) throws {
+        try appendBytes(bytes, to: path(file))
+    }
+
     private func appendBytes(_ bytes: [UInt8], to path: String) throws {
         if !FileManager.default.fileExists(atPath: path) {
             try Data().write(to: URL(fileURLWithPath: path))
