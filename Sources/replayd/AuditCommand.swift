@@ -8,11 +8,11 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit",
         abstract: "Verify, read and search the tamper-evident audit log.",
         discussion: """
-            These commands only read: they work on a copy of the log as well as on the live one, and need no running
+            These commands only read: they work on a copy of the log as well as on the live one, and need no running \
             daemon. See docs/audit.md for the record format, the chain and the checkpoints.
 
-            Exit status: 0 success (for `verify`: intact), 1 tampered (`verify` only), 2 a usage or I/O error (bad
-            flags, a missing directory, an unreadable key). Usage errors exit 2 here, not 3 as elsewhere in replayd,
+            Exit status: 0 success (for `verify`: intact), 1 tampered (`verify` only), 2 a usage or I/O error (bad \
+            flags, a missing directory, an unreadable key). Usage errors exit 2 here, not 3 as elsewhere in replayd, \
             so that a script can tell "tampered" from "could not check".
             """,
         subcommands: [AuditVerifyCommand.self, AuditTailCommand.self, AuditHashValueCommand.self]

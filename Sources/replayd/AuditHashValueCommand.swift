@@ -7,13 +7,14 @@ struct AuditHashValueCommand: AsyncParsableCommand {
         commandName: "hash-value",
         abstract: "Print the keyed hash of a value, to find the records about it.",
         discussion: """
-            Idempotency keys and delivery ids are never stored in the audit log: records hold
-            "hmac-sha256:<hex>" under the audit key instead (idem_key_hmac, delivery_id_hmac). This prints that
-            hash for VALUE, so that you can grep for it, e.g.
-              grep "$(replayd audit hash-value KEY --key /etc/replayd/audit.key)" /var/lib/replayd/audit/*.jsonl
-            Use the key the records were written under. A value that begins with "-" goes last, after
-            "--": replayd audit hash-value --key FILE -- -VALUE.
-            Exit status: 0, or 2 when the key cannot be read.
+            Idempotency keys and delivery ids are never stored in the audit log: records hold \
+            "hmac-sha256:<hex>" under the audit key instead (idem_key_hmac, delivery_id_hmac). This prints that \
+            hash for VALUE, so that you can grep the segments for it:
+
+              grep "$(replayd audit hash-value KEY --key FILE)" AUDIT_DIR/audit-*.jsonl
+
+            Use the key the records were written under. A value that begins with "-" goes last, after "--": \
+            replayd audit hash-value --key FILE -- -VALUE. Exit status: 0, or 2 when the key cannot be read.
             """
     )
 

@@ -12,16 +12,16 @@ struct AuditTailCommand: AsyncParsableCommand {
         commandName: "tail",
         abstract: "Print audit records, filtered; with -f, keep printing new ones as they are written.",
         discussion: """
-            Prints the records that match every filter given, oldest first, across segments. With -f it then polls
-            every 200 ms for new records (following into new segments) until SIGINT or SIGTERM, and exits 0. Only
-            whole lines are printed: a record still being written waits for the next poll. tail does not verify
+            Prints the records that match every filter given, oldest first, across segments. With -f it then polls \
+            every 200 ms for new records (following into new segments) until SIGINT or SIGTERM, and exits 0. Only \
+            whole lines are printed: a record still being written waits for the next poll. tail does not verify \
             anything; use `replayd audit verify` for that.
 
-            --since takes an RFC 3339 time (2026-11-29T13:00:00Z, 2026-11-29T14:00:00+01:00, 2026-11-29) or a
+            --since takes an RFC 3339 time (2026-11-29T13:00:00Z, 2026-11-29T14:00:00+01:00, 2026-11-29) or a \
             duration ago (90s, 10m, 2h, 1d, 1w, 1h30m).
 
-            -o table prints one line per record (seq, time, kind/stage, door, principal, run, decision/reason, new
-            run, attempt status); -o json prints each record's line exactly as stored. Default: table on a
+            -o table prints one line per record (seq, time, kind/stage, door, principal, run, decision/reason, new \
+            run, attempt status); -o json prints each record's line exactly as stored. Default: table on a \
             terminal, json otherwise. Exit status: 0, or 2 for a usage or I/O error.
             """
     )

@@ -13,17 +13,17 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check that the audit log is intact: nothing changed, removed, reordered, spliced or replayed.",
         discussion: """
-            Checks every line of every segment in order and stops at the first problem: each line is whole and
-            canonical JSON, seqs are gapless, each record's hash, prev and MAC are right under a --key whose key id
-            it names, every segment links to the one before, a log that starts after seq 1 has the segment_pruned
+            Checks every line of every segment in order and stops at the first problem: each line is whole and \
+            canonical JSON, seqs are gapless, each record's hash, prev and MAC are right under a --key whose key id \
+            it names, every segment links to the one before, a log that starts after seq 1 has the segment_pruned \
             record for what was removed, and each checkpoint is signed by the checkpoint key and matches the log.
 
-            Give every audit key the log was written under (after a key rotation, the old ones too). Without
-            --checkpoints, <dir>/checkpoints.jsonl is used if it exists; without --checkpoint-key,
-            <dir>/../audit-signing.key.pub. Only checkpoints can reveal whole records cut off the end of the log:
+            Give every audit key the log was written under (after a key rotation, the old ones too). Without \
+            --checkpoints, <dir>/checkpoints.jsonl is used if it exists; without --checkpoint-key, \
+            <dir>/../audit-signing.key.pub. Only checkpoints can reveal whole records cut off the end of the log: \
             keep a copy of checkpoints.jsonl off the machine and verify against it.
 
-            Exit status: 0 intact; 1 tampered (prints "tampered: seq N (segment S, line L): reason"); 2 a usage or
+            Exit status: 0 intact; 1 tampered (prints "tampered: seq N (segment S, line L): reason"); 2 a usage or \
             I/O error (no directory, an unreadable key or file, bad flags).
             """
     )
