@@ -1,0 +1,120 @@
+import ArgumentParser
+import Audit
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `replayd audit tail`: print records, filtered, and optionally follow the log.
+struct AuditTailCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tail",
+        abstract: "Print audit records, filtered; with -f, keep printing new ones as they are written.",
+        discussion: """
+            Prints the records that match every filter given, oldest first, across segments. With -f it then polls \
+            every 200 ms for new records (following into new segments) until SIGINT or SIGTERM, and exits 0. Only \
+            whole lines are printed: a record still being written waits for the next poll. tail does not verify \
+            anything; use `replayd audit verify` for that.
+
+            --since takes an RFC 3339 time (2026-11-29T13:00:00Z, 2026-11-29T14:00:00+01:00, 2026-11-29) or a \
+            duration ago (90s, 10m, 2h, 1d, 1w, 1h30m).
+
+            -o table prints one line per record (seq, time, kind/stage, door, principal, run, decision/reason, new \
+            run, attempt status); -o json prints each record's line exactly as stored. Default: table on a \
+            terminal, json otherwise. Exit status: 0, or 2 for a usage or I/O error.
+            """
+    )
+
+    /// `-o table|json`.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table
+        case json
+    }
+
+    @OptionGroup var location: AuditLocationOptions
+
+    @Flag(name: [.short, .long], help: "Keep printing new records until interrupted.")
+    var follow = false
+
+    @Option(name: .long, help: ArgumentHelp("Only records whose actor.principal is this.", valueName: "name"))
+    var principal: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only records whose run_id or new_run_id is this.", valueName: "run-id"))
+    var run: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only records at or after this time.", valueName: "time"))
+    var since: String?
+
+    @Option(name: [.short, .long], help: "Output format: table or json (default: table on a terminal, else json).")
+    var output: Format?
+
+    @Option(
+        name: [.customShort("n"), .customLong("lines")],
+        help: ArgumentHelp("Print only the last N matching records before following.", valueName: "n")
+    )
+    var lines: Int?
+
+    func run() async throws {
+        if let lines, lines < 0 { throw AuditCommand.failure("tail", "--lines must not be negative") }
+        let paths: AuditPaths
+        do {
+            paths = try location.paths(overriddenBy: AuditPaths())
+        } catch {
+            throw AuditCommand.failure("tail", error.description)
+        }
+        guard let dir = paths.dir else { throw AuditCommand.failure("tail", "no audit directory: pass --dir DIR") }
+        var filter = AuditTailFilter(principal: principal, runID: run)
+        if let since {
+            let now = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+            guard let instant = AuditSince.parse(since, now: now) else {
+                throw AuditCommand.failure(
+                    "tail",
+                    "--since \(since): expected an RFC 3339 time (2026-11-29T13:00:00Z) or a duration (10m, 2h, 1d)"
+                )
+            }
+            filter.since = instant
+        }
+        let format = output ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
+        var reader = AuditReader(directory: dir, filter: filter)
+        let latch = follow ? SignalLatch() : nil
+        if format == .table { print(AuditTable.header) }
+
+        do {
+            // Catch up, keeping only the last --lines records when asked.
+            var kept: [AuditEntry] = []
+            while case let batch = try reader.poll(), !batch.isEmpty {
+                guard let lines else {
+                    emit(batch, format)
+                    continue
+                }
+                kept.append(contentsOf: batch)
+                if kept.count > lines { kept.removeFirst(kept.count - lines) }
+            }
+            emit(kept, format)
+            fflush(nil)
+            guard let latch else { return }
+            while !latch.isRaised {
+                let batch = try reader.poll()
+                if batch.isEmpty {
+                    try? await Task.sleep(for: .milliseconds(200))
+                    continue
+                }
+                emit(batch, format)
+                fflush(nil)
+            }
+        } catch {
+            fflush(nil)
+            throw AuditCommand.failure("tail", error.description)
+        }
+    }
+
+    private func emit(_ entries: [AuditEntry], _ format: Format) {
+        for entry in entries {
+            switch format {
+            case .table: print(AuditTable.row(entry.record))
+            case .json: print(String(decoding: entry.line, as: UTF8.self))
+            }
+        }
+    }
+}
