@@ -198,7 +198,7 @@ let package = Package(
         .testTarget(
             name: "ReplayCoreTests",
             dependencies: [
-                "ReplayCore", "Strait", "Curl", "StraitSimulator",
+                "Audit", "ReplayCore", "Strait", "Curl", "StraitSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -208,6 +208,7 @@ let package = Package(
         .testTarget(
             name: "IngressTests",
             dependencies: [
+                "Audit",
                 "Ingress", "ReplayCore", "Strait", "Curl",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -6,7 +6,7 @@ import Strait
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show replayd's version, uptime, upstream and the upstream's last-seen health."
+        abstract: "Show replayd's version, uptime, the upstream's last-seen health and the audit log's health."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -30,6 +30,12 @@ struct StatusCommand: AsyncParsableCommand {
         }
         var upstream: [String: JSONValue] = [:]
         if case .object(let object)? = root["upstream"] { upstream = object }
+        var audit: [String: JSONValue] = [:]
+        if case .object(let object)? = root["audit"] { audit = object }
+        let auditState =
+            text(audit["state"]) == "degraded"
+            ? "DEGRADED: \(text(audit["reason"])) (replays are refused with 503)"
+            : "\(text(audit["state"])), \(text(audit["head_seq"])) records, checkpoint at \(text(audit["checkpoint_size"]))"
         return [
             "replayd    \(text(root["version"])) (up \(text(root["uptime_seconds"]))s, since \(text(root["started_at"])))",
             "socket     \(text(root["socket"]))",
@@ -38,6 +44,7 @@ struct StatusCommand: AsyncParsableCommand {
             "  health   \(text(upstream["state"]))",
             "  last     status \(text(upstream["last_status"])) at \(text(upstream["last_response_at"]))",
             "  failure  \(text(upstream["last_failure"])) at \(text(upstream["last_failure_at"]))",
+            "audit      \(auditState)",
         ].joined(separator: "\n")
     }
 }

@@ -1,3 +1,4 @@
+import Audit
 import Curl
 import Foundation
 import Ingress
@@ -54,6 +55,14 @@ struct Daemon {
             logger.warning("a principal mapping does not resolve", metadata: ["detail": "\(warning)"])
         }
         let clock = SystemReplayClock()
+        let (auditLog, auditKey) = try openAuditLog()
+        let auditor = ReplayAuditor(
+            sink: auditLog,
+            key: auditKey,
+            clock: clock,
+            denialInterval: settings.audit.denialInterval,
+            logger: Logger(label: "replayd.audit")
+        )
         let store: SQLiteReplayStore
         do {
             store = try SQLiteReplayStore(
@@ -71,8 +80,9 @@ struct Daemon {
             )
         }
         let engine = ReplayEngine(
-            store: store,
+            store: AuditedReplayStore(store, auditor: auditor),
             upstream: StraitClient(baseURL: settings.upstream.baseURL, apiKey: apiKey, http: http),
+            auditor: auditor,
             clock: clock,
             settings: ReplayEngineSettings(
                 wait: settings.replays.wait,
@@ -132,6 +142,15 @@ struct Daemon {
         let services = ServiceGroup(
             configuration: .init(
                 services: [
+                    // The audit log comes first so that it shuts down last, after everything that records.
+                    .init(service: auditLog),
+                    .init(
+                        service: AuditTrailService(
+                            auditor: auditor,
+                            clock: clock,
+                            interval: settings.audit.denialInterval
+                        )
+                    ),
                     .init(service: socketServer),
                     .init(service: ReplayWorker(engine: engine, clock: clock, logger: Logger(label: "replayd.worker"))),
                     .init(
@@ -156,6 +175,13 @@ struct Daemon {
                 "socket": "\(settings.socket.path)",
                 "principals": "\(settings.principals.count)",
                 "libcurl": "\(CurlRuntime.version)",
+            ]
+        )
+        await auditor.lifecycle(
+            "start",
+            details: [
+                ("version", .string(ReplaydVersion.current)), ("pid", .int(Int64(getpid()))),
+                ("upstream", .string(settings.upstream.baseURL)), ("socket", .string(settings.socket.path)),
             ]
         )
         var failure: (any Error)?

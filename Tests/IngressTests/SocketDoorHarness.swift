@@ -17,6 +17,7 @@ final class SocketDoorHarness: Sendable {
     let directory: String
     let socketPath: String
     let server: SocketServer
+    let audit: TestAuditTrail
     private let group: ServiceGroup
     private let upstreamCalls = CallLog()
     private let runTask: Mutex<Task<Void, any Error>?> = Mutex(nil)
@@ -58,10 +59,14 @@ final class SocketDoorHarness: Sendable {
         silent.logLevel = .critical
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try SQLiteReplayStore(path: directory + "/replayd.sqlite", logger: silent)
+        let clock = ManualReplayClock(autoAdvance: true)
+        let audit = TestAuditTrail(directory: directory, clock: clock, logger: silent)
+        self.audit = audit
         let engine = ReplayEngine(
-            store: store,
+            store: AuditedReplayStore(store, auditor: audit.auditor),
             upstream: StraitClient(baseURL: "http://127.0.0.1:9", apiKey: StraitAPIKey("strait_test"), http: http),
-            clock: ManualReplayClock(autoAdvance: true),
+            auditor: audit.auditor,
+            clock: clock,
             waitClock: ManualReplayClock(),
             settings: ReplayEngineSettings(
                 coalesceWindow: .zero,
@@ -105,6 +110,7 @@ final class SocketDoorHarness: Sendable {
     func stop() async throws {
         await group.triggerGracefulShutdown()
         try await runTask.withLock { $0 }?.value
+        await audit.log.close()
     }
 
     var upstreamURLs: [String] { upstreamCalls.all }

@@ -453,3 +453,27 @@ import Testing
         #expect(ConfigTableReader.editDistance("kitten", "sitting") == 3)
     }
 }
+
+@Suite struct AuditConfigDecodingTests {
+    @Test func retentionShorterThanASegmentIsRefusedWithItsKeyPath() {
+        #expect {
+            _ = try ReplaydConfig.decode(
+                toml: minimalConfig + "\n[audit]\nretention = \"1h\"\n",
+                environment: ["STRAIT_API_KEY": "k"]
+            )
+        } throws: { error in
+            "\(error)".contains("audit.retention") && "\(error)".contains("segment_max_age")
+        }
+    }
+
+    @Test func unknownAuditKeysAreErrors() {
+        #expect {
+            _ = try ReplaydConfig.decode(
+                toml: minimalConfig + "\n[audit]\nkey = \"inline secrets are not allowed\"\n",
+                environment: ["STRAIT_API_KEY": "k"]
+            )
+        } throws: { error in
+            "\(error)".contains("audit.key")
+        }
+    }
+}

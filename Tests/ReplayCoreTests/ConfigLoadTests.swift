@@ -43,6 +43,21 @@ import Testing
         reconcile_horizon = "2h"
         max_rpc_batch = 50
 
+        [audit]
+        dir = "/var/lib/replayd-test/trail"
+        key_file = "/etc/replayd/audit.key"
+        signing_key_file = "/etc/replayd/audit-signing.key"
+        origin = "build-01/replayd"
+        segment_max_size = "16MiB"
+        segment_max_age = "12h"
+        retention = "720h"
+        min_free_space = "1GiB"
+        group_commit_wait = "5ms"
+        group_commit_max = 128
+        checkpoint_every = 500
+        checkpoint_interval = "30s"
+        denial_interval = "2m"
+
         [[principals]]
         name = "alice"
         unix_users = ["alice"]
@@ -98,6 +113,9 @@ import Testing
                         maxRPCBatch: 50
                     )
             )
+            #expect(config.audit.directory(state: config.state) == "/var/lib/replayd-test/trail")
+            #expect(config.audit.retention == .seconds(720 * 3600))
+            #expect(config.audit.groupCommitMax == 128)
             #expect(
                 config.principals == [
                     PrincipalConfig(name: "alice", unixUsers: ["alice"], unixUIDs: [1000], unixGroups: ["oncall"]),
@@ -150,6 +168,21 @@ import Testing
                       breaker_failures: 5
                       breaker_open_time: 30s
 
+                    [audit]
+                      dir: /var/lib/replayd-test/trail
+                      key_file: /etc/replayd/audit.key
+                      signing_key_file: /etc/replayd/audit-signing.key
+                      origin: build-01/replayd
+                      segment_max_size: 16MiB (16777216 bytes)
+                      segment_max_age: 12h
+                      retention: 720h
+                      min_free_space: 1GiB (1073741824 bytes)
+                      group_commit_wait: 5ms
+                      group_commit_max: 128
+                      checkpoint_every: 500 records
+                      checkpoint_interval: 30s
+                      denial_interval: 2m
+
                     [[principals]] alice
                       unix_users: alice
                       unix_uids: 1000
@@ -175,6 +208,8 @@ import Testing
         #expect(summary.contains("  group: (none: the daemon's group)\n"))
         #expect(summary.contains("  dir: /var/lib/replayd\n"))
         #expect(summary.contains("[[principals]] (none: every socket caller will be refused)\n"))
+        #expect(summary.contains("  key_file: /var/lib/replayd/audit.key (created if missing)\n"))
+        #expect(summary.contains("  retention: 0s (keep forever)\n"))
         #expect(!summary.contains("xxxxxxxx"))
 
         let unloaded = try ReplaydConfig.decode(toml: minimalConfig, environment: nil).summary()

@@ -14,6 +14,7 @@ final class EngineHarness: Sendable {
     let directory: String
     let simulator: StraitSimulator
     let store: SQLiteReplayStore
+    let audit: TestAuditTrail
     let engine: ReplayEngine
     let clock: ManualReplayClock
     let waitClock: ManualReplayClock
@@ -93,13 +94,15 @@ final class EngineHarness: Sendable {
         waitClock = ManualReplayClock()
         var settings = settings
         settings.attemptTimeout = attemptTimeout
+        audit = TestAuditTrail(directory: directory, clock: clock, logger: logger)
         engine = ReplayEngine(
-            store: store,
+            store: AuditedReplayStore(store, auditor: audit.auditor),
             upstream: StraitClient(
                 baseURL: baseURL,
                 apiKey: StraitAPIKey(SimulatorFixtures.demoWriteKey),
                 http: http
             ),
+            auditor: audit.auditor,
             clock: clock,
             waitClock: waitClock,
             jitter: HalfJitter(),
@@ -111,6 +114,7 @@ final class EngineHarness: Sendable {
     }
 
     func shutdown() async {
+        await audit.log.close()
         simulatorTask.cancel()
         _ = try? await simulatorTask.value
         await http.shutdown()

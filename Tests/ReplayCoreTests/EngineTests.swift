@@ -304,12 +304,13 @@ import Testing
         settings.retry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
         try await EngineHarness.with(settings: settings) { harness in
             let unreachable = ReplayEngine(
-                store: harness.store,
+                store: AuditedReplayStore(harness.store, auditor: harness.audit.auditor),
                 upstream: StraitClient(
                     baseURL: "http://127.0.0.1:1",
                     apiKey: StraitAPIKey("k"),
                     http: harness.http
                 ),
+                auditor: harness.audit.auditor,
                 clock: harness.clock,
                 waitClock: harness.waitClock,
                 jitter: HalfJitter(),

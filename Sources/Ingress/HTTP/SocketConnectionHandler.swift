@@ -127,6 +127,9 @@ final class SocketConnectionHandler: ChannelInboundHandler, RemovableChannelHand
                 "refused unmapped peer",
                 metadata: ["request_id": "\(requestID)", "uid": "\(peer.uid)", "pid": "\(peer.pid)"]
             )
+            let router = self.router
+            let peer = self.peer
+            Task { await router.auditUnknownPeer(peer, requestID: requestID, reason: error) }
             respondEarly(error, requestID: requestID, context: context)
             return
         }

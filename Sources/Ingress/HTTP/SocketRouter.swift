@@ -29,6 +29,18 @@ public struct SocketRouter: Sendable {
         Result { () throws(ReplayError) -> Principal in try pipeline.authenticate(peer) }
     }
 
+    /// Records a refused unmapped peer in the audit log (aggregated per uid when they flood).
+    public func auditUnknownPeer(_ peer: PeerCredentials, requestID: String, reason: ReplayError) async {
+        await pipeline.auditor.denied(
+            door: RequestOrigin.Door.socket.rawValue,
+            source: "uid:\(peer.uid)",
+            actor: ReplayAuditor.actor(peer),
+            requestID: requestID,
+            runID: nil,
+            reason: "\(reason.code.rawValue): \(reason.message)"
+        )
+    }
+
     /// Whether a route may be served to a peer that maps to no principal.
     public func isPublic(method: String, path: String) -> Bool {
         path == "/v1/_ping"
@@ -84,6 +96,14 @@ public struct SocketRouter: Sendable {
             replayRequest = try parseReplay(request, encodedRunID: encodedRunID)
         } catch {
             logger.notice("replay request refused", metadata: ["reason": "\(error.message)"])
+            await pipeline.auditor.denied(
+                door: RequestOrigin.Door.socket.rawValue,
+                source: "uid:\(request.peer.uid)",
+                actor: ReplayAuditor.actor(principal),
+                requestID: request.requestID,
+                runID: nil,
+                reason: "\(error.code.rawValue): \(error.message)"
+            )
             return .error(error, requestID: request.requestID)
         }
         var logger = logger
@@ -187,7 +207,19 @@ public struct SocketRouter: Sendable {
                 rateLimit: pipeline.engine.learnedRateLimit.limit,
                 rateLimitRemaining: pipeline.engine.learnedRateLimit.remaining,
                 activeReplays: pipeline.engine.activeDriverCount
-            )
+            ),
+            audit: auditStatus()
+        )
+    }
+
+    private func auditStatus() -> GatewayStatusBody.Audit {
+        let audit = pipeline.auditor.status
+        return GatewayStatusBody.Audit(
+            state: audit.writable ? "ok" : "degraded",
+            reason: audit.degradedReason,
+            headSeq: audit.head.seq,
+            segment: audit.segment,
+            checkpointSize: audit.checkpointSize
         )
     }
 
@@ -242,6 +274,22 @@ struct GatewayStatusBody: Encodable, Sendable {
     var principal: String?
     var peer: Peer
     var upstream: Upstream
+    var audit: Audit
+
+    /// The audit log's health: when `state` is `degraded`, replays are refused with 503 (reads still work).
+    struct Audit: Encodable, Sendable {
+        var state: String
+        var reason: String?
+        var headSeq: Int64
+        var segment: String?
+        var checkpointSize: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case state, reason, segment
+            case headSeq = "head_seq"
+            case checkpointSize = "checkpoint_size"
+        }
+    }
 
     struct Peer: Encodable, Sendable {
         var uid: UInt32
@@ -253,6 +301,6 @@ struct GatewayStatusBody: Encodable, Sendable {
         case version
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
-        case socket, principal, peer, upstream
+        case socket, principal, peer, upstream, audit
     }
 }

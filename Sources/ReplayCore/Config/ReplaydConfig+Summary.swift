@@ -65,6 +65,27 @@ extension ReplaydConfig {
                 ("breaker_open_time", ConfigDuration.format(replays.breakerOpenTime)),
             ]
         )
+        section(
+            "audit",
+            [
+                ("dir", audit.directory(state: state)),
+                ("key_file", audit.keyFile(state: state) + (audit.keyFile == nil ? " (created if missing)" : "")),
+                (
+                    "signing_key_file",
+                    audit.signingKeyFile(state: state) + (audit.signingKeyFile == nil ? " (created if missing)" : "")
+                ),
+                ("origin", audit.origin ?? "(<hostname>/replayd)"),
+                ("segment_max_size", Self.describeSize(audit.segmentMaxSize)),
+                ("segment_max_age", ConfigDuration.format(audit.segmentMaxAge)),
+                ("retention", audit.retention == .zero ? "0s (keep forever)" : ConfigDuration.format(audit.retention)),
+                ("min_free_space", Self.describeSize(audit.minFreeSpace)),
+                ("group_commit_wait", ConfigDuration.format(audit.groupCommitWait)),
+                ("group_commit_max", "\(audit.groupCommitMax)"),
+                ("checkpoint_every", "\(audit.checkpointEvery) records"),
+                ("checkpoint_interval", ConfigDuration.format(audit.checkpointInterval)),
+                ("denial_interval", ConfigDuration.format(audit.denialInterval)),
+            ]
+        )
 
         lines.append("")
         if principals.isEmpty {

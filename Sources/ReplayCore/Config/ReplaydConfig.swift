@@ -13,6 +13,8 @@ public struct ReplaydConfig: Sendable {
     public var log: LogConfig
     /// `[replays]`: idempotency retention, coalescing, waiting and reconciliation.
     public var replays: ReplaysConfig
+    /// `[audit]`: the tamper-evident audit log.
+    public var audit: AuditConfig
     /// `[[principals]]`: who may use the socket, by Unix identity. Empty means every caller is refused.
     public var principals: [PrincipalConfig]
 
@@ -23,6 +25,7 @@ public struct ReplaydConfig: Sendable {
         state: StateConfig = StateConfig(),
         log: LogConfig = LogConfig(),
         replays: ReplaysConfig = ReplaysConfig(),
+        audit: AuditConfig = AuditConfig(),
         principals: [PrincipalConfig] = []
     ) {
         self.upstream = upstream
@@ -30,6 +33,7 @@ public struct ReplaydConfig: Sendable {
         self.state = state
         self.log = log
         self.replays = replays
+        self.audit = audit
         self.principals = principals
     }
 }

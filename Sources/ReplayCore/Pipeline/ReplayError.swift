@@ -46,6 +46,9 @@ public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let upstreamBadResponse = Code("upstream_bad_response", 502)
         /// Too many connections, or shutting down (503).
         public static let unavailable = Code("service_unavailable", 503)
+        /// The audit log cannot record the request (unwritable, or the disk is below `[audit] min_free_space`), so
+        /// nothing is sent: replayd fails closed (503).
+        public static let auditUnavailable = Code("audit_unavailable", 503)
         /// A bug or an unexpected local failure (500).
         public static let internalError = Code("internal_error", 500)
 

@@ -1,7 +1,7 @@
 import Logging
 import Strait
 
-/// The one pipeline every door calls: authenticate → authorize → (rate limits, audit: later releases) →
+/// The one pipeline every door calls: authenticate → authorize → audit `received` (durable) →
 /// the exactly-once engine (idempotency claim, durable attempts, classification, retries, reconciliation).
 ///
 /// Stages are injected at the seams (`PeerAuthenticator`, `ReplayPolicy`, `ReplayEngine` with its `ReplayStore`,
@@ -31,12 +31,23 @@ public struct ReplayPipeline: Sendable {
         try authenticator.authenticate(peer)
     }
 
+    /// The audit trail every door records its denials in (unknown peers, bad input).
+    public var auditor: ReplayAuditor { engine.auditor }
+
     /// Runs the rest of the pipeline for an authenticated request.
     public func execute(_ request: ReplayRequest, principal: Principal, logger: Logger) async -> ReplaySubmission {
         do {
             try policy.authorize(principal, request)
         } catch {
             logger.notice("replay denied by policy", metadata: ["reason": "\(error.message)"])
+            await engine.auditor.denied(
+                door: request.origin.door.rawValue,
+                source: principal.name,
+                actor: ReplayAuditor.actor(principal),
+                requestID: request.origin.requestID,
+                runID: request.runID.rawValue,
+                reason: "\(error.code.rawValue): \(error.message)"
+            )
             return .rejected(error)
         }
         return await engine.submit(request, principal: principal, logger: logger)

@@ -24,6 +24,19 @@ extension ReplayEngine {
                     "replay \(id.key) is already \(record.state.rawValue); nothing to resolve"
                 )
             }
+            do {
+                try await auditor.operatorAction(
+                    record,
+                    action: action.auditName,
+                    by: who,
+                    reason: action.auditReason
+                )
+            } catch {
+                throw ReplayError(
+                    .auditUnavailable,
+                    "replayd's audit log cannot record the resolution (\(error.code.rawValue)); nothing was changed"
+                )
+            }
             switch action {
             case .reconcile:
                 try await store.update(

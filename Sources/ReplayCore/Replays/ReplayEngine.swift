@@ -18,6 +18,7 @@ public final class ReplayEngine: Sendable {
     let crash: CrashPoint
     let health: UpstreamHealth
     let guards: UpstreamGuards?
+    let auditor: ReplayAuditor
     let schedule: RetrySchedule
     let logger: Logger
     let drivers = DriverRegistry()
@@ -25,12 +26,16 @@ public final class ReplayEngine: Sendable {
     /// Creates an engine.
     ///
     /// - Parameters:
+    ///   - store: durable state; wrap it in ``AuditedReplayStore`` with the same `auditor` so that attempts and
+    ///     outcomes are audited before they are committed.
+    ///   - auditor: records each request as `received` before its key is claimed, and how it was answered.
     ///   - clock: time for backoff, `Retry-After`, reconciliation and record timestamps.
     ///   - waitClock: time for how long a synchronous caller waits (`settings.wait`); `nil` uses `clock`. Tests
     ///     pass a separate manual clock so that retries can run instantly while the caller's wait never expires.
     public init(
         store: any ReplayStore,
         upstream: any ReplayUpstream,
+        auditor: ReplayAuditor,
         clock: any ReplayClock,
         waitClock: (any ReplayClock)? = nil,
         jitter: any JitterSource = SystemJitterSource(),
@@ -41,6 +46,7 @@ public final class ReplayEngine: Sendable {
         logger: Logger
     ) {
         self.guards = guards
+        self.auditor = auditor
         self.schedule = RetrySchedule(
             policy: settings.retry,
             retryAfterRange: .seconds(1)...max(.seconds(1), settings.maxRetryAfter),
@@ -60,8 +66,54 @@ public final class ReplayEngine: Sendable {
     /// The upstream's base URL.
     public var upstreamBaseURL: String { upstream.baseURL }
 
-    /// Replays on behalf of `principal`: claims the key, drives the replay, and waits up to `settings.wait`.
+    /// Replays on behalf of `principal`: records the request in the audit log (durably: if it cannot, nothing is
+    /// done and the caller gets 503 `audit_unavailable`), claims the key, drives the replay, and waits up to
+    /// `settings.wait`.
     public func submit(_ request: ReplayRequest, principal: Principal, logger: Logger) async -> ReplaySubmission {
+        let receivedAt = clock.monotonicNow()
+        let key = request.idempotencyKey ?? IdempotencyKey.generate()
+        do {
+            try await auditor.received(request, key: key, principal: principal)
+        } catch {
+            logger.error("audit log cannot record the request; refusing it", metadata: ["error": "\(error)"])
+            return .rejected(
+                ReplayError(
+                    .auditUnavailable,
+                    "replayd's audit log cannot record the request (\(error.code.rawValue)); nothing was sent",
+                    details: ["audit=\(error.code.rawValue)"]
+                )
+            )
+        }
+        let submission = await submitReceived(request, key: key, principal: principal, logger: logger)
+        let answer: (decision: String, reason: String?, record: ReplayRecord?)?
+        switch submission {
+        case .completed(let record, replayed: true): answer = ("idempotent_replay", record.state.rawValue, record)
+        case .completed: answer = nil
+        case .pending(let record): answer = ("pending", record.errorCode, record)
+        case .inProgress(let record): answer = ("in_progress", nil, record)
+        case .keyReused(let record): answer = ("key_reused", nil, record)
+        case .rejected(let error): answer = ("rejected", error.code.rawValue, nil)
+        }
+        if let answer {
+            await auditor.answered(
+                request,
+                key: key,
+                principal: principal,
+                decision: answer.decision,
+                reason: answer.reason,
+                record: answer.record,
+                receivedAt: receivedAt
+            )
+        }
+        return submission
+    }
+
+    private func submitReceived(
+        _ request: ReplayRequest,
+        key: String,
+        principal: Principal,
+        logger: Logger
+    ) async -> ReplaySubmission {
         if let breaker = guards?.breaker.snapshot, breaker.state == .open {
             let seconds = breaker.reopensIn.map { max(1, $0.components.seconds) } ?? 1
             return .rejected(
@@ -74,7 +126,6 @@ public final class ReplayEngine: Sendable {
             )
         }
         let now = clock.wallNowMilliseconds()
-        let key = request.idempotencyKey ?? IdempotencyKey.generate()
         let record = ReplayRecord(
             principal: principal.name,
             key: key,
@@ -111,7 +162,19 @@ public final class ReplayEngine: Sendable {
             if case .coalesced(_, let leader) = claim {
                 logger.info("replay coalesced", metadata: ["into_key": "\(leader.key)", "key": "\(created.key)"])
             }
-            if created.state.isFinal { return .completed(created, replayed: false) }
+            if created.state.isFinal {
+                // Coalesced into a replay that had already succeeded: the claim stored the outcome directly.
+                do {
+                    try await auditor.outcome(
+                        created,
+                        change: RecordChange(state: created.state, newRunID: created.newRunID),
+                        at: now
+                    )
+                } catch {
+                    logger.error("audit log could not record a coalesced outcome", metadata: ["error": "\(error)"])
+                }
+                return .completed(created, replayed: false)
+            }
             let signal = startDriver(created.id, logger: logger)
             return await waitForOutcome(created.id, signal: signal)
         }

@@ -28,6 +28,9 @@ struct ConfigDecoder {
         if let replays = reader.table("replays") {
             config.replays = ReplaysConfig(reading: replays)
         }
+        if let audit = reader.table("audit") {
+            config.audit = AuditConfig(reading: audit)
+        }
         config.principals = PrincipalConfig.readAll(reader.tableArray("principals"))
         reader.finish()
         guard diagnostics.isEmpty else {

@@ -1,0 +1,263 @@
+import Audit
+import Logging
+import Synchronization
+
+/// Turns the pipeline's decisions into audit records: what each stage tells the ``AuditSink``, with secrets
+/// replaced by keyed hashes (idempotency keys) and floods of denials aggregated.
+///
+/// Stages of a replay request (kind `replay`):
+/// - `received`: written and synced before the key is claimed, so before anything can reach Strait;
+/// - `attempt`: each upstream attempt's request id, status and outcome class;
+/// - `outcome`: the replay record reached a final state (`succeeded`, `failed`, `indeterminate`), written before
+///   that state is committed, so no caller is told an outcome the log lacks;
+/// - `answered`: the caller was answered from an existing record or not yet (`idempotent_replay`, `in_progress`,
+///   `key_reused`, `pending`, `rejected`).
+public final class ReplayAuditor: Sendable {
+    private let sink: any AuditSink
+    private let key: AuditKey
+    private let clock: any ReplayClock
+    private let denials: Mutex<DenialAggregator>
+    private let logger: Logger
+
+    /// Creates an auditor.
+    ///
+    /// - Parameters:
+    ///   - key: hashes idempotency keys and delivery ids (the same key `replayd audit hash-value` takes).
+    ///   - denialInterval: denials from one source for one reason are recorded once per interval, then counted.
+    public init(
+        sink: any AuditSink,
+        key: AuditKey,
+        clock: any ReplayClock,
+        denialInterval: Duration = .seconds(60),
+        logger: Logger
+    ) {
+        self.sink = sink
+        self.key = key
+        self.clock = clock
+        self.denials = Mutex(DenialAggregator(interval: ReplayEngine.milliseconds(denialInterval)))
+        self.logger = logger
+    }
+
+    /// The log's health.
+    public var status: AuditStatus { sink.status }
+
+    /// The keyed hash of a value that must not be stored.
+    public func hashValue(_ value: String) -> String { key.hashValue(value) }
+
+    /// The actor a principal stands for.
+    public static func actor(_ principal: Principal) -> AuditRecord.Actor {
+        switch principal.authentication {
+        case .unixPeer(let peer, let matchedBy):
+            return AuditRecord.Actor(
+                kind: "uds",
+                principal: principal.name,
+                auth: "unix_peer:\(matchedBy)",
+                uid: Int64(peer.uid),
+                gid: Int64(peer.gid),
+                pid: Int64(peer.pid)
+            )
+        }
+    }
+
+    /// The actor of an unmapped socket peer.
+    public static func actor(_ peer: PeerCredentials) -> AuditRecord.Actor {
+        AuditRecord.Actor(kind: "uds", uid: Int64(peer.uid), gid: Int64(peer.gid), pid: Int64(peer.pid))
+    }
+
+    /// Records that a request arrived; durable when it returns.
+    func received(
+        _ request: ReplayRequest,
+        key idempotencyKey: String,
+        principal: Principal
+    ) async throws(AuditError) {
+        try await sink.record(
+            AuditRecord(
+                kind: .replay,
+                stage: "received",
+                door: request.origin.door.rawValue,
+                actor: Self.actor(principal),
+                requestID: request.origin.requestID,
+                runID: request.runID.rawValue,
+                fromCheckpoint: request.fromCheckpoint?.value,
+                force: request.force,
+                idempotencyKeyHash: key.hashValue(idempotencyKey),
+                decision: "accepted",
+                reason: request.idempotencyKey == nil ? "key generated" : "key from \(request.keySource.rawValue)"
+            )
+        )
+    }
+
+    /// Records how a caller was answered when it is not a record's own final outcome. Best effort: the answer is
+    /// a read of what is already decided, so a failure is logged, not fatal.
+    func answered(
+        _ request: ReplayRequest,
+        key idempotencyKey: String,
+        principal: Principal,
+        decision: String,
+        reason: String?,
+        record: ReplayRecord?,
+        receivedAt: Duration
+    ) async {
+        let latency = clock.monotonicNow() - receivedAt
+        let entry = AuditRecord(
+            kind: .replay,
+            stage: "answered",
+            door: request.origin.door.rawValue,
+            actor: Self.actor(principal),
+            requestID: request.origin.requestID,
+            runID: request.runID.rawValue,
+            idempotencyKeyHash: key.hashValue(idempotencyKey),
+            decision: decision,
+            reason: reason,
+            newRunID: record?.newRunID,
+            latencyMicroseconds: ReplayEngine.milliseconds(latency) * 1000
+        )
+        do {
+            try await sink.record(entry)
+        } catch {
+            logger.error("audit log could not record an answer", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Records one upstream attempt's result.
+    func attempt(
+        _ record: ReplayRecord,
+        number: Int,
+        outcome: AttemptOutcome,
+        status: Int?,
+        detail: String?
+    ) async throws(AuditError) {
+        let requestID = record.attempts.first { $0.number == number }?.requestID ?? "\(record.requestID)-\(number)"
+        try await sink.record(
+            AuditRecord(
+                kind: .replay,
+                stage: "attempt",
+                door: record.door,
+                actor: AuditRecord.Actor(kind: "system", principal: record.principal),
+                requestID: record.requestID,
+                runID: record.runID,
+                idempotencyKeyHash: key.hashValue(record.key),
+                reason: detail,
+                attempt: AuditRecord.Attempt(requestID: requestID, status: status, outcome: outcome.rawValue)
+            )
+        )
+    }
+
+    /// Records that `record` reaches the final state in `change` (before the change is committed).
+    func outcome(_ record: ReplayRecord, change: RecordChange, at now: Int64) async throws(AuditError) {
+        guard let state = change.state else { return }
+        try await sink.record(
+            AuditRecord(
+                kind: .replay,
+                stage: "outcome",
+                door: record.door,
+                actor: AuditRecord.Actor(kind: "system", principal: record.principal),
+                requestID: record.requestID,
+                runID: record.runID,
+                fromCheckpoint: record.fromCheckpoint,
+                force: record.force,
+                idempotencyKeyHash: key.hashValue(record.key),
+                decision: state.rawValue,
+                reason: change.errorCode ?? change.resolution
+                    ?? (record.coalescedFrom.map { "coalesced into \(key.hashValue($0.key))" }),
+                newRunID: change.newRunID ?? record.newRunID,
+                latencyMicroseconds: max(0, now - record.createdAt) * 1000
+            )
+        )
+    }
+
+    /// Records an operator's action on a replay; durable when it returns.
+    func operatorAction(
+        _ record: ReplayRecord,
+        action: String,
+        by who: String,
+        reason: String?
+    ) async throws(AuditError) {
+        try await sink.record(
+            AuditRecord(
+                kind: .operator,
+                stage: "resolve",
+                door: "socket",
+                actor: AuditRecord.Actor(kind: "operator", principal: who),
+                requestID: record.requestID,
+                runID: record.runID,
+                idempotencyKeyHash: key.hashValue(record.key),
+                decision: action,
+                reason: reason
+            )
+        )
+    }
+
+    /// Records a request refused before the engine. The first denial per source and reason in an interval is
+    /// recorded in full; the rest are counted and recorded as one `denials_aggregated` record when the interval
+    /// ends, so a flood cannot fill the disk.
+    public func denied(
+        door: String,
+        source: String,
+        actor: AuditRecord.Actor?,
+        requestID: String?,
+        runID: String?,
+        reason: String
+    ) async {
+        let now = clock.wallNowMilliseconds()
+        let (recordThis, flushed) = denials.withLock {
+            $0.note(DenialAggregator.Key(door: door, source: source, reason: reason), at: now)
+        }
+        var entries = flushed.map(Self.aggregatedRecord)
+        if recordThis {
+            entries.append(
+                AuditRecord(
+                    kind: .denial,
+                    stage: "denied",
+                    door: door,
+                    source: source,
+                    actor: actor,
+                    requestID: requestID,
+                    runID: runID,
+                    decision: "denied",
+                    reason: reason
+                )
+            )
+        }
+        await write(entries, what: "a denial")
+    }
+
+    /// Writes the aggregated records of intervals that have ended (the background flush).
+    public func flushDenials(force: Bool = false) async {
+        let now = clock.wallNowMilliseconds()
+        let flushed = denials.withLock { $0.flush(at: now, force: force) }
+        await write(flushed.map(Self.aggregatedRecord), what: "aggregated denials")
+    }
+
+    /// Records a lifecycle event (`start`, `stop`). Best effort.
+    public func lifecycle(_ stage: String, details: [(String, AuditJSON)] = []) async {
+        await write([AuditRecord(kind: .lifecycle, stage: stage, door: "system", details: details)], what: stage)
+    }
+
+    private func write(_ entries: [AuditRecord], what: String) async {
+        for entry in entries {
+            do {
+                try await sink.record(entry)
+            } catch {
+                logger.error("audit log could not record \(what)", metadata: ["error": "\(error)"])
+                return
+            }
+        }
+    }
+
+    private static func aggregatedRecord(_ bucket: DenialAggregator.Flushed) -> AuditRecord {
+        AuditRecord(
+            kind: .denialsAggregated,
+            stage: "denied",
+            door: bucket.key.door,
+            source: bucket.key.source,
+            decision: "denied",
+            reason: bucket.key.reason,
+            count: Int64(bucket.count),
+            details: [
+                ("first_at_ms", .int(bucket.firstAt)), ("last_at_ms", .int(bucket.lastAt)),
+                ("interval_ms", .int(bucket.interval)),
+            ]
+        )
+    }
+}

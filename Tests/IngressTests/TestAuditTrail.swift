@@ -1,0 +1,35 @@
+import Audit
+import Crypto
+import Logging
+import ReplayCore
+
+/// A real audit log in a test's directory (real files, real fdatasync, real signatures) and the auditor on it.
+struct TestAuditTrail {
+    static let key: AuditKey = {
+        do {
+            return try AuditKey(material: Array("replayd-test-audit-key-0123456789abcdef".utf8))
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }()
+
+    let log: AuditLog
+    let auditor: ReplayAuditor
+    let directory: String
+
+    init(directory: String, clock: any ReplayClock, logger: Logger) {
+        self.directory = directory + "/audit"
+        log = AuditLog(
+            configuration: AuditLogConfiguration(
+                directory: self.directory,
+                key: Self.key,
+                signingKey: Curve25519.Signing.PrivateKey(),
+                origin: "test/replayd",
+                minFreeBytes: 0,
+                groupCommitWait: .zero
+            ),
+            logger: logger
+        )
+        auditor = ReplayAuditor(sink: log, key: Self.key, clock: clock, logger: logger)
+    }
+}
