@@ -88,7 +88,8 @@ final class EndToEndHarness: @unchecked Sendable {
         upstream: String? = nil,
         principalUID: UInt32 = getuid(),
         extraUpstream: String = "",
-        replays: String = ""
+        replays: String = "",
+        audit: String = ""
     ) throws {
         let toml = """
             [upstream]
@@ -112,6 +113,9 @@ final class EndToEndHarness: @unchecked Sendable {
 
             [replays]
             \(replays)
+
+            [audit]
+            \(audit)
 
             [[principals]]
             name = "tester"

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// The audit log with the real daemon: every request leaves `received` and an outcome, the log verifies offline
+/// with `replayd audit verify`, no secret reaches it, and replayd fails closed when it cannot write.
+@Suite struct AuditEndToEndTests {
+    /// Every line of every audit segment.
+    private static func auditLines(_ harness: EndToEndHarness) throws -> [[String: Any]] {
+        let directory = harness.directory + "/state/audit"
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("audit-") }
+        var lines: [[String: Any]] = []
+        for name in names.sorted() {
+            let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                lines.append((try JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:])
+            }
+        }
+        return lines
+    }
+
+    private static func auditText(_ harness: EndToEndHarness) throws -> String {
+        let directory = harness.directory + "/state/audit"
+        return try FileManager.default.contentsOfDirectory(atPath: directory).map {
+            (try? String(contentsOfFile: directory + "/" + $0, encoding: .utf8)) ?? ""
+        }.joined()
+    }
+
+    @Test func replaysAreAuditedWithoutSecretsAndTheLogVerifiesOffline() async throws {
+        let sentinelKey = "idem-sentinel-\(UUID().uuidString)"
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        try await harness.startSimulator()
+        try harness.writeConfig()
+        try await harness.startDaemon()
+        let created = try await harness.replayctl(
+            ["replay", "run_failed_1", "--idempotency-key", sentinelKey, "-o", "json"]
+        )
+        #expect(created.status == 0)
+        let newRunID = created.json?["id"] as? String
+        let again = try await harness.replayctl(
+            ["replay", "run_failed_1", "--idempotency-key", sentinelKey, "-o", "json"]
+        )
+        #expect(again.status == 0)
+        #expect(try await harness.replayctl(["replay", "../x", "-o", "json"]).status != 0)
+        let status = try await harness.replayctl(["status", "-o", "json"])
+        #expect((status.json?["audit"] as? [String: Any])?["state"] as? String == "ok")
+        await harness.stop()
+
+        let lines = try Self.auditLines(harness)
+        func stages(_ kind: String) -> [String] {
+            lines.filter { $0["kind"] as? String == kind }.compactMap { $0["stage"] as? String }
+        }
+        #expect(stages("lifecycle") == ["start", "stop"])
+        #expect(stages("replay").filter { $0 == "received" }.count == 2)
+        #expect(stages("replay").contains("attempt"))
+        let outcome = lines.first { $0["stage"] as? String == "outcome" }
+        #expect(outcome?["decision"] as? String == "succeeded")
+        #expect(outcome?["new_run_id"] as? String == newRunID)
+        let answered = lines.first { $0["stage"] as? String == "answered" }
+        #expect(answered?["decision"] as? String == "idempotent_replay")
+        let received = lines.first { $0["stage"] as? String == "received" }
+        let actor = received?["actor"] as? [String: Any]
+        #expect(actor?["uid"] as? Int == Int(getuid()))
+        #expect(actor?["principal"] as? String == "tester")
+        #expect(stages("denial") == ["denied"], "the bad run id is a denial")
+
+        // The idempotency key is only there as the keyed hash that `audit hash-value` prints.
+        let keyFile = harness.directory + "/state/audit.key"
+        let hashed = try await harness.replayd(["audit", "hash-value", sentinelKey, "--key", keyFile])
+        #expect(hashed.status == 0)
+        let hash = hashed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(hash.hasPrefix("hmac-sha256:"))
+        #expect(received?["idem_key_hmac"] as? String == hash)
+        let text = try Self.auditText(harness)
+        #expect(!text.contains(sentinelKey))
+        #expect(!text.contains(EndToEndHarness.demoKey))
+        #expect(!text.contains(String(EndToEndHarness.demoKey.dropFirst(7))))
+
+        let verify = try await harness.replayd(
+            ["audit", "verify", "--dir", harness.directory + "/state/audit", "--key", keyFile]
+        )
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+
+        // One flipped byte in the middle of the log is found, with its seq.
+        let segment = harness.directory + "/state/audit/audit-00000000000000000001.jsonl"
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: segment)))
+        let marker = Array(#""run_id":"run_failed_1""#.utf8)
+        let start = try #require(
+            (0..<(bytes.count - marker.count)).first { Array(bytes[$0..<($0 + marker.count)]) == marker }
+        )
+        let target = start + 10
+        bytes[target] = UInt8(ascii: "R")
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: segment)
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+        let tampered = try await harness.replayd(
+            ["audit", "verify", "--dir", harness.directory + "/state/audit", "--key", keyFile]
+        )
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("seq") || tampered.stderr.contains("seq"))
+    }
+
+    @Test(arguments: ["unusable directory", "disk below the floor"])
+    func whenTheAuditLogCannotBeWrittenReplaysGet503AndNothingIsSent(_ failure: String) async throws {
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        try await harness.startSimulator()
+        let blocker = harness.directory + "/not-a-directory"
+        try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
+        switch failure {
+        case "unusable directory": try harness.writeConfig(audit: "dir = \"\(blocker)/audit\"")
+        default: try harness.writeConfig(audit: "min_free_space = \"1000000GiB\"")
+        }
+        try await harness.startDaemon()
+        let result = try await harness.socketRequest("POST", "/v1/runs/run_failed_1/replay")
+        #expect(result.status == 503)
+        #expect(result.body.contains("audit_unavailable"))
+        #expect(try await harness.simulatorRequestTotal() == 0, "nothing reached Strait")
+        let status = try await harness.replayctl(["status", "-o", "json"])
+        #expect(status.status == 0, "read-only calls keep working")
+        let audit = status.json?["audit"] as? [String: Any]
+        if failure == "unusable directory" {
+            #expect(audit?["state"] as? String == "degraded")
+            #expect((audit?["reason"] as? String)?.contains(blocker) == true)
+        }
+        await harness.stop()
+    }
+}
