@@ -224,7 +224,7 @@ let package = Package(
         // Runs the real `replayd` and `replayctl` binaries; depending on them makes `swift test` build them.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["replayd", "replayctl", "Strait", "Curl"],
+            dependencies: ["replayd", "replayctl", "Strait", "Curl", "Audit"],
             swiftSettings: strictSettings
         ),
     ]

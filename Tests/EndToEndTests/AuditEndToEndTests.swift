@@ -1,4 +1,6 @@
+import Audit
 import Foundation
+import Synchronization
 import Testing
 
 /// The audit log with the real daemon: every request leaves `received` and an outcome, the log verifies offline
@@ -124,4 +126,73 @@ import Testing
         }
         await harness.stop()
     }
+}
+
+/// `kill -9` while many replays are in flight, then a restart: the log verifies (a torn tail is repaired and the
+/// repair recorded), and every request a client saw answered has its `received` and its outcome records.
+@Suite struct AuditCrashEndToEndTests {
+    @Test func killDashNineUnderLoadLeavesAVerifiableLogWithEveryAcknowledgedRequest() async throws {
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        try await harness.startSimulator(extraArguments: ["--ip-rate-limit", "0", "--key-rate-limit", "0"])
+        try harness.writeConfig(replays: "coalesce_window = \"0s\"")
+        try await harness.startDaemon()
+        let daemon = try #require(harness.daemon)
+        let total = 120
+        let acknowledged = Acknowledged()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<total {
+                group.addTask {
+                    let key = "crash-load-\(index)"
+                    let result = try await harness.socketRequest(
+                        "POST",
+                        "/v1/runs/run_failed_1/replay",
+                        headers: ["Idempotency-Key: \(key)"]
+                    )
+                    if result.status == 201 { acknowledged.add(key) }
+                }
+            }
+            // Let some finish, then kill the daemon with requests still in flight.
+            while acknowledged.count < total / 4 { try await Task.sleep(for: .milliseconds(5)) }
+            kill(daemon.pid, SIGKILL)
+            try await group.waitForAll()
+        }
+        #expect(await daemon.waitForExit() == 137)
+        let seen = acknowledged.keys
+        #expect(seen.count >= total / 4)
+        #expect(seen.count < total, "some requests were in flight when the daemon died")
+
+        try await harness.startDaemon()
+        await harness.stop()
+
+        let auditDirectory = harness.directory + "/state/audit"
+        let keyFile = harness.directory + "/state/audit.key"
+        let verify = try await harness.replayd(["audit", "verify", "--dir", auditDirectory, "--key", keyFile])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+
+        let key = try AuditKey(contentsOf: keyFile)
+        var stagesByKey: [String: Set<String>] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: auditDirectory) where name.hasPrefix("audit-") {
+            let text = try String(contentsOfFile: auditDirectory + "/" + name, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                let record = (try JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+                if let hash = record["idem_key_hmac"] as? String, let stage = record["stage"] as? String {
+                    stagesByKey[hash, default: []].insert(stage)
+                }
+            }
+        }
+        for acknowledgedKey in seen {
+            let stages = stagesByKey[key.hashValue(acknowledgedKey)] ?? []
+            #expect(stages.contains("received"), "\(acknowledgedKey) has no received record")
+            #expect(stages.contains("outcome"), "\(acknowledgedKey) has no outcome record")
+        }
+    }
+}
+
+/// Keys whose replay a client saw answered with 201.
+private final class Acknowledged: Sendable {
+    private let lock = Mutex<[String]>([])
+    func add(_ key: String) { lock.withLock { $0.append(key) } }
+    var count: Int { lock.withLock { $0.count } }
+    var keys: [String] { lock.withLock { $0 } }
 }
