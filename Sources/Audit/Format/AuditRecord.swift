@@ -86,7 +86,7 @@ public struct AuditRecord: Sendable, Hashable {
 
     /// The kind of event (`replay`, `denial`, `operator`, `lifecycle`, `segment_start`, …).
     public var kind: AuditKind
-    /// The stage within the kind (`received`, `decided`, `attempt`, `outcome`, `start`, …).
+    /// The stage within the kind (`received`, `attempt`, `outcome`, `answered`, `denied`, `start`, …).
     public var stage: String?
     /// The door (`socket`, `rpc`, `webhook`, `system`).
     public var door: String?
@@ -197,7 +197,7 @@ public struct AuditRecord: Sendable, Hashable {
 
 /// The kinds of audit record.
 public enum AuditKind: String, Sendable, Hashable, CaseIterable {
-    /// A replay request: stages `received`, `decided`, `attempt`, `outcome`.
+    /// A replay request: stages `received`, `attempt`, `outcome`, `answered`.
     case replay
     /// A request refused before the engine (unknown peer, policy, bad input).
     case denial

@@ -72,7 +72,7 @@ public enum JSONRPCServerCode: Int, Sendable, Hashable, CaseIterable, CustomStri
         case "upstream_outcome_unknown", "outcome_pending": self = .outcomePending
         case "conflict", "request_in_progress": self = .conflict
         case "idempotency_key_mismatch", "idempotency_key_reused": self = .idempotencyKeyMismatch
-        case "service_unavailable": self = .unavailable
+        case "service_unavailable", "audit_unavailable": self = .unavailable
         case "upstream_unreachable": self = .upstreamUnreachable
         case "unknown_peer", "forbidden": self = .forbidden
         case "not_found": self = .notFound
