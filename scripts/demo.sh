@@ -54,3 +54,7 @@ echo "==> a run that cannot be replayed (exit code 7)" >&2
 "$bin/replayctl" replay run_completed_1 -o table || echo "exit code: $?" >&2
 echo >&2
 "$bin/replayctl" status -o table
+echo >&2
+echo "==> the audit trail of all that (replayd audit tail), then an offline check of the whole log" >&2
+"$bin/replayd" audit tail --config "$demo_dir/demo.toml" -o table
+"$bin/replayd" audit verify --config "$demo_dir/demo.toml"
