@@ -47,6 +47,8 @@ import Testing
         budget.record(.notSent(.cancelled))
         #expect(budget.tokens == 10)
         budget.record(.refused(status: 429, code: "rate_limited", retryAfter: nil, retryable: true))
+        #expect(budget.tokens == 10, "a rate limit is paced, not a failure")
+        budget.record(.refused(status: 503, code: "service_unavailable", retryAfter: nil, retryable: true))
         budget.record(.ambiguous(reason: .serverError(status: 500)))
         budget.record(.notSent(.couldNotConnect))
         #expect(budget.tokens == 7)

@@ -327,6 +327,11 @@ extension ReplayEngine {
             deadline: .milliseconds(record.createdAt + Self.milliseconds(settings.deadline))
         )
         guard case .retry(let delay) = decision else { return nil }
+        // A 429 is retried after its Retry-After under the shared pacer; the budget is for failures, and a burst
+        // that meets Strait's rate limit must not use it up and turn later 429s into final failures.
+        if case .refused(429, _, _, _) = verdict.classification {
+            return delay
+        }
         if let budget = guards?.budget, !budget.allowRetry() {
             logger.warning("retry budget exhausted; not retrying", metadata: ["key": "\(record.key)"])
             return nil

@@ -58,11 +58,13 @@ public final class RetryBudget: Sendable {
     }
 
     /// Records an attempt by its class. A creation is a success; anything that would be retried or reconciled
-    /// (nothing sent, ambiguous, a retryable refusal) is a failure; permanent refusals and local failures say
-    /// nothing about the upstream's health and change nothing.
+    /// (nothing sent, ambiguous, a retryable refusal) is a failure; permanent refusals, local failures and 429
+    /// rate limits say nothing about the upstream's health and change nothing (the shared pacer, not this budget,
+    /// spaces calls under a rate limit: a burst that meets its limit is not a retry storm).
     public func record(_ outcome: AttemptClass) {
         switch outcome {
         case .created: recordSuccess()
+        case .refused(429, _, _, _): break
         case .ambiguous, .refused(_, _, _, true): recordFailure()
         case .notSent(let code) where !code.isLocal: recordFailure()
         case .notSent, .refused, .invalidInput: break
