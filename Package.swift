@@ -153,7 +153,8 @@ let package = Package(
         .executableTarget(
             name: "replayd-bench",
             dependencies: [
-                "Curl", "StraitSimulator",
+                "Audit", "Curl", "StraitSimulator",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

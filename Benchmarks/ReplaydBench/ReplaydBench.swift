@@ -12,8 +12,8 @@ import Glibc
 struct ReplaydBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replayd-bench",
-        abstract: "Measure replayd: latency it adds to a replay, and concurrent transfers on one network thread.",
-        subcommands: [LatencyBench.self, ConcurrencyBench.self, PacingBench.self]
+        abstract: "Measure replayd: added latency, concurrency on one network thread, pacing, and the audit log.",
+        subcommands: [LatencyBench.self, ConcurrencyBench.self, PacingBench.self, AuditBench.self]
     )
 }
 
