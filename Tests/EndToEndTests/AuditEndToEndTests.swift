@@ -47,6 +47,9 @@ import Testing
         let status = try await harness.replayctl(["status", "-o", "json"])
         #expect((status.json?["audit"] as? [String: Any])?["state"] as? String == "ok")
         await harness.stop()
+        let daemonOutput = (harness.daemon?.stdout ?? "") + (harness.daemon?.stderr ?? "")
+        #expect(daemonOutput.contains("trace") || daemonOutput.contains("debug"), "the daemon logged at trace")
+        #expect(!daemonOutput.contains(sentinelKey), "the idempotency key never reaches a log line")
 
         let lines = try Self.auditLines(harness)
         func stages(_ kind: String) -> [String] {

@@ -333,7 +333,10 @@ extension ReplayEngine {
             return delay
         }
         if let budget = guards?.budget, !budget.allowRetry() {
-            logger.warning("retry budget exhausted; not retrying", metadata: ["key": "\(record.key)"])
+            logger.warning(
+                "retry budget exhausted; not retrying",
+                metadata: ["key_hmac": "\(auditor.hashValue(record.key))"]
+            )
             return nil
         }
         return delay

@@ -86,7 +86,7 @@ extension ReplayEngine {
             }
             logger.notice(
                 "operator resolved a replay",
-                metadata: ["key": "\(id.key)", "by": "\(who)", "action": "\(action)"]
+                metadata: ["key_hmac": "\(auditor.hashValue(id.key))", "by": "\(who)", "action": "\(action.auditName)"]
             )
             guard let updated = try await store.record(id) else {
                 throw ReplayError(.recordNotFound, "no replay with key \(id.key)")

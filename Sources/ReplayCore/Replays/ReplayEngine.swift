@@ -160,7 +160,13 @@ public final class ReplayEngine: Sendable {
         case .created(let created), .coalesced(let created, into: _):
             crash.reached(.afterClaim)
             if case .coalesced(_, let leader) = claim {
-                logger.info("replay coalesced", metadata: ["into_key": "\(leader.key)", "key": "\(created.key)"])
+                logger.info(
+                    "replay coalesced",
+                    metadata: [
+                        "into_key_hmac": "\(auditor.hashValue(leader.key))",
+                        "key_hmac": "\(auditor.hashValue(created.key))",
+                    ]
+                )
             }
             if created.state.isFinal {
                 // Coalesced into a replay that had already succeeded: the claim stored the outcome directly.
@@ -221,7 +227,9 @@ public final class ReplayEngine: Sendable {
     @discardableResult
     func startDriver(_ id: ReplayRecordID, logger: Logger) -> CompletionSignal {
         var driverLogger = logger
-        driverLogger[metadataKey: "replay_key"] = "\(id.key)"
+        // Idempotency keys are secrets of the caller: logs carry the same keyed hash as the audit log
+        // (`replayd audit hash-value KEY` finds both).
+        driverLogger[metadataKey: "key_hmac"] = "\(auditor.hashValue(id.key))"
         driverLogger[metadataKey: "principal"] = "\(id.principal)"
         return drivers.start(id) { [self, driverLogger] in await self.drive(id, logger: driverLogger) }
     }
