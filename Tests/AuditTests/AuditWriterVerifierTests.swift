@@ -46,7 +46,9 @@ import Testing
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         #expect(result.intact, "\(result.report)", sourceLocation: sourceLocation)
-        let records = try fixture.allRecords()
+        let records = try fixture.segments().filter { try !fixture.bytes($0).isEmpty }.flatMap {
+            try fixture.records($0)
+        }
         let seqs = records.compactMap { $0["seq"]?.intValue }
         #expect(result.recordsChecked == records.count, sourceLocation: sourceLocation)
         #expect(result.segmentsChecked == (try fixture.segments().count), sourceLocation: sourceLocation)
@@ -594,6 +596,54 @@ import Testing
             try FileManager.default.removeItem(atPath: fixture.path(segments[0]))
             let seq = try #require(AuditFiles.firstSeq(ofSegment: segments[1]))
             Self.expectProblem(try Self.verify(fixture), .startsMidChain, seq: seq, segment: segments[1], line: 1)
+        }
+    }
+
+    @Test func anEditedLastRecordThatTheReopenCutsIsStillCaughtByItsCheckpoint() async throws {
+        try await AuditLogFixture.with { fixture in
+            let segments = try await Self.writtenLog(fixture)
+            let last = segments[segments.count - 1]
+            let lastSeq = try #require(try Self.seqs(fixture, last).last)
+            let checkpointLine = try #require(try fixture.checkpoints().firstIndex { $0.size == lastSeq }) + 1
+            var lines = try fixture.lines(last)
+            lines[lines.count - 1].replace("\"req-", with: "\"rex-")
+            try Self.write(fixture, last, lines: lines)
+            Self.expectProblem(try Self.verify(fixture), .hashMismatch, seq: lastSeq, segment: last, line: lines.count)
+
+            // The writer cannot tell the edited line from a torn write: it cuts it and seals a repair in its place.
+            let reopened = fixture.open()
+            #expect(reopened.statistics.repairs == 1)
+            await reopened.close()
+            let repair = try #require(try fixture.records(last).last)
+            #expect(repair["kind"] == .string("repair"))
+            #expect(repair["seq"] == .int(lastSeq))
+            Self.expectProblem(
+                try Self.verify(fixture),
+                .checkpointHead,
+                seq: lastSeq,
+                segment: AuditFiles.checkpointsFileName,
+                line: checkpointLine
+            )
+        }
+    }
+
+    // MARK: An empty log
+
+    @Test func anEmptyLogWithACheckpointOfNothingVerifies() async throws {
+        try await AuditLogFixture.with { fixture in
+            let log = fixture.open()
+            try await log.checkpointNow()
+            await log.close()
+            #expect(try fixture.checkpoints().map(\.size) == [0])
+            let result = try Self.verify(fixture)
+            try Self.expectIntact(result, fixture)
+            #expect(result.notes.contains("the log has no records"))
+            #expect(result.notes.contains { $0.contains("is empty") })
+
+            let reopened = fixture.open()
+            try await reopened.record(Self.replay(0))
+            await reopened.close()
+            try Self.expectIntact(try Self.verify(fixture), fixture)
         }
     }
 
