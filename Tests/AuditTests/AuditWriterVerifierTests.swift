@@ -339,6 +339,8 @@ import Testing
             await reopened.maintain()
             await reopened.close()
             #expect(try fixture.segments() == [before[3]])
+            let namings = try fixture.allRecords().filter { $0["details"]?["segment"] == .string(before[1]) }
+            #expect(namings.map { $0["kind"] } == [.string("segment_pruned"), .string("segment_pruned")])
             try Self.expectIntact(try Self.verify(fixture), fixture)
         }
     }
