@@ -2,34 +2,15 @@ import Audit
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A write that fails under the log: the batch fails with `.io`, nothing of it stays, the log is degraded until a
 /// maintenance pass reopens it, and `seq` has no gap.
 @Suite struct AuditLogFailureTests {
-    /// Points the log's open descriptor for `path` at `/dev/full`, so its next write fails with ENOSPC.
-    private static func redirectToDevFull(_ path: String) throws {
-        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
-        let target = try #require(
-            descriptors.compactMap(Int32.init).first { descriptor in
-                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)")) == path
-            },
-            "the log holds \(path) open"
-        )
-        let full = open("/dev/full", O_WRONLY | O_CLOEXEC)
-        #expect(full >= 0)
-        defer { close(full) }
-        #expect(dup2(full, target) == target)
-    }
-
     @Test func aFailedWriteDegradesUntilReopenedAndLeavesNoGap() async throws {
         try await AuditLogFixture.with { fixture in
             let segment = AuditFiles.segmentName(firstSeq: 1)
             let log = fixture.open()
             try await log.record(AuditLogFixture.record(0))
-            try Self.redirectToDevFull(fixture.path(segment))
+            try fixture.redirectToDevFull(segment)
 
             let error = await #expect(throws: AuditError.self) { try await log.record(AuditLogFixture.record(1)) }
             #expect(error?.code == .io)

@@ -5,6 +5,10 @@ import Logging
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A temporary audit directory, the keys, a manual clock and a fake disk for one test, and readers for what the
 /// log wrote.
 struct AuditLogFixture {
@@ -116,6 +120,23 @@ struct AuditLogFixture {
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(bytes))
+    }
+
+    /// Points the log's open descriptor for segment `name` at `/dev/full`, so its next write fails with ENOSPC (a
+    /// failed write without a seam).
+    func redirectToDevFull(_ name: String) throws {
+        let target = path(name)
+        let descriptors = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")
+        let descriptor = try #require(
+            descriptors.compactMap(Int32.init).first { descriptor in
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)")) == target
+            },
+            "the log holds \(target) open"
+        )
+        let full = Glibc.open("/dev/full", O_WRONLY | O_CLOEXEC)
+        #expect(full >= 0)
+        defer { Glibc.close(full) }
+        #expect(dup2(full, descriptor) == descriptor)
     }
 
     /// Checks that `lines` are canonical records chained from `start` (seq and prev), with hashes and MACs that

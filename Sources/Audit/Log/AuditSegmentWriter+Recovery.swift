@@ -139,16 +139,14 @@ extension AuditSegmentWriter {
     }
 
     private func commitOpeningRecords(_ records: [AuditRecord]) throws(AuditError) {
-        let all = records + owedRecords
         if let checkpointed, checkpointed.seq > chain.head.seq {
             logger.critical(
                 "the last audit checkpoint covers records that are no longer in the log",
                 metadata: ["checkpoint_size": "\(checkpointed.seq)", "head_seq": "\(chain.head.seq)"]
             )
         }
-        guard !all.isEmpty else { return }
-        try commit(all)
-        owedRecords = []
+        guard !records.isEmpty else { return }
+        try commit(records)
     }
 
     /// Creates the directory (0750) when it is missing.

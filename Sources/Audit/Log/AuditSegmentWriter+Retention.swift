@@ -4,7 +4,12 @@ import Glibc
 
 extension AuditSegmentWriter {
     /// Deletes the oldest closed segments whose last record is older than the retention, oldest first and never the
-    /// current one, syncs the directory, then records one `segment_pruned` per deleted segment.
+    /// current one: first one `segment_pruned` record per segment, made durable, then the deletions and a directory
+    /// sync.
+    ///
+    /// The records come first so that the log on disk verifies whatever stops the pass (a failed write, a crash):
+    /// a segment may outlive its record, and the next pass deletes it and records it again, but a segment is never
+    /// gone without one. When the records cannot be written, nothing is deleted.
     func pruneExpired() {
         guard let retention = configuration.retention, segment != nil, !isDegraded, let current = segmentName else {
             return
@@ -18,7 +23,7 @@ extension AuditSegmentWriter {
             logger.warning("audit retention cannot list segments", metadata: ["error": "\(error.description)"])
             return
         }
-        var pruned: [AuditSegmentSummary] = []
+        var expired: [AuditSegmentSummary] = []
         // Names sort in log order: stop at the first segment to keep, so what remains is contiguous.
         for name in names where name < current {
             let summary: AuditSegmentSummary
@@ -34,15 +39,29 @@ extension AuditSegmentWriter {
                 summaries[name] = summary
             }
             guard summary.last.unixNanoseconds < cutoff else { break }
-            guard unlink(path(name)) == 0 else {
+            expired.append(summary)
+        }
+        guard !expired.isEmpty else { return }
+        do {
+            try commit(expired.map(AuditRecord.segmentPruned))
+        } catch {
+            logger.error(
+                "audit retention cannot record the segments it would delete; none deleted",
+                metadata: ["error": "\(error.message)"]
+            )
+            return
+        }
+        var pruned: [String] = []
+        for summary in expired {
+            guard unlink(path(summary.name)) == 0 else {
                 logger.error(
                     "audit retention cannot delete a segment",
-                    metadata: ["segment": "\(name)", "errno": "\(String(cString: strerror(errno)))"]
+                    metadata: ["segment": "\(summary.name)", "errno": "\(String(cString: strerror(errno)))"]
                 )
                 break
             }
-            summaries[name] = nil
-            pruned.append(summary)
+            summaries[summary.name] = nil
+            pruned.append(summary.name)
         }
         guard !pruned.isEmpty else { return }
         do {
@@ -51,15 +70,9 @@ extension AuditSegmentWriter {
             logger.error("audit retention cannot sync the directory", metadata: ["error": "\(error.description)"])
         }
         statistics.prunedSegments += Int64(pruned.count)
-        let records = pruned.map(AuditRecord.segmentPruned)
-        do {
-            try commit(records)
-        } catch {
-            owedRecords.append(contentsOf: records)
-        }
         logger.info(
             "audit segments pruned",
-            metadata: ["count": "\(pruned.count)", "through": "\(pruned.last.map(\.name) ?? "")"]
+            metadata: ["count": "\(pruned.count)", "through": "\(pruned.last ?? "")"]
         )
     }
 }

@@ -53,8 +53,6 @@ final class AuditSegmentWriter {
     var statistics = AuditLogStatistics()
     /// Closed segments already read, by name (closed segments do not change).
     var summaries: [String: AuditSegmentSummary] = [:]
-    /// The log's own records that could not be written (retention's), written after the next successful open.
-    var owedRecords: [AuditRecord] = []
     var closed = false
 
     init(
