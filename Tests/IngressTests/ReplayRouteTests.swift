@@ -56,7 +56,8 @@ import Testing
         #expect(response.status == 429)
         #expect(response.errorCode == "rate_limited")
         #expect(response.errorMessage == "Too Many Requests")
-        // Retried once after its Retry-After (on the harness's manual clock), then answered.
+        // Retried after its Retry-After (on the harness's manual clock); the next wait would pass the harness's 90 s
+        // deadline, so the 429 is the answer.
         #expect(harness.upstreamURLs.count == 2)
         try await harness.stop()
     }

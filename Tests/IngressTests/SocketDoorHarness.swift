@@ -70,6 +70,7 @@ final class SocketDoorHarness: Sendable {
             waitClock: ManualReplayClock(),
             settings: ReplayEngineSettings(
                 coalesceWindow: .zero,
+                deadline: .seconds(90),
                 retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10), maxDelay: .milliseconds(10))
             ),
             health: health,

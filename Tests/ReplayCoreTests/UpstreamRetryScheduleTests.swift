@@ -41,6 +41,26 @@ import Testing
         #expect(none.decide(after: Self.notSent, attempts: 6, now: .zero, deadline: nil) == .retry(after: .zero))
     }
 
+    @Test func rateLimitRefusalsAreBoundedByTheDeadlineNotByAttempts() {
+        let schedule = schedule(retryAfterJitter: 0)
+        let limited = Self.throttled(retryAfter: .seconds(60))
+        #expect(schedule.decide(after: limited, attempts: 50, now: .zero, deadline: nil) == .retry(after: .seconds(60)))
+        #expect(
+            schedule.decide(after: limited, attempts: 2, now: .zero, deadline: .seconds(30))
+                == .giveUp(.deadlineExceeded(wait: .seconds(60), remaining: .seconds(30)))
+        )
+        let unavailable = AttemptClass.refused(
+            status: 503,
+            code: "service_unavailable",
+            retryAfter: RetryAfter(delay: .seconds(1)),
+            retryable: true
+        )
+        #expect(
+            schedule.decide(after: unavailable, attempts: 5, now: .zero, deadline: nil)
+                == .giveUp(.attemptsExhausted(attempts: 5))
+        )
+    }
+
     @Test func retryAfterIsHonouredWithBoundedJitter() {
         let exact = schedule(retryAfterJitter: 0)
         #expect(
@@ -157,9 +177,15 @@ import Testing
         #expect(schedule.decide(after: .created, attempts: 3, now: .zero, deadline: nil) == .succeeded)
     }
 
-    @Test func retryableRefusalsCountTowardMaxAttempts() {
+    @Test func retryableRefusalsOtherThanRateLimitsCountTowardMaxAttempts() {
+        let unavailable = AttemptClass.refused(
+            status: 503,
+            code: "rate limit plan unavailable",
+            retryAfter: RetryAfter(delay: .seconds(1)),
+            retryable: true
+        )
         #expect(
-            schedule().decide(after: Self.throttled(retryAfter: .seconds(1)), attempts: 5, now: .zero, deadline: nil)
+            schedule().decide(after: unavailable, attempts: 5, now: .zero, deadline: nil)
                 == .giveUp(.attemptsExhausted(attempts: 5))
         )
     }

@@ -19,7 +19,20 @@ struct ReplaydRPCHandlers {
         let logger = self.logger
         let status = self.status
         table.register(ReplaydRPCMethod.runsReplay.rawValue) { params, context throws(JSONRPCError) in
-            let parsed = try RunsReplayParams(params)
+            let parsed: RunsReplayParams
+            do throws(JSONRPCError) {
+                parsed = try RunsReplayParams(params)
+            } catch {
+                await pipeline.auditor.denied(
+                    door: RequestOrigin.Door.rpc.rawValue,
+                    source: principal.name,
+                    actor: ReplayAuditor.actor(principal),
+                    requestID: context.requestID,
+                    runID: nil,
+                    reason: "invalid_params: \(error.message)"
+                )
+                throw error
+            }
             let request = ReplayRequest(
                 runID: parsed.runID,
                 fromCheckpoint: parsed.fromCheckpoint,

@@ -78,8 +78,12 @@ public struct RetrySchedule: Sendable {
         case .notSent:
             guard attempts < policy.maxAttempts else { return .giveUp(.attemptsExhausted(attempts: attempts)) }
             wait = policy.backoff(retry: attempts, fraction: jitter.nextFraction())
-        case .refused(_, _, let retryAfter, true):
-            guard attempts < policy.maxAttempts else { return .giveUp(.attemptsExhausted(attempts: attempts)) }
+        case .refused(let status, _, let retryAfter, true):
+            // A 429 is Strait pacing us, not failing: it is retried after its Retry-After until the deadline,
+            // however many there were (the shared pacer keeps them few). Other retryable refusals (503) count.
+            guard status == 429 || attempts < policy.maxAttempts else {
+                return .giveUp(.attemptsExhausted(attempts: attempts))
+            }
             if let retryAfter {
                 let clamped = retryAfter.clamped(to: retryAfterRange)
                 let spread = clamped * (retryAfterJitter * jitter.nextFraction())
