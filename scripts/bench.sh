@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks: builds release binaries, then measures
 #   1. the latency replayd adds to one replay (socket → replayd → simulator vs. straight to the simulator), and
-#   2. how many concurrent upstream transfers one libcurl network thread sustains.
+#   2. how many concurrent upstream transfers one libcurl network thread sustains,
+#   3. how close a rate-limited burst gets to the least time Strait's limit allows (three window offsets, ~10 min),
+#   4. audit records/s with group commit vs. one fdatasync per record, and `audit verify` records/s.
 # Usage: scripts/bench.sh [requests] [concurrency levels]   e.g. scripts/bench.sh 2000 500,1000,2000
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +29,12 @@ echo "## Concurrent in-flight requests on one network thread (simulator holds ea
 echo
 "$bin/replayd-bench" concurrency --replayd "$bin/replayd" --levels "$levels"
 echo
-echo "## Pacing: 300 replays against a per-key limit of 100/min"
+echo "## Pacing: 2000 replays against a per-key limit of 600/min, from three offsets into the window"
 echo
-"$bin/replayd-bench" pacing --replayd "$bin/replayd" --requests 300 --limit 100
+for offset in 0 20 55; do
+    "$bin/replayd-bench" pacing --replayd "$bin/replayd" --requests 2000 --limit 600 --start-offset "$offset"
+done
+echo
+echo "## The audit log"
+echo
+"$bin/replayd-bench" audit --records 10000 --verify-records 200000
