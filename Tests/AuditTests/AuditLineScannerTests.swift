@@ -106,7 +106,11 @@ import Testing
                     ? .init(requestID: word(), status: Int.random(in: 100...599), outcome: word()) : nil,
                 latencyMicroseconds: Bool.random() ? Int64.random(in: Int64.min...Int64.max) : nil,
                 count: Bool.random() ? Int64.random(in: 0...1_000) : nil,
-                details: Bool.random() ? [(word(), .string(word())), ("n", .array([.int(-1), .null]))] : []
+                details: Bool.random()
+                    ? [
+                        (String(word().unicodeScalars.filter(\.properties.isAlphabetic)), .string(word())),
+                        ("n", .array([.int(-1), .null])),
+                    ] : []
             )
             let sealed = chain.seal(record, unixNanoseconds: Int64.random(in: 0...4_000_000_000_000_000_000))
             let line = Array(sealed.line.dropLast())
