@@ -71,6 +71,11 @@ public struct AuditKey: Sendable {
         return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: hash, using: macKey)
     }
 
+    /// A MAC checker with the HMAC key set up once, for checking many records.
+    func macVerifier() -> AuditMACVerifier {
+        AuditMACVerifier(id: id, macKey: macKey)
+    }
+
     /// The keyed hash of a value that must not be stored in the clear (an idempotency key, a delivery id):
     /// `hmac-sha256:` followed by hex HMAC(value-hash key, value). `replayd audit hash-value` prints the same.
     public func hashValue(_ value: String) -> String {

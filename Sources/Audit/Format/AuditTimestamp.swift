@@ -62,4 +62,26 @@ public enum AuditTimestamp {
         let seconds = Int64(timegm(&parts))
         return seconds * 1_000_000_000 + nanos
     }
+
+    /// Whether `bytes` is a timestamp exactly as ``format(unixNanoseconds:)`` writes it (nine fractional digits)
+    /// that ``parse(_:)`` accepts, checked without converting it. `false` says nothing: use ``parse(_:)``.
+    static func isWrittenForm(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 30 else { return false }
+        func number(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for offset in start..<(start + count) {
+                let byte = bytes[offset]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "."),
+            bytes[29] == UInt8(ascii: "Z"), number(0, 4) != nil, let month = number(5, 2), let day = number(8, 2),
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2), number(20, 9) != nil,
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return false }
+        return true
+    }
 }

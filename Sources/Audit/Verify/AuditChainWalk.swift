@@ -22,7 +22,17 @@ struct AuditChainWalk {
         var accountedAt: Int64?
     }
 
+    /// What the fast path decided about a line.
+    private enum FastOutcome {
+        /// The line needs the tree-based check (something is wrong with it, or it is a kind the walk inspects).
+        case fallback
+        /// The record is good; the problem, if any, is with a checkpoint that names it.
+        case accepted(AuditProblem?)
+    }
+
     private let keys: [String: AuditKey]
+    /// The keys' MAC checkers, set up once for the walk.
+    private let macVerifiers: [AuditMACVerifier]
     private let checkpointFile: AuditCheckpointFile
     private let checkpointKey: Curve25519.Signing.PublicKey?
 
@@ -43,6 +53,7 @@ struct AuditChainWalk {
         var byID: [String: AuditKey] = [:]
         for key in keys { byID[key.id] = key }
         self.keys = byID
+        self.macVerifiers = byID.values.map { $0.macVerifier() }
         self.checkpointFile = checkpointFile
         self.checkpointKey = checkpointKey
         if let malformed = checkpointFile.malformed {
@@ -124,11 +135,26 @@ struct AuditChainWalk {
             lines.append(start..<end)
             start = end + 1
         }
-        for index in lines.indices {
-            if let problem = check(line: index, of: lines, bytes: bytes, segment: name, nameSeq: nameSeq) {
-                return problem
+        let lineProblem: AuditProblem? = bytes.withUnsafeBufferPointer { buffer in
+            for index in lines.indices {
+                if index > 0,
+                    case .accepted(let problem) = fastCheck(
+                        lines[index],
+                        of: buffer,
+                        segment: name,
+                        lineNumber: index + 1
+                    )
+                {
+                    if let problem { return problem }
+                    continue
+                }
+                if let problem = check(line: index, of: lines, bytes: bytes, segment: name, nameSeq: nameSeq) {
+                    return problem
+                }
             }
+            return nil
         }
+        if let lineProblem { return lineProblem }
         if start < bytes.count {
             let seq = started ? outcome.lastSeq + 1 : nameSeq
             let place = isLast ? "the log's last line" : "the last line of \(name), which is not the last segment,"
@@ -153,6 +179,63 @@ struct AuditChainWalk {
         ("seq", true), ("ts", false), ("kind", false), ("key_id", false), ("prev", false), ("hash", false),
         ("mac", false),
     ]
+
+    /// Kinds whose contents the walk inspects: always checked by the tree-based path.
+    private static let inspectedKinds: [[UInt8]] = [
+        AuditKind.segmentStart, AuditKind.segmentPruned, AuditKind.anchor, AuditKind.repair,
+    ].map { Array($0.rawValue.utf8) }
+
+    /// Checks a record that is not the first of its segment on the line's bytes alone: canonical form, chain
+    /// members, `seq`, `ts`, `hash`, `prev`, key and MAC, as ``check(line:of:bytes:segment:nameSeq:)`` does.
+    /// Anything unusual, good or bad, is left to that check (``FastOutcome/fallback``), so its problems and
+    /// reports are the only ones.
+    private mutating func fastCheck(
+        _ range: Range<Int>,
+        of buffer: UnsafeBufferPointer<UInt8>,
+        segment: String,
+        lineNumber: Int
+    ) -> FastOutcome {
+        let line = UnsafeBufferPointer(rebasing: buffer[range])
+        guard started, let members = AuditLineScanner.scan(line), let seq = members.seq, seq == outcome.lastSeq + 1,
+            let ts = members.ts, let kind = members.kind, let keyID = members.keyID, let prev = members.prev,
+            let hash = members.hash, let mac = members.mac, hash.count == 64,
+            let parts = members.hashInput(lineCount: line.count),
+            AuditTimestamp.isWrittenForm(UnsafeBufferPointer(rebasing: line[ts])),
+            !Self.inspectedKinds.contains(where: { $0.elementsEqual(line[kind]) }),
+            outcome.headHash.utf8.elementsEqual(line[prev]),
+            let verifier = macVerifiers.first(where: { $0.idBytes.elementsEqual(line[keyID]) })
+        else { return .fallback }
+        var hasher = SHA256()
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[parts.0])))
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[parts.1])))
+        hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[parts.2])))
+        let good = hasher.finalize().withUnsafeBytes { digest in
+            Self.isLowercaseHex(of: digest, UnsafeBufferPointer(rebasing: line[hash]))
+                && verifier.verify(mac: UnsafeBufferPointer(rebasing: line[mac]), hash: digest)
+        }
+        guard good else { return .fallback }
+        let hashText = String(decoding: UnsafeBufferPointer(rebasing: line[hash]), as: UTF8.self)
+        outcome.recordsChecked += 1
+        outcome.lastSeq = seq
+        outcome.headHash = hashText
+        if !outcome.keyIDs.contains(verifier.id) { outcome.keyIDs.append(verifier.id) }
+        return .accepted(reachCheckpoints(seq: seq, hash: hashText, lineNumber: lineNumber, segment: segment))
+    }
+
+    private static let hexDigits: StaticString = "0123456789abcdef"
+
+    /// Whether `hex` is `bytes` in lowercase hex.
+    private static func isLowercaseHex(of bytes: UnsafeRawBufferPointer, _ hex: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard hex.count == 2 * bytes.count else { return false }
+        let digits = hexDigits.utf8Start
+        for offset in 0..<bytes.count {
+            let byte = bytes[offset]
+            guard hex[2 * offset] == digits[Int(byte >> 4)], hex[2 * offset + 1] == digits[Int(byte & 0x0F)] else {
+                return false
+            }
+        }
+        return true
+    }
 
     private mutating func check(
         line index: Int,
@@ -301,6 +384,17 @@ struct AuditChainWalk {
         }
 
         accept(seq: seq, hash: hash, keyID: keyID, kind: kind, json: json)
+        return reachCheckpoints(seq: seq, hash: hash, lineNumber: lineNumber, segment: segment)
+    }
+
+    /// Compares the checkpoints of size `seq` with the record just accepted.
+    private mutating func reachCheckpoints(
+        seq: Int64,
+        hash: String,
+        lineNumber: Int,
+        segment: String
+    ) -> AuditProblem? {
+        guard !pendingHeads.isEmpty else { return nil }
         for entry in pendingHeads.removeValue(forKey: seq) ?? [] {
             guard entry.checkpoint.head == hash else {
                 return AuditProblem(
