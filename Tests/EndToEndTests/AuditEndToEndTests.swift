@@ -155,7 +155,8 @@ import Testing
                     if result.status == 201 { acknowledged.add(key) }
                 }
             }
-            // Let some finish, then kill the daemon with requests still in flight.
+            // Let a quarter finish, then kill the daemon. Most of the rest are usually still in flight then, but the
+            // test does not depend on it: whatever the timing, every answered request must be fully recorded.
             while acknowledged.count < total / 4 { try await Task.sleep(for: .milliseconds(5)) }
             kill(daemon.pid, SIGKILL)
             try await group.waitForAll()
@@ -163,7 +164,6 @@ import Testing
         #expect(await daemon.waitForExit() == 137)
         let seen = acknowledged.keys
         #expect(seen.count >= total / 4)
-        #expect(seen.count < total, "some requests were in flight when the daemon died")
 
         try await harness.startDaemon()
         await harness.stop()
