@@ -186,6 +186,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // A real audit log in a test's directory, shared by the ReplayCore and Ingress test targets.
+        .target(
+            name: "AuditTestSupport",
+            dependencies: [
+                "Audit", "ReplayCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/AuditTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "AuditTests",
             dependencies: [
@@ -199,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "ReplayCoreTests",
             dependencies: [
-                "Audit", "ReplayCore", "Strait", "Curl", "StraitSimulator",
+                "Audit", "AuditTestSupport", "ReplayCore", "Strait", "Curl", "StraitSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -209,7 +220,7 @@ let package = Package(
         .testTarget(
             name: "IngressTests",
             dependencies: [
-                "Audit",
+                "Audit", "AuditTestSupport",
                 "Ingress", "ReplayCore", "Strait", "Curl",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import AuditTestSupport
 import Curl
 import Foundation
 import Logging

@@ -1,4 +1,5 @@
 import Audit
+import AuditTestSupport
 import Foundation
 import Logging
 import ReplayCore

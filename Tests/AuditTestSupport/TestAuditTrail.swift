@@ -4,8 +4,9 @@ import Logging
 import ReplayCore
 
 /// A real audit log in a test's directory (real files, real fdatasync, real signatures) and the auditor on it.
-struct TestAuditTrail {
-    static let key: AuditKey = {
+public struct TestAuditTrail: Sendable {
+    /// The fixed audit key every test log is written under.
+    public static let key: AuditKey = {
         do {
             return try AuditKey(material: Array("replayd-test-audit-key-0123456789abcdef".utf8))
         } catch {
@@ -13,11 +14,15 @@ struct TestAuditTrail {
         }
     }()
 
-    let log: AuditLog
-    let auditor: ReplayAuditor
-    let directory: String
+    /// The log, in `<directory>/audit`.
+    public let log: AuditLog
+    /// The auditor on it.
+    public let auditor: ReplayAuditor
+    /// The audit directory.
+    public let directory: String
 
-    init(directory: String, clock: any ReplayClock, logger: Logger) {
+    /// Opens a log under `directory`.
+    public init(directory: String, clock: any ReplayClock, logger: Logger) {
         self.directory = directory + "/audit"
         log = AuditLog(
             configuration: AuditLogConfiguration(
