@@ -76,11 +76,21 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Webhook senders without I/O: keyrings, signature verifiers (Slack, GitHub, Standard Webhooks, Strait,
+        // Discord), payload and command parsing, the auto-replay policy, and chat message rendering.
+        .target(
+            name: "Webhooks",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto")
+            ],
+            swiftSettings: strictSettings
+        ),
         // The pipeline and everything that is not wire format: requests, principals, config, upstream seam.
         .target(
             name: "ReplayCore",
             dependencies: [
                 "Audit",
+                "Webhooks",
                 "Strait",
                 "Curl",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -95,6 +105,7 @@ let package = Package(
             name: "Ingress",
             dependencies: [
                 "ReplayCore",
+                "Webhooks",
                 "Strait",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -225,6 +236,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WebhooksTests",
+            dependencies: [
+                "Webhooks",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

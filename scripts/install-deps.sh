@@ -2,10 +2,11 @@
 # Installs the system packages replayd needs on Debian/Ubuntu, and nothing that is already there.
 # libcurl4-openssl-dev + pkg-config: the CCurl target (libcurl with OpenSSL, found through pkg-config).
 # libsqlite3-dev: GRDB's system SQLite (durable replay state).
+# openssl: the webhook tests sign deliveries with an independent tool (HMAC, Ed25519 keys).
 # curl: the end-to-end tests talk to the socket with `curl --unix-socket`, as an operator would.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config curl ca-certificates)
+packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config curl ca-certificates openssl)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

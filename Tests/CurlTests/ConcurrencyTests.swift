@@ -45,7 +45,7 @@ struct ConcurrencyTests {
 
     @Test func cancellingTheTaskRemovesTheTransfer() async throws {
         let server = try await TestHTTPServer.start { _ in .stall }
-        let client = try TestSupport.makeClient()
+        let client = try TestSupport.makeClient(TestSupport.neverTimesOut)
         let task = Task {
             try await client.send(HTTPRequest(method: "GET", url: server.url("/stall")))
         }
@@ -83,7 +83,7 @@ struct ConcurrencyTests {
 
     @Test func shutdownFailsOutstandingAndLaterRequests() async throws {
         let server = try await TestHTTPServer.start { _ in .stall }
-        let client = try TestSupport.makeClient()
+        let client = try TestSupport.makeClient(TestSupport.neverTimesOut)
         let task = Task {
             try await client.send(HTTPRequest(method: "GET", url: server.url("/stall")))
         }

@@ -25,6 +25,13 @@ enum TestSupport {
         return try CurlClient(configuration: configuration, logger: logger)
     }
 
+    /// Switches off every timeout a stalled transfer could hit, so a test about cancellation or shutdown
+    /// cannot end in `timed_out` when a loaded machine delays the test task past the low-speed limit.
+    static func neverTimesOut(_ configuration: inout CurlClientConfiguration) {
+        configuration.lowSpeedLimitBytesPerSecond = 0
+        configuration.totalTimeout = .seconds(3600)
+    }
+
     /// Raises the soft open-file limit towards `wanted` (bounded by the hard limit).
     static func raiseOpenFileLimit(to wanted: UInt64) {
         var limit = rlimit()
