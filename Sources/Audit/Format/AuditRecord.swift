@@ -199,8 +199,11 @@ public struct AuditRecord: Sendable, Hashable {
 public enum AuditKind: String, Sendable, Hashable, CaseIterable {
     /// A replay request: stages `received`, `attempt`, `outcome`, `answered`.
     case replay
-    /// A request refused before the engine (unknown peer, policy, bad input).
+    /// A request refused before the engine (unknown peer, policy, bad input, a webhook that failed verification).
     case denial
+    /// A webhook delivery that verified: which key, which delivery, what replayd decided (stages `verified`,
+    /// `duplicate`, `follow_up`).
+    case webhook
     /// Denials from one source and reason within one interval, counted.
     case denialsAggregated = "denials_aggregated"
     /// An operator's action (`resolve`).

@@ -56,6 +56,8 @@ public final class ReplayAuditor: Sendable {
                 gid: Int64(peer.gid),
                 pid: Int64(peer.pid)
             )
+        case .webhook(_, let matchedBy):
+            return AuditRecord.Actor(kind: "webhook", principal: principal.name, auth: matchedBy)
         }
     }
 
@@ -75,6 +77,7 @@ public final class ReplayAuditor: Sendable {
                 kind: .replay,
                 stage: "received",
                 door: request.origin.door.rawValue,
+                source: request.origin.source,
                 actor: Self.actor(principal),
                 requestID: request.origin.requestID,
                 runID: request.runID.rawValue,

@@ -15,8 +15,12 @@ public struct ReplaydConfig: Sendable {
     public var replays: ReplaysConfig
     /// `[audit]`: the tamper-evident audit log.
     public var audit: AuditConfig
-    /// `[[principals]]`: who may use the socket, by Unix identity. Empty means every caller is refused.
+    /// `[[principals]]`: who may replay, by Unix identity or chat/GitHub user. Empty means every caller is refused.
     public var principals: [PrincipalConfig]
+    /// `[webhooks]`: the TCP listener for webhook senders (it runs only when ``sources`` is not empty).
+    public var webhooks: WebhooksConfig
+    /// `[[sources]]`: the webhook senders, each at `POST /hooks/<name>`.
+    public var sources: [WebhookSourceConfig]
 
     /// Creates a config; every section defaults to its own defaults.
     public init(
@@ -26,7 +30,9 @@ public struct ReplaydConfig: Sendable {
         log: LogConfig = LogConfig(),
         replays: ReplaysConfig = ReplaysConfig(),
         audit: AuditConfig = AuditConfig(),
-        principals: [PrincipalConfig] = []
+        principals: [PrincipalConfig] = [],
+        webhooks: WebhooksConfig = WebhooksConfig(),
+        sources: [WebhookSourceConfig] = []
     ) {
         self.upstream = upstream
         self.socket = socket
@@ -35,5 +41,7 @@ public struct ReplaydConfig: Sendable {
         self.replays = replays
         self.audit = audit
         self.principals = principals
+        self.webhooks = webhooks
+        self.sources = sources
     }
 }

@@ -9,10 +9,14 @@ public struct Principal: Sendable, Hashable, CustomStringConvertible {
     public enum Authentication: Sendable, Hashable, CustomStringConvertible {
         /// A Unix-socket peer, identified by the kernel, matched by uid, user name or group.
         case unixPeer(PeerCredentials, matchedBy: String)
+        /// A verified webhook: the source it came through, and the sender's identity that mapped to the principal
+        /// (`slack_users T1/U1`, `github_logins octocat`, or `service` for a source's own principal).
+        case webhook(source: String, matchedBy: String)
 
         public var description: String {
             switch self {
             case .unixPeer(let credentials, let matchedBy): return "unix peer \(credentials) via \(matchedBy)"
+            case .webhook(let source, let matchedBy): return "webhook \(source) via \(matchedBy)"
             }
         }
     }

@@ -3,6 +3,7 @@
 public struct PrincipalDirectory: Sendable {
     private let byUID: [UInt32: (name: String, matchedBy: String)]
     private let byGID: [(gid: UInt32, name: String, matchedBy: String)]
+    private let bySender: [String: String]
     private let accounts: any UnixAccounts
     /// Names in `unix_users`/`unix_groups` that did not resolve; reported at startup as warnings.
     public let unresolved: [String]
@@ -12,7 +13,14 @@ public struct PrincipalDirectory: Sendable {
         var byUID: [UInt32: (name: String, matchedBy: String)] = [:]
         var byGID: [(gid: UInt32, name: String, matchedBy: String)] = []
         var unresolved: [String] = []
+        var bySender: [String: String] = [:]
         for mapping in mappings {
+            let senders =
+                mapping.slackUsers.map { "slack:\($0)" } + mapping.discordUsers.map { "discord:\($0)" }
+                + mapping.githubLogins.map { "github:\($0.lowercased())" }
+            for sender in senders where bySender[sender] == nil {
+                bySender[sender] = mapping.name
+            }
             for uid in mapping.unixUIDs where byUID[uid] == nil {
                 byUID[uid] = (mapping.name, "unix_uids \(uid)")
             }
@@ -33,6 +41,7 @@ public struct PrincipalDirectory: Sendable {
         }
         self.byUID = byUID
         self.byGID = byGID
+        self.bySender = bySender
         self.accounts = accounts
         self.unresolved = unresolved
     }
@@ -48,5 +57,12 @@ public struct PrincipalDirectory: Sendable {
             return Principal(name: entry.name, authentication: .unixPeer(peer, matchedBy: entry.matchedBy))
         }
         return nil
+    }
+
+    /// The principal a webhook sender maps to through `slack_users`, `discord_users` or `github_logins`, or `nil`.
+    public func principal(for sender: SenderIdentity, source: String) -> Principal? {
+        bySender[sender.directoryKey].map { name in
+            Principal(name: name, authentication: .webhook(source: source, matchedBy: sender.description))
+        }
     }
 }

@@ -42,16 +42,29 @@ public struct RequestOrigin: Sendable, Hashable {
         case socket
         /// `runs.replay` over JSON-RPC on the Unix socket.
         case rpc
+        /// A Slack slash command.
+        case slack
+        /// A Discord slash command.
+        case discord
+        /// A `/replay` line in a GitHub comment.
+        case github
+        /// A Standard Webhooks delivery.
+        case standardWebhooks = "standard_webhooks"
+        /// A Strait run notification, under a source's auto-replay policy.
+        case strait
     }
 
     /// The door.
     public var door: Door
     /// The gateway's request id (also sent upstream as the prefix of each attempt's `X-Request-Id`).
     public var requestID: String
+    /// The `[[sources]]` name, for a webhook door.
+    public var source: String?
 
     /// Creates an origin.
-    public init(door: Door, requestID: String) {
+    public init(door: Door, requestID: String, source: String? = nil) {
         self.door = door
         self.requestID = requestID
+        self.source = source
     }
 }

@@ -28,6 +28,11 @@ final class DriverRegistry: Sendable {
         active.withLock { $0[id] != nil }
     }
 
+    /// The signal of the driver running for `id`, if any.
+    func signal(for id: ReplayRecordID) -> CompletionSignal? {
+        active.withLock { $0[id] }
+    }
+
     /// How many drivers are running.
     var count: Int { active.withLock { $0.count } }
 }

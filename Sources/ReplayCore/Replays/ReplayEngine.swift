@@ -68,8 +68,14 @@ public final class ReplayEngine: Sendable {
 
     /// Replays on behalf of `principal`: records the request in the audit log (durably: if it cannot, nothing is
     /// done and the caller gets 503 `audit_unavailable`), claims the key, drives the replay, and waits up to
-    /// `settings.wait`.
-    public func submit(_ request: ReplayRequest, principal: Principal, logger: Logger) async -> ReplaySubmission {
+    /// `wait` (default `settings.wait`; asynchronous doors pass zero: they answer as soon as the request is durably
+    /// accepted, and the driver finishes the replay in the background).
+    public func submit(
+        _ request: ReplayRequest,
+        principal: Principal,
+        logger: Logger,
+        wait: Duration? = nil
+    ) async -> ReplaySubmission {
         let receivedAt = clock.monotonicNow()
         let key = request.idempotencyKey ?? IdempotencyKey.generate()
         do {
@@ -84,7 +90,13 @@ public final class ReplayEngine: Sendable {
                 )
             )
         }
-        let submission = await submitReceived(request, key: key, principal: principal, logger: logger)
+        let submission = await submitReceived(
+            request,
+            key: key,
+            principal: principal,
+            logger: logger,
+            wait: wait ?? settings.wait
+        )
         let answer: (decision: String, reason: String?, record: ReplayRecord?)?
         switch submission {
         case .completed(let record, replayed: true): answer = ("idempotent_replay", record.state.rawValue, record)
@@ -112,7 +124,8 @@ public final class ReplayEngine: Sendable {
         _ request: ReplayRequest,
         key: String,
         principal: Principal,
-        logger: Logger
+        logger: Logger,
+        wait: Duration
     ) async -> ReplaySubmission {
         if let breaker = guards?.breaker.snapshot, breaker.state == .open {
             let seconds = breaker.reopensIn.map { max(1, $0.components.seconds) } ?? 1
@@ -182,7 +195,7 @@ public final class ReplayEngine: Sendable {
                 return .completed(created, replayed: false)
             }
             let signal = startDriver(created.id, logger: logger)
-            return await waitForOutcome(created.id, signal: signal)
+            return await waitForOutcome(created.id, signal: signal, wait: wait)
         }
     }
 
@@ -234,10 +247,11 @@ public final class ReplayEngine: Sendable {
         return drivers.start(id) { [self, driverLogger] in await self.drive(id, logger: driverLogger) }
     }
 
-    /// Waits until the driver rests or `settings.wait` passes on the wait clock, whichever is first.
-    func waitForDriver(_ signal: CompletionSignal) async {
+    /// Waits until the driver rests or `wait` (default `settings.wait`) passes on the wait clock, whichever is
+    /// first.
+    func waitForDriver(_ signal: CompletionSignal, wait: Duration? = nil) async {
         let clock = self.waitClock
-        let wait = settings.wait
+        let wait = wait ?? settings.wait
         _ = await withTaskGroup(of: Bool.self) { group in
             group.addTask { await signal.wait() }
             group.addTask {
@@ -250,8 +264,14 @@ public final class ReplayEngine: Sendable {
         }
     }
 
-    private func waitForOutcome(_ id: ReplayRecordID, signal: CompletionSignal) async -> ReplaySubmission {
-        await waitForDriver(signal)
+    private func waitForOutcome(
+        _ id: ReplayRecordID,
+        signal: CompletionSignal,
+        wait: Duration
+    ) async -> ReplaySubmission {
+        if wait > .zero {
+            await waitForDriver(signal, wait: wait)
+        }
         do {
             guard let record = try await store.record(id) else {
                 return .rejected(ReplayError(.internalError, "the replay record disappeared"))

@@ -9,6 +9,9 @@ extension SQLiteReplayStore {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: schemaV1)
         }
+        migrator.registerMigration("v2-webhooks") { db in
+            try db.execute(sql: schemaV2Webhooks)
+        }
         return migrator
     }
 
@@ -64,5 +67,40 @@ extension SQLiteReplayStore {
             FOREIGN KEY (principal, key) REFERENCES replays (principal, key) ON DELETE CASCADE
         );
         CREATE UNIQUE INDEX attempts_request_id ON attempts (request_id);
+        """
+
+    /// v2: webhook deliveries (dedup and the answer a duplicate gets again), the replies still owed once a replay
+    /// settles, and the automatic-replay budget and lineage of Strait-notified runs.
+    static let schemaV2Webhooks = """
+        CREATE TABLE webhook_deliveries (
+            source TEXT NOT NULL,
+            delivery_id TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            answer_status INTEGER,
+            answer_type TEXT,
+            answer_body BLOB,
+            reply_kind TEXT,
+            reply_principal TEXT,
+            reply_key TEXT,
+            reply_run_id TEXT,
+            reply_destination TEXT,
+            reply_not_after INTEGER,
+            reply_done INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (source, delivery_id)
+        );
+        CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
+        CREATE INDEX webhook_deliveries_replies ON webhook_deliveries (reply_done, received_at);
+        CREATE TABLE automatic_replays (
+            source TEXT NOT NULL,
+            original_run_id TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            last_at INTEGER NOT NULL,
+            PRIMARY KEY (source, original_run_id)
+        );
+        CREATE TABLE run_lineage (
+            new_run_id TEXT PRIMARY KEY,
+            original_run_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
         """
 }

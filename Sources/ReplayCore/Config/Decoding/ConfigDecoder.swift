@@ -31,7 +31,20 @@ struct ConfigDecoder {
         if let audit = reader.table("audit") {
             config.audit = AuditConfig(reading: audit)
         }
-        config.principals = PrincipalConfig.readAll(reader.tableArray("principals"))
+        if reader.contains("webhooks"), let webhooks = reader.table("webhooks") {
+            config.webhooks = WebhooksConfig(reading: webhooks)
+        }
+        let sourceReaders = reader.tableArray("sources")
+        let servicePrincipals = Set(sourceReaders.compactMap { $0.table["principal"]?.stringValue })
+        config.principals = PrincipalConfig.readAll(
+            reader.tableArray("principals"),
+            servicePrincipals: servicePrincipals
+        )
+        config.sources = WebhookSourceConfig.readAll(
+            sourceReaders,
+            principals: config.principals,
+            environment: environment
+        )
         reader.finish()
         guard diagnostics.isEmpty else {
             throw ConfigErrors(diagnostics.errors)

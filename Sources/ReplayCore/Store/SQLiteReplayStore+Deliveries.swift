@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+
+extension SQLiteReplayStore: WebhookDeliveryStore {
+    public func claimDelivery(_ delivery: DeliveryID, at time: Int64) async throws(StoreError) -> DeliveryClaim {
+        try await write("claiming a webhook delivery") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_deliveries (source, delivery_id, received_at) VALUES (?, ?, ?)
+                    ON CONFLICT (source, delivery_id) DO NOTHING
+                    """,
+                arguments: [delivery.source, delivery.id, time]
+            )
+            guard db.changesCount == 0 else { return .new }
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT answer_status, answer_type, answer_body FROM webhook_deliveries
+                    WHERE source = ? AND delivery_id = ?
+                    """,
+                arguments: [delivery.source, delivery.id]
+            )
+            guard let row, let status = row["answer_status"] as Int? else { return .unanswered }
+            let body: Data? = row["answer_body"]
+            return .answered(
+                WebhookAnswer(
+                    status: status,
+                    contentType: row["answer_type"] ?? "application/json",
+                    body: body.map { [UInt8]($0) } ?? []
+                )
+            )
+        }
+    }
+
+    public func answerDelivery(
+        _ delivery: DeliveryID,
+        answer: WebhookAnswer,
+        reply: PendingReply?
+    ) async throws(StoreError) {
+        try await write("storing a webhook answer") { db in
+            try db.execute(
+                sql: """
+                    UPDATE webhook_deliveries SET answer_status = ?, answer_type = ?, answer_body = ?,
+                        reply_kind = ?, reply_principal = ?, reply_key = ?, reply_run_id = ?,
+                        reply_destination = ?, reply_not_after = ?, reply_done = ?
+                    WHERE source = ? AND delivery_id = ?
+                    """,
+                arguments: [
+                    answer.status, answer.contentType, Data(answer.body),
+                    reply?.kind.rawValue, reply?.record.principal, reply?.record.key, reply?.runID,
+                    reply?.destination, reply?.notAfter, reply == nil ? 1 : 0,
+                    delivery.source, delivery.id,
+                ]
+            )
+            guard db.changesCount == 1 else {
+                throw StoreError(.notFound, "webhook delivery \(delivery.source) was not claimed")
+            }
+        }
+    }
+
+    public func releaseDelivery(_ delivery: DeliveryID) async throws(StoreError) {
+        try await write("releasing a webhook delivery") { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM webhook_deliveries
+                    WHERE source = ? AND delivery_id = ? AND answer_status IS NULL
+                    """,
+                arguments: [delivery.source, delivery.id]
+            )
+        }
+    }
+
+    public func pendingReplies(limit: Int) async throws(StoreError) -> [PendingReply] {
+        try await read("listing pending webhook replies") { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT source, delivery_id, reply_kind, reply_principal, reply_key, reply_run_id,
+                        reply_destination, reply_not_after
+                    FROM webhook_deliveries WHERE reply_done = 0 ORDER BY received_at LIMIT ?
+                    """,
+                arguments: [limit]
+            )
+            return rows.compactMap { row -> PendingReply? in
+                guard let kindName = row["reply_kind"] as String?, let kind = PendingReply.Kind(rawValue: kindName),
+                    let principal = row["reply_principal"] as String?, let key = row["reply_key"] as String?,
+                    let runID = row["reply_run_id"] as String?
+                else { return nil }
+                return PendingReply(
+                    delivery: DeliveryID(source: row["source"], id: row["delivery_id"]),
+                    kind: kind,
+                    record: ReplayRecordID(principal: principal, key: key),
+                    runID: runID,
+                    destination: row["reply_destination"],
+                    notAfter: row["reply_not_after"] ?? 0
+                )
+            }
+        }
+    }
+
+    public func finishReply(_ delivery: DeliveryID) async throws(StoreError) {
+        try await write("finishing a webhook reply") { db in
+            try db.execute(
+                sql: "UPDATE webhook_deliveries SET reply_done = 1 WHERE source = ? AND delivery_id = ?",
+                arguments: [delivery.source, delivery.id]
+            )
+        }
+    }
+
+    public func reserveAutomaticReplay(
+        source: String,
+        originalRunID: String,
+        at time: Int64,
+        decide: @escaping @Sendable (_ count: Int, _ lastAt: Int64?) -> Bool
+    ) async throws(StoreError) -> Bool {
+        try await write("reserving an automatic replay") { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT count, last_at FROM automatic_replays WHERE source = ? AND original_run_id = ?",
+                arguments: [source, originalRunID]
+            )
+            let count: Int = row?["count"] ?? 0
+            let lastAt: Int64? = row?["last_at"]
+            guard decide(count, lastAt) else { return false }
+            try db.execute(
+                sql: """
+                    INSERT INTO automatic_replays (source, original_run_id, count, last_at) VALUES (?, ?, 1, ?)
+                    ON CONFLICT (source, original_run_id) DO UPDATE SET count = count + 1, last_at = excluded.last_at
+                    """,
+                arguments: [source, originalRunID, time]
+            )
+            return true
+        }
+    }
+
+    public func originalRun(of runID: String) async throws(StoreError) -> String {
+        try await read("looking up a run's lineage") { db in
+            try String.fetchOne(
+                db,
+                sql: "SELECT original_run_id FROM run_lineage WHERE new_run_id = ?",
+                arguments: [runID]
+            ) ?? runID
+        }
+    }
+
+    public func recordLineage(newRunID: String, originalRunID: String, at now: Int64) async throws(StoreError) {
+        try await write("recording a run's lineage") { db in
+            // Lineage always points at the root, so one lookup finds it however long the chain grows.
+            let root =
+                try String.fetchOne(
+                    db,
+                    sql: "SELECT original_run_id FROM run_lineage WHERE new_run_id = ?",
+                    arguments: [originalRunID]
+                ) ?? originalRunID
+            try db.execute(
+                sql: """
+                    INSERT INTO run_lineage (new_run_id, original_run_id, created_at) VALUES (?, ?, ?)
+                    ON CONFLICT (new_run_id) DO NOTHING
+                    """,
+                arguments: [newRunID, root, now]
+            )
+        }
+    }
+
+    public func pruneDeliveries(receivedBefore cutoff: Int64) async throws(StoreError) -> Int {
+        try await write("pruning webhook deliveries") { db in
+            try db.execute(
+                sql: "DELETE FROM webhook_deliveries WHERE received_at < ? AND reply_done = 1",
+                arguments: [cutoff]
+            )
+            return db.changesCount
+        }
+    }
+}
