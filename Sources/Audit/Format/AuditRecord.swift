@@ -1,3 +1,5 @@
+import Crypto
+
 /// One audit event before it is sealed into the chain. ``AuditChain`` adds `seq`, `ts`, `key_id`, `prev`, `hash`
 /// and `mac`; everything else is set by whoever records the event.
 ///
@@ -79,6 +81,11 @@ public struct AuditRecord: Sendable, Hashable {
         public init(sha256: String, size: Int) {
             self.sha256 = sha256
             self.size = size
+        }
+
+        /// The digest of `bytes`.
+        public init(bytes: [UInt8]) {
+            self.init(sha256: Hex.encode(SHA256.hash(data: bytes)), size: bytes.count)
         }
 
         var json: AuditJSON { .object([("sha256", .string(sha256)), ("size", .int(Int64(size)))]) }

@@ -191,6 +191,43 @@ public final class ReplayAuditor: Sendable {
         )
     }
 
+    /// Records what replayd made of a webhook delivery that verified (stage `verified`: the key that matched, the
+    /// delivery id as a keyed hash, the body's digest, the decision and why), or of a duplicate (stage
+    /// `duplicate`), or of a reply posted afterwards (stage `follow_up`). Durable when it returns: a delivery is
+    /// acted on only after its record is on disk.
+    public func webhook(
+        stage: String,
+        door: RequestOrigin.Door,
+        source: String,
+        actor: AuditRecord.Actor?,
+        requestID: String?,
+        deliveryID: String?,
+        runID: String? = nil,
+        decision: String,
+        reason: String? = nil,
+        newRunID: String? = nil,
+        body: [UInt8]? = nil,
+        details: [(String, AuditJSON)] = []
+    ) async throws(AuditError) {
+        try await sink.record(
+            AuditRecord(
+                kind: .webhook,
+                stage: stage,
+                door: door.rawValue,
+                source: source,
+                actor: actor,
+                requestID: requestID,
+                runID: runID,
+                deliveryIDHash: deliveryID.map { key.hashValue($0) },
+                decision: decision,
+                reason: reason,
+                newRunID: newRunID,
+                body: body.map { AuditRecord.BodyDigest(bytes: $0) },
+                details: details
+            )
+        )
+    }
+
     /// Records a request refused before the engine. The first denial per source and reason in an interval is
     /// recorded in full; the rest are counted and recorded as one `denials_aggregated` record when the interval
     /// ends, so a flood cannot fill the disk.

@@ -2,7 +2,7 @@ import Synchronization
 
 /// A one-shot signal a waiter can await with cancellation: `wait()` returns `true` once `fire()` was called, or
 /// `false` if the waiting task is cancelled first.
-final class CompletionSignal: Sendable {
+public final class CompletionSignal: Sendable {
     private struct State {
         var fired = false
         var nextID: UInt64 = 0
@@ -11,8 +11,11 @@ final class CompletionSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// Creates an unfired signal.
+    public init() {}
+
     /// Wakes every waiter, now and in future.
-    func fire() {
+    public func fire() {
         let waiters = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
             state.fired = true
             defer { state.waiters = [:] }
@@ -22,7 +25,7 @@ final class CompletionSignal: Sendable {
     }
 
     /// `true` once fired; `false` if cancelled first.
-    func wait() async -> Bool {
+    public func wait() async -> Bool {
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1
             return state.nextID
