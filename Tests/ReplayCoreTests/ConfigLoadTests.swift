@@ -183,14 +183,22 @@ import Testing
                       checkpoint_interval: 30s
                       denial_interval: 2m
 
+                    [webhooks] (off: no [[sources]])
+
                     [[principals]] alice
                       unix_users: alice
                       unix_uids: 1000
                       unix_groups: oncall
+                      slack_users: (none)
+                      discord_users: (none)
+                      github_logins: (none)
                     [[principals]] deploy
                       unix_users: (none)
                       unix_uids: 998, 999
                       unix_groups: (none)
+                      slack_users: (none)
+                      discord_users: (none)
+                      github_logins: (none)
 
                     """
             )

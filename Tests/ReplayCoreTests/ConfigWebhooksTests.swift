@@ -229,3 +229,34 @@ import Testing
         #expect(found.first?.contains("unless a [[sources]] entry names it") == true)
     }
 }
+
+/// `replayd config check` shows the webhook setup without secrets.
+@Suite struct ConfigWebhooksSummaryTests {
+    @Test func sourcesAndKeysAreSummarisedWithoutTheirSecrets() throws {
+        let config = try ReplaydConfig.decode(
+            toml: minimalConfig + """
+                [[principals]]
+                name = "bot"
+                [[sources]]
+                name = "notify"
+                kind = "strait"
+                principal = "bot"
+                [[sources.keys]]
+                id = "current"
+                secret_env = "NOTIFY_SECRET"
+                not_after = "2027-01-01T00:00:00Z"
+                """,
+            environment: ["STRAIT_API_KEY": "k", "NOTIFY_SECRET": "sentinel-notify-secret"]
+        )
+        let summary = config.summary()
+        #expect(summary.contains("  listen: 127.0.0.1:8787\n"))
+        #expect(summary.contains("[[sources]] notify (strait, POST /hooks/notify)\n"))
+        #expect(
+            summary.contains(
+                "  key current: <redacted> (from env NOTIFY_SECRET, 22 bytes), not after 2027-01-01T00:00:00Z\n"
+            )
+        )
+        #expect(summary.contains("  auto_replay.max_replays_per_run: 3\n"))
+        #expect(!summary.contains("sentinel-notify-secret"))
+    }
+}

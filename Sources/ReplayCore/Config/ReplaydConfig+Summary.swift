@@ -1,3 +1,5 @@
+import Strait
+
 extension ReplaydConfig {
     /// Every effective setting, defaults filled in, grouped by section: the output of
     /// `replayd config check FILE`.
@@ -87,6 +89,53 @@ extension ReplaydConfig {
             ]
         )
 
+        if sources.isEmpty {
+            lines.append("")
+            lines.append("[webhooks] (off: no [[sources]])")
+        } else {
+            section(
+                "webhooks",
+                [
+                    ("listen", webhooks.listen.description),
+                    ("trusted_proxies", Self.describeList(webhooks.trustedProxies)),
+                    ("max_body_size", Self.describeSize(webhooks.maxBodySize)),
+                    ("max_header_size", Self.describeSize(webhooks.maxHeaderSize)),
+                    ("idle_timeout", ConfigDuration.format(webhooks.idleTimeout)),
+                    ("preauth_rate", "\(webhooks.preAuthRate)/s per source, burst \(webhooks.preAuthBurst)"),
+                    (
+                        "failure_threshold",
+                        "\(webhooks.failureThreshold), then blocks from \(ConfigDuration.format(webhooks.failureBlock)) "
+                            + "up to \(ConfigDuration.format(webhooks.failureBlockMax))"
+                    ),
+                    ("timestamp_tolerance", ConfigDuration.format(webhooks.timestampTolerance)),
+                    ("dedup_ttl", ConfigDuration.format(webhooks.dedupTTL)),
+                    ("discord_api_url", webhooks.discordAPIURL),
+                    ("followup_allow_insecure_http", "\(webhooks.followUpAllowInsecureHTTP)"),
+                ]
+            )
+            for source in sources {
+                lines.append("[[sources]] \(source.name) (\(source.kind.rawValue), POST /hooks/\(source.name))")
+                if let principal = source.principal {
+                    lines.append("  principal: \(principal)")
+                }
+                for key in source.keys {
+                    lines.append("  key \(key.id): \(Self.describeKey(key))")
+                }
+                if source.kind == .standardWebhooks {
+                    lines.append("  run_id_pointer: \(source.runIDPointer)")
+                    lines.append("  checkpoint_pointer: \(source.checkpointPointer)")
+                }
+                if source.kind == .strait {
+                    let policy = source.autoReplay
+                    lines.append("  auto_replay.enabled: \(policy.enabled)")
+                    lines.append("  auto_replay.statuses: \(Self.describeList(policy.statuses))")
+                    lines.append("  auto_replay.error_patterns: \(Self.describeList(policy.errorPatterns))")
+                    lines.append("  auto_replay.max_replays_per_run: \(policy.maxReplaysPerRun)")
+                    lines.append("  auto_replay.cooldown: \(ConfigDuration.format(policy.cooldown))")
+                }
+            }
+        }
+
         lines.append("")
         if principals.isEmpty {
             lines.append("[[principals]] (none: every socket caller will be refused)")
@@ -96,6 +145,9 @@ extension ReplaydConfig {
             lines.append("  unix_users: \(Self.describeList(principal.unixUsers))")
             lines.append("  unix_uids: \(Self.describeList(principal.unixUIDs.map(String.init)))")
             lines.append("  unix_groups: \(Self.describeList(principal.unixGroups))")
+            lines.append("  slack_users: \(Self.describeList(principal.slackUsers))")
+            lines.append("  discord_users: \(Self.describeList(principal.discordUsers))")
+            lines.append("  github_logins: \(Self.describeList(principal.githubLogins))")
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -106,6 +158,25 @@ extension ReplaydConfig {
         }
         let source = key.source ?? upstream.apiKeySource
         return "\(Secret.redacted) (from \(source), \(key.byteCount) bytes)"
+    }
+
+    private static func describeKey(_ key: WebhookKeyConfig) -> String {
+        var text: String
+        switch key.material {
+        case .publicKey(let publicKey):
+            text = "public key \(publicKey)"
+        case .secret(let reference, let secret):
+            text =
+                secret.map { "\(Secret.redacted) (from \(reference), \($0.byteCount) bytes)" }
+                ?? "(not loaded; from \(reference))"
+        }
+        if let notBefore = key.notBefore {
+            text += ", not before \(StraitTimestamp(secondsSinceEpoch: notBefore, nanoseconds: 0))"
+        }
+        if let notAfter = key.notAfter {
+            text += ", not after \(StraitTimestamp(secondsSinceEpoch: notAfter, nanoseconds: 0))"
+        }
+        return text
     }
 
     private static func describeSize(_ bytes: Int) -> String {
