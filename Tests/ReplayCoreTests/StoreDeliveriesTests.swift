@@ -7,7 +7,7 @@ import Testing
 /// budget and run lineage.
 @Suite struct StoreDeliveriesTests {
     private let delivery = DeliveryID(source: "github", id: "123:abc")
-    private let answer = WebhookAnswer(status: 202, body: Array(#"{"status":"accepted"}"#.utf8))
+    private let answer = DeliveryAnswer(status: 202, body: Array(#"{"status":"accepted"}"#.utf8))
 
     @Test func aDeliveryIsNewOnceThenAnsweredTheSameWayAfterAReopen() async throws {
         try await StoreTesting.withDirectory { directory in

@@ -7,7 +7,7 @@ public protocol WebhookDeliveryStore: Sendable {
     /// Stores the delivery's answer, and the work left to do after it, in one transaction.
     func answerDelivery(
         _ delivery: DeliveryID,
-        answer: WebhookAnswer,
+        answer: DeliveryAnswer,
         reply: PendingReply?
     ) async throws(StoreError)
 

@@ -23,7 +23,7 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
             guard let row, let status = row["answer_status"] as Int? else { return .unanswered }
             let body: Data? = row["answer_body"]
             return .answered(
-                WebhookAnswer(
+                DeliveryAnswer(
                     status: status,
                     contentType: row["answer_type"] ?? "application/json",
                     body: body.map { [UInt8]($0) } ?? []
@@ -34,7 +34,7 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
 
     public func answerDelivery(
         _ delivery: DeliveryID,
-        answer: WebhookAnswer,
+        answer: DeliveryAnswer,
         reply: PendingReply?
     ) async throws(StoreError) {
         try await write("storing a webhook answer") { db in

@@ -1,5 +1,5 @@
 /// The HTTP answer a webhook delivery got, kept so a duplicate of the delivery gets exactly the same answer.
-public struct WebhookAnswer: Sendable, Hashable {
+public struct DeliveryAnswer: Sendable, Hashable {
     /// The status code.
     public var status: Int
     /// The `Content-Type`.
