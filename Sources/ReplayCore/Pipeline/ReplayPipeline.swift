@@ -34,8 +34,14 @@ public struct ReplayPipeline: Sendable {
     /// The audit trail every door records its denials in (unknown peers, bad input).
     public var auditor: ReplayAuditor { engine.auditor }
 
-    /// Runs the rest of the pipeline for an authenticated request.
-    public func execute(_ request: ReplayRequest, principal: Principal, logger: Logger) async -> ReplaySubmission {
+    /// Runs the rest of the pipeline for an authenticated request, waiting up to `wait` for the outcome (default
+    /// `[replays] wait`; asynchronous doors pass zero).
+    public func execute(
+        _ request: ReplayRequest,
+        principal: Principal,
+        logger: Logger,
+        wait: Duration? = nil
+    ) async -> ReplaySubmission {
         do {
             try policy.authorize(principal, request)
         } catch {
@@ -50,6 +56,6 @@ public struct ReplayPipeline: Sendable {
             )
             return .rejected(error)
         }
-        return await engine.submit(request, principal: principal, logger: logger)
+        return await engine.submit(request, principal: principal, logger: logger, wait: wait)
     }
 }

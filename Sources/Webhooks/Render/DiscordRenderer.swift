@@ -46,6 +46,12 @@ public enum DiscordRenderer {
         ephemeralMessage(text.invalid(error, command: command))
     }
 
+    /// An immediate ephemeral answer (type 4) with an outcome already known: a refusal before anything was sent,
+    /// or `/replay status`.
+    public static func outcome(_ summary: ReplayOutcomeSummary) -> [UInt8] {
+        ephemeralMessage(text.outcome(summary))
+    }
+
     /// The follow-up body (`POST /webhooks/{application}/{token}`): `{"content":…,"flags":64,
     /// "allowed_mentions":{"parse":[]}}`.
     public static func followUp(_ summary: ReplayOutcomeSummary) -> [UInt8] {

@@ -1,0 +1,286 @@
+import Audit
+import ReplayCore
+import Synchronization
+import Webhooks
+
+/// GitHub comments, Standard Webhooks and Strait notifications: answered with a 2xx as soon as the request is
+/// durably accepted.
+extension WebhookDoor {
+    func github(_ context: WebhookContext) async -> WebhookHTTPResponse {
+        let event: GitHubEvent
+        do {
+            event = try GitHubEvent.parse(headers: context.request.headers, body: context.request.body)
+        } catch {
+            return await invalidPayload(context, error)
+        }
+        let comment: GitHubIssueComment
+        switch event.kind {
+        case .ping:
+            if let refusal = await auditVerified(context, deliveryID: event.deliveryID, decision: "handshake") {
+                return refusal
+            }
+            return .json(200, WebhookAnswer.pong(delivery: event.deliveryID).rendered())
+        case .ignored(let reason):
+            if let refusal = await auditVerified(
+                context,
+                deliveryID: event.deliveryID,
+                decision: "ignored",
+                reason: reason
+            ) {
+                return refusal
+            }
+            return .json(
+                200,
+                WebhookAnswer.ignored(delivery: event.deliveryID, code: "not_acted_on", message: reason).rendered()
+            )
+        case .issueComment(let issueComment):
+            comment = issueComment
+        }
+        let delivery = DeliveryID(source: context.source.name, id: event.deliveryID)
+        return await deduplicated(delivery, context) {
+            let sender = SenderIdentity.github(login: comment.author)
+            let principal = directory.principal(for: sender, source: context.source.name)
+            let actor = AuditRecord.Actor(kind: "webhook", principal: principal?.name, auth: sender.description)
+            let commands: [ReplayCommand]
+            do {
+                commands = try comment.replayCommands()
+            } catch {
+                if let refusal = await auditVerified(
+                    context,
+                    deliveryID: delivery.id,
+                    decision: "invalid",
+                    reason: error.message,
+                    actor: actor
+                ) {
+                    return .refuse(refusal)
+                }
+                return .answer(Self.json(400, WebhookAnswer.invalid(delivery: delivery.id, error: error)), nil)
+            }
+            if commands.isEmpty {
+                if let refusal = await auditVerified(
+                    context,
+                    deliveryID: delivery.id,
+                    decision: "ignored",
+                    reason: "no /replay line",
+                    actor: actor
+                ) {
+                    return .refuse(refusal)
+                }
+                let answer = WebhookAnswer.ignored(
+                    delivery: delivery.id,
+                    code: "no_command",
+                    message: "the comment has no /replay line"
+                )
+                return .answer(Self.json(200, answer), nil)
+            }
+            if let refusal = await auditVerified(
+                context,
+                deliveryID: delivery.id,
+                decision: principal == nil ? "denied" : "accepted",
+                reason: principal == nil ? "unmapped sender" : "\(commands.count) command(s)",
+                actor: actor
+            ) {
+                return .refuse(refusal)
+            }
+            guard let principal else {
+                await auditor.denied(
+                    door: Self.door(context.source.kind).rawValue,
+                    source: context.source.name,
+                    actor: actor,
+                    requestID: context.request.requestID,
+                    runID: nil,
+                    reason: "unmapped_sender: \(sender)"
+                )
+                let answer = WebhookAnswer.denied(
+                    delivery: delivery.id,
+                    code: "unmapped_sender",
+                    message: "GitHub user \(comment.author) is not mapped to a replayd principal; ask an operator "
+                        + "to add them to github_logins"
+                )
+                return .answer(Self.json(200, answer), nil)
+            }
+            var summaries: [ReplayOutcomeSummary] = []
+            for (index, command) in commands.enumerated() {
+                guard case .replay(let runID, let fromCheckpoint, let force) = command else { continue }
+                let key = commands.count == 1 ? delivery.idempotencyKey : "\(delivery.idempotencyKey):\(index + 1)"
+                let summary = await submit((runID, fromCheckpoint, force), key: key, principal: principal, context: context)
+                if Self.isUnavailable(summary) {
+                    return .refuse(Self.unavailable(summary))
+                }
+                summaries.append(summary)
+            }
+            return .answer(Self.json(202, WebhookAnswer.accepted(delivery: delivery.id, replays: summaries)), nil)
+        }
+    }
+
+    func standardWebhook(_ context: WebhookContext) async -> WebhookHTTPResponse {
+        let payload: StandardWebhookPayload
+        do {
+            payload = try StandardWebhookPayload.parse(
+                headers: context.request.headers,
+                body: context.request.body,
+                mapping: context.source.mapping
+            )
+        } catch {
+            return await invalidPayload(context, error)
+        }
+        let delivery = DeliveryID(source: context.source.name, id: payload.deliveryID)
+        return await deduplicated(delivery, context) {
+            let principal = servicePrincipal(context)
+            if let refusal = await auditVerified(
+                context,
+                deliveryID: delivery.id,
+                decision: "accepted",
+                runID: payload.runID,
+                actor: AuditRecord.Actor(kind: "webhook", principal: principal.name, auth: "service")
+            ) {
+                return .refuse(refusal)
+            }
+            let summary = await submit(
+                (payload.runID, payload.fromCheckpoint, false),
+                key: delivery.idempotencyKey,
+                principal: principal,
+                context: context
+            )
+            if Self.isUnavailable(summary) {
+                return .refuse(Self.unavailable(summary))
+            }
+            return .answer(Self.json(202, WebhookAnswer.accepted(delivery: delivery.id, replays: [summary])), nil)
+        }
+    }
+
+    func straitNotification(_ context: WebhookContext) async -> WebhookHTTPResponse {
+        let notification: StraitRunNotification
+        do {
+            notification = try StraitRunNotification.parse(headers: context.request.headers, body: context.request.body)
+        } catch {
+            return await invalidPayload(context, error)
+        }
+        let delivery = DeliveryID(source: context.source.name, id: notification.deliveryID)
+        return await deduplicated(delivery, context) {
+            let principal = servicePrincipal(context)
+            let actor = AuditRecord.Actor(kind: "webhook", principal: principal.name, auth: "service")
+            guard let policy = context.source.autoReplay else {
+                return await skipped(context, delivery, notification, actor, "auto_replay_disabled", "auto_replay is off")
+            }
+            let decision = Mutex<AutoReplayDecision?>(nil)
+            let original: String
+            let reserved: Bool
+            do {
+                original = try await deliveries.originalRun(of: notification.runID)
+                let now = context.receivedAt / 1000
+                reserved = try await deliveries.reserveAutomaticReplay(
+                    source: context.source.name,
+                    originalRunID: original,
+                    at: now
+                ) { count, lastAt in
+                    let history = AutoReplayHistory(
+                        originalRunID: original,
+                        automaticReplays: count,
+                        lastReplayAt: lastAt
+                    )
+                    let made = policy.decide(notification, history: history, now: now)
+                    decision.withLock { $0 = made }
+                    return made.isReplay
+                }
+            } catch {
+                return .refuse(Self.error(503, "unavailable", "replayd's state store is unavailable; nothing was done"))
+            }
+            guard reserved else {
+                let reason = decision.withLock { value -> AutoReplaySkipReason? in
+                    if case .skip(let reason) = value { return reason }
+                    return nil
+                }
+                return await skipped(
+                    context,
+                    delivery,
+                    notification,
+                    actor,
+                    reason?.code.rawValue ?? "skipped",
+                    reason?.message ?? "the policy skipped it"
+                )
+            }
+            if let refusal = await auditVerified(
+                context,
+                deliveryID: delivery.id,
+                decision: "accepted",
+                reason: "auto-replay of original run \(original)",
+                runID: notification.runID,
+                actor: actor
+            ) {
+                return .refuse(refusal)
+            }
+            let summary = await submit(
+                (notification.runID, nil, false),
+                key: delivery.idempotencyKey,
+                principal: principal,
+                context: context
+            )
+            if Self.isUnavailable(summary) {
+                return .refuse(Self.unavailable(summary))
+            }
+            let reply = PendingReply(
+                delivery: delivery,
+                kind: .lineage,
+                record: ReplayRecordID(principal: principal.name, key: delivery.idempotencyKey),
+                runID: original,
+                destination: nil,
+                notAfter: context.receivedAt + 24 * 3_600_000
+            )
+            return .answer(
+                Self.json(202, WebhookAnswer.accepted(delivery: delivery.id, replays: [summary])),
+                summary.state == .failed ? nil : reply
+            )
+        }
+    }
+
+    private func skipped(
+        _ context: WebhookContext,
+        _ delivery: DeliveryID,
+        _ notification: StraitRunNotification,
+        _ actor: AuditRecord.Actor,
+        _ code: String,
+        _ message: String
+    ) async -> DeliveryWork {
+        context.logger.info("notification not replayed", metadata: ["reason": "\(code)"])
+        if let refusal = await auditVerified(
+            context,
+            deliveryID: delivery.id,
+            decision: "ignored",
+            reason: "\(code): \(message)",
+            runID: notification.runID,
+            actor: actor
+        ) {
+            return .refuse(refusal)
+        }
+        return .answer(
+            Self.json(200, WebhookAnswer.ignored(delivery: delivery.id, code: code, message: message)),
+            nil
+        )
+    }
+
+    private func servicePrincipal(_ context: WebhookContext) -> Principal {
+        Principal(
+            name: context.source.servicePrincipal ?? context.source.name,
+            authentication: .webhook(source: context.source.name, matchedBy: "service")
+        )
+    }
+
+    static func json(_ status: Int, _ answer: WebhookAnswer) -> DeliveryAnswer {
+        DeliveryAnswer(status: status, contentType: "application/json", body: answer.rendered())
+    }
+
+    /// Whether replayd itself could not take the request (its audit log or state store): the sender should retry.
+    static func isUnavailable(_ summary: ReplayOutcomeSummary) -> Bool {
+        summary.state == .failed && (summary.errorCode == "audit_unavailable" || summary.errorCode == "service_unavailable")
+    }
+
+    static func unavailable(_ summary: ReplayOutcomeSummary) -> WebhookHTTPResponse {
+        error(
+            503,
+            summary.errorCode ?? "unavailable",
+            summary.errorMessage ?? "replayd cannot take the request now",
+            headers: [(name: "Retry-After", value: "30")]
+        )
+    }
+}
