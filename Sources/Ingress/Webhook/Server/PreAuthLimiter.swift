@@ -1,0 +1,66 @@
+import ReplayCore
+import Synchronization
+
+/// A token bucket per source, checked before any request reaches signature verification, so a flood of forged
+/// requests costs a token-bucket update each and nothing more (the listener answers 429 with `Retry-After`).
+///
+/// Each source has its own bucket, so a flood at one door does not close the others. Buckets start full. Time
+/// comes from the injected clock's monotonic reading.
+public final class PreAuthLimiter: Sendable {
+    private struct Bucket {
+        var tokens: Double
+        var updatedAt: Duration
+    }
+
+    private let defaultLimit: PreAuthLimit
+    private let limits: [String: PreAuthLimit]
+    private let clock: any ReplayClock
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    /// Creates a limiter: `defaultLimit` for every source, unless `limits` names one.
+    public init(defaultLimit: PreAuthLimit, limits: [String: PreAuthLimit] = [:], clock: any ReplayClock) {
+        self.defaultLimit = defaultLimit
+        self.limits = limits
+        self.clock = clock
+    }
+
+    /// The limit that applies to `source`.
+    public func limit(for source: String) -> PreAuthLimit {
+        limits[source] ?? defaultLimit
+    }
+
+    /// Takes a token from `source`'s bucket, or says how long until one is there.
+    public func acquire(source: String) -> AdmissionDecision {
+        let limit = self.limit(for: source)
+        let now = clock.monotonicNow()
+        return buckets.withLock { buckets in
+            var bucket = buckets[source] ?? Bucket(tokens: Double(limit.burst), updatedAt: now)
+            let elapsed = max(.zero, now - bucket.updatedAt)
+            bucket.tokens = min(Double(limit.burst), bucket.tokens + Self.seconds(elapsed) * limit.ratePerSecond)
+            bucket.updatedAt = now
+            defer { buckets[source] = bucket }
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                return .admitted
+            }
+            let wait = (1 - bucket.tokens) / limit.ratePerSecond
+            return .refused(retryAfter: .nanoseconds(Int64((wait * 1e9).rounded(.up))))
+        }
+    }
+
+    /// Tokens left in `source`'s bucket now (for diagnostics and tests).
+    public func availableTokens(source: String) -> Double {
+        let limit = self.limit(for: source)
+        let now = clock.monotonicNow()
+        return buckets.withLock { buckets in
+            guard let bucket = buckets[source] else { return Double(limit.burst) }
+            let elapsed = max(.zero, now - bucket.updatedAt)
+            return min(Double(limit.burst), bucket.tokens + Self.seconds(elapsed) * limit.ratePerSecond)
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

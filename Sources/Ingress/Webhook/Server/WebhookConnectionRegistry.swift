@@ -1,0 +1,91 @@
+import NIOCore
+import Synchronization
+
+/// Counts the listener's connections and requests in progress, so it can refuse connections over the limit,
+/// tell every connection that shutdown began, and wait for in-flight requests to finish.
+final class WebhookConnectionRegistry: Sendable {
+    private struct State {
+        var connections = 0
+        var inFlight = 0
+        var shuttingDown = false
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        var channels: [ObjectIdentifier: any Channel] = [:]
+    }
+
+    private let state = Mutex(State())
+    let maxConnections: Int
+
+    init(maxConnections: Int) {
+        self.maxConnections = maxConnections
+    }
+
+    /// Registers a new connection; `false` when over the limit (the caller answers 503 and closes).
+    func openConnection() -> Bool {
+        state.withLock {
+            guard $0.connections < maxConnections else { return false }
+            $0.connections += 1
+            return true
+        }
+    }
+
+    func closeConnection() {
+        state.withLock { $0.connections -= 1 }
+    }
+
+    /// Tracks `channel` until it closes. Returns `true` when shutdown has already begun, so the caller tells the
+    /// connection itself (it missed the broadcast).
+    func track(_ channel: any Channel) -> Bool {
+        let id = ObjectIdentifier(channel)
+        let shuttingDown = state.withLock { state -> Bool in
+            state.channels[id] = channel
+            return state.shuttingDown
+        }
+        channel.closeFuture.whenComplete { _ in
+            _ = self.state.withLock { $0.channels.removeValue(forKey: id) }
+        }
+        return shuttingDown
+    }
+
+    /// Marks shutdown as begun and returns the connections open now, to be told.
+    func beginShutdown() -> [any Channel] {
+        state.withLock { state in
+            state.shuttingDown = true
+            return Array(state.channels.values)
+        }
+    }
+
+    /// Closes every tracked connection.
+    func closeAll() {
+        let channels = state.withLock { Array($0.channels.values) }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
+    func requestStarted() {
+        state.withLock { $0.inFlight += 1 }
+    }
+
+    func requestFinished() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.inFlight -= 1
+            guard state.inFlight == 0 else { return [] }
+            defer { state.drainWaiters = [] }
+            return state.drainWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    var connectionCount: Int { state.withLock { $0.connections } }
+    var inFlightCount: Int { state.withLock { $0.inFlight } }
+
+    /// Returns when no request is in progress.
+    func drained() async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if state.inFlight == 0 { return true }
+                state.drainWaiters.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+}

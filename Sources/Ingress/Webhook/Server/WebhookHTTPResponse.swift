@@ -1,0 +1,38 @@
+/// The handler's answer to one webhook request.
+///
+/// The listener adds `Content-Length`, `X-Request-Id`, `Cache-Control: no-store` and, when it closes the
+/// connection, `Connection: close`; any `Content-Length`, `Transfer-Encoding` or `Connection` set here is replaced.
+public struct WebhookHTTPResponse: Sendable {
+    /// The status code.
+    public var status: Int
+    /// Header fields, in order.
+    public var headers: [(name: String, value: String)]
+    /// The body.
+    public var body: [UInt8]
+    /// `true` when the request failed signature verification: the listener counts it in the
+    /// verification-failure throttle for this source and client.
+    public var verificationFailed: Bool
+
+    /// Creates a response.
+    public init(
+        status: Int,
+        headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [],
+        verificationFailed: Bool = false
+    ) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.verificationFailed = verificationFailed
+    }
+
+    /// A JSON response with `Content-Type: application/json`.
+    public static func json(_ status: Int, _ body: [UInt8], verificationFailed: Bool = false) -> WebhookHTTPResponse {
+        WebhookHTTPResponse(
+            status: status,
+            headers: [(name: "Content-Type", value: "application/json")],
+            body: body,
+            verificationFailed: verificationFailed
+        )
+    }
+}
