@@ -1,0 +1,126 @@
+import Foundation
+
+/// The `openssl` command-line tool, run as a subprocess, as a signer independent of the code under test. Each
+/// instance works in its own temporary directory, removed when the instance goes away.
+final class OpenSSL {
+    /// An Ed25519 key pair made by `openssl genpkey`.
+    struct Ed25519KeyPair {
+        /// The PEM private key file, for `openssl pkeyutl -sign`.
+        var privateKeyPath: String
+        /// The raw 32-byte public key (the last 32 bytes of the DER SubjectPublicKeyInfo).
+        var publicKey: [UInt8]
+    }
+
+    /// A failed or missing `openssl`, with what it printed.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let executable: URL
+    private let directory: URL
+    private var fileCounter = 0
+
+    /// Finds `openssl` (`$OPENSSL`, else the first on `$PATH`, else `/usr/bin/openssl`) and makes a fresh
+    /// temporary directory. Throws a clear error when the tool is missing.
+    init() throws {
+        executable = try Self.locate()
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("webhooks-openssl-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// HMAC-SHA256 of `message` under `key`: `openssl dgst -sha256 -mac HMAC -macopt hexkey:<hex> -binary`.
+    func hmacSHA256(key: [UInt8], message: [UInt8]) throws -> [UInt8] {
+        let input = try write(message)
+        let output = nextPath("mac")
+        try run([
+            "dgst", "-sha256", "-mac", "HMAC", "-macopt", "hexkey:\(TestEncoding.hex(key))", "-binary", "-out",
+            output, input,
+        ])
+        let mac = try read(output)
+        guard mac.count == 32 else { throw Failure(description: "openssl dgst wrote \(mac.count) bytes, not 32") }
+        return mac
+    }
+
+    /// A new Ed25519 key pair: `openssl genpkey -algorithm ed25519`, then `openssl pkey -pubout -outform DER`.
+    func generateEd25519() throws -> Ed25519KeyPair {
+        let privateKey = nextPath("pem")
+        try run(["genpkey", "-algorithm", "ed25519", "-out", privateKey])
+        let publicDER = nextPath("der")
+        try run(["pkey", "-in", privateKey, "-pubout", "-outform", "DER", "-out", publicDER])
+        let der = try read(publicDER)
+        guard der.count == 44 else { throw Failure(description: "openssl pkey wrote a \(der.count)-byte DER key") }
+        return Ed25519KeyPair(privateKeyPath: privateKey, publicKey: Array(der.suffix(32)))
+    }
+
+    /// The Ed25519 signature of `message` under `pair`: `openssl pkeyutl -sign -rawin`.
+    func signEd25519(_ message: [UInt8], with pair: Ed25519KeyPair) throws -> [UInt8] {
+        let input = try write(message)
+        let output = nextPath("sig")
+        try run(["pkeyutl", "-sign", "-rawin", "-inkey", pair.privateKeyPath, "-in", input, "-out", output])
+        let signature = try read(output)
+        guard signature.count == 64 else {
+            throw Failure(description: "openssl pkeyutl wrote a \(signature.count)-byte signature, not 64")
+        }
+        return signature
+    }
+
+    private func nextPath(_ suffix: String) -> String {
+        fileCounter += 1
+        return directory.appendingPathComponent("\(fileCounter).\(suffix)").path
+    }
+
+    private func write(_ bytes: [UInt8]) throws -> String {
+        let path = nextPath("in")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private func read(_ path: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// Runs `openssl arguments`, with stdout and stderr in files (no pipe to fill), and throws unless it exits 0.
+    private func run(_ arguments: [String]) throws {
+        let stdout = nextPath("stdout")
+        let stderr = nextPath("stderr")
+        guard FileManager.default.createFile(atPath: stdout, contents: nil),
+            FileManager.default.createFile(atPath: stderr, contents: nil)
+        else { throw Failure(description: "cannot create output files in \(directory.path)") }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdout))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderr))
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            let message = String(decoding: (try? read(stderr)) ?? [], as: UTF8.self)
+            throw Failure(
+                description: "openssl \(arguments.first ?? "") exited with \(process.terminationStatus): \(message)"
+            )
+        }
+    }
+
+    private static func locate() throws -> URL {
+        let environment = ProcessInfo.processInfo.environment
+        var candidates: [String] = []
+        if let explicit = environment["OPENSSL"], !explicit.isEmpty { candidates.append(explicit) }
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            candidates.append("\(directory)/openssl")
+        }
+        candidates.append("/usr/bin/openssl")
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw Failure(
+                description: "The openssl command-line tool was not found ($OPENSSL, $PATH, /usr/bin/openssl); "
+                    + "install it (apt-get install openssl) to run the signature tests."
+            )
+        }
+        return URL(fileURLWithPath: found)
+    }
+}
