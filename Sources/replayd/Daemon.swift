@@ -139,6 +139,14 @@ struct Daemon {
             group: eventLoops,
             logger: Logger(label: "replayd.socket")
         )
+        let webhookServices = try webhookServices(
+            pipeline: pipeline,
+            directory: directory,
+            store: store,
+            http: http,
+            clock: clock,
+            eventLoops: eventLoops
+        )
         let services = ServiceGroup(
             configuration: .init(
                 services: [
@@ -162,7 +170,7 @@ struct Daemon {
                             logger: Logger(label: "replayd.pruner")
                         )
                     ),
-                ],
+                ] + webhookServices,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

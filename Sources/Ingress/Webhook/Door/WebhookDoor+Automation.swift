@@ -42,7 +42,7 @@ extension WebhookDoor {
             let principal = directory.principal(for: sender, source: context.source.name)
             let actor = AuditRecord.Actor(kind: "webhook", principal: principal?.name, auth: sender.description)
             let commands: [ReplayCommand]
-            do {
+            do throws(WebhookPayloadError) {
                 commands = try comment.replayCommands()
             } catch {
                 if let refusal = await auditVerified(
@@ -103,7 +103,12 @@ extension WebhookDoor {
             for (index, command) in commands.enumerated() {
                 guard case .replay(let runID, let fromCheckpoint, let force) = command else { continue }
                 let key = commands.count == 1 ? delivery.idempotencyKey : "\(delivery.idempotencyKey):\(index + 1)"
-                let summary = await submit((runID, fromCheckpoint, force), key: key, principal: principal, context: context)
+                let summary = await submit(
+                    (runID, fromCheckpoint, force),
+                    key: key,
+                    principal: principal,
+                    context: context
+                )
                 if Self.isUnavailable(summary) {
                     return .refuse(Self.unavailable(summary))
                 }
@@ -161,7 +166,14 @@ extension WebhookDoor {
             let principal = servicePrincipal(context)
             let actor = AuditRecord.Actor(kind: "webhook", principal: principal.name, auth: "service")
             guard let policy = context.source.autoReplay else {
-                return await skipped(context, delivery, notification, actor, "auto_replay_disabled", "auto_replay is off")
+                return await skipped(
+                    context,
+                    delivery,
+                    notification,
+                    actor,
+                    "auto_replay_disabled",
+                    "auto_replay is off"
+                )
             }
             let decision = Mutex<AutoReplayDecision?>(nil)
             let original: String
@@ -272,7 +284,8 @@ extension WebhookDoor {
 
     /// Whether replayd itself could not take the request (its audit log or state store): the sender should retry.
     static func isUnavailable(_ summary: ReplayOutcomeSummary) -> Bool {
-        summary.state == .failed && (summary.errorCode == "audit_unavailable" || summary.errorCode == "service_unavailable")
+        summary.state == .failed
+            && (summary.errorCode == "audit_unavailable" || summary.errorCode == "service_unavailable")
     }
 
     static func unavailable(_ summary: ReplayOutcomeSummary) -> WebhookHTTPResponse {

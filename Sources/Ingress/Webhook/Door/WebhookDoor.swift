@@ -1,6 +1,7 @@
 import Audit
 import Logging
 import ReplayCore
+import Strait
 import Synchronization
 import Webhooks
 
@@ -217,10 +218,14 @@ public final class WebhookDoor: WebhookRequestHandler {
         context: WebhookContext
     ) async -> ReplayOutcomeSummary {
         let request: ReplayRequest
-        do {
+        do throws(StraitInputError) {
+            var checkpoint: CheckpointSequence?
+            if let fromCheckpoint = command.fromCheckpoint {
+                checkpoint = try CheckpointSequence(Int64(fromCheckpoint))
+            }
             request = ReplayRequest(
                 runID: try RunID(command.runID),
-                fromCheckpoint: try command.fromCheckpoint.map { try CheckpointSequence(Int64($0)) },
+                fromCheckpoint: checkpoint,
                 idempotencyKey: key,
                 keySource: .derived,
                 force: command.force,

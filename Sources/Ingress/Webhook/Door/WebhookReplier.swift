@@ -19,6 +19,7 @@ public final class WebhookReplier: Service, Sendable {
     private let wakeWorker: @Sendable () -> Void
     private let clock: any ReplayClock
     private let pollInterval: Duration
+    private let dedupTTL: Duration
     private let logger: Logger
     private let stream: AsyncStream<PendingReply>
     private let continuation: AsyncStream<PendingReply>.Continuation
@@ -29,6 +30,7 @@ public final class WebhookReplier: Service, Sendable {
     /// - Parameters:
     ///   - wakeWorker: nudges the follow-up worker after an enqueue (``FollowUpWorker/wake()``).
     ///   - pollInterval: how often a replay without a driver in this process is looked at again.
+    ///   - dedupTTL: deliveries older than this are forgotten (checked every 10 minutes), unless a reply is owed.
     public init(
         engine: ReplayEngine,
         deliveries: any WebhookDeliveryStore,
@@ -36,8 +38,10 @@ public final class WebhookReplier: Service, Sendable {
         wakeWorker: @escaping @Sendable () -> Void,
         clock: any ReplayClock,
         pollInterval: Duration = .seconds(1),
+        dedupTTL: Duration = .seconds(7 * 86_400),
         logger: Logger
     ) {
+        self.dedupTTL = dedupTTL
         self.engine = engine
         self.deliveries = deliveries
         self.outbox = outbox
@@ -70,6 +74,16 @@ public final class WebhookReplier: Service, Sendable {
                 try? await gracefulShutdown()
                 continuation.finish()
             }
+            group.addTask { [self] in
+                while !Task.isCancelled {
+                    await self.pruneDeliveries()
+                    do {
+                        try await self.clock.sleep(for: .seconds(600))
+                    } catch {
+                        return
+                    }
+                }
+            }
             for await reply in stream {
                 let isNew = watching.withLock { $0.insert(reply.delivery).inserted }
                 guard isNew else { continue }
@@ -79,6 +93,19 @@ public final class WebhookReplier: Service, Sendable {
                 }
             }
             group.cancelAll()
+        }
+    }
+
+    /// Forgets deliveries older than the dedup TTL whose replies are done.
+    func pruneDeliveries() async {
+        let cutoff = clock.wallNowMilliseconds() - Int64(dedupTTL.components.seconds) * 1000
+        do {
+            let pruned = try await deliveries.pruneDeliveries(receivedBefore: cutoff)
+            if pruned > 0 {
+                logger.info("forgot old webhook deliveries", metadata: ["count": "\(pruned)"])
+            }
+        } catch {
+            logger.error("cannot prune webhook deliveries", metadata: ["error": "\(error)"])
         }
     }
 
@@ -121,11 +148,18 @@ public final class WebhookReplier: Service, Sendable {
             }
             try await deliveries.finishReply(reply.delivery)
         } catch {
-            logger.error("could not finish a webhook reply; it is retried at the next start", metadata: ["error": "\(error)"])
+            logger.error(
+                "could not finish a webhook reply; it is retried at the next start",
+                metadata: ["error": "\(error)"]
+            )
         }
     }
 
-    private func enqueue(_ reply: PendingReply, summary: ReplayOutcomeSummary, logger: Logger) async throws(ReplierError) {
+    private func enqueue(
+        _ reply: PendingReply,
+        summary: ReplayOutcomeSummary,
+        logger: Logger
+    ) async throws(ReplierError) {
         guard let destination = reply.destination else { return }
         let now = clock.wallNowMilliseconds()
         guard now < reply.notAfter else {

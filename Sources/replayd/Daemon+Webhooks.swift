@@ -1,0 +1,130 @@
+import Audit
+import Curl
+import Ingress
+import Logging
+import NIOCore
+import ReplayCore
+import ServiceLifecycle
+
+extension Daemon {
+    /// The webhook listener, its door, the replier and the follow-up worker, from `[webhooks]` and `[[sources]]`;
+    /// empty when no source is configured.
+    func webhookServices(
+        pipeline: ReplayPipeline,
+        directory: PrincipalDirectory,
+        store: SQLiteReplayStore,
+        http: any HTTPClient,
+        clock: any ReplayClock,
+        eventLoops: any EventLoopGroup
+    ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        guard !settings.sources.isEmpty else { return [] }
+        let webhooks = settings.webhooks
+        var sources: [WebhookSource] = []
+        for config in settings.sources {
+            do {
+                sources.append(try WebhookSource(config: config, tolerance: webhooks.timestampTolerance))
+            } catch {
+                throw DaemonStartError(message: error.description)
+            }
+        }
+        let outbox: FollowUpOutbox
+        do {
+            outbox = try FollowUpOutbox(
+                path: settings.state.directory + "/followups.sqlite",
+                logger: Logger(label: "replayd.followups")
+            )
+        } catch {
+            throw DaemonStartError(message: "cannot open the follow-up outbox: \(error.message)")
+        }
+        let auditor = pipeline.auditor
+        let worker = FollowUpWorker(
+            outbox: outbox,
+            http: http,
+            clock: clock,
+            observer: ClosureFollowUpObserver { event in
+                guard event.isFinal else { return }
+                let (decision, reason): (String, String?) =
+                    switch event.result {
+                    case .delivered(let status): ("delivered", "HTTP \(status)")
+                    case .failed(let failure, _): ("failed", "\(failure)")
+                    case .retrying: ("retrying", nil)
+                    }
+                try? await auditor.webhook(
+                    stage: "follow_up",
+                    door: event.followUp.kind == .slackResponseURL ? .slack : .discord,
+                    source: String(event.followUp.id.prefix { $0 != ":" }),
+                    actor: nil,
+                    requestID: nil,
+                    deliveryID: String(event.followUp.id.drop { $0 != ":" }.dropFirst()),
+                    decision: decision,
+                    reason: reason
+                )
+            },
+            hashDestination: { auditor.hashValue($0) },
+            logger: Logger(label: "replayd.followups")
+        )
+        let replier = WebhookReplier(
+            engine: pipeline.engine,
+            deliveries: store,
+            outbox: outbox,
+            wakeWorker: { worker.wake() },
+            clock: clock,
+            dedupTTL: webhooks.dedupTTL,
+            logger: Logger(label: "replayd.replies")
+        )
+        let door = WebhookDoor(
+            sources: sources,
+            pipeline: pipeline,
+            directory: directory,
+            deliveries: store,
+            replier: replier,
+            clock: clock,
+            discordAPIURL: webhooks.discordAPIURL
+        )
+        var trusted: [CIDR] = []
+        for text in webhooks.trustedProxies {
+            do {
+                trusted.append(try CIDR(text))
+            } catch {
+                throw DaemonStartError(message: "webhooks.trusted_proxies: \(error)")
+            }
+        }
+        let server: WebhookServer
+        do {
+            server = try WebhookServer(
+                configuration: WebhookServerConfiguration(
+                    host: webhooks.listen.host,
+                    port: webhooks.listen.port,
+                    maxBodySize: webhooks.maxBodySize,
+                    maxHeaderSize: webhooks.maxHeaderSize,
+                    trustedProxies: trusted,
+                    idleTimeout: webhooks.idleTimeout,
+                    preAuthLimit: PreAuthLimit(
+                        ratePerSecond: Double(webhooks.preAuthRate),
+                        burst: webhooks.preAuthBurst
+                    ),
+                    failureThrottle: FailureThrottlePolicy(
+                        threshold: webhooks.failureThreshold,
+                        initialBlock: webhooks.failureBlock,
+                        maxBlock: webhooks.failureBlockMax
+                    )
+                ),
+                sources: Set(sources.map(\.name)),
+                handler: door,
+                clock: clock,
+                group: eventLoops,
+                logger: Logger(label: "replayd.webhooks")
+            )
+        } catch {
+            throw DaemonStartError(message: "webhooks: \(error)")
+        }
+        logger.info(
+            "webhook sources",
+            metadata: [
+                "listen": "\(webhooks.listen)",
+                "sources": "\(sources.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", "))",
+            ]
+        )
+        return [.init(service: worker), .init(service: replier), .init(service: server)]
+    }
+}
