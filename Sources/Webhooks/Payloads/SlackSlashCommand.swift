@@ -100,7 +100,12 @@ public struct SlackSlashCommand: Sendable, Hashable, CustomStringConvertible {
             throw .invalid("command", "must be a slash command such as /replay")
         }
         let responseURL = try required("response_url")
-        guard responseURL.hasPrefix("https://"), responseURL.utf8.count <= 2048,
+        // Slack always sends https; plain http is accepted only to loopback (a local relay, or a test server).
+        let loopback = [
+            "http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/", "http://[::1]:",
+        ]
+        guard responseURL.hasPrefix("https://") || loopback.contains(where: responseURL.hasPrefix),
+            responseURL.utf8.count <= 2048,
             responseURL.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         else {
             throw .invalid("response_url", "must be an https URL")
