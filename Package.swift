@@ -255,7 +255,12 @@ let package = Package(
         // Runs the real `replayd` and `replayctl` binaries; depending on them makes `swift test` build them.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["replayd", "replayctl", "Strait", "Curl", "Audit"],
+            dependencies: [
+                "replayd", "replayctl", "Strait", "Curl", "Audit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

@@ -89,7 +89,8 @@ final class EndToEndHarness: @unchecked Sendable {
         principalUID: UInt32 = getuid(),
         extraUpstream: String = "",
         replays: String = "",
-        audit: String = ""
+        audit: String = "",
+        webhooks: String = ""
     ) throws {
         let toml = """
             [upstream]
@@ -120,6 +121,8 @@ final class EndToEndHarness: @unchecked Sendable {
             [[principals]]
             name = "tester"
             unix_uids = [\(principalUID)]
+
+            \(webhooks)
             """
         try toml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }

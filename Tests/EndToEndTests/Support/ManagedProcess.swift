@@ -83,6 +83,20 @@ final class ManagedProcess: @unchecked Sendable {
 
     /// Waits (without blocking a cooperative thread) until `predicate` holds for stdout, the process exits, or the
     /// safety limit passes. The limit guards against a hung child; it is not a timing assertion.
+    /// Waits up to `limit` for stderr (where replayd logs) to satisfy `predicate`.
+    func waitForStderr(
+        limit: Duration = .seconds(60),
+        _ predicate: @escaping @Sendable (String) -> Bool
+    ) async -> String? {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let text = stderr
+            if predicate(text) { return text }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
     func waitForOutput(
         limit: Duration = .seconds(60),
         _ predicate: @escaping @Sendable (String) -> Bool

@@ -142,6 +142,10 @@ public final class WebhookReplier: Service, Sendable {
                         originalRunID: reply.runID,
                         at: clock.wallNowMilliseconds()
                     )
+                    logger.info(
+                        "automatic replay lineage recorded",
+                        metadata: ["new_run_id": "\(newRunID)", "original_run_id": "\(reply.runID)"]
+                    )
                 }
             case .slack, .discord:
                 try await enqueue(reply, summary: WebhookDoor.summary(record), logger: logger)
