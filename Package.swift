@@ -223,6 +223,10 @@ let package = Package(
             dependencies: [
                 "Audit", "AuditTestSupport", "ReplayCore", "Strait", "Curl", "StraitSimulator",
                 .product(name: "Logging", package: "swift-log"),
+                // A local HTTP server for the follow-up poster's tests.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -72,6 +72,7 @@ public final class FollowUpOutbox: Sendable {
     /// - Throws: ``FollowUpError`` `budget_exhausted` (the conversation is full), `invalid_follow_up` (empty or
     ///   over-long id or conversation, not an `http(s)` URL, `notAfter` not after `createdAt`, negative attempts),
     ///   or `store_failed`.
+    @discardableResult
     public func enqueue(_ followUp: FollowUp) async throws(FollowUpError) -> FollowUpEnqueueResult {
         try Self.validate(followUp)
         let pool = pool
