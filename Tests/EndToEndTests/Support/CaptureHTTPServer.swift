@@ -19,7 +19,10 @@ final class CaptureHTTPServer: Sendable {
     /// The URL of `path` on this server.
     func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    private(set) var port = 0
+    private let boundPort = Mutex(0)
+
+    /// The port it listens on.
+    var port: Int { boundPort.withLock { $0 } }
 
     /// Everything received so far.
     var requests: [Captured] { captured.withLock { $0 } }
@@ -36,7 +39,7 @@ final class CaptureHTTPServer: Sendable {
                 }
             }
         let channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
-        server.port = channel.localAddress?.port ?? 0
+        server.boundPort.withLock { $0 = channel.localAddress?.port ?? 0 }
         server.channel.withLock { $0 = channel }
         return server
     }
