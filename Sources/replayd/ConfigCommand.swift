@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingress
 import ReplayCore
 
 /// `replayd config check FILE`.
@@ -27,6 +28,20 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             do {
                 let settings = try ReplaydConfig.load(path: file, environment: ProcessInfo.processInfo.environment)
+                // Key material is checked the way `serve` uses it (a malformed whsec_, a bad Ed25519 key), so a
+                // pre-start check catches what would stop the daemon.
+                var keyProblems: [String] = []
+                for source in settings.sources {
+                    do {
+                        _ = try WebhookSource(config: source, tolerance: settings.webhooks.timestampTolerance)
+                    } catch {
+                        keyProblems.append("\(file): \(error.description)")
+                    }
+                }
+                guard keyProblems.isEmpty else {
+                    FileHandle.standardError.write(Data((keyProblems.joined(separator: "\n") + "\n").utf8))
+                    throw ExitCode(3)
+                }
                 print("\(file): OK")
                 print(settings.summary())
             } catch {

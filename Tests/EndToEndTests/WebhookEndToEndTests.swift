@@ -26,7 +26,9 @@ struct WebhookEndToEndTests {
             try await harness.startSimulator()
             let discord = try await harness.opensslEd25519Key()
             let discordHex = discord.publicKey.map { String(format: "%02x", $0) }.joined()
+            // Attempts may take longer than the simulator's 10 s delay: the slow replay is answered, not timed out.
             try harness.writeConfig(
+                attemptTimeout: "30s",
                 webhooks: """
                     [[principals]]
                     name = "alice"

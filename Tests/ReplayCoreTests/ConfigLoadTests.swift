@@ -338,7 +338,19 @@ import Testing
         }
         #expect(text.contains("# api_key_file = "))
         let principalKeys = Set(root["principals"]?.arrayValue?.flatMap { $0.tableValue?.keys ?? [] } ?? [])
-        #expect(principalKeys == ["name", "unix_users", "unix_uids", "unix_groups"])
+        #expect(
+            principalKeys == [
+                "name", "unix_users", "unix_uids", "unix_groups", "slack_users", "discord_users", "github_logins",
+            ]
+        )
+        let webhookKeys = Set(root["webhooks"]?.tableValue?.keys ?? [])
+        #expect(
+            webhookKeys == [
+                "listen", "trusted_proxies", "max_body_size", "max_header_size", "idle_timeout", "preauth_rate",
+                "preauth_burst", "failure_threshold", "failure_block", "failure_block_max", "timestamp_tolerance",
+                "dedup_ttl", "discord_api_url", "followup_allow_insecure_http",
+            ]
+        )
 
         let demo = try ReplaydConfig.decode(
             toml: try String(contentsOfFile: packageRoot + "/Config/demo.toml", encoding: .utf8),

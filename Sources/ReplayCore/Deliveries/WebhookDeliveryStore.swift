@@ -22,8 +22,9 @@ public protocol WebhookDeliveryStore: Sendable {
     func finishReply(_ delivery: DeliveryID) async throws(StoreError)
 
     /// Decides, in one transaction, whether `originalRunID` gets one more automatic replay from `source`:
-    /// `decide` sees how many it already had and when the last was (unix ms); when it returns true the count
-    /// goes up by one and the time becomes `time`.
+    /// `decide` sees how many it already had and when the last was (in the unit of `time`, which the caller
+    /// chooses; the Strait door uses Unix seconds); when it returns true the count goes up by one and the time
+    /// becomes `time`.
     func reserveAutomaticReplay(
         source: String,
         originalRunID: String,
@@ -31,7 +32,11 @@ public protocol WebhookDeliveryStore: Sendable {
         decide: @escaping @Sendable (_ count: Int, _ lastAt: Int64?) -> Bool
     ) async throws(StoreError) -> Bool
 
-    /// The original run of `runID`'s lineage: the run an automatic replay chain started from, or `runID` itself.
+    /// Gives back a reservation when the replay it was for could not be accepted (replayd was unavailable), so
+    /// the sender's retry can have it.
+    func releaseAutomaticReplay(source: String, originalRunID: String) async throws(StoreError)
+
+    /// The original run of `runID`'s lineage: the run a chain of replays started from, or `runID` itself.
     func originalRun(of runID: String) async throws(StoreError) -> String
 
     /// Notes that `newRunID` was created (at unix ms `now`) by replaying (a descendant of) `originalRunID`.

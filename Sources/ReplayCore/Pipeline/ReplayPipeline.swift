@@ -48,7 +48,7 @@ public struct ReplayPipeline: Sendable {
             logger.notice("replay denied by policy", metadata: ["reason": "\(error.message)"])
             await engine.auditor.denied(
                 door: request.origin.door.rawValue,
-                source: principal.name,
+                source: request.origin.source ?? principal.name,
                 actor: ReplayAuditor.actor(principal),
                 requestID: request.origin.requestID,
                 runID: request.runID.rawValue,

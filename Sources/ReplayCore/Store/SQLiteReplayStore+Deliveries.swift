@@ -135,11 +135,40 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
 
     public func originalRun(of runID: String) async throws(StoreError) -> String {
         try await read("looking up a run's lineage") { db in
-            try String.fetchOne(
-                db,
-                sql: "SELECT original_run_id FROM run_lineage WHERE new_run_id = ?",
-                arguments: [runID]
-            ) ?? runID
+            // Walk back through the runs replays created: the lineage table (automatic replays, recorded once they
+            // settle), else the replay record that created the run (committed as soon as Strait answered, so a
+            // run that fails at once is still traced to its original). Bounded, in case of a cycle.
+            var current = runID
+            for _ in 0..<64 {
+                if let root = try String.fetchOne(
+                    db,
+                    sql: "SELECT original_run_id FROM run_lineage WHERE new_run_id = ?",
+                    arguments: [current]
+                ) {
+                    return root
+                }
+                guard
+                    let parent = try String.fetchOne(
+                        db,
+                        sql: "SELECT run_id FROM replays WHERE new_run_id = ? ORDER BY created_at LIMIT 1",
+                        arguments: [current]
+                    ), parent != current
+                else { return current }
+                current = parent
+            }
+            return current
+        }
+    }
+
+    public func releaseAutomaticReplay(source: String, originalRunID: String) async throws(StoreError) {
+        try await write("releasing an automatic replay") { db in
+            try db.execute(
+                sql: """
+                    UPDATE automatic_replays SET count = count - 1
+                    WHERE source = ? AND original_run_id = ? AND count > 0
+                    """,
+                arguments: [source, originalRunID]
+            )
         }
     }
 

@@ -97,6 +97,7 @@ extension SQLiteReplayStore {
             last_at INTEGER NOT NULL,
             PRIMARY KEY (source, original_run_id)
         );
+        CREATE INDEX replays_new_run ON replays (new_run_id) WHERE new_run_id IS NOT NULL;
         CREATE TABLE run_lineage (
             new_run_id TEXT PRIMARY KEY,
             original_run_id TEXT NOT NULL,

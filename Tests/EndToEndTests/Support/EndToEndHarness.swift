@@ -90,6 +90,7 @@ final class EndToEndHarness: @unchecked Sendable {
         extraUpstream: String = "",
         replays: String = "",
         audit: String = "",
+        attemptTimeout: String = "5s",
         webhooks: String = ""
     ) throws {
         let toml = """
@@ -97,7 +98,7 @@ final class EndToEndHarness: @unchecked Sendable {
             base_url = "\(upstream ?? simulatorURL)"
             api_key_env = "STRAIT_API_KEY"
             connect_timeout = "2s"
-            timeout = "5s"
+            timeout = "\(attemptTimeout)"
             max_attempts = 3
             retry_base_delay = "50ms"
             retry_max_delay = "200ms"

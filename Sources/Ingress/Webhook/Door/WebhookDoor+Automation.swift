@@ -114,7 +114,7 @@ extension WebhookDoor {
                 }
                 summaries.append(summary)
             }
-            return .answer(Self.json(202, WebhookAnswer.accepted(delivery: delivery.id, replays: summaries)), nil)
+            return .answer(Self.answer(delivery, summaries), nil)
         }
     }
 
@@ -150,7 +150,7 @@ extension WebhookDoor {
             if Self.isUnavailable(summary) {
                 return .refuse(Self.unavailable(summary))
             }
-            return .answer(Self.json(202, WebhookAnswer.accepted(delivery: delivery.id, replays: [summary])), nil)
+            return .answer(Self.answer(delivery, [summary]), nil)
         }
     }
 
@@ -220,6 +220,7 @@ extension WebhookDoor {
                 runID: notification.runID,
                 actor: actor
             ) {
+                try? await deliveries.releaseAutomaticReplay(source: context.source.name, originalRunID: original)
                 return .refuse(refusal)
             }
             let summary = await submit(
@@ -229,6 +230,7 @@ extension WebhookDoor {
                 context: context
             )
             if Self.isUnavailable(summary) {
+                try? await deliveries.releaseAutomaticReplay(source: context.source.name, originalRunID: original)
                 return .refuse(Self.unavailable(summary))
             }
             let reply = PendingReply(
@@ -239,10 +241,7 @@ extension WebhookDoor {
                 destination: nil,
                 notAfter: context.receivedAt + 24 * 3_600_000
             )
-            return .answer(
-                Self.json(202, WebhookAnswer.accepted(delivery: delivery.id, replays: [summary])),
-                summary.state == .failed ? nil : reply
-            )
+            return .answer(Self.answer(delivery, [summary]), summary.state == .failed ? nil : reply)
         }
     }
 
@@ -276,6 +275,22 @@ extension WebhookDoor {
             name: context.source.servicePrincipal ?? context.source.name,
             authentication: .webhook(source: context.source.name, matchedBy: "service")
         )
+    }
+
+    /// 202 `accepted` when at least one replay was accepted; 200 `denied` with the first refusal's reason when
+    /// every replay was refused before anything was sent (a 4xx would only make the sender retry in vain).
+    static func answer(_ delivery: DeliveryID, _ summaries: [ReplayOutcomeSummary]) -> DeliveryAnswer {
+        if let refusal = summaries.first, summaries.allSatisfy({ $0.state == .failed }) {
+            let answer = WebhookAnswer(
+                status: .denied,
+                delivery: delivery.id,
+                message: summaries.count == 1 ? "the replay was refused" : "every replay was refused",
+                reason: (refusal.errorCode ?? "refused", refusal.errorMessage ?? "refused"),
+                replays: summaries
+            )
+            return json(200, answer)
+        }
+        return json(202, WebhookAnswer.accepted(delivery: delivery.id, replays: summaries))
     }
 
     static func json(_ status: Int, _ answer: WebhookAnswer) -> DeliveryAnswer {
