@@ -40,7 +40,8 @@ final class RawUnixClient {
             close(fd)
             throw Failure(description: "connect \(path): \(String(cString: strerror(code)))")
         }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        // Only a guard against a hung test: generous, so a loaded machine is never mistaken for a hang.
+        var timeout = timeval(tv_sec: 180, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 

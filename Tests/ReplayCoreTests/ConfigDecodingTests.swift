@@ -69,20 +69,20 @@ import Testing
     @Test func unknownSectionsAndNestedKeys() {
         let toml =
             minimalConfig + """
-                [webhooks]
-                listen = "127.0.0.1:8787"
+                [grants]
+                allow = ["replay"]
                 [log]
                 levle = "info"
                 [[principals]]
                 name = "a"
                 unix_uids = [1]
-                slack_users = ["U1"]
+                teams_users = ["U1"]
                 """
         #expect(
             descriptions(toml) == [
-                "replayd.toml:7: webhooks: unknown key",
+                "replayd.toml:7: grants: unknown key",
                 #"replayd.toml:10: log.levle: unknown key (did you mean "level"?)"#,
-                "replayd.toml:14: principals[0].slack_users: unknown key",
+                "replayd.toml:14: principals[0].teams_users: unknown key",
             ]
         )
     }
@@ -223,8 +223,9 @@ import Testing
                     + "(line 10); a caller may map to only one principal",
                 #"replayd.toml:16: principals[1].unix_groups: group "oncall" already maps to principal "alice" "#
                     + "(line 11); a caller may map to only one principal",
-                "replayd.toml:17: principals[2]: a principal needs at least one of unix_users, unix_uids or "
-                    + "unix_groups",
+                "replayd.toml:17: principals[2]: a principal needs at least one of unix_users, unix_uids, "
+                    + "unix_groups, slack_users, discord_users, github_logins, unless a [[sources]] entry names it "
+                    + "as its principal",
                 "replayd.toml:21: principals[3].name: must be 1 to 64 characters from a-z, A-Z, 0-9, '.', '_' and "
                     + #"'-', got "bad name!""#,
                 "replayd.toml:22: principals[3].unix_uids[0]: must be between 0 and 4294967294, got -1",

@@ -159,8 +159,13 @@ import Testing
                     )
                 )
             }
-            #expect(migrations == ["v1"])
-            #expect(indexes == ["attempts_request_id", "replays_coalescing", "replays_state", "replays_updated"])
+            #expect(migrations == ["v1", "v2-webhooks"])
+            #expect(
+                indexes == [
+                    "attempts_request_id", "replays_coalescing", "replays_new_run", "replays_state", "replays_updated",
+                    "webhook_deliveries_received", "webhook_deliveries_replies",
+                ]
+            )
         }
     }
 
@@ -173,7 +178,7 @@ import Testing
             try v1.close()
 
             var migrator = SQLiteReplayStore.migrator
-            migrator.registerMigration("v2-test") { db in
+            migrator.registerMigration("v3-test") { db in
                 try db.execute(sql: "ALTER TABLE replays ADD COLUMN note TEXT")
                 try db.execute(sql: "CREATE INDEX replays_note ON replays (note)")
             }
@@ -187,7 +192,7 @@ import Testing
             let v2Migrator = migrator
             let again = try SQLiteReplayStore(path: path, logger: T.logger, migrator: v2Migrator)
             let applied = try await again.withWriterConnection { db in try v2Migrator.appliedMigrations(db) }
-            #expect(applied == ["v1", "v2-test"])
+            #expect(applied == ["v1", "v2-webhooks", "v3-test"])
             try again.close()
 
             do throws(StoreError) {
