@@ -8,7 +8,8 @@ final class WebhookConnectionRegistry: Sendable {
         var connections = 0
         var inFlight = 0
         var shuttingDown = false
-        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        var drainWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiterID: UInt64 = 0
         var channels: [ObjectIdentifier: any Channel] = [:]
     }
 
@@ -68,8 +69,8 @@ final class WebhookConnectionRegistry: Sendable {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.inFlight -= 1
             guard state.inFlight == 0 else { return [] }
-            defer { state.drainWaiters = [] }
-            return state.drainWaiters
+            defer { state.drainWaiters = [:] }
+            return Array(state.drainWaiters.values)
         }
         for waiter in waiters { waiter.resume() }
     }
@@ -77,15 +78,25 @@ final class WebhookConnectionRegistry: Sendable {
     var connectionCount: Int { state.withLock { $0.connections } }
     var inFlightCount: Int { state.withLock { $0.inFlight } }
 
-    /// Returns when no request is in progress.
+    /// Returns when no request is in progress, or at once when the calling task is cancelled (the grace period
+    /// ran out).
     func drained() async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Bool in
-                if state.inFlight == 0 { return true }
-                state.drainWaiters.append(continuation)
-                return false
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if state.inFlight == 0 || Task.isCancelled { return true }
+                    state.drainWaiters[id] = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { $0.drainWaiters.removeValue(forKey: id) }
+            waiter?.resume()
         }
     }
 }

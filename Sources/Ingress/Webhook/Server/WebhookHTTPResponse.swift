@@ -1,7 +1,8 @@
 /// The handler's answer to one webhook request.
 ///
-/// The listener adds `Content-Length`, `X-Request-Id`, `Cache-Control: no-store` and, when it closes the
-/// connection, `Connection: close`; any `Content-Length`, `Transfer-Encoding` or `Connection` set here is replaced.
+/// The listener adds `Content-Length`, `X-Request-Id`, `Cache-Control: no-store` (unless set here) and, when it
+/// closes the connection, `Connection: close`; any `Content-Length`, `Transfer-Encoding`, `Connection` or
+/// `X-Request-Id` set here is replaced.
 public struct WebhookHTTPResponse: Sendable {
     /// The status code.
     public var status: Int

@@ -196,8 +196,8 @@ public final class WebhookServer: Service, Sendable {
             await group.next()
             group.cancelAll()
         }
-        // The sleeping child ends on cancellation; `drained()` ends when the last request finishes. If the grace
-        // period ran out first, the drain waiter is abandoned in the registry, which is harmless.
+        // Whichever child ends first cancels the other; both end on cancellation, so the group (which awaits all
+        // of its children) returns when the last request finishes or the grace period is over, whichever is first.
     }
 
     private func makeBootstrap() -> ServerBootstrap {

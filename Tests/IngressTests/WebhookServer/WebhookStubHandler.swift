@@ -1,0 +1,87 @@
+import Ingress
+import Synchronization
+
+/// A `WebhookRequestHandler` that records every request it is given, answers with a script, and can be held at
+/// a gate so a test controls when a request in progress finishes.
+final class WebhookStubHandler: WebhookRequestHandler {
+    typealias Script = @Sendable (WebhookHTTPRequest) -> WebhookHTTPResponse
+
+    private struct State {
+        var requests: [WebhookHTTPRequest] = []
+        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    private let state = Mutex(State())
+    private let script: Script
+    private let gate: WebhookTestGate?
+
+    init(
+        gate: WebhookTestGate? = nil,
+        script: @escaping Script = { _ in
+            WebhookHTTPResponse(
+                status: 200,
+                headers: [(name: "Content-Type", value: "text/plain")],
+                body: Array("ok".utf8)
+            )
+        }
+    ) {
+        self.gate = gate
+        self.script = script
+    }
+
+    func handle(_ request: WebhookHTTPRequest) async -> WebhookHTTPResponse {
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.requests.append(request)
+            let count = state.requests.count
+            let ready = state.waiters.filter { $0.count <= count }.map(\.continuation)
+            state.waiters.removeAll { $0.count <= count }
+            return ready
+        }
+        for waiter in ready { waiter.resume() }
+        if let gate { await gate.wait() }
+        return script(request)
+    }
+
+    /// How many requests reached the handler.
+    var callCount: Int { state.withLock { $0.requests.count } }
+
+    /// Every request the handler was given, in order.
+    var requests: [WebhookHTTPRequest] { state.withLock { $0.requests } }
+
+    /// Returns once at least `count` requests reached the handler.
+    func waitForCalls(_ count: Int) async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state -> Bool in
+                if state.requests.count >= count { return true }
+                state.waiters.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+}
+
+/// A gate the stub handler waits at until the test opens it.
+final class WebhookTestGate: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let open = state.withLock { state -> Bool in
+                if state.open { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if open { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}
