@@ -7,7 +7,8 @@ final class ConnectionRegistry: Sendable {
     private struct State {
         var connections = 0
         var inFlight = 0
-        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+        var drainWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiterID: UInt64 = 0
         var channels: [ObjectIdentifier: any Channel] = [:]
     }
 
@@ -54,8 +55,8 @@ final class ConnectionRegistry: Sendable {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.inFlight -= 1
             guard state.inFlight == 0 else { return [] }
-            defer { state.drainWaiters = [] }
-            return state.drainWaiters
+            defer { state.drainWaiters = [:] }
+            return Array(state.drainWaiters.values)
         }
         for waiter in waiters { waiter.resume() }
     }
@@ -65,13 +66,24 @@ final class ConnectionRegistry: Sendable {
 
     /// Returns when no request is in progress.
     func drained() async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Bool in
-                if state.inFlight == 0 { return true }
-                state.drainWaiters.append(continuation)
-                return false
+        // Cancellation ends the wait (the shutdown grace period races this against a sleep in a task group,
+        // which only returns once both children have).
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if state.inFlight == 0 || Task.isCancelled { return true }
+                    state.drainWaiters[id] = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { $0.drainWaiters.removeValue(forKey: id) }
+            waiter?.resume()
         }
     }
 }
