@@ -20,6 +20,8 @@ else
 fi
 # The simulator's demo key (a fake key that exists only in Config/strait-fixtures.json).
 export STRAIT_API_KEY=strait_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+# The demo GitHub webhook's signing secret (Config/demo.toml, source "github").
+export DEMO_GITHUB_SECRET=demo-github-webhook-secret
 
 cleanup() {
     [ -n "${daemon_pid:-}" ] && kill "$daemon_pid" 2>/dev/null || true
@@ -54,6 +56,18 @@ echo "==> a run that cannot be replayed (exit code 7)" >&2
 "$bin/replayctl" replay run_completed_1 -o table || echo "exit code: $?" >&2
 echo >&2
 "$bin/replayctl" status -o table
+echo >&2
+echo "==> a GitHub comment \"/replay run_failed_2\" by octocat, signed with openssl, to the webhook door" >&2
+comment='{"action":"created","comment":{"id":1,"body":"CI flaked again\n/replay run_failed_2","user":{"login":"octocat"}},"issue":{"number":7},"repository":{"full_name":"acme/jobs"},"sender":{"login":"octocat"}}'
+signature="sha256=$(printf '%s' "$comment" | openssl dgst -sha256 -hmac "$DEMO_GITHUB_SECRET" -r | cut -d' ' -f1)"
+curl -sS -X POST http://127.0.0.1:18787/hooks/github -H 'Content-Type: application/json' \
+    -H 'X-GitHub-Event: issue_comment' -H 'X-GitHub-Hook-ID: 1' -H "X-GitHub-Delivery: demo-$(date +%s%N)" \
+    -H "X-Hub-Signature-256: $signature" --data-binary "$comment"
+echo >&2
+echo "==> the same comment with one byte changed after signing: refused (401) and audited" >&2
+curl -sS -X POST http://127.0.0.1:18787/hooks/github -H 'Content-Type: application/json' \
+    -H 'X-GitHub-Event: issue_comment' -H 'X-GitHub-Hook-ID: 1' -H 'X-GitHub-Delivery: demo-tampered' \
+    -H "X-Hub-Signature-256: $signature" --data-binary "${comment/run_failed_2/run_failed_1}"
 echo >&2
 echo "==> the audit trail of all that (replayd audit tail), then an offline check of the whole log" >&2
 "$bin/replayd" audit tail --config "$demo_dir/demo.toml" -o table

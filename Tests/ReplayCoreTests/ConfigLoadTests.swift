@@ -314,7 +314,10 @@ import Testing
     @Test(arguments: ["Config/replayd.example.toml", "Config/demo.toml"])
     func shippedConfigsAreValid(_ file: String) throws {
         let path = packageRoot + "/" + file
-        let config = try ReplaydConfig.load(path: path, environment: ["STRAIT_API_KEY": "demo-key"])
+        let config = try ReplaydConfig.load(
+            path: path,
+            environment: ["STRAIT_API_KEY": "demo-key", "DEMO_GITHUB_SECRET": "demo-webhook-secret"]
+        )
         #expect(config.upstream.apiKey?.byteCount == 8)
         #expect(!config.principals.isEmpty)
     }
@@ -359,6 +362,12 @@ import Testing
         #expect(demo.upstream.baseURL == "http://127.0.0.1:18080")
         #expect(demo.socket.path == "/tmp/replayd-demo/replayd.sock")
         #expect(demo.state.directory == "/tmp/replayd-demo/state")
-        #expect(demo.principals == [PrincipalConfig(name: "root", unixUIDs: [0])])
+        #expect(
+            demo.principals == [
+                PrincipalConfig(name: "root", unixUIDs: [0]), PrincipalConfig(name: "octocat", githubLogins: ["octocat"]),
+            ]
+        )
+        #expect(demo.sources.map(\.name) == ["github"])
+        #expect(demo.webhooks.listen.description == "127.0.0.1:18787")
     }
 }
