@@ -158,7 +158,9 @@ public struct AuditLineScanner {
     private mutating func string() -> Bool? {
         index += 1
         var escaped = false
-        while index < bytes.count {
+        while true {
+            index = endOfPlainText(from: index)
+            guard index < bytes.count else { return nil }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
@@ -188,7 +190,38 @@ public struct AuditLineScanner {
                 guard utf8Sequence() else { return nil }
             }
         }
-        return nil
+    }
+
+    /// The index of the first byte from `start` on that is not printable ASCII other than `"` and `\`, or
+    /// `bytes.count`: most of a line, read eight bytes at a time.
+    private func endOfPlainText(from start: Int) -> Int {
+        var index = start
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while bytes.count - index >= 8,
+                !Self.hasSpecialByte(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            {
+                index += 8
+            }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+            index += 1
+        }
+        return index
+    }
+
+    /// Whether one of the eight bytes of `word` is below 0x20, at least 0x80, `"` or `\` (exact: the tests for a
+    /// byte below a bound or equal to zero have no false negatives and, for "there is one", no false positives).
+    private static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasByteBelow(_ value: UInt64, _ bound: UInt64) -> Bool {
+            (value &- ones &* bound) & ~value & highs != 0
+        }
+        return word & highs != 0 || hasByteBelow(word, 0x20) || hasByteBelow(word ^ (ones &* 0x22), 1)
+            || hasByteBelow(word ^ (ones &* 0x5C), 1)
     }
 
     private static func lowerHex(_ byte: UInt8) -> UInt8? {
