@@ -69,6 +69,33 @@ import Testing
         #expect(Self.scan(String(repeating: #"{"a":"#, count: 31) + "1" + String(repeating: "}", count: 31)) != nil)
     }
 
+    /// The scanner reads plain text eight bytes at a time: a byte that needs a closer look is seen wherever it is
+    /// in a word, and the member after the string is still found.
+    @Test func everyByteOfALongStringIsChecked() throws {
+        let cases: [(bytes: [UInt8], accepted: Bool, escaped: Bool)] = [
+            ([0x41], true, false), ([0x7F], true, false), ([0x20], true, false), ([0xC3, 0xA9], true, false),
+            ([0xF0, 0x9F, 0x98, 0x80], true, false), ([0x5C, 0x22], true, true), ([0x5C, 0x5C], true, true),
+            ([0x5C, 0x6E], true, true), ([0x00], false, false), ([0x1F], false, false), ([0x0A], false, false),
+            ([0x22], false, false), ([0x5C], false, false), ([0x80], false, false), ([0xFF], false, false),
+            ([0xC3], false, false),
+        ]
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 40] {
+            for position in 0...length {
+                for (bytes, accepted, escaped) in cases {
+                    let prefix = Array(repeating: UInt8(ascii: "a"), count: position)
+                    let suffix = Array(repeating: UInt8(ascii: "c"), count: length - position)
+                    let value = prefix + bytes + suffix
+                    let line = Array(#"{"kind":""#.utf8) + value + Array(#"","ts":"t"}"#.utf8)
+                    let members = AuditLineScanner.scan(line)
+                    #expect((members != nil) == accepted, "\(value) in \(length)")
+                    guard let members else { continue }
+                    #expect(members.kind.map { Array(line[$0]) } == (escaped ? nil : value), "\(value) in \(length)")
+                    #expect(Self.text(line, members.ts) == "t", "\(value) in \(length)")
+                }
+            }
+        }
+    }
+
     @Test func hashInputCutsOutHashAndMacWhereverTheyAre() throws {
         for text in [
             #"{"hash":"h","mac":"m"}"#, #"{"hash":"h","mac":"m","z":1}"#, #"{"a":1,"hash":"h","mac":"m"}"#,

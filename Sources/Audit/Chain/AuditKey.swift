@@ -73,7 +73,7 @@ public struct AuditKey: Sendable {
 
     /// A MAC checker with the HMAC key set up once, for checking many records.
     func macVerifier() -> AuditMACVerifier {
-        AuditMACVerifier(id: id, macKey: macKey)
+        AuditMACVerifier(id: id, macKey: macKeyBytes)
     }
 
     /// The keyed hash of a value that must not be stored in the clear (an idempotency key, a delivery id):

@@ -1,17 +1,28 @@
 import Crypto
 
-/// Checks record MACs under one ``AuditKey`` with the HMAC key set up once, for a verifier that checks many records.
-/// Not `Sendable` (it holds a `SymmetricKey`): make one per verify run, from ``AuditKey/macVerifier()``.
+/// Checks record MACs under one ``AuditKey`` for a verifier that checks many records: HMAC-SHA256 (RFC 2104) with
+/// the key's inner and outer padded blocks hashed once, so each record costs two copies of a SHA-256 state and no
+/// key schedule. Not `Sendable` (it holds hash states): make one per verify run, from ``AuditKey/macVerifier()``.
 struct AuditMACVerifier {
     /// The key's id, as it appears in records.
     let id: String
     let idBytes: [UInt8]
-    private let keyed: HMAC<SHA256>
+    /// SHA-256 after the block `key ^ ipad`, and after `key ^ opad`.
+    private let inner: SHA256
+    private let outer: SHA256
 
-    init(id: String, macKey: SymmetricKey) {
+    init(id: String, macKey: [UInt8]) {
         self.id = id
         self.idBytes = Array(id.utf8)
-        self.keyed = HMAC<SHA256>(key: macKey)
+        var block = macKey.count > 64 ? Array(SHA256.hash(data: macKey)) : macKey
+        block += Array(repeating: 0, count: 64 - block.count)
+        func padded(_ pad: UInt8) -> SHA256 {
+            var hasher = SHA256()
+            hasher.update(data: block.map { $0 ^ pad })
+            return hasher
+        }
+        inner = padded(0x36)
+        outer = padded(0x5C)
     }
 
     private static let digits: StaticString = "0123456789abcdef"
@@ -20,11 +31,12 @@ struct AuditMACVerifier {
     /// `false` for uppercase hex, which ``AuditKey/verifyMAC(_:hash:)`` would accept: callers fall back to it.
     func verify(mac: UnsafeBufferPointer<UInt8>, hash: UnsafeRawBufferPointer) -> Bool {
         guard mac.count == 64 else { return false }
-        var hmac = keyed
-        hmac.update(data: hash)
-        let code = hmac.finalize()
+        var innerHasher = inner
+        innerHasher.update(bufferPointer: hash)
+        var outerHasher = outer
+        innerHasher.finalize().withUnsafeBytes { outerHasher.update(bufferPointer: $0) }
         let digits = Self.digits.utf8Start
-        return code.withUnsafeBytes { bytes in
+        return outerHasher.finalize().withUnsafeBytes { bytes in
             guard bytes.count == 32 else { return false }
             var difference: UInt8 = 0
             for offset in 0..<32 {

@@ -50,22 +50,49 @@ public enum AuditFiles {
         return names.sorted()
     }
 
-    /// The whole file at `path`.
+    /// The whole file at `path`, read straight into one buffer sized from `fstat` (a file that grows while it is
+    /// read is read to its end).
     public static func read(_ path: String) throws(IOError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .errno("cannot open", path) }
         defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        var info = stat()
+        let size = fstat(fd, &info) == 0 && info.st_size > 0 ? Int(info.st_size) : 0
+        var failure: Int32 = 0
+        var atEnd = false
+        // One byte more than the size, so that seeing the end of an unchanged file takes no second buffer.
+        var out = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            (count, failure, atEnd) = fill(fd, UnsafeMutableRawBufferPointer(buffer))
+        }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while failure == 0, !atEnd {
+            let result = chunk.withUnsafeMutableBytes { fill(fd, $0) }
+            out.append(contentsOf: chunk[0..<result.count])
+            (failure, atEnd) = (result.failure, result.atEnd)
+        }
+        guard failure == 0 else {
+            errno = failure
+            throw .errno("cannot read", path)
+        }
+        return out
+    }
+
+    /// Reads from `fd` until `buffer` is full, the end of the file, or an error (`errno`, retried on `EINTR`).
+    private static func fill(
+        _ fd: Int32,
+        _ buffer: UnsafeMutableRawBufferPointer
+    ) -> (count: Int, failure: Int32, atEnd: Bool) {
+        var filled = 0
+        while filled < buffer.count {
+            let count = Glibc.read(fd, buffer.baseAddress.map { $0 + filled }, buffer.count - filled)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .errno("cannot read", path)
+                return (filled, errno, false)
             }
-            if count == 0 { return out }
-            out.append(contentsOf: buffer[0..<count])
+            if count == 0 { return (filled, 0, true) }
+            filled += count
         }
+        return (filled, 0, false)
     }
 
     /// Reads a secret: the file must be a regular file that neither group nor others can write, and others

@@ -1,5 +1,9 @@
 import Crypto
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// ``AuditVerifier``'s walk through one log: the state carried from record to record and segment to segment.
 struct AuditChainWalk {
     /// The last segment checked completely.
@@ -33,6 +37,8 @@ struct AuditChainWalk {
     private let keys: [String: AuditKey]
     /// The keys' MAC checkers, set up once for the walk.
     private let macVerifiers: [AuditMACVerifier]
+    /// Whether the key of the same index in ``macVerifiers`` is already in `outcome.keyIDs`.
+    private var macVerifierSeen: [Bool]
     private let checkpointFile: AuditCheckpointFile
     private let checkpointKey: Curve25519.Signing.PublicKey?
 
@@ -42,6 +48,10 @@ struct AuditChainWalk {
     private var checkpointProblems: [AuditProblem] = []
 
     private var outcome = AuditVerification()
+    /// The last good record's `hash` as bytes, kept by the fast path without making a `String` per record. When
+    /// ``headIsBytes``, it is newer than `outcome.headHash`: read the head through ``headHash``.
+    private var headBytes = Array(AuditChain.genesis.utf8)
+    private var headIsBytes = false
     private var previousSegment: SegmentEnd?
     private var started = false
     private var pruning: Pruning?
@@ -54,6 +64,7 @@ struct AuditChainWalk {
         for key in keys { byID[key.id] = key }
         self.keys = byID
         self.macVerifiers = byID.values.map { $0.macVerifier() }
+        self.macVerifierSeen = Array(repeating: false, count: macVerifiers.count)
         self.checkpointFile = checkpointFile
         self.checkpointKey = checkpointKey
         if let malformed = checkpointFile.malformed {
@@ -129,17 +140,18 @@ struct AuditChainWalk {
             outcome.segmentsChecked += 1
             return nil
         }
-        var lines: [Range<Int>] = []
+        var lineCount = 0
         var start = 0
-        while start < bytes.count, let end = bytes[start...].firstIndex(of: 0x0A) {
-            lines.append(start..<end)
-            start = end + 1
-        }
         let lineProblem: AuditProblem? = bytes.withUnsafeBufferPointer { buffer in
-            for index in lines.indices {
+            guard let base = buffer.baseAddress else { return nil }
+            while start < buffer.count, let newline = memchr(base + start, 0x0A, buffer.count - start) {
+                let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                let index = lineCount
+                lineCount += 1
+                defer { start = end + 1 }
                 if index > 0,
                     case .accepted(let problem) = fastCheck(
-                        lines[index],
+                        start..<end,
                         of: buffer,
                         segment: name,
                         lineNumber: index + 1
@@ -148,7 +160,7 @@ struct AuditChainWalk {
                     if let problem { return problem }
                     continue
                 }
-                if let problem = check(line: index, of: lines, bytes: bytes, segment: name, nameSeq: nameSeq) {
+                if let problem = check(line: start..<end, index: index, bytes: bytes, segment: name, nameSeq: nameSeq) {
                     return problem
                 }
             }
@@ -161,14 +173,14 @@ struct AuditChainWalk {
             return AuditProblem(
                 seq: seq,
                 segment: name,
-                line: lines.count + 1,
+                line: lineCount + 1,
                 reason: .init(
                     .tornTail,
                     "torn or truncated tail: \(place) has no newline (\(bytes.count - start) bytes)"
                 )
             )
         }
-        previousSegment = SegmentEnd(name: name, lastSeq: outcome.lastSeq, lastHash: outcome.headHash)
+        previousSegment = SegmentEnd(name: name, lastSeq: outcome.lastSeq, lastHash: headHash)
         outcome.segmentsChecked += 1
         return nil
     }
@@ -201,9 +213,9 @@ struct AuditChainWalk {
             let hash = members.hash, let mac = members.mac, hash.count == 64,
             let parts = members.hashInput(lineCount: line.count),
             AuditTimestamp.isWrittenForm(UnsafeBufferPointer(rebasing: line[ts])),
-            !Self.inspectedKinds.contains(where: { $0.elementsEqual(line[kind]) }),
-            outcome.headHash.utf8.elementsEqual(line[prev]),
-            let verifier = macVerifiers.first(where: { $0.idBytes.elementsEqual(line[keyID]) })
+            !Self.inspectedKinds.contains(where: { Self.equal($0, line, kind) }),
+            Self.equal(headBytes, line, prev),
+            let verifierIndex = macVerifiers.firstIndex(where: { Self.equal($0.idBytes, line, keyID) })
         else { return .fallback }
         var hasher = SHA256()
         hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[parts.0])))
@@ -211,15 +223,54 @@ struct AuditChainWalk {
         hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[parts.2])))
         let good = hasher.finalize().withUnsafeBytes { digest in
             Self.isLowercaseHex(of: digest, UnsafeBufferPointer(rebasing: line[hash]))
-                && verifier.verify(mac: UnsafeBufferPointer(rebasing: line[mac]), hash: digest)
+                && macVerifiers[verifierIndex].verify(mac: UnsafeBufferPointer(rebasing: line[mac]), hash: digest)
         }
         guard good else { return .fallback }
-        let hashText = String(decoding: UnsafeBufferPointer(rebasing: line[hash]), as: UTF8.self)
         outcome.recordsChecked += 1
         outcome.lastSeq = seq
-        outcome.headHash = hashText
-        if !outcome.keyIDs.contains(verifier.id) { outcome.keyIDs.append(verifier.id) }
+        setHead(UnsafeBufferPointer(rebasing: line[hash]))
+        if !macVerifierSeen[verifierIndex] {
+            let id = macVerifiers[verifierIndex].id
+            if !outcome.keyIDs.contains(id) { outcome.keyIDs.append(id) }
+            macVerifierSeen[verifierIndex] = true
+        }
+        guard !pendingHeads.isEmpty, pendingHeads[seq] != nil else { return .accepted(nil) }
+        let hashText = String(decoding: UnsafeBufferPointer(rebasing: line[hash]), as: UTF8.self)
         return .accepted(reachCheckpoints(seq: seq, hash: hashText, lineNumber: lineNumber, segment: segment))
+    }
+
+    /// Whether `bytes` are those of `line` in `range`.
+    private static func equal(_ bytes: [UInt8], _ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard bytes.count == range.count else { return false }
+        guard let base = line.baseAddress, !range.isEmpty else { return true }
+        return bytes.withUnsafeBufferPointer { own in
+            guard let start = own.baseAddress else { return false }
+            return memcmp(start, base + range.lowerBound, range.count) == 0
+        }
+    }
+
+    /// Makes `hash` (a good record's `hash`, from the fast path) the head.
+    private mutating func setHead(_ hash: UnsafeBufferPointer<UInt8>) {
+        headIsBytes = true
+        guard headBytes.count == hash.count, let source = hash.baseAddress else {
+            headBytes = Array(hash)
+            return
+        }
+        headBytes.withUnsafeMutableBufferPointer { head in
+            if let target = head.baseAddress { _ = memcpy(target, source, hash.count) }
+        }
+    }
+
+    /// The last good record's `hash`.
+    private var headHash: String {
+        headIsBytes ? String(decoding: headBytes, as: UTF8.self) : outcome.headHash
+    }
+
+    /// The walk's result so far, with the head as a `String`.
+    private var current: AuditVerification {
+        var result = outcome
+        result.headHash = headHash
+        return result
     }
 
     private static let hexDigits: StaticString = "0123456789abcdef"
@@ -238,8 +289,8 @@ struct AuditChainWalk {
     }
 
     private mutating func check(
-        line index: Int,
-        of lines: [Range<Int>],
+        line range: Range<Int>,
+        index: Int,
         bytes: [UInt8],
         segment: String,
         nameSeq: Int64
@@ -249,7 +300,7 @@ struct AuditChainWalk {
         func fail(_ code: AuditProblem.Code, _ text: String, seq: Int64? = nil) -> AuditProblem {
             AuditProblem(seq: seq ?? expected, segment: segment, line: lineNumber, reason: .init(code, text))
         }
-        let text = bytes[lines[index]]
+        let text = bytes[range]
         let json: AuditJSON
         do {
             json = try AuditJSONParser.parse(text)
@@ -277,7 +328,7 @@ struct AuditChainWalk {
 
         // seq: exactly one more than the previous record.
         if seq > expected {
-            if let later = Self.line(of: expected, in: lines, after: index, bytes: bytes) {
+            if let later = Self.line(of: expected, after: range, number: lineNumber, bytes: bytes) {
                 return fail(
                     .reordered,
                     "seq \(seq) is where seq \(expected) belongs, and seq \(expected) is at line \(later): lines "
@@ -319,7 +370,7 @@ struct AuditChainWalk {
         }
 
         // Links: what `prev` must be, and the segment_start at the head of every segment after the first.
-        var expectedPrev = outcome.headHash
+        var expectedPrev = headHash
         if index == 0 {
             let details = json["details"]
             let linkSegment = details?["previous_segment"]?.stringValue
@@ -420,6 +471,8 @@ struct AuditChainWalk {
         if outcome.firstSeq == nil { outcome.firstSeq = seq }
         outcome.lastSeq = seq
         outcome.headHash = hash
+        headBytes = Array(hash.utf8)
+        headIsBytes = false
         if !outcome.keyIDs.contains(keyID) { outcome.keyIDs.append(keyID) }
         guard kind == AuditKind.segmentPruned.rawValue, let details = json["details"],
             let prunedSegment = details["segment"]?.stringValue, let lastSeq = details["last_seq"]?.intValue,
@@ -434,12 +487,17 @@ struct AuditChainWalk {
         }
     }
 
-    /// The line number of the record with `seq` after line `index`, if there is one.
-    private static func line(of seq: Int64, in lines: [Range<Int>], after index: Int, bytes: [UInt8]) -> Int? {
-        for later in lines.indices where later > index {
-            if let json = try? AuditJSONParser.parse(bytes[lines[later]]), json["seq"]?.intValue == seq {
-                return later + 1
+    /// The line number of the record with `seq` among the lines (ending in a newline) after `line`, whose number
+    /// is `number`, if there is one.
+    private static func line(of seq: Int64, after line: Range<Int>, number: Int, bytes: [UInt8]) -> Int? {
+        var later = number
+        var start = line.upperBound + 1
+        while start < bytes.count, let end = bytes[start...].firstIndex(of: 0x0A) {
+            later += 1
+            if let json = try? AuditJSONParser.parse(bytes[start..<end]), json["seq"]?.intValue == seq {
+                return later
             }
+            start = end + 1
         }
         return nil
     }
@@ -453,7 +511,7 @@ struct AuditChainWalk {
 
     /// The result when the walk stopped at `problem`.
     func result(problem: AuditProblem) -> AuditVerification {
-        var result = outcome
+        var result = current
         result.firstProblem = problem
         result.notes = notes(uncheckable: 0)
         return result
@@ -511,7 +569,7 @@ struct AuditChainWalk {
                 }
             }
         }
-        var result = outcome
+        var result = current
         result.checkpointsChecked = checked
         result.notes = notes(uncheckable: uncheckable)
         result.firstProblem = problems.min { $0.line < $1.line }

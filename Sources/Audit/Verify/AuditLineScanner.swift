@@ -74,7 +74,12 @@ public struct AuditLineScanner {
         line.withUnsafeBufferPointer { scan($0) }
     }
 
-    private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+    // What only reads is static or `mutating`: a non-mutating method of `self` called from a mutating one copies
+    // the whole scanner, ``Members`` and all, on every call.
+
+    private var current: UInt8? {
+        mutating get { index < bytes.count ? bytes[index] : nil }
+    }
 
     private mutating func value(topLevelName name: Range<Int>?, memberStart: Int) -> Bool {
         guard let byte = current else { return false }
@@ -91,7 +96,7 @@ public struct AuditLineScanner {
         case UInt8(ascii: "n"): return literal("null")
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             guard let number = integer() else { return false }
-            if let name, matches(name, "seq") { members.seq = number }
+            if let name, Self.matches(name, "seq", in: bytes) { members.seq = number }
             return true
         default: return false
         }
@@ -99,21 +104,22 @@ public struct AuditLineScanner {
 
     private mutating func record(string range: Range<Int>, name: Range<Int>, memberStart: Int) {
         switch name.count {
-        case 2 where matches(name, "ts"): members.ts = range
-        case 4 where matches(name, "kind"): members.kind = range
-        case 4 where matches(name, "prev"): members.prev = range
-        case 4 where matches(name, "hash"):
+        case 2 where Self.matches(name, "ts", in: bytes): members.ts = range
+        case 4 where Self.matches(name, "kind", in: bytes): members.kind = range
+        case 4 where Self.matches(name, "prev", in: bytes): members.prev = range
+        case 4 where Self.matches(name, "hash", in: bytes):
             members.hash = range
             members.hashMember = memberStart..<(range.upperBound + 1)
-        case 3 where matches(name, "mac"):
+        case 3 where Self.matches(name, "mac", in: bytes):
             members.mac = range
             members.macMember = memberStart..<(range.upperBound + 1)
-        case 6 where matches(name, "key_id"): members.keyID = range
+        case 6 where Self.matches(name, "key_id", in: bytes): members.keyID = range
         default: break
         }
     }
 
-    private func matches(_ range: Range<Int>, _ word: StaticString) -> Bool {
+    private static func matches(_ range: Range<Int>, _ word: StaticString, in bytes: UnsafeBufferPointer<UInt8>) -> Bool
+    {
         guard range.count == word.utf8CodeUnitCount else { return false }
         let pointer = word.utf8Start
         for offset in 0..<range.count where bytes[range.lowerBound + offset] != pointer[offset] { return false }
@@ -122,7 +128,7 @@ public struct AuditLineScanner {
 
     private mutating func literal(_ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
-        guard bytes.count - index >= count, matches(index..<(index + count), word) else { return false }
+        guard bytes.count - index >= count, Self.matches(index..<(index + count), word, in: bytes) else { return false }
         index += count
         return true
     }
@@ -158,7 +164,9 @@ public struct AuditLineScanner {
     private mutating func string() -> Bool? {
         index += 1
         var escaped = false
-        while index < bytes.count {
+        while true {
+            index = Self.endOfPlainText(from: index, in: bytes)
+            guard index < bytes.count else { return nil }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
@@ -188,7 +196,38 @@ public struct AuditLineScanner {
                 guard utf8Sequence() else { return nil }
             }
         }
-        return nil
+    }
+
+    /// The index of the first byte from `start` on that is not printable ASCII other than `"` and `\`, or
+    /// `bytes.count`: most of a line, read eight bytes at a time.
+    private static func endOfPlainText(from start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var index = start
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while bytes.count - index >= 8,
+                !hasSpecialByte(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            {
+                index += 8
+            }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { break }
+            index += 1
+        }
+        return index
+    }
+
+    /// Whether one of the eight bytes of `word` is below 0x20, at least 0x80, `"` or `\` (exact: the tests for a
+    /// byte below a bound or equal to zero have no false negatives and, for "there is one", no false positives).
+    private static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasByteBelow(_ value: UInt64, _ bound: UInt64) -> Bool {
+            (value &- ones &* bound) & ~value & highs != 0
+        }
+        return word & highs != 0 || hasByteBelow(word, 0x20) || hasByteBelow(word ^ (ones &* 0x22), 1)
+            || hasByteBelow(word ^ (ones &* 0x5C), 1)
     }
 
     private static func lowerHex(_ byte: UInt8) -> UInt8? {
@@ -266,7 +305,7 @@ public struct AuditLineScanner {
             let memberStart = index
             guard current == UInt8(ascii: "\""), let escaped = string(), !escaped else { return false }
             let name = (memberStart + 1)..<(index - 1)
-            if let previous, !precedes(previous, name) { return false }
+            if let previous, !Self.precedes(previous, name, in: bytes) { return false }
             previous = name
             guard current == UInt8(ascii: ":") else { return false }
             index += 1
@@ -279,7 +318,7 @@ public struct AuditLineScanner {
     }
 
     /// Whether the bytes of `a` sort strictly before those of `b`.
-    private func precedes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+    private static func precedes(_ a: Range<Int>, _ b: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let common = min(a.count, b.count)
         for offset in 0..<common {
             let x = bytes[a.lowerBound + offset]
