@@ -364,7 +364,8 @@ import Testing
         #expect(demo.state.directory == "/tmp/replayd-demo/state")
         #expect(
             demo.principals == [
-                PrincipalConfig(name: "root", unixUIDs: [0]), PrincipalConfig(name: "octocat", githubLogins: ["octocat"]),
+                PrincipalConfig(name: "root", unixUIDs: [0]),
+                PrincipalConfig(name: "octocat", githubLogins: ["octocat"]),
             ]
         )
         #expect(demo.sources.map(\.name) == ["github"])
