@@ -18,6 +18,8 @@ struct WebhookAckLoad {
     struct Result: Sendable {
         var kind: WebhookSourceKind
         var latency: LatencySummary
+        /// Wall time of the measured deliveries (first sent to last answered).
+        var wall: Duration
         /// Answers by HTTP status (0: no answer, a transport error).
         var statuses: [Int: Int]
         /// The first non-2xx answer, for diagnosis.
@@ -29,6 +31,9 @@ struct WebhookAckLoad {
         /// Follow-ups received by the reply sink (Slack `response_url` posts, Discord follow-ups); `nil` for
         /// kinds that get none.
         var followUps: Int?
+
+        /// Measured deliveries answered per second, over ``wall``.
+        var perSecond: Double { Double(latency.count) / max(wall.seconds, 1e-9) }
 
         var non2xx: Int { statuses.filter { !(200..<300).contains($0.key) }.values.reduce(0, +) }
     }
@@ -83,6 +88,7 @@ struct WebhookAckLoad {
             let url = "http://127.0.0.1:\(port)/hooks/\(Self.sourceNames[kind] ?? kind.rawValue)"
             let sinkURL = "http://127.0.0.1:\(sink.port)"
             _ = await load(kind, indices: 0..<warmup, url: url, sinkURL: sinkURL, client: client, signer: signer)
+            let started = ContinuousClock.now
             let samples = await load(
                 kind,
                 indices: warmup..<(warmup + requests),
@@ -91,6 +97,7 @@ struct WebhookAckLoad {
                 client: client,
                 signer: signer
             )
+            let wall = started.duration(to: .now)
             var statuses: [Int: Int] = [:]
             var firstFailure: String?
             for sample in samples {
@@ -101,6 +108,7 @@ struct WebhookAckLoad {
                 Result(
                     kind: kind,
                     latency: LatencySummary(samples.map(\.elapsed)),
+                    wall: wall,
                     statuses: statuses,
                     firstFailure: firstFailure,
                     replaysUpstream: 0,

@@ -81,14 +81,15 @@ struct WebhookBench: AsyncParsableCommand {
         ).run()
         func ms(_ microseconds: Double) -> String { String(format: "%.2f", microseconds / 1000) }
         print(
-            "| sender | deliveries | clients | p50 ms | p99 ms | max ms | non-2xx | answers | replays upstream | follow-ups |"
+            "| sender | deliveries | clients | deliveries/s | p50 ms | p99 ms | max ms | non-2xx | answers | replays upstream "
+                + "| follow-ups |"
         )
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         for result in results {
             let l = result.latency
             let answers = result.statuses.sorted { $0.key < $1.key }.map { "\($0.value)×\($0.key)" }
             print(
-                "| \(result.kind.rawValue) | \(l.count) | \(concurrency) | \(ms(l.p50)) | \(ms(l.p99)) | \(ms(l.max)) | "
+                "| \(result.kind.rawValue) | \(l.count) | \(concurrency) | \(Int(result.perSecond)) | \(ms(l.p50)) | \(ms(l.p99)) | \(ms(l.max)) | "
                     + "\(result.non2xx) | \(answers.joined(separator: " ")) | "
                     + "\(result.replaysUpstream)/\(result.sent) | "
                     + (result.followUps.map { "\($0)/\(result.sent)" } ?? "–") + " |"
@@ -106,6 +107,7 @@ struct WebhookBench: AsyncParsableCommand {
             "results": results.map { result in
                 [
                     "kind": result.kind.rawValue, "deliveries": result.latency.count,
+                    "per_second": result.perSecond.rounded(),
                     "p50_ms": Self.milliseconds(result.latency.p50), "p99_ms": Self.milliseconds(result.latency.p99),
                     "max_ms": Self.milliseconds(result.latency.max), "non_2xx": result.non2xx,
                     "statuses": Dictionary(uniqueKeysWithValues: result.statuses.map { (String($0.key), $0.value) }),
