@@ -164,8 +164,11 @@ let package = Package(
         .executableTarget(
             name: "replayd-bench",
             dependencies: [
-                "Audit", "Curl", "StraitSimulator",
+                "Audit", "Curl", "Strait", "StraitSimulator", "Webhooks",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -3,7 +3,9 @@
 #   1. the latency replayd adds to one replay (socket → replayd → simulator vs. straight to the simulator), and
 #   2. how many concurrent upstream transfers one libcurl network thread sustains,
 #   3. how close a rate-limited burst gets to the least time Strait's limit allows (three window offsets, ~10 min),
-#   4. audit records/s with group commit vs. one fdatasync per record, and `audit verify` records/s.
+#   4. audit records/s with group commit vs. one fdatasync per record, and `audit verify` records/s,
+#   5. verified webhooks/s per signature scheme (in-process, one core), and the ack latency of each webhook sender
+#      kind under load (16 clients, every delivery unique and submitting a real replay).
 # Usage: scripts/bench.sh [requests] [concurrency levels]   e.g. scripts/bench.sh 2000 500,1000,2000
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,3 +40,7 @@ echo
 echo "## The audit log"
 echo
 "$bin/replayd-bench" audit --records 10000 --verify-records 200000
+echo
+echo "## Webhooks: verifications/s per scheme on one core (~1 KiB bodies), and ack latency per sender under load"
+echo
+"$bin/replayd-bench" webhooks --replayd "$bin/replayd"

@@ -12,8 +12,9 @@ import Glibc
 struct ReplaydBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replayd-bench",
-        abstract: "Measure replayd: added latency, concurrency on one network thread, pacing, and the audit log.",
-        subcommands: [LatencyBench.self, ConcurrencyBench.self, PacingBench.self, AuditBench.self]
+        abstract:
+            "Measure replayd: added latency, concurrency on one network thread, pacing, the audit log, webhooks.",
+        subcommands: [LatencyBench.self, ConcurrencyBench.self, PacingBench.self, AuditBench.self, WebhookBench.self]
     )
 }
 
