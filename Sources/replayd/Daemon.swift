@@ -100,7 +100,8 @@ struct Daemon {
                     maxDelay: settings.replays.reconcileMaxDelay
                 ),
                 maxRetryAfter: settings.replays.maxRetryAfter,
-                attemptTimeout: settings.upstream.timeout
+                attemptTimeout: settings.upstream.timeout,
+                reconcileSettle: settings.replays.reconcileSettle
             ),
             health: health,
             guards: .standard(

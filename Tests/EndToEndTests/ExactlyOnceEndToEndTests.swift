@@ -71,6 +71,40 @@ import Testing
         }
     }
 
+    /// An attempt that times out while Strait is still working on it: the first lookup finds nothing, but that is
+    /// not conclusive until Strait can no longer be processing it (`reconcile_settle`); a retry before then would
+    /// create a second run once the slow request commits.
+    @Test func anAttemptStillBeingProcessedIsNotRetriedIntoASecondRun() async throws {
+        let harness = try EndToEndHarness()
+        do {
+            try await harness.startSimulator()
+            try harness.writeConfig(replays: "reconcile_settle = \"6s\"\nwait = \"30s\"", attemptTimeout: "1s")
+            try await harness.startDaemon()
+            _ = try await harness.simulatorJSON(
+                "/_sim/faults",
+                method: "POST",
+                body: #"{"faults":[{"kind":"latency","ms":2500,"run_id":"run_failed_1"}]}"#
+            )
+            let result = try await harness.replayctl(["replay", "run_failed_1", "-o", "json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let counts = try await harness.simulatorJSON("/_sim/replays")
+            #expect((counts["total"] as? NSNumber)?.intValue == 1, "\(counts)")
+            let byRequest = counts["by_request_id"] as? [String: Any] ?? [:]
+            #expect(byRequest.count == 1)
+            #expect(
+                byRequest.keys.allSatisfy { $0.hasSuffix("-1") },
+                "the run came from the first attempt: \(byRequest)"
+            )
+            #expect(result.json?["id"] as? String != nil)
+        } catch {
+            await harness.stop()
+            Issue.record("daemon stderr:\n\(harness.daemon?.stderr.suffix(4000) ?? "")")
+            throw error
+        }
+        await harness.stop()
+        harness.cleanUp()
+    }
+
     @Test func withTheListFaultedTheCallerGets202AndTheReconcilerFinishesLater() async throws {
         try await EndToEndHarness.withStack(replays: "wait = \"1s\"\nreconcile_max_delay = \"1s\"") { harness in
             _ = try await harness.simulatorJSON(

@@ -161,6 +161,7 @@ import Testing
                       wait: 5s
                       deadline: 10m
                       reconcile_horizon: 2h
+                      reconcile_settle: 35s
                       reconcile_max_delay: 1m
                       max_retry_after: 10m
                       prune_interval: 10m

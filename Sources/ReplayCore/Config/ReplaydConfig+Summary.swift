@@ -59,6 +59,7 @@ extension ReplaydConfig {
                 ("wait", ConfigDuration.format(replays.wait)),
                 ("deadline", ConfigDuration.format(replays.deadline)),
                 ("reconcile_horizon", ConfigDuration.format(replays.reconcileHorizon)),
+                ("reconcile_settle", ConfigDuration.format(replays.reconcileSettle)),
                 ("reconcile_max_delay", ConfigDuration.format(replays.reconcileMaxDelay)),
                 ("max_retry_after", ConfigDuration.format(replays.maxRetryAfter)),
                 ("prune_interval", ConfigDuration.format(replays.pruneInterval)),

@@ -15,6 +15,10 @@ public struct ReplaysConfig: Sendable, Hashable {
     /// `reconcile_horizon`: how long an ambiguous replay is looked up automatically before it becomes
     /// `indeterminate` and waits for an operator (`replayctl resolve`). Default 1 h.
     public var reconcileHorizon: Duration
+    /// `reconcile_settle`: after an attempt that got no answer, a lookup that finds no run counts only once this
+    /// long has passed since the attempt was sent (Strait may still be processing it). Set it above Strait's
+    /// request timeout (`REQUEST_TIMEOUT`, 30 s by default). Default 35 s.
+    public var reconcileSettle: Duration = .seconds(35)
     /// `reconcile_max_delay`: the longest wait between two reconciliation rounds (backoff with jitter from 1 s).
     /// Default 60 s.
     public var reconcileMaxDelay: Duration

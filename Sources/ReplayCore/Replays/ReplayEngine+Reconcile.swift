@@ -76,6 +76,29 @@ extension ReplayEngine {
                 )
             }
         }
+        // An attempt that went unanswered (timed out, reset, or cut off by a crash) may still be in Strait's hands:
+        // "not found" means nothing until Strait can no longer be working on it.
+        let unanswered = candidates.filter { $0.outcome != .answered || $0.status == 504 }
+        if let lastSent = unanswered.map(\.recordedAt).max() {
+            let settled = lastSent + Self.milliseconds(settings.reconcileSettle)
+            let now = clock.wallNowMilliseconds()
+            if now < settled {
+                logger.info(
+                    "no run found yet, but Strait may still be working on the last attempt; looking again later",
+                    metadata: ["settles_in_ms": "\(settled - now)"]
+                )
+                try await store.update(
+                    record.id,
+                    at: now,
+                    RecordChange(
+                        nextActionAt: settled,
+                        errorCode: "reconcile_settling",
+                        errorMessage: "no run found yet; Strait may still be processing the last attempt"
+                    )
+                )
+                return .next
+            }
+        }
         logger.notice(
             "reconciled: no run was created; a new attempt is allowed",
             metadata: ["checked": "\(candidates.count)"]

@@ -16,6 +16,10 @@ public struct ReplayEngineSettings: Sendable, Hashable {
     public var maxRetryAfter: Duration
     /// The per-attempt timeout given to the HTTP client.
     public var attemptTimeout: Duration?
+    /// How long after an attempt was sent Strait may still be working on it (its own request timeout, 30 s by
+    /// default, plus a margin). A lookup that finds no run for an attempt that went unanswered is conclusive only
+    /// once this has passed; before, the request may still be about to create the run.
+    public var reconcileSettle: Duration
 
     /// Creates settings.
     public init(
@@ -26,7 +30,8 @@ public struct ReplayEngineSettings: Sendable, Hashable {
         retry: RetryPolicy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(250), maxDelay: .seconds(30)),
         reconcileBackoff: RetryPolicy = RetryPolicy(maxAttempts: 1000, baseDelay: .seconds(1), maxDelay: .seconds(60)),
         maxRetryAfter: Duration = .seconds(600),
-        attemptTimeout: Duration? = nil
+        attemptTimeout: Duration? = nil,
+        reconcileSettle: Duration = .seconds(35)
     ) {
         self.wait = wait
         self.coalesceWindow = coalesceWindow
@@ -36,5 +41,6 @@ public struct ReplayEngineSettings: Sendable, Hashable {
         self.reconcileBackoff = reconcileBackoff
         self.maxRetryAfter = maxRetryAfter
         self.attemptTimeout = attemptTimeout
+        self.reconcileSettle = reconcileSettle
     }
 }

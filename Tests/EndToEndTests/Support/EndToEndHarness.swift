@@ -114,6 +114,7 @@ final class EndToEndHarness: @unchecked Sendable {
             level = "trace"
 
             [replays]
+            \(replays.contains("reconcile_settle") ? "" : "reconcile_settle = \"3s\"")
             \(replays)
 
             [audit]

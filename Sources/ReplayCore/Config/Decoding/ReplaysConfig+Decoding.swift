@@ -8,6 +8,7 @@ extension ReplaysConfig {
         deadline = reader.duration("deadline", in: .seconds(1)...(.seconds(7 * 86_400))) ?? deadline
         reconcileHorizon =
             reader.duration("reconcile_horizon", in: .seconds(1)...(.seconds(7 * 86_400))) ?? reconcileHorizon
+        reconcileSettle = reader.duration("reconcile_settle", in: .zero...(.seconds(3600))) ?? reconcileSettle
         reconcileMaxDelay =
             reader.duration("reconcile_max_delay", in: .seconds(1)...(.seconds(3600))) ?? reconcileMaxDelay
         maxRetryAfter = reader.duration("max_retry_after", in: .seconds(1)...(.seconds(86_400))) ?? maxRetryAfter
