@@ -1,12 +1,13 @@
 import NIOCore
 import Synchronization
 
-/// Counts open connections and requests in progress, so the server can refuse connections over the limit and
-/// drain in-flight requests on graceful shutdown.
+/// Counts open connections and requests in progress, so a server (the socket door, the webhook listener) can
+/// refuse connections over the limit, tell every connection that shutdown began, and drain in-flight requests.
 final class ConnectionRegistry: Sendable {
     private struct State {
         var connections = 0
         var inFlight = 0
+        var shuttingDown = false
         var drainWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var nextWaiterID: UInt64 = 0
         var channels: [ObjectIdentifier: any Channel] = [:]
@@ -32,12 +33,26 @@ final class ConnectionRegistry: Sendable {
         state.withLock { $0.connections -= 1 }
     }
 
-    /// Tracks `channel` until it closes, so shutdown can close idle keep-alive connections.
-    func track(_ channel: any Channel) {
+    /// Tracks `channel` until it closes, so shutdown can reach idle keep-alive connections. Returns `true` when
+    /// shutdown has already begun, so the caller tells the connection itself (it missed the broadcast).
+    @discardableResult
+    func track(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        state.withLock { $0.channels[id] = channel }
+        let shuttingDown = state.withLock { state -> Bool in
+            state.channels[id] = channel
+            return state.shuttingDown
+        }
         channel.closeFuture.whenComplete { _ in
             _ = self.state.withLock { $0.channels.removeValue(forKey: id) }
+        }
+        return shuttingDown
+    }
+
+    /// Marks shutdown as begun and returns the connections open now, to be told.
+    func beginShutdown() -> [any Channel] {
+        state.withLock { state in
+            state.shuttingDown = true
+            return Array(state.channels.values)
         }
     }
 
@@ -64,10 +79,9 @@ final class ConnectionRegistry: Sendable {
     var connectionCount: Int { state.withLock { $0.connections } }
     var inFlightCount: Int { state.withLock { $0.inFlight } }
 
-    /// Returns when no request is in progress.
+    /// Returns when no request is in progress, or at once when the calling task is cancelled (the grace period
+    /// ran out: it races this against a sleep in a task group, which only returns once both children have).
     func drained() async {
-        // Cancellation ends the wait (the shutdown grace period races this against a sleep in a task group,
-        // which only returns once both children have).
         let id = state.withLock { state -> UInt64 in
             state.nextWaiterID += 1
             return state.nextWaiterID

@@ -72,7 +72,7 @@ public final class WebhookServer: Service, Sendable {
             trustedProxies: TrustedProxies(configuration.trustedProxies),
             limiter: limiter,
             throttle: throttle,
-            registry: WebhookConnectionRegistry(maxConnections: configuration.maxConnections),
+            registry: ConnectionRegistry(maxConnections: configuration.maxConnections),
             clock: clock,
             requestIDs: RequestIDGenerator(),
             logger: logger

@@ -9,7 +9,7 @@ struct WebhookServerDependencies: Sendable {
     var trustedProxies: TrustedProxies
     var limiter: PreAuthLimiter
     var throttle: VerificationFailureThrottle
-    var registry: WebhookConnectionRegistry
+    var registry: ConnectionRegistry
     var clock: any ReplayClock
     var requestIDs: RequestIDGenerator
     var logger: Logger
