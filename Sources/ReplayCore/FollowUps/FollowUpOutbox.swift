@@ -16,8 +16,9 @@ import Logging
 public final class FollowUpOutbox: Sendable {
     /// The database file.
     public let path: String
-    let pool: DatabasePool
-    let logger: Logger
+    let database: SQLiteDatabase
+    var pool: DatabasePool { database.pool }
+    var logger: Logger { database.logger }
 
     /// Opens (creating if needed) the outbox at `path` and migrates it to the current schema.
     ///
@@ -29,40 +30,21 @@ public final class FollowUpOutbox: Sendable {
     ///   or was written by a newer replayd.
     public init(path: String, logger: Logger) throws(StoreError) {
         self.path = path
-        self.logger = logger
-        try SQLiteReplayStore.prepareFile(at: path, logger: logger)
-        do {
-            pool = try DatabasePool(path: path, configuration: Self.configuration())
-        } catch {
-            throw SQLiteReplayStore.storeError(error, "opening the follow-up outbox at \(path)", code: .unavailable)
-        }
-        do {
-            // As in SQLiteReplayStore: GRDB sets NORMAL on the WAL writer; an enqueue must survive a power loss.
-            try pool.barrierWriteWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-            let migrator = Self.migrator
-            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
-            if superseded {
-                throw StoreError(
-                    .unavailable,
-                    "the follow-up outbox at \(path) was migrated by a newer replayd; refusing to use it"
-                )
-            }
-            try migrator.migrate(pool)
-        } catch {
-            throw SQLiteReplayStore.storeError(error, "migrating the follow-up outbox at \(path)", code: .unavailable)
-        }
-        logger.info("follow-up outbox open", metadata: ["path": "\(path)", "journal": "wal", "synchronous": "full"])
+        var configuration = Configuration()
+        configuration.label = "replayd.followups"
+        configuration.maximumReaderCount = 2
+        database = try SQLiteDatabase(
+            path: path,
+            name: "follow-up outbox",
+            migrator: Self.migrator,
+            configuration: configuration,
+            logger: logger
+        )
     }
 
     /// Closes the database connections (checkpointing the WAL). Later calls fail with `StoreError(.io, …)`.
     public func close() throws(StoreError) {
-        do {
-            try pool.close()
-        } catch {
-            throw SQLiteReplayStore.storeError(error, "closing the follow-up outbox")
-        }
+        try database.close()
     }
 
     /// Stores `followUp` (as given: normally `pending`, due at `nextAttemptAt`), unless its id is already stored.
@@ -121,14 +103,14 @@ public final class FollowUpOutbox: Sendable {
 
     /// The follow-up with this id, or `nil`.
     public func followUp(_ id: String) async throws(StoreError) -> FollowUp? {
-        try await read("reading follow-up \(id)") { db in try Self.fetch(id, db) }
+        try await database.read("reading follow-up \(id)") { db in try Self.fetch(id, db) }
     }
 
     /// Pending follow-ups whose `nextAttemptAt` is at or before `now`, earliest first, at most one per conversation
     /// (the oldest pending one: later ones wait for it). Includes expired ones, for the worker to fail.
     public func due(now: Int64, limit: Int) async throws(StoreError) -> [FollowUp] {
         guard limit > 0 else { return [] }
-        return try await read("listing due follow-ups") { db in
+        return try await database.read("listing due follow-ups") { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -144,7 +126,7 @@ public final class FollowUpOutbox: Sendable {
     /// The earliest `nextAttemptAt` of a follow-up ``due(now:limit:)`` could return, or `nil` when none is pending:
     /// how long the worker may sleep.
     public func nextAttemptAt() async throws(StoreError) -> Int64? {
-        try await read("finding the next follow-up attempt") { db in
+        try await database.read("finding the next follow-up attempt") { db in
             try Int64.fetchOne(
                 db,
                 sql: """
@@ -157,7 +139,7 @@ public final class FollowUpOutbox: Sendable {
 
     /// How many follow-ups are pending.
     public func pendingCount() async throws(StoreError) -> Int {
-        try await read("counting pending follow-ups") { db in
+        try await database.read("counting pending follow-ups") { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM follow_ups WHERE state = 'pending'") ?? 0
         }
     }
@@ -232,7 +214,7 @@ public final class FollowUpOutbox: Sendable {
     /// - Returns: how many were deleted.
     @discardableResult
     public func prune(finishedBefore cutoff: Int64) async throws(StoreError) -> Int {
-        try await write("pruning follow-ups finished before \(cutoff)") { db in
+        try await database.write("pruning follow-ups finished before \(cutoff)") { db in
             try db.execute(
                 sql: """
                     DELETE FROM follow_ups
@@ -259,7 +241,7 @@ public final class FollowUpOutbox: Sendable {
         sql: String,
         arguments: StatementArguments
     ) async throws(StoreError) -> FollowUp {
-        try await write(operation) { db in
+        try await database.write(operation) { db in
             try db.execute(
                 sql: "UPDATE follow_ups SET \(sql) WHERE id = ? AND state = 'pending'",
                 arguments: arguments + [id]
@@ -268,49 +250,6 @@ public final class FollowUpOutbox: Sendable {
                 throw StoreError(.notFound, "no pending follow-up \(id)")
             }
             return updated
-        }
-    }
-
-    private static func configuration() -> Configuration {
-        var configuration = Configuration()
-        configuration.label = "replayd.followups"
-        configuration.journalMode = .wal
-        configuration.busyMode = .timeout(5)
-        configuration.maximumReaderCount = 2
-        return configuration
-    }
-
-    /// Runs `body` in one write transaction, shielded from the caller's cancellation.
-    private func write<T: Sendable>(
-        _ operation: String,
-        _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws(StoreError) -> T {
-        let pool = pool
-        let task = Task { try await pool.write(body) }
-        do {
-            return try await task.value
-        } catch {
-            let failure = SQLiteReplayStore.storeError(error, operation)
-            if failure.code != .notFound {
-                logger.error("follow-up outbox write failed", metadata: ["error": "\(failure)"])
-            }
-            throw failure
-        }
-    }
-
-    /// Runs `body` in one read transaction, shielded from the caller's cancellation.
-    private func read<T: Sendable>(
-        _ operation: String,
-        _ body: @escaping @Sendable (Database) throws -> T
-    ) async throws(StoreError) -> T {
-        let pool = pool
-        let task = Task { try await pool.read(body) }
-        do {
-            return try await task.value
-        } catch {
-            let failure = SQLiteReplayStore.storeError(error, operation)
-            logger.error("follow-up outbox read failed", metadata: ["error": "\(failure)"])
-            throw failure
         }
     }
 }

@@ -13,7 +13,7 @@ extension SQLiteReplayStore {
     /// the database file. So the file is created here, with `0600`, and `fsync`ed along with its directory so the
     /// new entry survives a power loss. A symbolic link is refused. An existing file whose mode lets the group or
     /// others in is tightened to `0600` (and so are existing `-wal` / `-shm` files), with a warning.
-    static func prepareFile(at path: String, logger: Logger) throws(StoreError) {
+    static func prepareFile(at path: String, name: String, logger: Logger) throws(StoreError) {
         var created = true
         var descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         if descriptor < 0 && errno == EEXIST {
@@ -21,32 +21,32 @@ extension SQLiteReplayStore {
             descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         }
         guard descriptor >= 0 else {
-            throw StoreError(.unavailable, "cannot create or open the replay store at \(path): \(lastError())")
+            throw StoreError(.unavailable, "cannot create or open the \(name) at \(path): \(lastError())")
         }
         defer { closeDescriptor(descriptor) }
 
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
-            throw StoreError(.unavailable, "cannot inspect the replay store at \(path): \(lastError())")
+            throw StoreError(.unavailable, "cannot inspect the \(name) at \(path): \(lastError())")
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
-            throw StoreError(.unavailable, "the replay store at \(path) is not a regular file")
+            throw StoreError(.unavailable, "the \(name) at \(path) is not a regular file")
         }
         if created {
             // The mode passed to open(2) is reduced by the umask; set it exactly.
             guard fchmod(descriptor, 0o600) == 0, fsync(descriptor) == 0 else {
-                throw StoreError(.unavailable, "cannot set up the replay store at \(path): \(lastError())")
+                throw StoreError(.unavailable, "cannot set up the \(name) at \(path): \(lastError())")
             }
-            try syncDirectory(of: path)
+            try syncDirectory(of: path, name: name)
             return
         }
         if info.st_mode & 0o077 != 0 {
             logger.warning(
-                "replay store file was readable by others; setting mode 0600",
+                "\(name) file was readable by others; setting mode 0600",
                 metadata: ["path": "\(path)", "mode": "\(String(info.st_mode & 0o777, radix: 8))"]
             )
             guard fchmod(descriptor, 0o600) == 0 else {
-                throw StoreError(.unavailable, "cannot set mode 0600 on the replay store at \(path): \(lastError())")
+                throw StoreError(.unavailable, "cannot set mode 0600 on the \(name) at \(path): \(lastError())")
             }
         }
         for companion in [path + "-wal", path + "-shm"] {
@@ -60,7 +60,7 @@ extension SQLiteReplayStore {
     }
 
     /// `fsync`s the directory holding `path`, so a newly created entry is durable.
-    private static func syncDirectory(of path: String) throws(StoreError) {
+    private static func syncDirectory(of path: String, name: String) throws(StoreError) {
         let directory: String
         if let slash = path.lastIndex(of: "/") {
             directory = slash == path.startIndex ? "/" : String(path[..<slash])
@@ -69,11 +69,11 @@ extension SQLiteReplayStore {
         }
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw StoreError(.unavailable, "cannot open the replay store's directory \(directory): \(lastError())")
+            throw StoreError(.unavailable, "cannot open the \(name)'s directory \(directory): \(lastError())")
         }
         defer { closeDescriptor(descriptor) }
         guard fsync(descriptor) == 0 else {
-            throw StoreError(.unavailable, "cannot sync the replay store's directory \(directory): \(lastError())")
+            throw StoreError(.unavailable, "cannot sync the \(name)'s directory \(directory): \(lastError())")
         }
     }
 

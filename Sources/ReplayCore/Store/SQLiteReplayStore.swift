@@ -17,8 +17,9 @@ import Logging
 public final class SQLiteReplayStore: ReplayStore {
     /// The database file.
     public let path: String
-    let pool: DatabasePool
-    let logger: Logger
+    let database: SQLiteDatabase
+    var pool: DatabasePool { database.pool }
+    var logger: Logger { database.logger }
 
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
     ///
@@ -40,52 +41,23 @@ public final class SQLiteReplayStore: ReplayStore {
     /// Opens the store with a given migrator (tests add later migrations to prove v1 files upgrade).
     init(path: String, logger: Logger, migrator: DatabaseMigrator) throws(StoreError) {
         self.path = path
-        self.logger = logger
-        try Self.prepareFile(at: path, logger: logger)
-        do {
-            pool = try DatabasePool(path: path, configuration: Self.configuration())
-        } catch {
-            throw Self.storeError(error, "opening the replay store at \(path)", code: .unavailable)
-        }
-        do {
-            // GRDB's WAL setup sets `synchronous = NORMAL` on the writer after `prepareDatabase` runs, so FULL is
-            // set here, once the pool is open. Only the writer commits; readers never need it.
-            try pool.barrierWriteWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
-            if superseded {
-                throw StoreError(
-                    .unavailable,
-                    "the replay store at \(path) was migrated by a newer replayd; refusing to use it"
-                )
-            }
-            try migrator.migrate(pool)
-        } catch {
-            throw Self.storeError(error, "migrating the replay store at \(path)", code: .unavailable)
-        }
-        logger.info("replay store open", metadata: ["path": "\(path)", "journal": "wal", "synchronous": "full"])
+        var configuration = Configuration()
+        configuration.label = "replayd.store"
+        configuration.foreignKeysEnabled = true
+        configuration.maximumReaderCount = 4
+        database = try SQLiteDatabase(
+            path: path,
+            name: "replay store",
+            migrator: migrator,
+            configuration: configuration,
+            logger: logger
+        )
     }
 
     /// Closes the database connections (checkpointing the WAL). Later calls fail with `StoreError(.io, …)`.
     /// Dropping the last reference also closes the store.
     public func close() throws(StoreError) {
-        do {
-            try pool.close()
-        } catch {
-            throw Self.storeError(error, "closing the replay store")
-        }
-    }
-
-    private static func configuration() -> Configuration {
-        var configuration = Configuration()
-        configuration.label = "replayd.store"
-        configuration.foreignKeysEnabled = true
-        configuration.journalMode = .wal
-        // Another process (an operator's `replayctl`, a second daemon by mistake) may hold the write lock.
-        configuration.busyMode = .timeout(5)
-        configuration.maximumReaderCount = 4
-        return configuration
+        try database.close()
     }
 
     /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), shielded from the caller's cancellation.
@@ -93,17 +65,7 @@ public final class SQLiteReplayStore: ReplayStore {
         _ operation: String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
-        let pool = pool
-        let task = Task { try await pool.write(body) }
-        do {
-            return try await task.value
-        } catch {
-            let failure = Self.storeError(error, operation)
-            if failure.code != .notFound {
-                logger.error("replay store write failed", metadata: ["error": "\(failure)"])
-            }
-            throw failure
-        }
+        try await database.write(operation, body)
     }
 
     /// Runs `body` in one read transaction on a reader connection, shielded from the caller's cancellation.
@@ -111,15 +73,7 @@ public final class SQLiteReplayStore: ReplayStore {
         _ operation: String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
-        let pool = pool
-        let task = Task { try await pool.read(body) }
-        do {
-            return try await task.value
-        } catch {
-            let failure = Self.storeError(error, operation)
-            logger.error("replay store read failed", metadata: ["error": "\(failure)"])
-            throw failure
-        }
+        try await database.read(operation, body)
     }
 
     /// Tests only: runs `body` on the writer connection outside a transaction (pragmas, fault injection).

@@ -1,0 +1,100 @@
+import GRDB
+import Logging
+
+/// One SQLite file, opened the way replayd opens every database (the replay store, the follow-up outbox):
+/// created `0600` before SQLite sees it, WAL with `synchronous = FULL` (a commit survives a power loss), migrated,
+/// and refused when a newer replayd migrated it. Every transaction runs to completion once started, shielded from
+/// the caller's cancellation, and any failure becomes a ``StoreError``.
+struct SQLiteDatabase: Sendable {
+    /// The connection pool: one writer, concurrent readers.
+    let pool: DatabasePool
+    /// What the file is, for messages: `replay store`, `follow-up outbox`.
+    let name: String
+    let logger: Logger
+
+    /// Opens (creating if needed) the database at `path` and applies `migrator`.
+    ///
+    /// - Throws: `StoreError(.unavailable, …)` when the file cannot be created, opened, put in WAL mode or
+    ///   migrated, or was written by a newer replayd.
+    init(
+        path: String,
+        name: String,
+        migrator: DatabaseMigrator,
+        configuration: Configuration,
+        logger: Logger
+    ) throws(StoreError) {
+        self.name = name
+        self.logger = logger
+        try SQLiteReplayStore.prepareFile(at: path, name: name, logger: logger)
+        var configuration = configuration
+        configuration.journalMode = .wal
+        // Another process (an operator's tool, a second daemon by mistake) may hold the write lock.
+        configuration.busyMode = .timeout(5)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw SQLiteReplayStore.storeError(error, "opening the \(name) at \(path)", code: .unavailable)
+        }
+        do {
+            // GRDB's WAL setup sets `synchronous = NORMAL` on the writer after `prepareDatabase` runs, so FULL is
+            // set here, once the pool is open. Only the writer commits; readers never need it.
+            try pool.barrierWriteWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                throw StoreError(
+                    .unavailable,
+                    "the \(name) at \(path) was migrated by a newer replayd; refusing to use it"
+                )
+            }
+            try migrator.migrate(pool)
+        } catch {
+            throw SQLiteReplayStore.storeError(error, "migrating the \(name) at \(path)", code: .unavailable)
+        }
+        logger.info("\(name) open", metadata: ["path": "\(path)", "journal": "wal", "synchronous": "full"])
+    }
+
+    /// Closes the connections (checkpointing the WAL). Later calls fail with `StoreError(.io, …)`.
+    func close() throws(StoreError) {
+        do {
+            try pool.close()
+        } catch {
+            throw SQLiteReplayStore.storeError(error, "closing the \(name)")
+        }
+    }
+
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), shielded from the caller's cancellation.
+    func write<T: Sendable>(
+        _ operation: String,
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> T {
+        let pool = pool
+        let task = Task { try await pool.write(body) }
+        do {
+            return try await task.value
+        } catch {
+            let failure = SQLiteReplayStore.storeError(error, operation)
+            if failure.code != .notFound {
+                logger.error("\(name) write failed", metadata: ["error": "\(failure)"])
+            }
+            throw failure
+        }
+    }
+
+    /// Runs `body` in one read transaction on a reader connection, shielded from the caller's cancellation.
+    func read<T: Sendable>(
+        _ operation: String,
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> T {
+        let pool = pool
+        let task = Task { try await pool.read(body) }
+        do {
+            return try await task.value
+        } catch {
+            let failure = SQLiteReplayStore.storeError(error, operation)
+            logger.error("\(name) read failed", metadata: ["error": "\(failure)"])
+            throw failure
+        }
+    }
+}
