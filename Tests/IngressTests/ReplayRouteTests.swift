@@ -9,7 +9,7 @@ import Testing
         let harness = try SocketDoorHarness()
         defer { harness.cleanUp() }
         await harness.start()
-        let response = try await RawUnixClient.request(
+        let response = try await RawSocketClient.request(
             path: harness.socketPath,
             "POST",
             "/v1/runs/run%201/replay?from_checkpoint=2"
@@ -34,7 +34,7 @@ import Testing
         })
         defer { harness.cleanUp() }
         await harness.start()
-        let response = try await RawUnixClient.request(
+        let response = try await RawSocketClient.request(
             path: harness.socketPath,
             "POST",
             "/v1/runs/run_completed_1/replay"
@@ -52,7 +52,7 @@ import Testing
         })
         defer { harness.cleanUp() }
         await harness.start()
-        let response = try await RawUnixClient.request(path: harness.socketPath, "POST", "/v1/runs/r/replay")
+        let response = try await RawSocketClient.request(path: harness.socketPath, "POST", "/v1/runs/r/replay")
         #expect(response.status == 429)
         #expect(response.errorCode == "rate_limited")
         #expect(response.errorMessage == "Too Many Requests")
@@ -73,7 +73,7 @@ import Testing
         let harness = try SocketDoorHarness()
         defer { harness.cleanUp() }
         await harness.start()
-        let response = try await RawUnixClient.request(path: harness.socketPath, "POST", target)
+        let response = try await RawSocketClient.request(path: harness.socketPath, "POST", target)
         #expect(response.status == 400)
         #expect(response.errorCode == "bad_request")
         #expect(response.errorMessage?.contains(reason) == true)
@@ -87,7 +87,7 @@ import Testing
         })
         defer { harness.cleanUp() }
         await harness.start()
-        let response = try await RawUnixClient.request(path: harness.socketPath, "POST", "/v1/runs/r/replay")
+        let response = try await RawSocketClient.request(path: harness.socketPath, "POST", "/v1/runs/r/replay")
         #expect(response.status == 502)
         #expect(response.errorCode == "upstream_unreachable")
         #expect(response.errorMessage?.contains("http://127.0.0.1:9") == true)
@@ -99,10 +99,10 @@ import Testing
         let harness = try SocketDoorHarness()
         defer { harness.cleanUp() }
         await harness.start()
-        let missing = try await RawUnixClient.request(path: harness.socketPath, "GET", "/v2/nothing")
+        let missing = try await RawSocketClient.request(path: harness.socketPath, "GET", "/v2/nothing")
         #expect(missing.status == 404)
         #expect(missing.errorCode == "not_found")
-        let wrongMethod = try await RawUnixClient.request(path: harness.socketPath, "GET", "/v1/runs/r/replay")
+        let wrongMethod = try await RawSocketClient.request(path: harness.socketPath, "GET", "/v1/runs/r/replay")
         #expect(wrongMethod.status == 405)
         #expect(wrongMethod.headers["allow"] == "POST")
         try await harness.stop()
@@ -113,8 +113,8 @@ import Testing
         defer { harness.cleanUp() }
         await harness.start()
         let socketPath = harness.socketPath
-        let statuses = try await RawUnixClient.offload {
-            let client = try RawUnixClient(path: socketPath)
+        let statuses = try await RawSocketClient.offload {
+            let client = try RawSocketClient(path: socketPath)
             // Two requests pipelined in one write, then a third: all answered, in order.
             try client.send("GET /v1/_ping HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/nope HTTP/1.1\r\nHost: x\r\n\r\n")
             var statuses = [try client.readResponse().status, try client.readResponse().status]

@@ -34,7 +34,7 @@ import Glibc
             return error.code == .alreadyRunning && error.message.contains("already running")
         }
         // The first server is unaffected.
-        let response = try await RawUnixClient.request(path: first.socketPath, "GET", "/v1/_ping")
+        let response = try await RawSocketClient.request(path: first.socketPath, "GET", "/v1/_ping")
         #expect(response.status == 200)
         try await first.stop()
     }
@@ -61,7 +61,7 @@ import Glibc
         #expect(bound == 0)
         let second = try SocketDoorHarness(directory: directory)
         await second.start()
-        #expect(try await RawUnixClient.request(path: second.socketPath, "GET", "/v1/_ping").status == 200)
+        #expect(try await RawSocketClient.request(path: second.socketPath, "GET", "/v1/_ping").status == 200)
         try await second.stop()
 
         _ = FileManager.default.createFile(atPath: second.socketPath, contents: Data("not a socket".utf8))
@@ -81,8 +81,8 @@ import Glibc
         defer { harness.cleanUp() }
         await harness.start()
         let socketPath = harness.socketPath
-        let (response, closed) = try await RawUnixClient.offload {
-            let client = try RawUnixClient(path: socketPath)
+        let (response, closed) = try await RawSocketClient.offload {
+            let client = try RawSocketClient(path: socketPath)
             // Announce a body and never send it: the answer must come anyway.
             try client.send("POST /v1/runs/run_failed_1/replay HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
             return (try client.readResponse(), client.readsEOF())
@@ -93,7 +93,7 @@ import Glibc
         #expect(closed)
         #expect(harness.upstreamURLs.isEmpty)
         // Ping stays open to everyone.
-        #expect(try await RawUnixClient.request(path: harness.socketPath, "GET", "/v1/_ping").status == 200)
+        #expect(try await RawSocketClient.request(path: harness.socketPath, "GET", "/v1/_ping").status == 200)
         try await harness.stop()
     }
 
@@ -103,7 +103,7 @@ import Glibc
         ])
         defer { harness.cleanUp() }
         await harness.start()
-        let response = try await RawUnixClient.request(path: harness.socketPath, "GET", "/v1/gateway/status")
+        let response = try await RawSocketClient.request(path: harness.socketPath, "GET", "/v1/gateway/status")
         #expect(response.status == 200)
         let json = try #require(response.json)
         #expect(json["principal"] as? String == "by-group")
@@ -120,7 +120,7 @@ import Glibc
         let harness = try SocketDoorHarness(configure: { $0.maxHeaderBytes = 1024 })
         defer { harness.cleanUp() }
         await harness.start()
-        let response = try await RawUnixClient.request(
+        let response = try await RawSocketClient.request(
             path: harness.socketPath,
             "GET",
             "/v1/_ping",
@@ -135,7 +135,7 @@ import Glibc
         let harness = try SocketDoorHarness(configure: { $0.maxBodyBytes = 64 })
         defer { harness.cleanUp() }
         await harness.start()
-        let declared = try await RawUnixClient.request(
+        let declared = try await RawSocketClient.request(
             path: harness.socketPath,
             "POST",
             "/v1/runs/r/replay",
@@ -143,8 +143,8 @@ import Glibc
         )
         #expect(declared.status == 413)
         let socketPath = harness.socketPath
-        let chunked = try await RawUnixClient.offload {
-            let client = try RawUnixClient(path: socketPath)
+        let chunked = try await RawSocketClient.offload {
+            let client = try RawSocketClient(path: socketPath)
             try client.send("POST /v1/runs/r/replay HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
             try client.send("40\r\n" + String(repeating: "y", count: 64) + "\r\n")
             try client.send("1\r\nz\r\n0\r\n\r\n")
@@ -161,8 +161,8 @@ import Glibc
         defer { harness.cleanUp() }
         await harness.start()
         let socketPath = harness.socketPath
-        let response = try await RawUnixClient.offload {
-            let client = try RawUnixClient(path: socketPath)
+        let response = try await RawSocketClient.offload {
+            let client = try RawSocketClient(path: socketPath)
             try client.send("GET /v1/_ping HTTP/1.1\r\nHost: x\r\n")
             return try client.readResponse()
         }
@@ -176,11 +176,11 @@ import Glibc
         defer { harness.cleanUp() }
         await harness.start()
         let socketPath = harness.socketPath
-        let (first, second) = try await RawUnixClient.offload {
-            let holder = try RawUnixClient(path: socketPath)
+        let (first, second) = try await RawSocketClient.offload {
+            let holder = try RawSocketClient(path: socketPath)
             try holder.send("GET /v1/_ping HTTP/1.1\r\nHost: x\r\n\r\n")
             let first = try holder.readResponse()
-            let second = try RawUnixClient.blockingRequest(path: socketPath, "GET", "/v1/_ping")
+            let second = try RawSocketClient.blockingRequest(path: socketPath, "GET", "/v1/_ping")
             withExtendedLifetime(holder) {}
             return (first, second)
         }

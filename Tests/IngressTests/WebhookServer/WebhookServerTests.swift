@@ -45,8 +45,8 @@ import Testing
     @Test func unknownSourcesAndPathsGet404BeforeTheBodyIsRead() async throws {
         let harness = try WebhookServerHarness()
         let port = try await harness.start()
-        let (response, closed) = try await RawTCPClient.offload {
-            let client = try RawTCPClient(port: port)
+        let (response, closed) = try await RawSocketClient.offload {
+            let client = try RawSocketClient(tcpPort: port)
             // Announce a body and never send it: the answer must come anyway.
             try client.send("POST /hooks/nope HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
             return (try client.readResponse(), client.readsEOF())
@@ -79,8 +79,8 @@ import Testing
     @Test func aDeclaredBodyOverTheCapGets413BeforeTheHandlerRuns() async throws {
         let harness = try WebhookServerHarness { $0.maxBodySize = 1024 }
         let port = try await harness.start()
-        let (raw, closed) = try await RawTCPClient.offload {
-            let client = try RawTCPClient(port: port)
+        let (raw, closed) = try await RawSocketClient.offload {
+            let client = try RawSocketClient(tcpPort: port)
             try client.send("POST /hooks/slack HTTP/1.1\r\nHost: x\r\nContent-Length: 1025\r\n\r\n")
             return (try client.readResponse(), client.readsEOF())
         }
@@ -101,8 +101,8 @@ import Testing
     @Test func aChunkedBodyGrowingPastTheCapGets413AndTheConnectionCloses() async throws {
         let harness = try WebhookServerHarness { $0.maxBodySize = 64 }
         let port = try await harness.start()
-        let (response, closed) = try await RawTCPClient.offload {
-            let client = try RawTCPClient(port: port)
+        let (response, closed) = try await RawSocketClient.offload {
+            let client = try RawSocketClient(tcpPort: port)
             try client.send("POST /hooks/github HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
             try client.send("40\r\n" + String(repeating: "y", count: 64) + "\r\n")
             try client.send("1\r\nz\r\n0\r\n\r\n")
@@ -113,8 +113,8 @@ import Testing
         #expect(closed)
         #expect(harness.handler.callCount == 0)
         // A chunked body within the cap arrives whole.
-        let accepted = try await RawTCPClient.offload {
-            let client = try RawTCPClient(port: port)
+        let accepted = try await RawSocketClient.offload {
+            let client = try RawSocketClient(tcpPort: port)
             try client.send("POST /hooks/github HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
             try client.send("20\r\n" + String(repeating: "a", count: 32) + "\r\n")
             try client.send("20\r\n" + String(repeating: "b", count: 32) + "\r\n0\r\n\r\n")
@@ -143,8 +143,8 @@ import Testing
     @Test func anIncompleteRequestGets408() async throws {
         let harness = try WebhookServerHarness { $0.readTimeout = .milliseconds(100) }
         let port = try await harness.start()
-        let response = try await RawTCPClient.offload {
-            let client = try RawTCPClient(port: port)
+        let response = try await RawSocketClient.offload {
+            let client = try RawSocketClient(tcpPort: port)
             try client.send("POST /hooks/slack HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
             return try client.readResponse()
         }

@@ -4,15 +4,17 @@ import Foundation
 import Glibc
 #endif
 
-/// A deliberately dumb HTTP/1.1 client over TCP to 127.0.0.1, for the requests libcurl will not send (a
-/// declared body that never comes, a chunked body past the cap) and to see whether the server closed.
-final class RawTCPClient {
+/// A deliberately dumb HTTP/1.1 client over a Unix socket or TCP to 127.0.0.1, so tests control every byte
+/// (oversized heads, partial requests, a declared body that never comes, chunked bodies past a cap, idle
+/// connections) and read exactly what the server wrote, and whether it closed.
+final class RawSocketClient {
     struct Response {
         var status: Int
         var headers: [String: String]
         var body: [UInt8]
         var json: [String: Any]? { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] }
         var errorCode: String? { (json?["error"] as? [String: Any])?["code"] as? String }
+        var errorMessage: String? { (json?["error"] as? [String: Any])?["message"] as? String }
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -21,7 +23,23 @@ final class RawTCPClient {
 
     private let fd: Int32
 
-    init(port: Int) throws {
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        try Self.finishConnecting(fd, result: result, to: path)
+    }
+
+    init(tcpPort port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         var address = sockaddr_in()
@@ -33,19 +51,27 @@ final class RawTCPClient {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
+        try Self.finishConnecting(fd, result: result, to: "127.0.0.1:\(port)")
+    }
+
+    private static func finishConnecting(_ fd: Int32, result: Int32, to target: String) throws {
         guard result == 0 else {
             let code = errno
             close(fd)
-            throw Failure(description: "connect 127.0.0.1:\(port): \(String(cString: strerror(code)))")
+            throw Failure(description: "connect \(target): \(String(cString: strerror(code)))")
         }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        // Only a guard against a hung test: generous, so a loaded machine is never mistaken for a hang.
+        var timeout = timeval(tv_sec: 180, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit { close(fd) }
 
     func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
+        try send(Array(text.utf8))
+    }
+
+    func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes {
@@ -100,13 +126,42 @@ final class RawTCPClient {
         return recv(fd, &byte, 1, 0) == 0
     }
 
-    /// Runs blocking socket work on a GCD thread, never on the test's cooperative thread.
+    /// Runs blocking socket work on a GCD thread, never on the test's cooperative thread (which the server under
+    /// test needs: on a 2-core machine a blocked cooperative thread can starve it).
     static func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try body() })
             }
         }
+    }
+
+    /// One request on a fresh connection, off the cooperative pool.
+    static func request(
+        path socketPath: String,
+        _ method: String,
+        _ target: String,
+        headers: [String: String] = [:],
+        body: String = ""
+    ) async throws -> Response {
+        try await offload { try blockingRequest(path: socketPath, method, target, headers: headers, body: body) }
+    }
+
+    /// One request on a fresh connection.
+    static func blockingRequest(
+        path socketPath: String,
+        _ method: String,
+        _ target: String,
+        headers: [String: String] = [:],
+        body: String = ""
+    ) throws -> Response {
+        let client = try RawSocketClient(path: socketPath)
+        var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" { text += "Content-Length: \(body.utf8.count)\r\n" }
+        text += "\r\n" + body
+        try client.send(text)
+        return try client.readResponse()
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
