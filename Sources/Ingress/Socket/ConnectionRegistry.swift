@@ -100,4 +100,15 @@ final class ConnectionRegistry: Sendable {
             waiter?.resume()
         }
     }
+
+    /// Waits until no request is in progress or `grace` has passed, whichever is first: each child of the group
+    /// ends on cancellation, so the group (which awaits all of its children) returns as soon as one is done.
+    func drain(within grace: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.drained() }
+            group.addTask { try? await Task.sleep(for: grace) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
 }

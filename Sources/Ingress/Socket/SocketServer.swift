@@ -87,21 +87,8 @@ public final class SocketServer: Service, Sendable {
         try? await gracefulShutdown()
         logger.info("socket door shutting down", metadata: ["in_flight": "\(registry.inFlightCount)"])
         try? await channel.close()
-        await drain()
+        await registry.drain(within: configuration.shutdownGracePeriod)
         registry.closeAll()
-    }
-
-    private func drain() async {
-        let registry = self.registry
-        let grace = configuration.shutdownGracePeriod
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await registry.drained() }
-            group.addTask { try? await Task.sleep(for: grace) }
-            await group.next()
-            group.cancelAll()
-        }
-        // The sleeping child ends on cancellation; `drained()` ends when the last request finishes. If the grace
-        // period ran out first, the drain waiter is abandoned in the registry, which is harmless.
     }
 
     private func makeBootstrap() -> ServerBootstrap {

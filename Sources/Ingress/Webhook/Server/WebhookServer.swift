@@ -159,7 +159,7 @@ public final class WebhookServer: Service, Sendable {
         for connection in open {
             connection.pipeline.fireUserInboundEventTriggered(WebhookConnectionHandler.ShutdownEvent())
         }
-        await drain()
+        await registry.drain(within: dependencies.configuration.shutdownGracePeriod)
         if registry.inFlightCount > 0 {
             logger.warning(
                 "grace period over; closing requests still in progress",
@@ -185,19 +185,6 @@ public final class WebhookServer: Service, Sendable {
             return state.stoppedWaiters
         }
         for waiter in waiters { waiter.resume() }
-    }
-
-    private func drain() async {
-        let registry = dependencies.registry
-        let grace = dependencies.configuration.shutdownGracePeriod
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await registry.drained() }
-            group.addTask { try? await Task.sleep(for: grace) }
-            await group.next()
-            group.cancelAll()
-        }
-        // Whichever child ends first cancels the other; both end on cancellation, so the group (which awaits all
-        // of its children) returns when the last request finishes or the grace period is over, whichever is first.
     }
 
     private func makeBootstrap() -> ServerBootstrap {
