@@ -103,16 +103,18 @@ extension WebhookDoor {
             for (index, command) in commands.enumerated() {
                 guard case .replay(let runID, let fromCheckpoint, let force) = command else { continue }
                 let key = commands.count == 1 ? delivery.idempotencyKey : "\(delivery.idempotencyKey):\(index + 1)"
-                let summary = await submit(
-                    (runID, fromCheckpoint, force),
-                    key: key,
-                    principal: principal,
-                    context: context
-                )
-                if Self.isUnavailable(summary) {
-                    return .refuse(Self.unavailable(summary))
+                do throws(ReplayError) {
+                    summaries.append(
+                        try await submit(
+                            (runID, fromCheckpoint, force),
+                            key: key,
+                            principal: principal,
+                            context: context
+                        )
+                    )
+                } catch {
+                    return .refuse(Self.unavailable(error))
                 }
-                summaries.append(summary)
             }
             return .answer(Self.answer(delivery, summaries), nil)
         }
@@ -141,14 +143,16 @@ extension WebhookDoor {
             ) {
                 return .refuse(refusal)
             }
-            let summary = await submit(
-                (payload.runID, payload.fromCheckpoint, false),
-                key: delivery.idempotencyKey,
-                principal: principal,
-                context: context
-            )
-            if Self.isUnavailable(summary) {
-                return .refuse(Self.unavailable(summary))
+            let summary: ReplayOutcomeSummary
+            do throws(ReplayError) {
+                summary = try await submit(
+                    (payload.runID, payload.fromCheckpoint, false),
+                    key: delivery.idempotencyKey,
+                    principal: principal,
+                    context: context
+                )
+            } catch {
+                return .refuse(Self.unavailable(error))
             }
             return .answer(Self.answer(delivery, [summary]), nil)
         }
@@ -223,15 +227,17 @@ extension WebhookDoor {
                 try? await deliveries.releaseAutomaticReplay(source: context.source.name, originalRunID: original)
                 return .refuse(refusal)
             }
-            let summary = await submit(
-                (notification.runID, nil, false),
-                key: delivery.idempotencyKey,
-                principal: principal,
-                context: context
-            )
-            if Self.isUnavailable(summary) {
+            let summary: ReplayOutcomeSummary
+            do throws(ReplayError) {
+                summary = try await submit(
+                    (notification.runID, nil, false),
+                    key: delivery.idempotencyKey,
+                    principal: principal,
+                    context: context
+                )
+            } catch {
                 try? await deliveries.releaseAutomaticReplay(source: context.source.name, originalRunID: original)
-                return .refuse(Self.unavailable(summary))
+                return .refuse(Self.unavailable(error))
             }
             let reply = PendingReply(
                 delivery: delivery,
@@ -297,18 +303,8 @@ extension WebhookDoor {
         DeliveryAnswer(status: status, contentType: "application/json", body: answer.rendered())
     }
 
-    /// Whether replayd itself could not take the request (its audit log or state store): the sender should retry.
-    static func isUnavailable(_ summary: ReplayOutcomeSummary) -> Bool {
-        summary.state == .failed
-            && (summary.errorCode == "audit_unavailable" || summary.errorCode == "service_unavailable")
-    }
-
-    static func unavailable(_ summary: ReplayOutcomeSummary) -> WebhookHTTPResponse {
-        error(
-            503,
-            summary.errorCode ?? "unavailable",
-            summary.errorMessage ?? "replayd cannot take the request now",
-            headers: [(name: "Retry-After", value: "30")]
-        )
+    /// The 503 for a request replayd itself could not take: the sender should retry.
+    static func unavailable(_ refusal: ReplayError) -> WebhookHTTPResponse {
+        error(503, refusal.code.rawValue, refusal.message, headers: [(name: "Retry-After", value: "30")])
     }
 }

@@ -150,12 +150,18 @@ extension WebhookDoor {
             return .answer(render.answer(render.outcome(summary)), nil)
         case .replay(let runID, let fromCheckpoint, let force):
             let key = delivery.idempotencyKey
-            let summary = await submit(
-                (runID, fromCheckpoint, force),
-                key: key,
-                principal: principal,
-                context: context
-            )
+            let summary: ReplayOutcomeSummary
+            do throws(ReplayError) {
+                summary = try await submit(
+                    (runID, fromCheckpoint, force),
+                    key: key,
+                    principal: principal,
+                    context: context
+                )
+            } catch {
+                // Slack and Discord do not retry a slash command: tell the user now.
+                summary = Self.summary(.rejected(error), runID: runID, key: key)
+            }
             if summary.state == .failed {
                 // Refused before anything was sent (bad input, policy, replayd unavailable): say so now; there is
                 // nothing to follow up.

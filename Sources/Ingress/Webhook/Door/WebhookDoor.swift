@@ -211,12 +211,15 @@ public final class WebhookDoor: WebhookRequestHandler {
     }
 
     /// Submits one replay for `principal`, answering as soon as it is durably accepted.
+    ///
+    /// - Throws: the `ReplayError` when replayd itself could not take the request (a 503: its audit log or state
+    ///   store, or the circuit breaker), so a sender that retries should be told to.
     func submit(
         _ command: (runID: String, fromCheckpoint: Int?, force: Bool),
         key: String,
         principal: Principal,
         context: WebhookContext
-    ) async -> ReplayOutcomeSummary {
+    ) async throws(ReplayError) -> ReplayOutcomeSummary {
         let request: ReplayRequest
         do throws(StraitInputError) {
             var checkpoint: CheckpointSequence?
@@ -247,6 +250,9 @@ public final class WebhookDoor: WebhookRequestHandler {
         var logger = context.logger
         logger[metadataKey: "principal"] = "\(principal.name)"
         let submission = await pipeline.execute(request, principal: principal, logger: logger, wait: .zero)
+        if case .rejected(let error) = submission, error.code.status == 503 {
+            throw error
+        }
         return Self.summary(submission, runID: command.runID, key: key)
     }
 
