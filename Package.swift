@@ -100,10 +100,24 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The doors: HTTP/1.1 over the Unix socket (peer credentials), and later the webhook listener.
+        // The one HTTP/1.1 server core under every door: codec limits, deadlines, connection caps (total and per
+        // client), keep-alive, pipelining, half-close and drain. Knows nothing of replays.
+        .target(
+            name: "HTTPServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The doors on the HTTP core: the Unix socket (REST and JSON-RPC, peer credentials) and the webhook listener.
         .target(
             name: "Ingress",
             dependencies: [
+                "HTTPServer",
                 "ReplayCore",
                 "Webhooks",
                 "Strait",
@@ -126,6 +140,7 @@ let package = Package(
             dependencies: [
                 "Audit",
                 "CommandLineSupport",
+                "HTTPServer",
                 "ReplayCore",
                 "Ingress",
                 "StraitSimulator",
@@ -239,7 +254,10 @@ let package = Package(
             name: "IngressTests",
             dependencies: [
                 "Audit", "AuditTestSupport",
-                "Ingress", "ReplayCore", "Strait", "Curl",
+                "HTTPServer", "Ingress", "ReplayCore", "Strait", "Curl",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import Audit
 import Curl
+import HTTPServer
 import Ingress
 import Logging
 import NIOCore
@@ -95,10 +96,17 @@ extension Daemon {
                 configuration: WebhookServerConfiguration(
                     host: webhooks.listen.host,
                     port: webhooks.listen.port,
-                    maxBodySize: webhooks.maxBodySize,
-                    maxHeaderSize: webhooks.maxHeaderSize,
+                    http: HTTPServerConfiguration(
+                        maxHeaderBytes: webhooks.maxHeaderSize,
+                        maxBodyBytes: webhooks.maxBodySize,
+                        headTimeout: webhooks.headerTimeout,
+                        readTimeout: webhooks.readTimeout,
+                        idleTimeout: webhooks.idleTimeout,
+                        maxConnections: webhooks.maxConnections,
+                        maxConnectionsPerClient: webhooks.maxConnectionsPerClient,
+                        shutdownGracePeriod: WebhookServerConfiguration.defaultHTTP.shutdownGracePeriod
+                    ),
                     trustedProxies: trusted,
-                    idleTimeout: webhooks.idleTimeout,
                     preAuthLimit: PreAuthLimit(
                         ratePerSecond: Double(webhooks.preAuthRate),
                         burst: webhooks.preAuthBurst

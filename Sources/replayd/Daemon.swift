@@ -1,6 +1,7 @@
 import Audit
 import Curl
 import Foundation
+import HTTPServer
 import Ingress
 import Logging
 import NIOCore
@@ -127,11 +128,15 @@ struct Daemon {
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,
             groupID: try resolveGroup(accounts: accounts),
-            maxHeaderBytes: settings.socket.maxHeaderSize,
-            maxBodyBytes: settings.socket.maxBodySize,
-            readTimeout: settings.socket.readTimeout,
-            idleTimeout: settings.socket.idleTimeout,
-            maxConnections: settings.socket.maxConnections
+            http: HTTPServerConfiguration(
+                maxHeaderBytes: settings.socket.maxHeaderSize,
+                maxBodyBytes: settings.socket.maxBodySize,
+                headTimeout: settings.socket.headerTimeout,
+                readTimeout: settings.socket.readTimeout,
+                idleTimeout: settings.socket.idleTimeout,
+                maxConnections: settings.socket.maxConnections,
+                maxConnectionsPerClient: settings.socket.maxConnectionsPerUID
+            )
         )
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let socketServer = SocketServer(

@@ -22,6 +22,7 @@ final class RawSocketClient {
     }
 
     private let fd: Int32
+    private var pending: [UInt8] = []
 
     init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -39,9 +40,26 @@ final class RawSocketClient {
         try Self.finishConnecting(fd, result: result, to: path)
     }
 
-    init(tcpPort port: Int) throws {
+    /// Connects to `127.0.0.1:port`, from `sourceAddress` when given (any of 127.0.0.0/8 on Linux), so a test can
+    /// be several clients.
+    init(tcpPort port: Int, from sourceAddress: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        if let sourceAddress {
+            var source = sockaddr_in()
+            source.sin_family = sa_family_t(AF_INET)
+            source.sin_addr.s_addr = inet_addr(sourceAddress)
+            let bound = withUnsafePointer(to: &source) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                let code = errno
+                close(fd)
+                throw Failure(description: "bind \(sourceAddress): \(code)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -82,9 +100,17 @@ final class RawSocketClient {
         }
     }
 
-    /// Reads one response (head, then `Content-Length` bytes).
+    /// Shuts down the sending side (`shutdown(SHUT_WR)`, as `nc -N` does): the server reads end-of-file after
+    /// the request, and the client can still read the answer.
+    func shutdownWrite() throws {
+        guard shutdown(fd, Int32(SHUT_WR)) == 0 else { throw Failure(description: "shutdown: \(errno)") }
+    }
+
+    /// Reads one response (head, then `Content-Length` bytes). Bytes past it (a pipelined answer) are kept for
+    /// the next call.
     func readResponse() throws -> Response {
-        var buffer: [UInt8] = []
+        var buffer = pending
+        pending = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         func fill() throws {
             let count = recv(fd, &chunk, chunk.count, 0)
@@ -95,7 +121,7 @@ final class RawSocketClient {
             }
             buffer.append(contentsOf: chunk[0..<count])
         }
-        var headEnd: Int?
+        var headEnd = Self.find([13, 10, 13, 10], in: buffer)
         while headEnd == nil {
             try fill()
             headEnd = Self.find([13, 10, 13, 10], in: buffer)
@@ -117,7 +143,14 @@ final class RawSocketClient {
         let length = Int(headers["content-length"] ?? "0") ?? 0
         let bodyStart = headEnd + 4
         while buffer.count < bodyStart + length { try fill() }
+        pending = Array(buffer[(bodyStart + length)...])
         return Response(status: status, headers: headers, body: Array(buffer[bodyStart..<(bodyStart + length)]))
+    }
+
+    /// `true` when the server has written something (or closed): a read would not block.
+    func isReadable() -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) > 0
     }
 
     /// `true` when the server closed the connection (reads EOF).
@@ -126,13 +159,14 @@ final class RawSocketClient {
         return recv(fd, &byte, 1, 0) == 0
     }
 
-    /// Runs blocking socket work on a GCD thread, never on the test's cooperative thread (which the server under
-    /// test needs: on a 2-core machine a blocked cooperative thread can starve it).
+    /// Runs blocking socket work on a thread of its own, never on the cooperative pool or a GCD global queue
+    /// (which on Linux share threads with it): the server under test needs those threads, and on a 2-core
+    /// machine a few blocked reads would starve it until a deadline freed them.
     static func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try body() })
-            }
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.name = "raw-socket-client"
+            thread.start()
         }
     }
 

@@ -18,6 +18,8 @@ final class SocketDoorHarness: Sendable {
     let directory: String
     let socketPath: String
     let server: SocketServer
+    /// The router the server serves, for tests that drive the door without a socket.
+    let router: SocketRouter
     let audit: TestAuditTrail
     private let group: ServiceGroup
     private let upstreamCalls = CallLog()
@@ -85,7 +87,7 @@ final class SocketDoorHarness: Sendable {
             ),
             engine: engine
         )
-        let router = SocketRouter(
+        router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(version: "test", startedAtUnixSeconds: 0, startedAt: .now, socketPath: socketPath),
             health: health

@@ -117,7 +117,7 @@ import Glibc
     }
 
     @Test func oversizedHeadsGet431() async throws {
-        let harness = try SocketDoorHarness(configure: { $0.maxHeaderBytes = 1024 })
+        let harness = try SocketDoorHarness(configure: { $0.http.maxHeaderBytes = 1024 })
         defer { harness.cleanUp() }
         await harness.start()
         let response = try await RawSocketClient.request(
@@ -132,7 +132,7 @@ import Glibc
     }
 
     @Test func oversizedBodiesGet413() async throws {
-        let harness = try SocketDoorHarness(configure: { $0.maxBodyBytes = 64 })
+        let harness = try SocketDoorHarness(configure: { $0.http.maxBodyBytes = 64 })
         defer { harness.cleanUp() }
         await harness.start()
         let declared = try await RawSocketClient.request(
@@ -157,7 +157,7 @@ import Glibc
     }
 
     @Test func anIncompleteRequestGets408() async throws {
-        let harness = try SocketDoorHarness(configure: { $0.readTimeout = .milliseconds(200) })
+        let harness = try SocketDoorHarness(configure: { $0.http.readTimeout = .milliseconds(200) })
         defer { harness.cleanUp() }
         await harness.start()
         let socketPath = harness.socketPath
@@ -172,7 +172,7 @@ import Glibc
     }
 
     @Test func connectionsOverTheLimitGet503() async throws {
-        let harness = try SocketDoorHarness(configure: { $0.maxConnections = 1 })
+        let harness = try SocketDoorHarness(configure: { $0.http.maxConnections = 1 })
         defer { harness.cleanUp() }
         await harness.start()
         let socketPath = harness.socketPath

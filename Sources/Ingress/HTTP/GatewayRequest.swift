@@ -1,4 +1,4 @@
-import Curl
+import NIOHTTP1
 import ReplayCore
 
 /// A complete request read from a door, with who sent it.

@@ -131,7 +131,7 @@ public struct SocketRouter: Sendable {
                 throw ReplayError(.badRequest, error.message, details: ["field=\(error.field)"])
             }
         }
-        let key = request.headers["Idempotency-Key"]
+        let key = request.headers.first(name: "Idempotency-Key")
         if let key, !IdempotencyKey.isValid(key) {
             throw ReplayError(
                 .badRequest,

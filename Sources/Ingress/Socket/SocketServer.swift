@@ -1,3 +1,4 @@
+import HTTPServer
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -11,7 +12,8 @@ import Glibc
 import Musl
 #endif
 
-/// The Unix-socket door: HTTP/1.1 over `AF_UNIX`, as a ServiceLifecycle `Service`.
+/// The Unix-socket listener: binds the socket, then serves the ``SocketDoor`` on the HTTP core, as a
+/// ServiceLifecycle `Service`.
 ///
 /// Startup: take the lock (a second instance fails "already running"), replace a stale socket only if it is a
 /// socket, bind under `umask 0117` so the socket is born 0660 (no chmod-after-listen window), chgrp it to the
@@ -20,10 +22,9 @@ import Musl
 /// unlinks the socket.
 public final class SocketServer: Service, Sendable {
     private let configuration: SocketServerConfiguration
-    private let router: SocketRouter
+    private let core: HTTPServer<SocketDoor>
     private let group: any EventLoopGroup
     private let logger: Logger
-    private let registry: ConnectionRegistry
     private let readiness = Mutex<(bound: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     /// Creates the server.
@@ -34,11 +35,13 @@ public final class SocketServer: Service, Sendable {
         logger: Logger
     ) {
         self.configuration = configuration
-        self.router = router
+        self.core = HTTPServer(configuration: configuration.http, door: SocketDoor(router: router), logger: logger)
         self.group = group
         self.logger = logger
-        self.registry = ConnectionRegistry(maxConnections: configuration.maxConnections)
     }
+
+    /// Requests being worked on right now.
+    public var inFlightCount: Int { core.inFlightCount }
 
     /// Returns once the socket is listening.
     public func waitUntilListening() async {
@@ -57,10 +60,13 @@ public final class SocketServer: Service, Sendable {
         let pathGuard = try SocketPathGuard(socketPath: configuration.path, groupID: configuration.groupID)
         defer { pathGuard.release() }
 
-        let channel: any Channel
+        let listener: NIOAsyncChannel<HTTPServerConnection, Never>
         let previousMask = umask(0o117)
         do {
-            channel = try await makeBootstrap().bind(unixDomainSocketPath: configuration.path).get()
+            let core = self.core
+            listener = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .bind(unixDomainSocketPath: configuration.path) { channel in core.configure(channel) }
             umask(previousMask)
         } catch {
             umask(previousMask)
@@ -68,13 +74,15 @@ public final class SocketServer: Service, Sendable {
         }
         if let groupID = configuration.groupID, chown(configuration.path, UInt32.max, groupID) != 0 {
             let message = String(cString: strerror(errno))
-            channel.close(promise: nil)
+            try? await listener.channel.close()
             throw SocketServerError(.system, "cannot chgrp \(configuration.path) to gid \(groupID): \(message)")
         }
         logger.info(
             "listening on unix socket",
             metadata: [
-                "path": "\(configuration.path)", "mode": "0660", "max_connections": "\(configuration.maxConnections)",
+                "path": "\(configuration.path)", "mode": "0660",
+                "max_connections": "\(configuration.http.maxConnections)",
+                "max_connections_per_uid": "\(configuration.http.maxConnectionsPerClient)",
             ]
         )
         let waiters = readiness.withLock { state -> [CheckedContinuation<Void, Never>] in
@@ -84,55 +92,7 @@ public final class SocketServer: Service, Sendable {
         }
         for waiter in waiters { waiter.resume() }
 
-        try? await gracefulShutdown()
-        logger.info("socket door shutting down", metadata: ["in_flight": "\(registry.inFlightCount)"])
-        try? await channel.close()
-        await registry.drain(within: configuration.shutdownGracePeriod)
-        registry.closeAll()
-    }
-
-    private func makeBootstrap() -> ServerBootstrap {
-        let configuration = self.configuration
-        let router = self.router
-        let registry = self.registry
-        let logger = self.logger
-        let limits = {
-            var limits = NIOHTTPDecoderLimitConfiguration()
-            limits.maxHeaderListSize = configuration.maxHeaderBytes
-            limits.maxHeaderFieldSize = configuration.maxHeaderBytes
-            return limits
-        }()
-        return ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .childChannelInitializer { channel in
-                let overloaded = !registry.openConnection()
-                channel.closeFuture.whenComplete { _ in
-                    if !overloaded { registry.closeConnection() }
-                }
-                registry.track(channel)
-                return PeerCredentialReader.read(from: channel).flatMapThrowing { peer in
-                    var connectionLogger = logger
-                    connectionLogger[metadataKey: "peer_uid"] = "\(peer.uid)"
-                    connectionLogger[metadataKey: "peer_pid"] = "\(peer.pid)"
-                    let handler = SocketConnectionHandler(
-                        peer: peer,
-                        authentication: router.authenticate(peer),
-                        router: router,
-                        configuration: configuration,
-                        registry: registry,
-                        overloaded: overloaded,
-                        logger: connectionLogger
-                    )
-                    let activity = ByteActivityHandler { [unowned handler] in handler.bytesArrived() }
-                    try channel.pipeline.syncOperations.addHandlers([
-                        activity,
-                        ByteToMessageHandler(
-                            HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: limits)
-                        ),
-                        HTTPResponseEncoder(),
-                        handler,
-                    ])
-                }
-            }
+        await core.serve(listener)
+        logger.info("socket door stopped")
     }
 }

@@ -42,8 +42,10 @@ extension ReplaydConfig {
                 ("max_header_size", Self.describeSize(socket.maxHeaderSize)),
                 ("max_body_size", Self.describeSize(socket.maxBodySize)),
                 ("read_timeout", ConfigDuration.format(socket.readTimeout)),
+                ("header_timeout", ConfigDuration.format(socket.headerTimeout)),
                 ("idle_timeout", ConfigDuration.format(socket.idleTimeout)),
                 ("max_connections", "\(socket.maxConnections)"),
+                ("max_connections_per_uid", "\(socket.maxConnectionsPerUID)"),
             ]
         )
         section("state", [("dir", state.directory)])
@@ -101,7 +103,11 @@ extension ReplaydConfig {
                     ("trusted_proxies", Self.describeList(webhooks.trustedProxies)),
                     ("max_body_size", Self.describeSize(webhooks.maxBodySize)),
                     ("max_header_size", Self.describeSize(webhooks.maxHeaderSize)),
+                    ("header_timeout", ConfigDuration.format(webhooks.headerTimeout)),
+                    ("read_timeout", ConfigDuration.format(webhooks.readTimeout)),
                     ("idle_timeout", ConfigDuration.format(webhooks.idleTimeout)),
+                    ("max_connections", "\(webhooks.maxConnections)"),
+                    ("max_connections_per_client", "\(webhooks.maxConnectionsPerClient)"),
                     ("preauth_rate", "\(webhooks.preAuthRate)/s per source, burst \(webhooks.preAuthBurst)"),
                     (
                         "failure_threshold",

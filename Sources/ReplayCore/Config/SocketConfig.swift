@@ -12,10 +12,16 @@ public struct SocketConfig: Sendable, Hashable {
     public var maxBodySize: Int
     /// `read_timeout`: time allowed to receive a whole request. Default 10 s; 1 ms to 1 h.
     public var readTimeout: Duration
+    /// `header_timeout`: time allowed from a request's first byte to the end of its head, so a client that
+    /// trickles header bytes is cut off. Default 5 s; 1 ms to 1 h.
+    public var headerTimeout: Duration
     /// `idle_timeout`: a keep-alive connection idle this long is closed. Default 60 s; 1 ms to 24 h.
     public var idleTimeout: Duration
     /// `max_connections`: connections served at once; one more gets 503 `service_unavailable`. Default 64; 1 to 65536.
     public var maxConnections: Int
+    /// `max_connections_per_uid`: connections one uid may hold at once; one more gets 503
+    /// `too_many_connections`, so one user cannot take the whole socket. Default 32; 1 to 65536.
+    public var maxConnectionsPerUID: Int
 
     /// Creates the section with the defaults above.
     public init(
@@ -24,8 +30,10 @@ public struct SocketConfig: Sendable, Hashable {
         maxHeaderSize: Int = 16 << 10,
         maxBodySize: Int = 1 << 20,
         readTimeout: Duration = .seconds(10),
+        headerTimeout: Duration = .seconds(5),
         idleTimeout: Duration = .seconds(60),
-        maxConnections: Int = 64
+        maxConnections: Int = 64,
+        maxConnectionsPerUID: Int = 32
     ) {
         self.path = path
         self.group = group
@@ -34,5 +42,7 @@ public struct SocketConfig: Sendable, Hashable {
         self.readTimeout = readTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
+        self.maxConnectionsPerUID = maxConnectionsPerUID
+        self.headerTimeout = headerTimeout
     }
 }

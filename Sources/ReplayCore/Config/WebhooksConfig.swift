@@ -13,6 +13,17 @@ public struct WebhooksConfig: Sendable, Hashable {
     public var maxHeaderSize: Int = 16 << 10
     /// `idle_timeout`: a connection idle this long is closed. Default 30 s.
     public var idleTimeout: Duration = .seconds(30)
+    /// `header_timeout`: time allowed from a request's first byte to the end of its head (slow header bytes get
+    /// 408). Default 5 s.
+    public var headerTimeout: Duration = .seconds(5)
+    /// `read_timeout`: time allowed from a request's first byte to its last (408 beyond). Default 10 s.
+    public var readTimeout: Duration = .seconds(10)
+    /// `max_connections`: connections served at once; one more gets 503. Default 256.
+    public var maxConnections: Int = 256
+    /// `max_connections_per_client`: connections one client address may hold at once (503
+    /// `too_many_connections` beyond), so one client cannot exhaust the listener. A trusted proxy's connections
+    /// count only under `max_connections`. Default 64.
+    public var maxConnectionsPerClient: Int = 64
     /// `preauth_rate`: requests per second one source accepts before signatures are checked (a token bucket, so a
     /// flood never reaches the HMAC and Ed25519 code). Default 50.
     public var preAuthRate: Int = 50

@@ -11,9 +11,7 @@ import Testing
         let handler = WebhookStubHandler { request in
             WebhookHTTPResponse(
                 status: 202,
-                headers: [
-                    (name: "X-Echo", value: request.header("x-test") ?? "-"), (name: "Content-Length", value: "9"),
-                ],
+                headers: ["X-Echo": request.header("x-test") ?? "-", "Content-Length": "9"],
                 body: Array("accepted\n".utf8)
             )
         }
@@ -77,7 +75,7 @@ import Testing
     }
 
     @Test func aDeclaredBodyOverTheCapGets413BeforeTheHandlerRuns() async throws {
-        let harness = try WebhookServerHarness { $0.maxBodySize = 1024 }
+        let harness = try WebhookServerHarness { $0.http.maxBodyBytes = 1024 }
         let port = try await harness.start()
         let (raw, closed) = try await RawSocketClient.offload {
             let client = try RawSocketClient(tcpPort: port)
@@ -99,7 +97,7 @@ import Testing
     }
 
     @Test func aChunkedBodyGrowingPastTheCapGets413AndTheConnectionCloses() async throws {
-        let harness = try WebhookServerHarness { $0.maxBodySize = 64 }
+        let harness = try WebhookServerHarness { $0.http.maxBodyBytes = 64 }
         let port = try await harness.start()
         let (response, closed) = try await RawSocketClient.offload {
             let client = try RawSocketClient(tcpPort: port)
@@ -129,7 +127,7 @@ import Testing
     }
 
     @Test func oversizedHeadsGet431() async throws {
-        let harness = try WebhookServerHarness { $0.maxHeaderSize = 1024 }
+        let harness = try WebhookServerHarness { $0.http.maxHeaderBytes = 1024 }
         try await harness.start()
         let response = try await harness.post(
             "/hooks/slack",
@@ -141,7 +139,7 @@ import Testing
     }
 
     @Test func anIncompleteRequestGets408() async throws {
-        let harness = try WebhookServerHarness { $0.readTimeout = .milliseconds(100) }
+        let harness = try WebhookServerHarness { $0.http.readTimeout = .milliseconds(100) }
         let port = try await harness.start()
         let response = try await RawSocketClient.offload {
             let client = try RawSocketClient(tcpPort: port)
@@ -262,7 +260,7 @@ import Testing
     @Test func theGracePeriodBoundsTheWaitForARequestInProgress() async throws {
         let gate = WebhookTestGate()
         let harness = try WebhookServerHarness(handler: WebhookStubHandler(gate: gate)) {
-            $0.shutdownGracePeriod = .zero
+            $0.http.shutdownGracePeriod = .zero
         }
         try await harness.start()
         let inFlight = Task { try await harness.post("/hooks/slack") }
@@ -316,7 +314,7 @@ import Testing
         }
         let broken: [(String, (inout WebhookServerConfiguration) -> Void)] = [
             ("port", { $0.port = 70_000 }),
-            ("max_body_size", { $0.maxBodySize = 0 }),
+            ("max_body_size", { $0.http.maxBodyBytes = 0 }),
             ("rate", { $0.preAuthLimit = PreAuthLimit(ratePerSecond: 0, burst: 1) }),
             ("burst", { $0.preAuthLimitsBySource = ["slack": PreAuthLimit(ratePerSecond: 1, burst: 0)] }),
             ("threshold", { $0.failureThrottle.threshold = 0 }),

@@ -20,7 +20,7 @@ final class WebhookStubHandler: WebhookRequestHandler {
         script: @escaping Script = { _ in
             WebhookHTTPResponse(
                 status: 200,
-                headers: [(name: "Content-Type", value: "text/plain")],
+                headers: ["Content-Type": "text/plain"],
                 body: Array("ok".utf8)
             )
         }
@@ -63,24 +63,35 @@ final class WebhookStubHandler: WebhookRequestHandler {
 
 /// A gate the stub handler waits at until the test opens it.
 final class WebhookTestGate: Sendable {
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Mutex<(open: Bool, next: Int, waiters: [Int: CheckedContinuation<Void, Never>])>((false, 0, [:]))
 
+    /// Returns when the gate opens, or when the waiting task is cancelled (as the HTTP core cancels a responder
+    /// still at work when the shutdown grace period is over).
     func wait() async {
-        await withCheckedContinuation { continuation in
-            let open = state.withLock { state -> Bool in
-                if state.open { return true }
-                state.waiters.append(continuation)
-                return false
+        let id = state.withLock { state -> Int in
+            state.next += 1
+            return state.next
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if state.open || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if open { continuation.resume() }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume()
         }
     }
 
     func open() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.open = true
-            defer { state.waiters = [] }
-            return state.waiters
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         for waiter in waiters { waiter.resume() }
     }

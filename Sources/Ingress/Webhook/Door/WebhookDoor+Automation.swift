@@ -9,7 +9,7 @@ extension WebhookDoor {
     func github(_ context: WebhookContext) async -> WebhookHTTPResponse {
         let event: GitHubEvent
         do {
-            event = try GitHubEvent.parse(headers: context.request.headers, body: context.request.body)
+            event = try GitHubEvent.parse(headers: Array(context.request.headers), body: context.request.body)
         } catch {
             return await invalidPayload(context, error)
         }
@@ -113,7 +113,7 @@ extension WebhookDoor {
                         )
                     )
                 } catch {
-                    return .refuse(Self.unavailable(error))
+                    return .refuse(Self.unavailable(error, requestID: context.request.requestID))
                 }
             }
             return .answer(Self.answer(delivery, summaries), nil)
@@ -124,7 +124,7 @@ extension WebhookDoor {
         let payload: StandardWebhookPayload
         do {
             payload = try StandardWebhookPayload.parse(
-                headers: context.request.headers,
+                headers: Array(context.request.headers),
                 body: context.request.body,
                 mapping: context.source.mapping
             )
@@ -152,7 +152,7 @@ extension WebhookDoor {
                     context: context
                 )
             } catch {
-                return .refuse(Self.unavailable(error))
+                return .refuse(Self.unavailable(error, requestID: context.request.requestID))
             }
             return .answer(Self.answer(delivery, [summary]), nil)
         }
@@ -161,7 +161,7 @@ extension WebhookDoor {
     func straitNotification(_ context: WebhookContext) async -> WebhookHTTPResponse {
         let notification: StraitRunNotification
         do {
-            notification = try StraitRunNotification.parse(headers: context.request.headers, body: context.request.body)
+            notification = try StraitRunNotification.parse(headers: Array(context.request.headers), body: context.request.body)
         } catch {
             return await invalidPayload(context, error)
         }
@@ -200,7 +200,14 @@ extension WebhookDoor {
                     return made.isReplay
                 }
             } catch {
-                return .refuse(Self.error(503, "unavailable", "replayd's state store is unavailable; nothing was done"))
+                return .refuse(
+                    Self.error(
+                        503,
+                        "unavailable",
+                        "replayd's state store is unavailable; nothing was done",
+                        requestID: context.request.requestID
+                    )
+                )
             }
             guard reserved else {
                 let reason = decision.withLock { value -> AutoReplaySkipReason? in
@@ -237,7 +244,7 @@ extension WebhookDoor {
                 )
             } catch {
                 try? await deliveries.releaseAutomaticReplay(source: context.source.name, originalRunID: original)
-                return .refuse(Self.unavailable(error))
+                return .refuse(Self.unavailable(error, requestID: context.request.requestID))
             }
             let reply = PendingReply(
                 delivery: delivery,
@@ -304,7 +311,7 @@ extension WebhookDoor {
     }
 
     /// The 503 for a request replayd itself could not take: the sender should retry.
-    static func unavailable(_ refusal: ReplayError) -> WebhookHTTPResponse {
-        error(503, refusal.code.rawValue, refusal.message, headers: [(name: "Retry-After", value: "30")])
+    static func unavailable(_ refusal: ReplayError, requestID: String?) -> WebhookHTTPResponse {
+        error(503, refusal.code.rawValue, refusal.message, requestID: requestID, headers: ["Retry-After": "30"])
     }
 }

@@ -145,7 +145,14 @@ extension WebhookDoor {
                 }
                 summary = Self.summary(record)
             } catch {
-                return .refuse(Self.error(503, "unavailable", "replayd's state store is unavailable"))
+                return .refuse(
+                    Self.error(
+                        503,
+                        "unavailable",
+                        "replayd's state store is unavailable",
+                        requestID: context.request.requestID
+                    )
+                )
             }
             return .answer(render.answer(render.outcome(summary)), nil)
         case .replay(let runID, let fromCheckpoint, let force):

@@ -1,5 +1,6 @@
 import Audit
 import Logging
+import NIOHTTP1
 import ReplayCore
 import Strait
 import Synchronization
@@ -61,7 +62,7 @@ public final class WebhookDoor: WebhookRequestHandler {
 
     public func handle(_ request: WebhookHTTPRequest) async -> WebhookHTTPResponse {
         guard let source = sources[request.source] else {
-            return Self.error(404, "not_found", "no webhook source is named \(request.source)")
+            return Self.error(404, "not_found", "no webhook source is named \(request.source)", requestID: request.requestID)
         }
         var logger = request.logger
         logger[metadataKey: "kind"] = "\(source.kind.rawValue)"
@@ -69,7 +70,7 @@ public final class WebhookDoor: WebhookRequestHandler {
         let verification: WebhookVerification
         do {
             verification = try source.verifier.verify(
-                WebhookDelivery(headers: request.headers, body: request.body),
+                WebhookDelivery(headers: Array(request.headers), body: request.body),
                 now: now / 1000
             )
         } catch {
@@ -86,6 +87,7 @@ public final class WebhookDoor: WebhookRequestHandler {
                 401,
                 "unauthorized",
                 "signature verification failed (\(error.code.rawValue))",
+                requestID: request.requestID,
                 verificationFailed: true
             )
         }
@@ -141,7 +143,8 @@ public final class WebhookDoor: WebhookRequestHandler {
                 503,
                 "audit_unavailable",
                 "replayd's audit log cannot record the delivery (\(error.code.rawValue)); nothing was done",
-                headers: [(name: "Retry-After", value: "30")]
+                requestID: context.request.requestID,
+                headers: ["Retry-After": "30"]
             )
         }
     }
@@ -176,7 +179,12 @@ public final class WebhookDoor: WebhookRequestHandler {
                 claim = try await deliveries.claimDelivery(delivery, at: context.receivedAt)
             } catch {
                 context.logger.error("delivery store unavailable", metadata: ["error": "\(error)"])
-                return Self.error(503, "unavailable", "replayd's state store is unavailable; nothing was done")
+                return Self.error(
+                    503,
+                    "unavailable",
+                    "replayd's state store is unavailable; nothing was done",
+                    requestID: context.request.requestID
+                )
             }
             if case .answered(let answer) = claim {
                 context.logger.info("duplicate delivery answered as before")
@@ -271,7 +279,7 @@ public final class WebhookDoor: WebhookRequestHandler {
     static func response(_ answer: DeliveryAnswer) -> WebhookHTTPResponse {
         WebhookHTTPResponse(
             status: answer.status,
-            headers: [(name: "Content-Type", value: answer.contentType)],
+            headers: ["Content-Type": answer.contentType],
             body: answer.body
         )
     }
@@ -280,16 +288,17 @@ public final class WebhookDoor: WebhookRequestHandler {
         _ status: Int,
         _ code: String,
         _ message: String,
-        headers: [(name: String, value: String)] = [],
+        requestID: String?,
+        headers: HTTPHeaders = [:],
         verificationFailed: Bool = false
     ) -> WebhookHTTPResponse {
-        let body = WebhookJSONValue.object([
-            "error": .object(["code": .string(code), "message": .string(message)])
-        ])
+        let envelope = ErrorEnvelope.response(status: status, code: code, message: message, requestID: requestID)
+        var allHeaders = envelope.headers
+        allHeaders.add(contentsOf: headers)
         return WebhookHTTPResponse(
             status: status,
-            headers: [(name: "Content-Type", value: "application/json")] + headers,
-            body: body.serialized(),
+            headers: allHeaders,
+            body: envelope.body,
             verificationFailed: verificationFailed
         )
     }

@@ -1,11 +1,12 @@
 import Logging
+import NIOHTTP1
 
 /// One complete webhook request, as the listener admitted it.
 public struct WebhookHTTPRequest: Sendable {
     /// The configured source named by the path `/hooks/{source}`.
     public var source: String
     /// Header fields in the order received; a name may repeat.
-    public var headers: [(name: String, value: String)]
+    public var headers: HTTPHeaders
     /// The raw body bytes, exactly as received (at most the configured `maxBodySize`).
     public var body: [UInt8]
     /// The client: the TCP peer, or, when the peer is a trusted proxy, the right-most untrusted
@@ -23,7 +24,7 @@ public struct WebhookHTTPRequest: Sendable {
     /// Creates a request.
     public init(
         source: String,
-        headers: [(name: String, value: String)],
+        headers: HTTPHeaders,
         body: [UInt8],
         clientAddress: String,
         peerAddress: String,
@@ -43,13 +44,11 @@ public struct WebhookHTTPRequest: Sendable {
 
     /// The first value of the header field `name` (case-insensitive), or `nil`.
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        headers.first(name: name)
     }
 
     /// Every value of the header field `name` (case-insensitive), in order.
     public func headers(named name: String) -> [String] {
-        let lowered = name.lowercased()
-        return headers.filter { $0.name.lowercased() == lowered }.map(\.value)
+        headers[name]
     }
 }

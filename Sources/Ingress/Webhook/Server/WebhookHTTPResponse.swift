@@ -1,13 +1,15 @@
+import NIOHTTP1
+
 /// The handler's answer to one webhook request.
 ///
-/// The listener adds `Content-Length`, `X-Request-Id`, `Cache-Control: no-store` (unless set here) and, when it
-/// closes the connection, `Connection: close`; any `Content-Length`, `Transfer-Encoding`, `Connection` or
-/// `X-Request-Id` set here is replaced.
+/// The HTTP core adds `Content-Length`, `X-Request-Id`, `Api-Version`, `Cache-Control: no-store` (unless set
+/// here) and, when it closes the connection, `Connection: close`; any `Content-Length`, `Transfer-Encoding`,
+/// `Connection` or `X-Request-Id` set here is replaced.
 public struct WebhookHTTPResponse: Sendable {
     /// The status code.
     public var status: Int
     /// Header fields, in order.
-    public var headers: [(name: String, value: String)]
+    public var headers: HTTPHeaders
     /// The body.
     public var body: [UInt8]
     /// `true` when the request failed signature verification: the listener counts it in the
@@ -17,7 +19,7 @@ public struct WebhookHTTPResponse: Sendable {
     /// Creates a response.
     public init(
         status: Int,
-        headers: [(name: String, value: String)] = [],
+        headers: HTTPHeaders = [:],
         body: [UInt8] = [],
         verificationFailed: Bool = false
     ) {
@@ -31,7 +33,7 @@ public struct WebhookHTTPResponse: Sendable {
     public static func json(_ status: Int, _ body: [UInt8], verificationFailed: Bool = false) -> WebhookHTTPResponse {
         WebhookHTTPResponse(
             status: status,
-            headers: [(name: "Content-Type", value: "application/json")],
+            headers: ["Content-Type": "application/json"],
             body: body,
             verificationFailed: verificationFailed
         )

@@ -1,3 +1,4 @@
+import HTTPServer
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -22,8 +23,11 @@ public final class WebhookServer: Service, Sendable {
         var stoppedWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let dependencies: WebhookServerDependencies
+    private let configuration: WebhookServerConfiguration
+    private let sources: Set<String>
+    private let core: HTTPServer<WebhookListenerDoor>
     private let group: any EventLoopGroup
+    private let logger: Logger
     private let lifecycle = Mutex(Lifecycle())
 
     /// The per-source token buckets the listener checks.
@@ -65,16 +69,19 @@ public final class WebhookServer: Service, Sendable {
         self.preAuthLimiter = limiter
         self.failureThrottle = throttle
         self.group = group
-        self.dependencies = WebhookServerDependencies(
-            configuration: configuration,
-            sources: sources,
-            handler: handler,
-            trustedProxies: TrustedProxies(configuration.trustedProxies),
-            limiter: limiter,
-            throttle: throttle,
-            registry: ConnectionRegistry(maxConnections: configuration.maxConnections),
-            clock: clock,
-            requestIDs: RequestIDGenerator(),
+        self.configuration = configuration
+        self.sources = sources
+        self.logger = logger
+        self.core = HTTPServer(
+            configuration: configuration.http,
+            door: WebhookListenerDoor(
+                sources: sources,
+                handler: handler,
+                trustedProxies: TrustedProxies(configuration.trustedProxies),
+                limiter: limiter,
+                throttle: throttle,
+                clock: clock
+            ),
             logger: logger
         )
     }
@@ -120,15 +127,17 @@ public final class WebhookServer: Service, Sendable {
     }
 
     /// Requests being read or answered right now.
-    public var inFlightCount: Int { dependencies.registry.inFlightCount }
+    public var inFlightCount: Int { core.inFlightCount }
 
     /// Binds, serves until graceful shutdown or cancellation, then drains and closes.
     public func run() async throws {
-        let configuration = dependencies.configuration
-        let logger = dependencies.logger
-        let channel: any Channel
+        let listener: NIOAsyncChannel<HTTPServerConnection, Never>
         do {
-            channel = try await makeBootstrap().bind(host: configuration.host, port: configuration.port).get()
+            let core = self.core
+            listener = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: configuration.host, port: configuration.port) { channel in core.configure(channel) }
         } catch {
             let failure = WebhookServerError(
                 .bindFailed,
@@ -138,35 +147,19 @@ public final class WebhookServer: Service, Sendable {
             stoppedAccepting()
             throw failure
         }
-        let port = channel.localAddress?.port ?? configuration.port
+        let port = listener.channel.localAddress?.port ?? configuration.port
         logger.info(
             "webhook listener ready",
             metadata: [
                 "host": "\(configuration.host)", "port": "\(port)",
-                "sources": "\(dependencies.sources.sorted().joined(separator: ","))",
-                "max_body_size": "\(configuration.maxBodySize)",
+                "sources": "\(sources.sorted().joined(separator: ","))",
+                "max_body_size": "\(configuration.http.maxBodyBytes)",
                 "trusted_proxies": "\(configuration.trustedProxies.count)",
             ]
         )
         publish(.success(port))
-
-        try? await gracefulShutdown()
-        let registry = dependencies.registry
-        let open = registry.beginShutdown()
-        try? await channel.close()
-        stoppedAccepting()
-        logger.info("webhook listener shutting down", metadata: ["in_flight": "\(registry.inFlightCount)"])
-        for connection in open {
-            connection.pipeline.fireUserInboundEventTriggered(WebhookConnectionHandler.ShutdownEvent())
-        }
-        await registry.drain(within: dependencies.configuration.shutdownGracePeriod)
-        if registry.inFlightCount > 0 {
-            logger.warning(
-                "grace period over; closing requests still in progress",
-                metadata: ["in_flight": "\(registry.inFlightCount)"]
-            )
-        }
-        registry.closeAll()
+        await core.serve(listener) { self.stoppedAccepting() }
+        logger.info("webhook listener stopped")
     }
 
     private func publish(_ result: Result<Int, WebhookServerError>) {
@@ -185,47 +178,5 @@ public final class WebhookServer: Service, Sendable {
             return state.stoppedWaiters
         }
         for waiter in waiters { waiter.resume() }
-    }
-
-    private func makeBootstrap() -> ServerBootstrap {
-        let dependencies = self.dependencies
-        let configuration = dependencies.configuration
-        let registry = dependencies.registry
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = configuration.maxHeaderSize
-        limits.maxHeaderFieldSize = configuration.maxHeaderSize
-        let decoderLimits = limits
-        return ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                let overloaded = !registry.openConnection()
-                channel.closeFuture.whenComplete { _ in
-                    if !overloaded { registry.closeConnection() }
-                }
-                let peer = channel.remoteAddress?.ipAddress.map { IPAddress($0)?.description ?? $0 } ?? "unknown"
-                let handler = WebhookConnectionHandler(
-                    dependencies: dependencies,
-                    peerAddress: peer,
-                    overloaded: overloaded
-                )
-                let activity = ByteActivityHandler { [unowned handler] in handler.bytesArrived() }
-                do {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        activity,
-                        ByteToMessageHandler(
-                            HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)
-                        ),
-                        HTTPResponseEncoder(),
-                        handler,
-                    ])
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
-                }
-                if registry.track(channel) {
-                    channel.pipeline.fireUserInboundEventTriggered(WebhookConnectionHandler.ShutdownEvent())
-                }
-                return channel.eventLoop.makeSucceededVoidFuture()
-            }
     }
 }

@@ -7,8 +7,10 @@ extension SocketConfig {
         maxHeaderSize = reader.size("max_header_size", in: (1 << 10)...(1 << 20)) ?? maxHeaderSize
         maxBodySize = reader.size("max_body_size", in: (1 << 10)...(64 << 20)) ?? maxBodySize
         readTimeout = reader.duration("read_timeout", in: .milliseconds(1)...(.seconds(3600))) ?? readTimeout
+        headerTimeout = reader.duration("header_timeout", in: .milliseconds(1)...(.seconds(3600))) ?? headerTimeout
         idleTimeout = reader.duration("idle_timeout", in: .milliseconds(1)...(.seconds(86_400))) ?? idleTimeout
         maxConnections = reader.integer("max_connections", in: 1...65_536) ?? maxConnections
+        maxConnectionsPerUID = reader.integer("max_connections_per_uid", in: 1...65_536) ?? maxConnectionsPerUID
         reader.finish()
     }
 

@@ -14,6 +14,11 @@ extension WebhooksConfig {
         maxBodySize = reader.size("max_body_size", in: (1 << 10)...(16 << 20)) ?? maxBodySize
         maxHeaderSize = reader.size("max_header_size", in: (1 << 10)...(1 << 20)) ?? maxHeaderSize
         idleTimeout = reader.duration("idle_timeout", in: .seconds(1)...(.seconds(3600))) ?? idleTimeout
+        headerTimeout = reader.duration("header_timeout", in: .milliseconds(1)...(.seconds(3600))) ?? headerTimeout
+        readTimeout = reader.duration("read_timeout", in: .milliseconds(1)...(.seconds(3600))) ?? readTimeout
+        maxConnections = reader.integer("max_connections", in: 1...65_536) ?? maxConnections
+        maxConnectionsPerClient =
+            reader.integer("max_connections_per_client", in: 1...65_536) ?? maxConnectionsPerClient
         preAuthRate = reader.integer("preauth_rate", in: 1...100_000) ?? preAuthRate
         preAuthBurst = reader.integer("preauth_burst", in: 1...1_000_000) ?? preAuthBurst
         failureThreshold = reader.integer("failure_threshold", in: 1...10_000) ?? failureThreshold

@@ -1,0 +1,13 @@
+import Logging
+
+/// What the webhook listener's head check learnt about an admitted request.
+struct WebhookAdmission: Sendable {
+    /// The configured source named by the path.
+    var source: String
+    /// The client address, through `TrustedProxies`.
+    var client: String
+    /// When the head arrived, on the listener's clock.
+    var receivedAt: Duration
+    /// The request's logger, with `source` and `client`.
+    var logger: Logger
+}
