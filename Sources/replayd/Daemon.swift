@@ -16,6 +16,8 @@ struct Daemon {
     let logger: Logger
 
     func run() async throws {
+        // SIGHUP is trapped first, so that from here on it is logged and ignored instead of killing the daemon.
+        let hangups = await HangupService.trapping(logger: logger)
         do {
             try CurlRuntime.initialize()
         } catch {
@@ -160,6 +162,7 @@ struct Daemon {
                             interval: settings.audit.denialInterval
                         )
                     ),
+                    .init(service: hangups),
                     .init(service: socketServer),
                     .init(service: ReplayWorker(engine: engine, clock: clock, logger: Logger(label: "replayd.worker"))),
                     .init(
