@@ -162,6 +162,16 @@ struct Daemon {
                             interval: settings.audit.denialInterval
                         )
                     ),
+                    // Replay drivers run in this service's task group. Listed before the doors so that it shuts
+                    // down after them: requests in progress still get their outcome, then drivers drain.
+                    .init(
+                        service: ReplayDriverService(
+                            engine: engine,
+                            grace: settings.replays.shutdownGrace,
+                            clock: clock,
+                            logger: Logger(label: "replayd.drivers")
+                        )
+                    ),
                     .init(service: hangups),
                     .init(service: socketServer),
                     .init(service: ReplayWorker(engine: engine, clock: clock, logger: Logger(label: "replayd.worker"))),

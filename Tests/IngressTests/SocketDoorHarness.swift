@@ -18,6 +18,8 @@ final class SocketDoorHarness: Sendable {
     let directory: String
     let socketPath: String
     let server: SocketServer
+    /// The router behind the server, for tests that call it without a socket.
+    let router: SocketRouter
     let audit: TestAuditTrail
     private let group: ServiceGroup
     private let upstreamCalls = CallLog()
@@ -85,7 +87,7 @@ final class SocketDoorHarness: Sendable {
             ),
             engine: engine
         )
-        let router = SocketRouter(
+        router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(version: "test", startedAtUnixSeconds: 0, startedAt: .now, socketPath: socketPath),
             health: health
@@ -98,7 +100,8 @@ final class SocketDoorHarness: Sendable {
             group: MultiThreadedEventLoopGroup.singleton,
             logger: logger
         )
-        group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)
+        let drivers = ReplayDriverService(engine: engine, grace: .zero, clock: ManualReplayClock(), logger: logger)
+        group = ServiceGroup(services: [drivers, server], gracefulShutdownSignals: [], logger: logger)
     }
 
     /// Starts the server and waits until it listens.
