@@ -144,6 +144,7 @@ struct Daemon {
         )
         let webhookServices = try webhookServices(
             pipeline: pipeline,
+            engine: engine,
             directory: directory,
             store: store,
             http: http,
