@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc
@@ -77,10 +78,11 @@ struct AuditTailCommand: AsyncParsableCommand {
         }
         let format = output ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
         var reader = AuditReader(directory: dir, filter: filter)
-        let latch = follow ? SignalLatch() : nil
+        // Trapped before the catch-up, so that SIGINT or SIGTERM from here on ends the command cleanly.
+        let signals = follow ? await UnixSignalsSequence(trapping: .sigint, .sigterm) : nil
         if format == .table { print(AuditTable.header) }
 
-        do {
+        do throws(AuditFiles.IOError) {
             // Catch up, keeping only the last --lines records when asked.
             var kept: [AuditEntry] = []
             while case let batch = try reader.poll(), !batch.isEmpty {
@@ -93,16 +95,37 @@ struct AuditTailCommand: AsyncParsableCommand {
             }
             emit(kept, format)
             fflush(nil)
-            guard let latch else { return }
-            while !latch.isRaised {
-                let batch = try reader.poll()
-                if batch.isEmpty {
-                    try? await Task.sleep(for: .milliseconds(200))
-                    continue
+            guard let signals else { return }
+            let failure = await withTaskGroup(of: Bool.self) { group -> AuditFiles.IOError? in
+                // `true` from this child: a signal arrived. `false` from a tick child: time to poll again.
+                group.addTask {
+                    for await _ in signals { break }
+                    return true
                 }
-                emit(batch, format)
-                fflush(nil)
+                while true {
+                    let batch: [AuditEntry]
+                    do throws(AuditFiles.IOError) {
+                        batch = try reader.poll()
+                    } catch {
+                        group.cancelAll()
+                        return error
+                    }
+                    if !batch.isEmpty {
+                        emit(batch, format)
+                        fflush(nil)
+                        continue
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: .milliseconds(200))
+                        return false
+                    }
+                    if await group.next() != false {
+                        group.cancelAll()
+                        return nil
+                    }
+                }
             }
+            if let failure { throw failure }
         } catch {
             fflush(nil)
             throw AuditCommand.failure("tail", error.description)

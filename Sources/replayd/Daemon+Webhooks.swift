@@ -12,6 +12,7 @@ extension Daemon {
     /// empty when no source is configured.
     func webhookServices(
         pipeline: ReplayPipeline,
+        engine: ReplayEngine,
         directory: PrincipalDirectory,
         store: SQLiteReplayStore,
         http: any HTTPClient,
@@ -65,7 +66,7 @@ extension Daemon {
             logger: Logger(label: "replayd.followups")
         )
         let replier = WebhookReplier(
-            engine: pipeline.engine,
+            engine: engine,
             deliveries: store,
             outbox: outbox,
             wakeWorker: { worker.wake() },

@@ -17,6 +17,8 @@ struct Daemon {
     let logger: Logger
 
     func run() async throws {
+        // SIGHUP is trapped first, so that from here on it is logged and ignored instead of killing the daemon.
+        let hangups = await HangupService.trapping(logger: logger)
         do {
             try CurlRuntime.initialize()
         } catch {
@@ -147,6 +149,7 @@ struct Daemon {
         )
         let webhookServices = try webhookServices(
             pipeline: pipeline,
+            engine: engine,
             directory: directory,
             store: store,
             http: http,
@@ -165,6 +168,17 @@ struct Daemon {
                             interval: settings.audit.denialInterval
                         )
                     ),
+                    // Replay drivers run in this service's task group. Listed before the doors so that it shuts
+                    // down after them: requests in progress still get their outcome, then drivers drain.
+                    .init(
+                        service: ReplayDriverService(
+                            engine: engine,
+                            grace: settings.replays.shutdownGrace,
+                            clock: clock,
+                            logger: Logger(label: "replayd.drivers")
+                        )
+                    ),
+                    .init(service: hangups),
                     .init(service: socketServer),
                     .init(service: ReplayWorker(engine: engine, clock: clock, logger: Logger(label: "replayd.worker"))),
                     .init(

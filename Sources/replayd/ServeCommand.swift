@@ -14,8 +14,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the daemon: listen on the Unix socket and replay runs on Strait.",
         discussion: """
-            Stops gracefully on SIGTERM or SIGINT: it stops accepting, finishes requests in progress, and removes
-            its socket. Exit status: 0 after a clean stop, 1 on a runtime failure, 3 for a config error.
+            Stops gracefully on SIGTERM or SIGINT: it stops accepting, finishes requests in progress, lets replays
+            in flight reach a durable point for up to [replays] shutdown_grace (the rest resume at the next start),
+            and removes its socket. SIGHUP is logged and ignored (there is no reload yet). Exit status: 0 after a
+            clean stop, 1 on a runtime failure, 3 for a config error.
             """
     )
 

@@ -93,13 +93,18 @@ struct SimulateCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
-        let announce = Task {
-            guard let address = try? await simulator.listeningAddress() else { return }
-            FileHandle.standardOutput.write(Data("listening on http://\(address.host):\(address.port)\n".utf8))
-        }
-        defer { announce.cancel() }
         do {
-            try await services.run()
+            // The announcement is a child task: it ends with the services (the address wait is cancellable).
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    guard let address = try? await simulator.listeningAddress() else { return }
+                    FileHandle.standardOutput.write(
+                        Data("listening on http://\(address.host):\(address.port)\n".utf8)
+                    )
+                }
+                try await services.run()
+                group.cancelAll()
+            }
         } catch {
             try? await eventLoops.shutdownGracefully()
             FileHandle.standardError.write(Data("replayd simulate: \(error)\n".utf8))

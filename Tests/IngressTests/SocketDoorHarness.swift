@@ -18,7 +18,7 @@ final class SocketDoorHarness: Sendable {
     let directory: String
     let socketPath: String
     let server: SocketServer
-    /// The router the server serves, for tests that drive the door without a socket.
+    /// The router behind the server, for tests that call it without a socket.
     let router: SocketRouter
     let audit: TestAuditTrail
     private let group: ServiceGroup
@@ -100,7 +100,8 @@ final class SocketDoorHarness: Sendable {
             group: MultiThreadedEventLoopGroup.singleton,
             logger: logger
         )
-        group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)
+        let drivers = ReplayDriverService(engine: engine, grace: .zero, clock: ManualReplayClock(), logger: logger)
+        group = ServiceGroup(services: [drivers, server], gracefulShutdownSignals: [], logger: logger)
     }
 
     /// Starts the server and waits until it listens.

@@ -378,6 +378,19 @@ import Testing
         #expect(try decode(base + "path = \"/\(String(repeating: "a", count: 106))\"").socket.path.utf8.count == 107)
     }
 
+    @Test func shutdownGrace() throws {
+        #expect(try decode(minimalConfig).replays.shutdownGrace == .seconds(10))
+        #expect(try decode(minimalConfig + "[replays]\nshutdown_grace = \"0s\"\n").replays.shutdownGrace == .zero)
+        #expect(
+            try decode(minimalConfig + "[replays]\nshutdown_grace = \"45s\"\n").replays.shutdownGrace == .seconds(45)
+        )
+        #expect(
+            descriptions(minimalConfig + "[replays]\nshutdown_grace = \"2h\"\n") == [
+                "replayd.toml:8: replays.shutdown_grace: must be between 0s and 1h, got 2h"
+            ]
+        )
+    }
+
     @Test func stateAndLog() throws {
         let config = try decode(
             minimalConfig + "[state]\ndir = \"/srv/replayd\"\n[log]\nlevel = \"trace\"\nformat = \"json\"\n"

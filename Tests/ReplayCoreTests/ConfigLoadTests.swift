@@ -168,6 +168,7 @@ import Testing
                       max_rpc_batch: 50
                       breaker_failures: 5
                       breaker_open_time: 30s
+                      shutdown_grace: 10s
 
                     [audit]
                       dir: /var/lib/replayd-test/trail

@@ -21,6 +21,7 @@ final class EngineHarness: Sendable {
     let waitClock: ManualReplayClock
     let http: CurlClient
     let baseURL: String
+    let settings: ReplayEngineSettings
     private let simulatorTask: Task<Void, any Error>
 
     static let principal = Principal(
@@ -34,6 +35,7 @@ final class EngineHarness: Sendable {
         autoAdvance: Bool = true,
         attemptTimeout: Duration = .seconds(10),
         breakerFailures: Int = 5,
+        runsDrivers: Bool = true,
         _ body: (EngineHarness) async throws -> Void
     ) async throws {
         let harness = try await EngineHarness(
@@ -44,12 +46,36 @@ final class EngineHarness: Sendable {
             breakerFailures: breakerFailures
         )
         do {
-            try await body(harness)
+            if runsDrivers {
+                try await Self.withDrivers(of: harness.engine) { try await body(harness) }
+            } else {
+                try await body(harness)
+            }
         } catch {
             await harness.shutdown()
             throw error
         }
         await harness.shutdown()
+    }
+
+    /// Runs `body` while `engine`'s replay drivers run, as the daemon's ``ReplayDriverService`` runs them; the
+    /// drivers are cancelled when `body` returns.
+    static func withDrivers<T: Sendable>(
+        of engine: ReplayEngine,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await ReplayDriverService(
+                    engine: engine,
+                    grace: .zero,
+                    clock: ManualReplayClock(),
+                    logger: Logger(label: "engine-test")
+                ).run()
+            }
+            defer { group.cancelAll() }
+            return try await body()
+        }
     }
 
     static var defaultSettings: ReplayEngineSettings {
@@ -95,6 +121,7 @@ final class EngineHarness: Sendable {
         waitClock = ManualReplayClock()
         var settings = settings
         settings.attemptTimeout = attemptTimeout
+        self.settings = settings
         audit = TestAuditTrail(directory: directory, clock: clock, logger: logger)
         engine = ReplayEngine(
             store: AuditedReplayStore(store, auditor: audit.auditor),
@@ -110,6 +137,25 @@ final class EngineHarness: Sendable {
             settings: settings,
             health: UpstreamHealth(now: { 0 }),
             guards: .standard(clock: clock, breakerFailures: breakerFailures),
+            logger: logger
+        )
+    }
+
+    /// A new engine on the same store, upstream and clocks, as after a restart of the process (its drivers are
+    /// not running until a ``ReplayDriverService`` runs them).
+    func restartedEngine() -> ReplayEngine {
+        var logger = Logger(label: "engine-test")
+        logger.logLevel = .critical
+        return ReplayEngine(
+            store: AuditedReplayStore(store, auditor: audit.auditor),
+            upstream: StraitClient(baseURL: baseURL, apiKey: StraitAPIKey(SimulatorFixtures.demoWriteKey), http: http),
+            auditor: audit.auditor,
+            clock: clock,
+            waitClock: waitClock,
+            jitter: HalfJitter(),
+            settings: settings,
+            health: UpstreamHealth(now: { 0 }),
+            guards: .standard(clock: clock),
             logger: logger
         )
     }

@@ -318,11 +318,10 @@ import Testing
                 health: UpstreamHealth(now: { 0 }),
                 logger: Logger(label: "t")
             )
-            let result = await unreachable.submit(
-                try harness.request("run_failed_1", key: "down"),
-                principal: EngineHarness.principal,
-                logger: Logger(label: "t")
-            )
+            let request = try harness.request("run_failed_1", key: "down")
+            let result = try await EngineHarness.withDrivers(of: unreachable) {
+                await unreachable.submit(request, principal: EngineHarness.principal, logger: Logger(label: "t"))
+            }
             guard case .completed(let record, false) = result else {
                 Issue.record("expected a final failure, got \(result)")
                 return

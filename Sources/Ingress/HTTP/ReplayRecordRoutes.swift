@@ -3,10 +3,10 @@ import Logging
 import ReplayCore
 import Strait
 
-/// `GET /v1/replays/{key}`, `GET /v1/replays?pending=true`, `POST /v1/replays/{key}/resolve`. Records are scoped
-/// to the caller's principal: a key is only visible to the principal that used it.
+/// `GET /v1/replays/{key}`, `GET /v1/replays?pending=true`, `POST /v1/replays/{key}/resolve`. Which records the
+/// caller may see and resolve is the pipeline's decision (its `RecordVisibility`); these routes only translate.
 struct ReplayRecordRoutes {
-    let engine: ReplayEngine
+    let pipeline: ReplayPipeline
 
     func get(_ request: GatewayRequest, encodedKey: Substring) async -> GatewayResponse {
         guard let principal = request.principal else { return unmapped(request) }
@@ -14,7 +14,7 @@ struct ReplayRecordRoutes {
             return .error(ReplayError(.badRequest, "invalid idempotency key in the path"), requestID: request.requestID)
         }
         do {
-            guard let record = try await engine.record(ReplayRecordID(principal: principal.name, key: key)) else {
+            guard let record = try await pipeline.record(key: key, for: principal) else {
                 return .error(ReplayError(.recordNotFound, "no replay with key \(key)"), requestID: request.requestID)
             }
             return .json(200, ReplayRecordView(record))
@@ -35,7 +35,7 @@ struct ReplayRecordRoutes {
             )
         }
         do {
-            let records = try await engine.unfinishedRecords(principal: principal.name)
+            let records = try await pipeline.unfinishedRecords(for: principal)
             return .json(200, RecordList(data: records.map(ReplayRecordView.init)))
         } catch {
             return .error(
@@ -57,11 +57,7 @@ struct ReplayRecordRoutes {
             return .error(error, requestID: request.requestID)
         }
         do {
-            let record = try await engine.resolve(
-                ReplayRecordID(principal: principal.name, key: key),
-                action: action,
-                operator: principal.name
-            )
+            let record = try await pipeline.resolve(key: key, action: action, by: principal)
             return .json(200, ReplayRecordView(record))
         } catch {
             return .error(error, requestID: request.requestID)

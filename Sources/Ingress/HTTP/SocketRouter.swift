@@ -60,12 +60,12 @@ public struct SocketRouter: Sendable {
         case ("POST", ["v1", "rpc"]):
             return await rpc(request, logger: logger)
         case ("GET", ["v1", "replays"]):
-            return await ReplayRecordRoutes(engine: pipeline.engine).list(request)
+            return await ReplayRecordRoutes(pipeline: pipeline).list(request)
         case ("GET", let parts) where parts.count == 3 && parts[0] == "v1" && parts[1] == "replays":
-            return await ReplayRecordRoutes(engine: pipeline.engine).get(request, encodedKey: parts[2])
+            return await ReplayRecordRoutes(pipeline: pipeline).get(request, encodedKey: parts[2])
         case ("POST", let parts)
         where parts.count == 4 && parts[0] == "v1" && parts[1] == "replays" && parts[3] == "resolve":
-            return await ReplayRecordRoutes(engine: pipeline.engine).resolve(
+            return await ReplayRecordRoutes(pipeline: pipeline).resolve(
                 request,
                 encodedKey: parts[2],
                 logger: logger
@@ -184,6 +184,7 @@ public struct SocketRouter: Sendable {
 
     private func status(for request: GatewayRequest) -> GatewayStatusBody {
         let snapshot = health.snapshot
+        let pipelineStatus = pipeline.status
         let uptime = info.startedAt.duration(to: .now)
         return GatewayStatusBody(
             version: info.version,
@@ -193,7 +194,7 @@ public struct SocketRouter: Sendable {
             principal: request.principal?.name,
             peer: .init(uid: request.peer.uid, gid: request.peer.gid, pid: request.peer.pid),
             upstream: .init(
-                baseURL: pipeline.upstreamBaseURL,
+                baseURL: pipelineStatus.upstreamBaseURL,
                 state: snapshot.state,
                 lastStatus: snapshot.lastStatus,
                 lastResponseAt: snapshot.lastResponseAt.map {
@@ -203,10 +204,10 @@ public struct SocketRouter: Sendable {
                     StraitTimestamp(secondsSinceEpoch: $0, nanoseconds: 0).rawValue
                 },
                 lastFailure: snapshot.lastFailure,
-                breaker: pipeline.engine.breakerState,
-                rateLimit: pipeline.engine.learnedRateLimit.limit,
-                rateLimitRemaining: pipeline.engine.learnedRateLimit.remaining,
-                activeReplays: pipeline.engine.activeDriverCount
+                breaker: pipelineStatus.breaker,
+                rateLimit: pipelineStatus.rateLimit,
+                rateLimitRemaining: pipelineStatus.rateLimitRemaining,
+                activeReplays: pipelineStatus.activeReplays
             ),
             audit: auditStatus()
         )

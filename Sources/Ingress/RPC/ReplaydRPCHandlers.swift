@@ -49,7 +49,7 @@ struct ReplaydRPCHandlers {
             let parsed = try ReplaysGetParams(params)
             let record: ReplayRecord?
             do {
-                record = try await pipeline.engine.record(ReplayRecordID(principal: principal.name, key: parsed.key))
+                record = try await pipeline.record(key: parsed.key, for: principal)
             } catch {
                 throw JSONRPCError(replayError: ReplayError(.unavailable, "state store unavailable: \(error)"))
             }
@@ -61,7 +61,7 @@ struct ReplaydRPCHandlers {
         table.register(ReplaydRPCMethod.replaysPending.rawValue) { params, _ throws(JSONRPCError) in
             try JSONRPCParams.none(params)
             do {
-                let records = try await pipeline.engine.unfinishedRecords(principal: principal.name)
+                let records = try await pipeline.unfinishedRecords(for: principal)
                 return .array(records.map { ReplayRecordView($0).jsonValue })
             } catch {
                 throw JSONRPCError(replayError: ReplayError(.unavailable, "state store unavailable: \(error)"))

@@ -68,6 +68,7 @@ extension ReplaydConfig {
                 ("max_rpc_batch", "\(replays.maxRPCBatch)"),
                 ("breaker_failures", "\(replays.breakerFailures)"),
                 ("breaker_open_time", ConfigDuration.format(replays.breakerOpenTime)),
+                ("shutdown_grace", ConfigDuration.format(replays.shutdownGrace)),
             ]
         )
         section(

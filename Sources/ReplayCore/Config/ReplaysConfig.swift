@@ -32,6 +32,10 @@ public struct ReplaysConfig: Sendable, Hashable {
     public var breakerFailures: Int
     /// `breaker_open_time`: how long the breaker stays open the first time (doubling up to 10×). Default 30 s.
     public var breakerOpenTime: Duration
+    /// `shutdown_grace`: on SIGTERM, how long replays in flight may take to reach a durable point (an attempt
+    /// already sent gets its answer recorded) before their drivers are cancelled. Whatever is unfinished resumes
+    /// at the next start. Default 10 s; `"0s"` cancels at once.
+    public var shutdownGrace: Duration = .seconds(10)
 
     /// Creates the section with the defaults above.
     public init(

@@ -58,6 +58,8 @@ public final class FollowUpOutbox: Sendable {
     public func enqueue(_ followUp: FollowUp) async throws(FollowUpError) -> FollowUpEnqueueResult {
         try Self.validate(followUp)
         let pool = pool
+        // Awaited at once, so it never outlives this call: it only shields the enqueue from the caller's
+        // cancellation, so that a follow-up the door promised is stored even if the door's task is cancelled.
         let task = Task {
             try await pool.write { db -> FollowUpEnqueueResult in
                 if let existing = try Self.fetch(followUp.id, db) {

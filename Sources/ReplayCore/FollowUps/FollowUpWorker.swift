@@ -81,7 +81,8 @@ public final class FollowUpWorker: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let now = self.clock.wallNowMilliseconds()
-                // Shielded from cancellation: a post in flight at shutdown finishes and its result is stored.
+                // Shielded from cancellation: a post in flight at shutdown finishes and its result is stored. The
+                // task is awaited at once, so it never outlives `run()`; posts are bounded by the HTTP timeout.
                 let pass = await Task { await self.runOnce(now: now) }.value
                 let wait = await self.wait(after: pass)
                 guard await self.sleep(for: wait) else { break }

@@ -4,27 +4,91 @@ import Strait
 /// The one pipeline every door calls: authenticate → authorize → audit `received` (durable) →
 /// the exactly-once engine (idempotency claim, durable attempts, classification, retries, reconciliation).
 ///
-/// Stages are injected at the seams (`PeerAuthenticator`, `ReplayPolicy`, `ReplayEngine` with its `ReplayStore`,
-/// `ReplayUpstream` and `ReplayClock`). Doors only translate wire formats.
+/// Stages are injected at the seams (`PeerAuthenticator`, `ReplayPolicy`, `RecordVisibility`, `ReplayEngine` with
+/// its `ReplayStore`, `ReplayUpstream` and `ReplayClock`). Doors only translate wire formats: they read records,
+/// resolve them and read status through the pipeline, never through the engine, so that who may see what is
+/// decided here.
 public struct ReplayPipeline: Sendable {
     private let authenticator: any PeerAuthenticator
     private let policy: any ReplayPolicy
-    /// The exactly-once engine behind the pipeline (read-only operations and operator actions go to it directly).
-    public let engine: ReplayEngine
+    private let visibility: any RecordVisibility
+    /// The exactly-once engine behind the pipeline.
+    private let engine: ReplayEngine
 
     /// Creates a pipeline.
     public init(
         authenticator: any PeerAuthenticator,
         policy: any ReplayPolicy = MappedPrincipalsPolicy(),
+        visibility: any RecordVisibility = OwnerOnlyVisibility(),
         engine: ReplayEngine
     ) {
         self.authenticator = authenticator
         self.policy = policy
+        self.visibility = visibility
         self.engine = engine
     }
 
     /// The upstream's base URL.
     public var upstreamBaseURL: String { engine.upstreamBaseURL }
+
+    /// The breaker, the learned rate limit and the replays in progress, for status routes.
+    public var status: PipelineStatus {
+        let rateLimit = engine.learnedRateLimit
+        return PipelineStatus(
+            upstreamBaseURL: engine.upstreamBaseURL,
+            breaker: engine.breakerState,
+            rateLimit: rateLimit.limit,
+            rateLimitRemaining: rateLimit.remaining,
+            activeReplays: engine.activeDriverCount
+        )
+    }
+
+    /// The record with idempotency key `key` that `principal` may see, or `nil`: a key that does not exist and a
+    /// key `principal` may not see are the same answer.
+    public func record(key: String, for principal: Principal) async throws(StoreError) -> ReplayRecord? {
+        for owner in visibility.owners(visibleTo: principal) {
+            if let record = try await engine.record(ReplayRecordID(principal: owner, key: key)),
+                visibility.canSee(record, principal: principal)
+            {
+                return record
+            }
+        }
+        return nil
+    }
+
+    /// The unfinished records `principal` may see, newest first (at most 1000 per owner).
+    public func unfinishedRecords(for principal: Principal) async throws(StoreError) -> [ReplayRecord] {
+        let owners = visibility.owners(visibleTo: principal)
+        var records: [ReplayRecord] = []
+        for owner in owners {
+            records += try await engine.unfinishedRecords(principal: owner)
+                .filter { visibility.canSee($0, principal: principal) }
+        }
+        if owners.count > 1 { records.sort { $0.createdAt > $1.createdAt } }
+        return records
+    }
+
+    /// Applies an operator's decision (`replayctl resolve`) to the record with `key`, on behalf of `principal`,
+    /// and returns the record afterwards.
+    ///
+    /// - Throws: `ReplayError` `not_found` (404) when `principal` may not see the record or may not resolve it (the
+    ///   same answer as an unknown key), `bad_request` for a final record, `unavailable` when the store fails.
+    public func resolve(
+        key: String,
+        action: ResolveAction,
+        by principal: Principal
+    ) async throws(ReplayError) -> ReplayRecord {
+        let found: ReplayRecord?
+        do {
+            found = try await record(key: key, for: principal)
+        } catch {
+            throw ReplayError(.unavailable, "replayd's state store is unavailable: \(error.message)")
+        }
+        guard let found, visibility.canResolve(found, principal: principal) else {
+            throw ReplayError(.recordNotFound, "no replay with key \(key)")
+        }
+        return try await engine.resolve(found.id, action: action, operator: principal.name)
+    }
 
     /// The authenticate stage, which doors call as soon as they know the peer (before reading a body).
     public func authenticate(_ peer: PeerCredentials) throws(ReplayError) -> Principal {

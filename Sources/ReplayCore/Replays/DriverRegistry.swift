@@ -1,38 +1,120 @@
 import Synchronization
 
-/// The records this process is driving right now: at most one driver task per record, and a signal that fires
-/// when that driver rests (final, indeterminate, or handed to the background).
+/// The records this process is driving right now, and the queue their drivers run from.
+///
+/// At most one driver runs per record. `start` only enqueues: the drivers run as child tasks of
+/// ``runDrivers()``, which ``ReplayDriverService`` calls inside the daemon's `ServiceGroup`, so no driver outlives
+/// the service that owns it. Graceful shutdown calls ``stopAccepting()``: no new driver starts after it (the record
+/// stays unfinished in the store and is resumed at the next start), and running drivers stop at their next
+/// durable point (``isDraining``).
 final class DriverRegistry: Sendable {
-    private let active = Mutex<[ReplayRecordID: CompletionSignal]>([:])
-
-    /// Starts `body` as the driver of `id` unless one is already running. Returns the driver's signal either way.
-    @discardableResult
-    func start(_ id: ReplayRecordID, _ body: @escaping @Sendable () async -> Void) -> CompletionSignal {
-        let (signal, isNew) = active.withLock { active -> (CompletionSignal, Bool) in
-            if let existing = active[id] { return (existing, false) }
-            let signal = CompletionSignal()
-            active[id] = signal
-            return (signal, true)
-        }
-        guard isNew else { return signal }
-        Task {
-            await body()
-            _ = active.withLock { $0.removeValue(forKey: id) }
-            signal.fire()
-        }
-        return signal
+    /// One driver waiting to run.
+    struct Job: Sendable {
+        let id: ReplayRecordID
+        let signal: CompletionSignal
+        let body: @Sendable () async -> Void
     }
 
-    /// Whether a driver for `id` is running.
+    private struct State {
+        var active: [ReplayRecordID: CompletionSignal] = [:]
+        var accepting = true
+    }
+
+    private enum Admission {
+        case existing(CompletionSignal)
+        case refused(CompletionSignal)
+        case admitted(Job)
+    }
+
+    private let state = Mutex(State())
+    private let jobs: AsyncStream<Job>
+    private let continuation: AsyncStream<Job>.Continuation
+    private let draining = CompletionSignal()
+
+    init() {
+        (jobs, continuation) = AsyncStream.makeStream(of: Job.self)
+    }
+
+    /// Enqueues `body` as the driver of `id` unless one is already running or waiting. Returns the driver's
+    /// signal either way; after ``stopAccepting()`` the signal has already fired and nothing runs.
+    @discardableResult
+    func start(_ id: ReplayRecordID, _ body: @escaping @Sendable () async -> Void) -> CompletionSignal {
+        let admission = state.withLock { state -> Admission in
+            if let existing = state.active[id] { return .existing(existing) }
+            let signal = CompletionSignal()
+            guard state.accepting else { return .refused(signal) }
+            state.active[id] = signal
+            return .admitted(Job(id: id, signal: signal, body: body))
+        }
+        switch admission {
+        case .existing(let signal):
+            return signal
+        case .refused(let signal):
+            signal.fire()
+            return signal
+        case .admitted(let job):
+            if case .terminated = continuation.yield(job) { finish(job) }
+            return job.signal
+        }
+    }
+
+    /// Runs each driver as it is started, as a child task, until ``stopAccepting()``; then returns once the
+    /// drivers already running have returned. Cancelling the calling task cancels every driver.
+    func runDrivers() async {
+        await withDiscardingTaskGroup { group in
+            for await job in jobs {
+                group.addTask { [self] in
+                    await job.body()
+                    finish(job)
+                }
+            }
+        }
+    }
+
+    /// Stops taking new drivers and tells running ones to stop at their next durable point.
+    func stopAccepting() {
+        state.withLock { $0.accepting = false }
+        continuation.finish()
+        draining.fire()
+    }
+
+    /// Whether shutdown has begun: a driver stops at its next durable point instead of taking another step.
+    var isDraining: Bool { state.withLock { !$0.accepting } }
+
+    /// Sleeps `duration` on `clock`, unless shutdown begins first. Returns `true` when the full time passed,
+    /// `false` when shutdown began or the task was cancelled.
+    func sleep(for duration: Duration, on clock: any ReplayClock) async -> Bool {
+        guard !isDraining else { return false }
+        let draining = self.draining
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await clock.sleep(for: duration)) != nil }
+            group.addTask {
+                _ = await draining.wait()
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first && !Task.isCancelled
+        }
+    }
+
+    /// Whether a driver for `id` is running or waiting to run.
     func isActive(_ id: ReplayRecordID) -> Bool {
-        active.withLock { $0[id] != nil }
+        state.withLock { $0.active[id] != nil }
     }
 
     /// The signal of the driver running for `id`, if any.
     func signal(for id: ReplayRecordID) -> CompletionSignal? {
-        active.withLock { $0[id] }
+        state.withLock { $0.active[id] }
     }
 
-    /// How many drivers are running.
-    var count: Int { active.withLock { $0.count } }
+    /// How many drivers are running or waiting to run.
+    var count: Int { state.withLock { $0.active.count } }
+
+    private func finish(_ job: Job) {
+        state.withLock { state in
+            if state.active[job.id] === job.signal { state.active.removeValue(forKey: job.id) }
+        }
+        job.signal.fire()
+    }
 }

@@ -15,10 +15,17 @@ extension ReplayEngine {
     }
 
     /// Drives one record until it rests. Store failures back off and retry; they never lose the record.
+    ///
+    /// Every step ends at a durable point (its change is committed). When shutdown begins, the driver stops at
+    /// the next one, and a sleep ends early: the record stays unfinished and is resumed at the next start.
     func drive(_ id: ReplayRecordID, logger: Logger) async {
         var reconcileRound = 0
         var storeFailures = 0
         while !Task.isCancelled {
+            if drivers.isDraining {
+                logger.debug("shutting down: the replay resumes at the next start")
+                return
+            }
             let step: Step
             do {
                 guard let record = try await store.record(id) else { return }
@@ -35,11 +42,7 @@ extension ReplayEngine {
             case .rest:
                 return
             case .sleep(let duration):
-                do {
-                    try await clock.sleep(for: duration)
-                } catch {
-                    return
-                }
+                guard await drivers.sleep(for: duration, on: clock) else { continue }
             }
         }
     }
@@ -145,6 +148,11 @@ extension ReplayEngine {
                 guards.breaker.recordAbandoned()
                 return .rest
             }
+        }
+        if drivers.isDraining || Task.isCancelled {
+            // Shutting down: send nothing new. The record stays pending and is resumed at the next start.
+            if let ticket { guards?.pacer.abandon(ticket) }
+            return .rest
         }
         let number = (record.attempts.last?.number ?? 0) + 1
         let requestID = "\(record.requestID)-\(number)"

@@ -217,6 +217,7 @@ public final class ReplayEngine: Sendable {
     /// sweep. Returns how many drivers were started.
     @discardableResult
     public func resumeUnfinished() async throws(StoreError) -> Int {
+        guard !drivers.isDraining else { return 0 }
         var started = 0
         for record in try await store.unfinished(limit: 10_000) where !drivers.isActive(record.id) {
             startDriver(record.id, logger: logger)
@@ -236,6 +237,10 @@ public final class ReplayEngine: Sendable {
 
     /// How many replays this process is driving now.
     public var activeDriverCount: Int { drivers.count }
+
+    /// Whether new drivers still start: `false` once graceful shutdown has begun (``ReplayDriverService``); a
+    /// replay accepted after that is stored and resumed at the next start.
+    public var acceptsNewDrivers: Bool { !drivers.isDraining }
 
     @discardableResult
     func startDriver(_ id: ReplayRecordID, logger: Logger) -> CompletionSignal {

@@ -3,7 +3,8 @@ import ServiceLifecycle
 
 /// The background half of the engine, as a Service: at start it resumes every unfinished record (crash recovery:
 /// an attempt with no recorded result is reconciled before anything is re-sent), then sweeps periodically for
-/// unfinished records that have no driver (for example after a store failure stopped one).
+/// unfinished records that have no driver (for example after a store failure stopped one). The drivers it starts
+/// run in ``ReplayDriverService``.
 public struct ReplayWorker: Service {
     private let engine: ReplayEngine
     private let clock: any ReplayClock

@@ -70,6 +70,11 @@ struct SQLiteDatabase: Sendable {
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
         let pool = pool
+        // An unstructured task, awaited at once, so it never outlives this call. It exists only to keep the
+        // caller's cancellation away from GRDB, whose async access throws `CancellationError` for a cancelled
+        // task: a replay driver cancelled at shutdown still commits the attempt result it is writing, so the
+        // restart sees what was sent. (Swift has no structured way to run a child without its parent's
+        // cancellation.)
         let task = Task { try await pool.write(body) }
         do {
             return try await task.value
@@ -88,6 +93,7 @@ struct SQLiteDatabase: Sendable {
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
         let pool = pool
+        // Awaited at once, like `write`: it only shields the read from the caller's cancellation.
         let task = Task { try await pool.read(body) }
         do {
             return try await task.value

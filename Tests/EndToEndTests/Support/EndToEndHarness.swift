@@ -64,6 +64,29 @@ final class EndToEndHarness: @unchecked Sendable {
         harness.cleanUp()
     }
 
+    /// Writes the bundled simulator fixtures plus a failed run of an enabled job for each of `ids`, and returns
+    /// the file's path (for `startSimulator(extraArguments: ["--fixtures", path])`).
+    func writeFixtures(failedRuns ids: [String]) throws -> String {
+        let bundled = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                "Config/strait-fixtures.json"
+            )
+        guard var fixtures = try JSONSerialization.jsonObject(with: Data(contentsOf: bundled)) as? [String: Any]
+        else { throw HarnessError("\(bundled.path) is not a JSON object") }
+        var runs = fixtures["runs"] as? [[String: Any]] ?? []
+        for id in ids {
+            runs.append([
+                "id": id, "job_id": "job_ttl", "project_id": "proj_demo", "status": "failed", "attempt": 1,
+                "triggered_by": "api", "priority": 0, "job_version": 3, "job_version_id": "jv_ttl_3",
+                "debug_mode": false, "lineage_depth": 0, "created_at": "2026-04-30T08:00:00Z",
+            ])
+        }
+        fixtures["runs"] = runs
+        let path = directory + "/fixtures.json"
+        try JSONSerialization.data(withJSONObject: fixtures).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     /// Starts the simulator and waits for its `listening on` line.
     func startSimulator(extraArguments: [String] = []) async throws {
         let process = try ManagedProcess(

@@ -139,8 +139,7 @@ extension WebhookDoor {
         case .status(let key):
             let summary: ReplayOutcomeSummary
             do {
-                guard let record = try await pipeline.engine.record(ReplayRecordID(principal: principal.name, key: key))
-                else {
+                guard let record = try await pipeline.record(key: key, for: principal) else {
                     return .answer(render.answer(render.denied("no replay of yours has the key \(key)")), nil)
                 }
                 summary = Self.summary(record)

@@ -16,6 +16,7 @@ extension ReplaysConfig {
         maxRPCBatch = reader.integer("max_rpc_batch", in: 1...100_000) ?? maxRPCBatch
         breakerFailures = reader.integer("breaker_failures", in: 1...1000) ?? breakerFailures
         breakerOpenTime = reader.duration("breaker_open_time", in: .seconds(1)...(.seconds(3600))) ?? breakerOpenTime
+        shutdownGrace = reader.duration("shutdown_grace", in: .zero...(.seconds(3600))) ?? shutdownGrace
         if retention < coalesceWindow {
             reader.reportInvalid(
                 "retention",
