@@ -16,6 +16,25 @@ struct Daemon {
     let logger: Logger
 
     func run() async throws {
+        // First, before anything is written: one replayd per socket. A refused second instance must not touch the
+        // live audit log or the store (issue 9), so the lock comes before both are opened. It is held until the
+        // process ends; the socket door uses it rather than taking its own.
+        let accounts = SystemUnixAccounts()
+        let trust = FileTrust.system()
+        let socketGroupID = try resolveGroup(accounts: accounts)
+        let instanceLock: InstanceLock
+        do {
+            instanceLock = try InstanceLock.acquire(
+                socketPath: settings.socket.path,
+                groupID: socketGroupID,
+                trust: trust
+            )
+        } catch {
+            throw DaemonStartError(message: error.message)
+        }
+        defer { instanceLock.release() }
+        try checkFiles(trust: trust)
+
         do {
             try CurlRuntime.initialize()
         } catch {
@@ -28,7 +47,6 @@ struct Daemon {
         if !apiKey.hasStraitFormat {
             logger.warning("the upstream API key does not look like a Strait key (strait_ + 64 hex characters)")
         }
-        try prepareStateDirectory()
 
         var curlConfiguration = CurlClientConfiguration()
         curlConfiguration.connectTimeout = settings.upstream.connectTimeout
@@ -46,7 +64,6 @@ struct Daemon {
         }
 
         let health = UpstreamHealth(now: { Int64(Date().timeIntervalSince1970) })
-        let accounts = SystemUnixAccounts()
         let directory = PrincipalDirectory(
             mappings: settings.principals,
             accounts: accounts
@@ -126,12 +143,13 @@ struct Daemon {
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,
-            groupID: try resolveGroup(accounts: accounts),
+            groupID: socketGroupID,
             maxHeaderBytes: settings.socket.maxHeaderSize,
             maxBodyBytes: settings.socket.maxBodySize,
             readTimeout: settings.socket.readTimeout,
             idleTimeout: settings.socket.idleTimeout,
-            maxConnections: settings.socket.maxConnections
+            maxConnections: settings.socket.maxConnections,
+            instanceLock: instanceLock
         )
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let socketServer = SocketServer(
@@ -212,18 +230,5 @@ struct Daemon {
             throw DaemonStartError(message: "socket.group \"\(group)\" is not a group on this machine")
         }
         return gid
-    }
-
-    private func prepareStateDirectory() throws {
-        let path = settings.state.directory
-        do {
-            try FileManager.default.createDirectory(
-                atPath: path,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o750]
-            )
-        } catch {
-            throw DaemonStartError(message: "cannot create state.dir \(path): \(error.localizedDescription)")
-        }
     }
 }

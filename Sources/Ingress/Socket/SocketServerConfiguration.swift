@@ -1,3 +1,5 @@
+import ReplayCore
+
 /// Settings of the Unix-socket door. Defaults follow `core-requirements.md` §1.
 public struct SocketServerConfiguration: Sendable {
     /// The socket's path; must be shorter than 108 bytes (`sun_path`).
@@ -16,6 +18,9 @@ public struct SocketServerConfiguration: Sendable {
     public var maxConnections: Int
     /// How long a graceful shutdown waits for requests in progress.
     public var shutdownGracePeriod: Duration
+    /// The instance lock for `path`, when the caller took it already (the daemon takes it before it writes
+    /// anything); `nil` makes the server take it when it starts.
+    public var instanceLock: InstanceLock?
 
     /// Creates a configuration.
     public init(
@@ -26,7 +31,8 @@ public struct SocketServerConfiguration: Sendable {
         readTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(60),
         maxConnections: Int = 64,
-        shutdownGracePeriod: Duration = .seconds(30)
+        shutdownGracePeriod: Duration = .seconds(30),
+        instanceLock: InstanceLock? = nil
     ) {
         self.path = path
         self.groupID = groupID
@@ -36,5 +42,6 @@ public struct SocketServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.instanceLock = instanceLock
     }
 }
