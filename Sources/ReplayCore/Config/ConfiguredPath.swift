@@ -4,7 +4,8 @@ public struct ConfiguredPath: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// A directory that `serve` creates when it is missing (with the role's mode) or checks when it exists.
         case createdDirectory(DirectoryRole)
-        /// A directory that `serve` checks when it exists; the audit log creates it, or starts degraded.
+        /// A directory whose owner and mode `serve` checks when it exists; the audit log creates it, or starts
+        /// degraded when it cannot.
         case directory(DirectoryRole)
         /// A key file; `mayBeMissing` when `serve` creates it on first start (the default audit keys).
         case keyFile(what: String, mayBeMissing: Bool)

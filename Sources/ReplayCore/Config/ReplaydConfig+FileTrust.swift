@@ -38,9 +38,7 @@ extension ReplaydConfig {
             case .createdDirectory(let role) where role == .state:
                 try trust.prepareDirectory(entry.path, role: role)
             case .directory(let role):
-                if try trust.exists(entry.path, what: role.name) {
-                    try trust.checkDirectory(entry.path, role: role)
-                }
+                try trust.checkDirectoryIfPresent(entry.path, role: role)
             case .keyFile(let what, let mayBeMissing):
                 try trust.checkKeyFile(entry.path, what: what, mayBeMissing: mayBeMissing)
             case .createdDirectory, .lockFile, .socket:
@@ -63,8 +61,10 @@ extension ReplaydConfig {
             if unusable.contains(where: { entry.path.hasPrefix($0 == "/" ? $0 : $0 + "/") }) { continue }
             do throws(FileTrustError) {
                 switch entry.kind {
-                case .createdDirectory(let role), .directory(let role):
+                case .createdDirectory(let role):
                     try trust.checkDirectoryOrCreatable(entry.path, role: role)
+                case .directory(let role):
+                    try trust.checkDirectoryIfPresent(entry.path, role: role)
                 case .keyFile(let what, let mayBeMissing):
                     try trust.checkKeyFile(entry.path, what: what, mayBeMissing: mayBeMissing)
                 case .lockFile:

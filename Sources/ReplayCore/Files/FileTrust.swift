@@ -185,9 +185,17 @@ public struct FileTrust: Sendable {
         if let problem = problem(withKeyFile: status, at: path, what: what) { throw problem }
     }
 
-    /// Whether anything (a symbolic link included) is at `path`.
-    public func exists(_ path: String, what: String) throws(FileTrustError) -> Bool {
-        try inspect(path, what: what) != nil
+    /// Checks who controls the directory at `path` when there is one; a missing or unreachable directory, or one
+    /// this process cannot write, passes (the audit log reports those itself, and starts degraded).
+    public func checkDirectoryIfPresent(_ path: String, role: DirectoryRole) throws(FileTrustError) {
+        let status: FileStatus?
+        do {
+            status = try inspect(path, what: role.name)
+        } catch  where error.code == .underAFile {
+            return
+        }
+        guard let status else { return }
+        if let problem = problem(withDirectory: status, at: path, role: role) { throw problem }
     }
 
     /// Checks the private file (the instance lock) at `path` when there is one.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import ReplayCore
@@ -119,6 +120,36 @@ import Glibc
         #expect(found.count == 1)
         #expect(
             found.first?.hasPrefix("replayd.toml: state.dir: audit key /var/lib/replayd/audit.key is owned by") == true
+        )
+    }
+
+    /// An audit directory that cannot be made is the audit log's to report (it starts degraded); one another user
+    /// controls is refused.
+    @Test func theAuditDirectoryIsJudgedOnlyWhenItExists() throws {
+        var inspector = FakeFileInspector()
+        inspector.files = [
+            "/run/replayd": .directory(owner: 998, 0o750),
+            "/var/lib/replayd": .directory(owner: 998, 0o700),
+            "/srv/file": .file(owner: 998, 0o600),
+            "/srv/audit": .directory(owner: 1001, 0o750),
+        ]
+        inspector.failures = ["/srv/file/audit": ENOTDIR]
+        inspector.writable = ["/run/replayd", "/var/lib/replayd"]
+        let toml = """
+            [upstream]
+            base_url = "http://127.0.0.1:8080"
+            api_key_env = "STRAIT_API_KEY"
+            [socket]
+            path = "/run/replayd/replayd.sock"
+            [audit]
+            dir = "DIR"
+            """
+        #expect(try problems(toml.replacingOccurrences(of: "DIR", with: "/srv/file/audit"), inspector) == [])
+        let foreign = try problems(toml.replacingOccurrences(of: "DIR", with: "/srv/audit"), inspector)
+        #expect(foreign.count == 1)
+        #expect(
+            foreign.first?.hasPrefix("replayd.toml:7: audit.dir: audit directory /srv/audit is owned by uid 1001")
+                == true
         )
     }
 }
