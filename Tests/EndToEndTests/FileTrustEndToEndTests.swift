@@ -126,4 +126,62 @@ import Glibc
             "nothing written through the link"
         )
     }
+
+    @Test func aGroupWritableAuditKeyStopsServeAndConfigCheck() async throws {
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        let key = harness.directory + "/audit.key"
+        try harness.writeConfig(upstream: "http://127.0.0.1:9", audit: "key_file = \"\(key)\"")
+        try Data(String(repeating: "a", count: 64).utf8).write(to: URL(fileURLWithPath: key))
+        #expect(chmod(key, 0o660) == 0)
+        let line = try Self.line("key_file = ", in: harness)
+        let problem = "audit key \(key) has mode 0660, so other users can read or change it; fix: chmod 0600 \(key)"
+
+        let check = try await harness.replayd(
+            ["config", "check", harness.configPath],
+            environment: Self.serveEnvironment()
+        )
+        #expect(check.status == 3)
+        #expect(check.stderr.contains("\(harness.configPath):\(line): audit.key_file: \(problem)"), "\(check.stderr)")
+
+        let serve = try await harness.replayd(
+            ["serve", "--config", harness.configPath],
+            environment: Self.serveEnvironment()
+        )
+        #expect(serve.status == 1)
+        #expect(serve.stderr.contains(problem), "\(serve.stderr)")
+        var info = stat()
+        #expect(lstat(harness.directory + "/state/audit", &info) != 0, "no audit log was opened")
+    }
+
+    @Test func aSymlinkedLockFileStopsServeWithoutCreatingItsTarget() async throws {
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        try harness.writeConfig(upstream: "http://127.0.0.1:9")
+        let run = harness.directory + "/run"
+        #expect(mkdir(run, 0o750) == 0)
+        let target = harness.directory + "/planted-by-someone"
+        #expect(symlink(target, harness.socketPath + ".lock") == 0)
+
+        let serve = try await harness.replayd(
+            ["serve", "--config", harness.configPath],
+            environment: Self.serveEnvironment()
+        )
+        #expect(serve.status == 1)
+        #expect(
+            serve.stderr.contains(
+                "lock file \(harness.socketPath).lock is a symbolic link; replayd does not follow symbolic links; "
+                    + "fix: rm \(harness.socketPath).lock (replayd creates it)"
+            ),
+            "\(serve.stderr)"
+        )
+        var info = stat()
+        #expect(lstat(target, &info) != 0, "nothing was created where the link points")
+        let check = try await harness.replayd(
+            ["config", "check", harness.configPath],
+            environment: Self.serveEnvironment()
+        )
+        #expect(check.status == 3)
+        #expect(check.stderr.contains("socket.path: lock file \(harness.socketPath).lock is a symbolic link"))
+    }
 }
