@@ -12,6 +12,8 @@ bin="$(swift build --show-bin-path)"
 
 demo_dir=/tmp/replayd-demo
 mkdir -p "$demo_dir"
+# It holds the socket, so replayd's trust model wants it owned by us and writable by no one else, whatever the umask.
+chmod 0750 "$demo_dir"
 # The demo config maps uid 0; map whoever runs the demo too.
 if [ "$(id -u)" -eq 0 ]; then
     cp Config/demo.toml "$demo_dir/demo.toml"

@@ -18,7 +18,9 @@ struct ConfigCommand: AsyncParsableCommand {
             abstract: "Validate a config file and print its effective settings, secrets redacted.",
             discussion: """
                 Every error is listed with its line and key path. Secrets are loaded (so a missing variable or a
-                world-readable key file is reported) but never printed. Exit status: 0 valid, 3 invalid.
+                world-readable key file is reported) but never printed. The socket, state and audit directories and
+                the key files are checked the way `serve` checks them, as the user running the check: owned by it or
+                root, not writable by others, no symbolic links, creatable. Exit status: 0 valid, 3 invalid.
                 """
         )
 
@@ -37,6 +39,15 @@ struct ConfigCommand: AsyncParsableCommand {
                     } catch {
                         keyProblems.append("\(file): \(error.description)")
                     }
+                }
+                // The directories and keys `serve` would refuse, judged as the user running the check (so run it
+                // as the daemon's user, as the systemd unit's ExecStartPre does).
+                for var problem in settings.fileTrustProblems(
+                    trust: .system(),
+                    document: ReplaydConfig.document(atPath: file)
+                ) {
+                    problem.file = file
+                    keyProblems.append(problem.description)
                 }
                 guard keyProblems.isEmpty else {
                     FileHandle.standardError.write(Data((keyProblems.joined(separator: "\n") + "\n").utf8))

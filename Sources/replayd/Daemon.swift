@@ -19,6 +19,25 @@ struct Daemon {
     func run() async throws {
         // SIGHUP is trapped first, so that from here on it is logged and ignored instead of killing the daemon.
         let hangups = await HangupService.trapping(logger: logger)
+        // First, before anything is written: one replayd per socket. A refused second instance must not touch the
+        // live audit log or the store (issue 9), so the lock comes before both are opened. It is held until the
+        // process ends; the socket door uses it rather than taking its own.
+        let accounts = SystemUnixAccounts()
+        let trust = FileTrust.system()
+        let socketGroupID = try resolveGroup(accounts: accounts)
+        let instanceLock: InstanceLock
+        do {
+            instanceLock = try InstanceLock.acquire(
+                socketPath: settings.socket.path,
+                groupID: socketGroupID,
+                trust: trust
+            )
+        } catch {
+            throw DaemonStartError(message: error.message)
+        }
+        defer { instanceLock.release() }
+        try checkFiles(trust: trust)
+
         do {
             try CurlRuntime.initialize()
         } catch {
@@ -31,7 +50,6 @@ struct Daemon {
         if !apiKey.hasStraitFormat {
             logger.warning("the upstream API key does not look like a Strait key (strait_ + 64 hex characters)")
         }
-        try prepareStateDirectory()
 
         var curlConfiguration = CurlClientConfiguration()
         curlConfiguration.connectTimeout = settings.upstream.connectTimeout
@@ -49,7 +67,6 @@ struct Daemon {
         }
 
         let health = UpstreamHealth(now: { Int64(Date().timeIntervalSince1970) })
-        let accounts = SystemUnixAccounts()
         let directory = PrincipalDirectory(
             mappings: settings.principals,
             accounts: accounts
@@ -129,7 +146,7 @@ struct Daemon {
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,
-            groupID: try resolveGroup(accounts: accounts),
+            groupID: socketGroupID,
             http: HTTPServerConfiguration(
                 maxHeaderBytes: settings.socket.maxHeaderSize,
                 maxBodyBytes: settings.socket.maxBodySize,
@@ -138,7 +155,8 @@ struct Daemon {
                 idleTimeout: settings.socket.idleTimeout,
                 maxConnections: settings.socket.maxConnections,
                 maxConnectionsPerClient: settings.socket.maxConnectionsPerUID
-            )
+            ),
+            instanceLock: instanceLock
         )
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let socketServer = SocketServer(
@@ -231,18 +249,5 @@ struct Daemon {
             throw DaemonStartError(message: "socket.group \"\(group)\" is not a group on this machine")
         }
         return gid
-    }
-
-    private func prepareStateDirectory() throws {
-        let path = settings.state.directory
-        do {
-            try FileManager.default.createDirectory(
-                atPath: path,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o750]
-            )
-        } catch {
-            throw DaemonStartError(message: "cannot create state.dir \(path): \(error.localizedDescription)")
-        }
     }
 }

@@ -135,17 +135,25 @@ import Testing
         }
     }
 
-    @Test func symbolicLinksAreFollowedAndTheTargetIsChecked() throws {
+    /// Issue 9 (trust model): a symbolic link in the last component is refused, never followed, even to a safe
+    /// target (it used to be followed and the target checked).
+    @Test func symbolicLinksAreRefusedNotFollowed() throws {
         try withTemporaryDirectory { directory in
             let target = directory + "/target"
             let link = directory + "/link"
             try writeFile(target, value, mode: 0o600)
             try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
-            #expect(try SecretReference.file(link).resolve(environment: [:]).withUnsafeValue { $0 } == value)
-            #expect(chmod(target, 0o644) == 0)
-            #expect(throws: ConfigError.self) {
+            #expect(
+                throws: ConfigError.secret(
+                    nil,
+                    line: nil,
+                    "secret file \(link) is a symbolic link; replayd does not follow symbolic links "
+                        + "(fix: use the real path, readlink -f \(link))"
+                )
+            ) {
                 try SecretReference.file(link).resolve(environment: [:])
             }
+            #expect(try SecretReference.file(target).resolve(environment: [:]).withUnsafeValue { $0 } == value)
         }
     }
 

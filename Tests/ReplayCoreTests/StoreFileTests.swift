@@ -47,6 +47,34 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: geteuid() == 0, "needs root to give a file to another user"))
+    func aStoreFileOwnedByAnotherUserIsRefused() async throws {
+        try await T.withDirectory { directory in
+            let path = T.databasePath(in: directory)
+            #expect(FileManager.default.createFile(atPath: path, contents: nil))
+            #expect(chmod(path, 0o600) == 0)
+            #expect(chown(path, 65534, 65534) == 0)
+            do throws(StoreError) {
+                _ = try SQLiteReplayStore(path: path, logger: T.logger)
+                Issue.record("opened another user's store file")
+            } catch {
+                #expect(error.message.contains("\(path) is owned by uid 65534"), "\(error.message)")
+                #expect(error.message.contains("fix: chown root \(path)"), "\(error.message)")
+            }
+        }
+    }
+
+    @Test func aSymlinkedStoreFileIsRefused() async throws {
+        try await T.withDirectory { directory in
+            let path = T.databasePath(in: directory)
+            #expect(symlink(directory + "/elsewhere.sqlite", path) == 0)
+            #expect(throws: StoreError.self) {
+                _ = try SQLiteReplayStore(path: path, logger: T.logger)
+            }
+            #expect(!FileManager.default.fileExists(atPath: directory + "/elsewhere.sqlite"))
+        }
+    }
+
     @Test(arguments: ["missing-directory/replayd.sqlite", "a-file/replayd.sqlite", "a-directory"])
     func unusableLocationIsUnavailable(relativePath: String) async throws {
         try await T.withDirectory { directory in

@@ -14,7 +14,7 @@ struct AuditFileTail {
 
     /// Reads the tail of the file at `path`.
     static func read(_ path: String) throws(AuditFiles.IOError) -> AuditFileTail {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw .errno("cannot open", path) }
         defer { close(fd) }
         var info = stat()

@@ -13,7 +13,11 @@ public enum AuditFiles {
         }
 
         static func errno(_ what: String, _ path: String) -> IOError {
-            IOError("\(what) \(path): \(String(cString: strerror(Glibc.errno)))")
+            let code = Glibc.errno
+            if code == ELOOP {
+                return IOError("\(what) \(path): it is a symbolic link, and replayd does not follow symbolic links")
+            }
+            return IOError("\(what) \(path): \(String(cString: strerror(code)))")
         }
     }
 
@@ -53,9 +57,14 @@ public enum AuditFiles {
     /// The whole file at `path`, read straight into one buffer sized from `fstat` (a file that grows while it is
     /// read is read to its end).
     public static func read(_ path: String) throws(IOError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw .errno("cannot open", path) }
         defer { close(fd) }
+        return try read(fd, path: path)
+    }
+
+    /// The rest of the open file `fd` (named `path` in errors).
+    private static func read(_ fd: Int32, path: String) throws(IOError) -> [UInt8] {
         var info = stat()
         let size = fstat(fd, &info) == 0 && info.st_size > 0 ? Int(info.st_size) : 0
         var failure: Int32 = 0
@@ -95,22 +104,26 @@ public enum AuditFiles {
         return (filled, 0, false)
     }
 
-    /// Reads a secret: the file must be a regular file that neither group nor others can write, and others
-    /// cannot read.
+    /// Reads a secret: the file must be a regular file, not a symbolic link, that neither group nor others can
+    /// write, and others cannot read. The checks run on the opened descriptor, so the file checked is the file
+    /// read. (Its owner is checked before, by the daemon's file trust policy.)
     public static func readSecretFile(_ path: String) throws(IOError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK)
+        guard fd >= 0 else { throw .errno("cannot read", path) }
+        defer { close(fd) }
         var info = stat()
-        guard stat(path, &info) == 0 else { throw .errno("cannot read", path) }
+        guard fstat(fd, &info) == 0 else { throw .errno("cannot inspect", path) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw IOError("is not a regular file") }
         guard info.st_mode & (S_IROTH | S_IWOTH | S_IWGRP) == 0 else {
             throw IOError("is readable or writable by others; chmod 600 it")
         }
-        return try read(path)
+        return try read(fd, path: path)
     }
 
     /// Writes `bytes` to a new file at `path` with `mode`, durably (file and directory synced). Fails if the file
     /// exists.
     public static func createDurably(_ path: String, bytes: [UInt8], mode: mode_t) throws(IOError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .errno("cannot create", path) }
         defer { close(fd) }
         try writeAll(fd, bytes, path: path)

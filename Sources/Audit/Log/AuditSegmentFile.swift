@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// An audit file open for appending (`O_WRONLY | O_APPEND | O_CLOEXEC`): the segment being written, or the
+/// An audit file open for appending (`O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW`): the segment being written, or the
 /// checkpoint file. Owned by the writer thread; not shared.
 final class AuditSegmentFile {
     /// The path it was opened at.
@@ -21,7 +21,7 @@ final class AuditSegmentFile {
     /// Creates a new file at `path` with exactly `mode` (whatever the umask) and syncs its directory, so the name
     /// survives a crash. Fails if the file exists.
     static func create(_ path: String, mode: mode_t) throws(AuditFiles.IOError) -> AuditSegmentFile {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw .errno("cannot create", path) }
         let file = AuditSegmentFile(path: path, fd: fd)
         guard fchmod(fd, mode) == 0 else { throw .errno("cannot chmod", path) }
@@ -31,14 +31,14 @@ final class AuditSegmentFile {
 
     /// Opens an existing file for appending.
     static func openExisting(_ path: String) throws(AuditFiles.IOError) -> AuditSegmentFile {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw .errno("cannot open", path) }
         return AuditSegmentFile(path: path, fd: fd)
     }
 
     /// Opens `path` for appending, creating it with `mode` (and syncing the directory) when it does not exist.
     static func openOrCreate(_ path: String, mode: mode_t) throws(AuditFiles.IOError) -> AuditSegmentFile {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW)
         if fd >= 0 { return AuditSegmentFile(path: path, fd: fd) }
         guard errno == ENOENT else { throw .errno("cannot open", path) }
         return try create(path, mode: mode)

@@ -88,7 +88,7 @@ public struct AuditReader: Sendable {
         of path: String,
         from offset: Int
     ) throws(AuditFiles.IOError) -> (lines: [[UInt8]], consumed: Int, remainder: Int) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
             // Pruned between listing and reading: nothing more will come from it.
             if errno == ENOENT { return ([], 0, 0) }

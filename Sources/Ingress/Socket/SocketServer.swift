@@ -57,7 +57,11 @@ public final class SocketServer: Service, Sendable {
 
     /// Binds, serves until graceful shutdown or cancellation, then drains and cleans up.
     public func run() async throws {
-        let pathGuard = try SocketPathGuard(socketPath: configuration.path, groupID: configuration.groupID)
+        let pathGuard = try SocketPathGuard(
+            socketPath: configuration.path,
+            groupID: configuration.groupID,
+            lock: configuration.instanceLock
+        )
         defer { pathGuard.release() }
 
         let listener: NIOAsyncChannel<HTTPServerConnection, Never>

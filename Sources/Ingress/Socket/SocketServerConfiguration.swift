@@ -1,4 +1,5 @@
 import HTTPServer
+import ReplayCore
 
 /// Settings of the Unix-socket door. Defaults follow `core-requirements.md` §1.
 public struct SocketServerConfiguration: Sendable {
@@ -8,15 +9,20 @@ public struct SocketServerConfiguration: Sendable {
     public var groupID: UInt32?
     /// The HTTP core's limits and timings. Per client here means per uid.
     public var http: HTTPServerConfiguration
+    /// The instance lock for `path`, when the caller took it already (the daemon takes it before it writes
+    /// anything); `nil` makes the server take it when it starts.
+    public var instanceLock: InstanceLock?
 
     /// Creates a configuration.
     public init(
         path: String,
         groupID: UInt32? = nil,
-        http: HTTPServerConfiguration = HTTPServerConfiguration()
+        http: HTTPServerConfiguration = HTTPServerConfiguration(),
+        instanceLock: InstanceLock? = nil
     ) {
         self.path = path
         self.groupID = groupID
         self.http = http
+        self.instanceLock = instanceLock
     }
 }

@@ -1,3 +1,5 @@
+import ReplayCore
+
 /// Why the socket door could not start.
 public struct SocketServerError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
@@ -8,6 +10,9 @@ public struct SocketServerError: Error, Sendable, CustomStringConvertible {
         case invalidPath = "invalid_path"
         /// Something that is not a socket sits at the socket path; replayd will not remove it.
         case pathOccupied = "path_occupied"
+        /// The socket directory or the lock file fails the trust model (another user's, writable by others, a
+        /// symbolic link).
+        case untrustedPath = "untrusted_path"
         /// A system call failed.
         case system = "system"
     }
@@ -21,6 +26,19 @@ public struct SocketServerError: Error, Sendable, CustomStringConvertible {
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
+    }
+
+    /// The lock's error as a socket door error.
+    public init(_ error: InstanceLockError) {
+        let code: Code =
+            if error.code == .alreadyRunning {
+                .alreadyRunning
+            } else if error.code == .untrusted {
+                .untrustedPath
+            } else {
+                .system
+            }
+        self.init(code, error.message)
     }
 
     public var description: String { message }

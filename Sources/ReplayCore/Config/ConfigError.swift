@@ -15,6 +15,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
             case missingKey = "missing_key"
             case duplicate = "duplicate"
             case secret = "secret"
+            case untrustedFile = "untrusted_file"
         }
         fileprivate let base: Base
         fileprivate init(_ base: Base) { self.base = base }
@@ -35,6 +36,9 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let duplicate = Code(.duplicate)
         /// A secret could not be loaded (variable unset or empty, unsafe file permissions, empty file...).
         public static let secret = Code(.secret)
+        /// A configured directory or key file fails the trust model (``FileTrust``): another user's, writable by
+        /// others, a symbolic link, not writable, under a file.
+        public static let untrustedFile = Code(.untrustedFile)
 
         /// A stable snake_case name.
         public var description: String { base.rawValue }
@@ -112,6 +116,11 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A secret could not be loaded. `message` must not contain the secret.
     public static func secret(_ keyPath: String?, line: Int?, _ message: String) -> ConfigError {
         ConfigError(code: .secret, keyPath: keyPath, line: line, message: message)
+    }
+
+    /// A configured path that `replayd serve` would refuse to use.
+    public static func untrustedFile(_ keyPath: String?, line: Int?, _ problem: FileTrustError) -> ConfigError {
+        ConfigError(code: .untrustedFile, keyPath: keyPath, line: line, message: problem.description)
     }
 
     /// `file:line[:column]: keyPath: message`, leaving out the parts that are unknown.

@@ -6,9 +6,9 @@ import Musl
 import Darwin
 #endif
 
-/// Reads small regular files (the config file, secret files) safely: opens without blocking or following into a
-/// terminal, checks type, permissions and size on the opened descriptor (so the file checked is the file read),
-/// and only then reads.
+/// Reads small regular files (the config file, secret files) safely: opens without following a symbolic link in the
+/// last component (`O_NOFOLLOW`), without blocking or becoming a terminal, checks type, owner, permissions and size
+/// on the opened descriptor (so the file checked is the file read), and only then reads.
 enum RegularFileReader {
     /// Why a file was refused: a phrase to put after the file's name ("is not a regular file"). Never contains
     /// file contents.
@@ -20,16 +20,23 @@ enum RegularFileReader {
     ///
     /// - Parameters:
     ///   - maxBytes: larger files are refused.
-    ///   - checkPermissions: given the permission bits (`mode & 0o7777`), returns a reason to refuse the file,
-    ///     or `nil`. Runs before any byte is read.
+    ///   - checkStatus: given the opened file's status (a regular file), returns a reason to refuse it, or
+    ///     `nil`. Runs before any byte is read.
     static func contents(
         atPath path: String,
         maxBytes: Int,
-        checkPermissions: (UInt32) -> String? = { _ in nil }
+        checkStatus: (FileStatus) -> String? = { _ in nil }
     ) throws(Failure) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW)
         guard descriptor >= 0 else {
-            throw Failure(reason: "cannot be opened (\(errorText(errno)))")
+            let code = errno
+            if code == ELOOP {
+                throw Failure(
+                    reason: "is a symbolic link; replayd does not follow symbolic links "
+                        + "(fix: use the real path, readlink -f \(path))"
+                )
+            }
+            throw Failure(reason: "cannot be opened (\(errorText(code)))")
         }
         defer { close(descriptor) }
 
@@ -40,7 +47,7 @@ enum RegularFileReader {
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw Failure(reason: "is not a regular file")
         }
-        if let problem = checkPermissions(UInt32(status.st_mode) & 0o7777) {
+        if let problem = checkStatus(FileStatus(status)) {
             throw Failure(reason: problem)
         }
         guard Int(status.st_size) <= maxBytes else {
@@ -62,12 +69,6 @@ enum RegularFileReader {
             }
         }
         return bytes
-    }
-
-    /// Permission bits as four octal digits, `0644`-style.
-    static func octal(_ permissions: UInt32) -> String {
-        let digits = String(permissions, radix: 8)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     private static func errorText(_ code: Int32) -> String {

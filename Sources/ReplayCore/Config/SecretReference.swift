@@ -40,15 +40,21 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible {
     /// Loads the secret.
     ///
     /// - Environment: the variable must be set and not empty.
-    /// - File: must be a regular file (symbolic links are followed) that others can neither read nor write
-    ///   (`mode & 0o007 == 0`), at most 64 KiB of UTF-8; one trailing newline is removed; it must not be empty.
+    /// - File: must be a regular file, not a symbolic link, owned by the daemon's effective uid or root, that
+    ///   others can neither read nor write (`mode & 0o007 == 0`) and its group cannot write (``FileTrust``), at
+    ///   most 64 KiB of UTF-8; one trailing newline is removed; it must not be empty.
     ///
     /// In both cases the value may not contain line breaks or NUL, which would corrupt an HTTP header.
     ///
-    /// - Parameter environment: the process environment (injected, so tests need not touch the real one).
+    /// - Parameters:
+    ///   - environment: the process environment (injected, so tests need not touch the real one).
+    ///   - trust: judges a secret file's owner and mode.
     /// - Throws: a ``ConfigError`` with code ``ConfigError/Code/secret`` and no key path or line (the caller
     ///   fills them in). The message never contains the secret.
-    public func resolve(environment: [String: String]) throws(ConfigError) -> Secret {
+    public func resolve(
+        environment: [String: String],
+        trust: FileTrust = .system()
+    ) throws(ConfigError) -> Secret {
         switch base {
         case .environment(let name):
             guard let value = environment[name] else {
@@ -62,10 +68,19 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible {
         case .file(let path):
             var bytes: [UInt8]
             do {
-                bytes = try RegularFileReader.contents(atPath: path, maxBytes: 64 << 10) { permissions in
-                    guard permissions & 0o007 != 0 else { return nil }
-                    return "has mode \(RegularFileReader.octal(permissions)), so other users can read or write it; "
-                        + "fix: chmod 600 \(path)"
+                bytes = try RegularFileReader.contents(atPath: path, maxBytes: 64 << 10) { status in
+                    if status.permissions & 0o007 != 0 {
+                        return "has mode \(status.octalPermissions), so other users can read or write it; "
+                            + "fix: chmod 600 \(path)"
+                    }
+                    // The trust model: owned by the daemon's user or root, and not writable by its group.
+                    guard let problem = trust.problem(withKeyFile: status, at: path, what: "secret file") else {
+                        return nil
+                    }
+                    // The reason follows the file's name, which FileTrust's message starts with.
+                    let subject = "secret file \(path) "
+                    let text = problem.description
+                    return text.hasPrefix(subject) ? String(text.dropFirst(subject.count)) : text
                 }
             } catch {
                 throw .secret(nil, line: nil, "secret file \(path) \(error.reason)")

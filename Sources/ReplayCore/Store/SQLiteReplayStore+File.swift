@@ -11,8 +11,10 @@ extension SQLiteReplayStore {
     ///
     /// SQLite creates a missing file with `0644` (less the umask), and gives the `-wal` and `-shm` files the mode of
     /// the database file. So the file is created here, with `0600`, and `fsync`ed along with its directory so the
-    /// new entry survives a power loss. A symbolic link is refused. An existing file whose mode lets the group or
-    /// others in is tightened to `0600` (and so are existing `-wal` / `-shm` files), with a warning.
+    /// new entry survives a power loss. A symbolic link is refused (`O_NOFOLLOW`; GRDB offers no way to pass
+    /// `SQLITE_OPEN_NOFOLLOW`, so this open, in a state directory ``FileTrust`` has checked, is what guards the
+    /// path), and so is a file owned by another user. An existing file whose mode lets the group or others in is
+    /// tightened to `0600` (and so are existing `-wal` / `-shm` files), with a warning.
     static func prepareFile(at path: String, name: String, logger: Logger) throws(StoreError) {
         var created = true
         var descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
@@ -31,6 +33,14 @@ extension SQLiteReplayStore {
         }
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw StoreError(.unavailable, "the \(name) at \(path) is not a regular file")
+        }
+        // The trust model: a database another user owns (planted before the state directory was made safe) could
+        // be rewritten by them at will. Modes are tightened below; owners are not changed, only refused.
+        let status = FileStatus(info)
+        if status.ownerID != geteuid(), status.ownerID != 0,
+            let problem = FileTrust.system().problem(withPrivateFile: status, at: path, what: "the \(name)")
+        {
+            throw StoreError(.unavailable, problem.description)
         }
         if created {
             // The mode passed to open(2) is reduced by the umask; set it exactly.
