@@ -26,6 +26,7 @@ final class BenchStack {
     /// - Parameters:
     ///   - fixtures: a fixtures JSON file for the simulator instead of its built-in demo data.
     ///   - extraConfig: TOML appended to the daemon's config (`[webhooks]`, `[[sources]]`, more `[[principals]]`).
+    ///   - socketConfig: more `[socket]` keys.
     ///   - environment: more environment variables for the daemon (the sources' `secret_env`).
     ///   - daemonLog: where the daemon's stderr goes; `nil` discards it.
     func start(
@@ -34,6 +35,7 @@ final class BenchStack {
         keyRateLimit: Int = 0,
         fixtures: String? = nil,
         extraConfig: String = "",
+        socketConfig: String = "",
         environment: [String: String] = [:],
         daemonLog: String? = nil
     ) throws {
@@ -65,6 +67,7 @@ final class BenchStack {
             [socket]
             path = "\(socketPath)"
             max_connections = 4096
+            \(socketConfig)
             [state]
             dir = "\(directory)/state"
             [log]

@@ -14,7 +14,10 @@ struct ReplaydBench: AsyncParsableCommand {
         commandName: "replayd-bench",
         abstract:
             "Measure replayd: added latency, concurrency on one network thread, pacing, the audit log, webhooks.",
-        subcommands: [LatencyBench.self, ConcurrencyBench.self, PacingBench.self, AuditBench.self, WebhookBench.self]
+        subcommands: [
+            LatencyBench.self, ConcurrencyBench.self, PacingBench.self, AuditBench.self, WebhookBench.self,
+            DoorThroughputBench.self,
+        ]
     )
 }
 

@@ -19,6 +19,14 @@ final class HTTPConnectionRegistry: Sendable {
         var clientKey: String?
         var counted: Bool
         var busy = false
+        /// Requests answered on it; a connection that answered one and is not busy is an idle keep-alive.
+        var answered = 0
+        /// When it last went idle, to evict the longest idle first.
+        var idleSince: UInt64 = 0
+        /// Bytes of its next request arrived (the head is not complete yet).
+        var receiving = false
+
+        var isIdleKeepAlive: Bool { counted && !busy && !receiving && answered > 0 }
     }
 
     private struct State {
@@ -29,6 +37,7 @@ final class HTTPConnectionRegistry: Sendable {
         var shuttingDown = false
         var drainWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
         var nextWaiterID: UInt64 = 0
+        var tick: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -40,17 +49,28 @@ final class HTTPConnectionRegistry: Sendable {
         self.maxConnectionsPerClient = maxConnectionsPerClient
     }
 
-    /// Registers an accepted connection. One over a cap is still tracked (so shutdown reaches it) but not
-    /// counted: the core answers its first request with 503 and closes it.
+    /// Registers an accepted connection. At a cap, the longest-idle keep-alive connection under that cap (one
+    /// that has answered a request and is not working on another) is closed to make room, as a client's
+    /// connection cache would otherwise hold its share. Only when none is idle is the new connection over the
+    /// cap: it is still tracked (so shutdown reaches it) but not counted, and the core answers its first request
+    /// with 503 and closes it.
     func open(_ channel: any Channel, clientKey: String?) -> Admission {
-        state.withLock { state in
-            let admission: Admission
+        let (admission, evicted) = state.withLock { state -> (Admission, (any Channel)?) in
+            var evicted: (any Channel)?
+            var admission = Admission.admitted
             if state.counted >= maxConnections {
-                admission = .overTotal
-            } else if let clientKey, state.perClient[clientKey, default: 0] >= maxConnectionsPerClient {
-                admission = .overClient
-            } else {
-                admission = .admitted
+                evicted = Self.evictIdle(&state) { _ in true }
+                if evicted == nil { admission = .overTotal }
+            }
+            if admission == .admitted, let clientKey, state.perClient[clientKey, default: 0] >= maxConnectionsPerClient
+            {
+                if let victim = Self.evictIdle(&state, where: { $0.clientKey == clientKey }) {
+                    evicted = evicted ?? victim
+                } else {
+                    admission = .overClient
+                }
+            }
+            if admission == .admitted {
                 state.counted += 1
                 if let clientKey { state.perClient[clientKey, default: 0] += 1 }
             }
@@ -59,8 +79,25 @@ final class HTTPConnectionRegistry: Sendable {
                 clientKey: clientKey,
                 counted: admission == .admitted
             )
-            return admission
+            return (admission, evicted)
         }
+        evicted?.close(promise: nil)
+        return admission
+    }
+
+    /// Uncounts the longest-idle keep-alive connection that `matches`, and returns it to be closed.
+    private static func evictIdle(_ state: inout State, where matches: (Connection) -> Bool) -> (any Channel)? {
+        guard
+            let (id, victim) = state.connections.filter({ $0.value.isIdleKeepAlive && matches($0.value) })
+                .min(by: { $0.value.idleSince < $1.value.idleSince })
+        else { return nil }
+        state.connections[id]?.counted = false
+        state.counted -= 1
+        if let key = victim.clientKey {
+            let left = state.perClient[key, default: 1] - 1
+            state.perClient[key] = left > 0 ? left : nil
+        }
+        return victim.channel
     }
 
     /// Forgets a connection that closed.
@@ -90,12 +127,26 @@ final class HTTPConnectionRegistry: Sendable {
                 return (state.shuttingDown, [])
             }
             connection.busy = busy
+            connection.receiving = false
+            if !busy {
+                connection.answered += 1
+                state.tick += 1
+                connection.idleSince = state.tick
+            }
             state.connections[id] = connection
             state.busy += busy ? 1 : -1
             return (state.shuttingDown, busy ? [] : Self.takeWaitersIfDrained(&state))
         }
         for waiter in waiters { waiter.resume() }
         return shuttingDown
+    }
+
+    /// Notes that bytes of a connection's next request arrived, so it is no longer an idle keep-alive that a new
+    /// connection could reclaim. Called from the connection's event loop.
+    func requestStarted(on channel: any Channel) {
+        state.withLock { state in
+            state.connections[ObjectIdentifier(channel)]?.receiving = true
+        }
     }
 
     private static func takeWaitersIfDrained(_ state: inout State) -> [CheckedContinuation<Void, Never>] {

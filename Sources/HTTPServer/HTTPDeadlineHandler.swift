@@ -30,8 +30,15 @@ final class HTTPDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// When the last answer was written (or the connection opened).
     private var lastAnswerAt = NIODeadline.uptimeNanoseconds(0)
     private var expired = false
+    private let onRequestStarted: () -> Void
 
-    init(headTimeout: Duration, readTimeout: Duration, idleTimeout: Duration) {
+    init(
+        headTimeout: Duration,
+        readTimeout: Duration,
+        idleTimeout: Duration,
+        onRequestStarted: @escaping () -> Void = {}
+    ) {
+        self.onRequestStarted = onRequestStarted
         self.headTimeout = TimeAmount(headTimeout)
         self.readTimeout = TimeAmount(readTimeout)
         self.idleTimeout = TimeAmount(idleTimeout)
@@ -57,6 +64,7 @@ final class HTTPDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard partialSince == nil, let context else { return }
         partialSince = context.eventLoop.now
         partialHeadDone = false
+        onRequestStarted()
         rearm(context: context)
     }
 

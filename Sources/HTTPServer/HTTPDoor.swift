@@ -21,7 +21,11 @@ public protocol HTTPDoor: Sendable {
     func identify(_ channel: any Channel) async throws -> HTTPPeer<Peer>
 
     /// Admits a request from its head alone, or answers it at once.
-    func checkHead(_ head: HTTPRequestHead, from peer: Peer, context: HTTPRequestContext) async -> HTTPHeadDecision<
+    func checkHead(
+        _ head: HTTPRequestHead,
+        from peer: Peer,
+        context: HTTPRequestContext
+    ) async -> HTTPHeadDecision<
         Admission
     >
 

@@ -14,7 +14,9 @@ struct HTTPExchange<Door: HTTPDoor> {
     private var configuration: HTTPServerConfiguration { server.configuration }
 
     /// Reads, checks and answers one request. Returns `false` when the connection is to close.
-    mutating func serveNext(_ parts: inout NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator)
+    mutating func serveNext(
+        _ parts: inout NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
+    )
         async throws -> Bool
     {
         let first: HTTPServerRequestPart?
@@ -37,8 +39,16 @@ struct HTTPExchange<Door: HTTPDoor> {
         let admitted: Door.Admission
         switch await server.door.checkHead(head, from: peer, context: context) {
         case .answer(let response):
-            try await write(response, context: context, close: true)
-            return false
+            // A request with no body is complete at its head: the connection can go on. One with a body is
+            // answered without reading it, so the connection closes.
+            let close =
+                response.closeConnection || Self.mayHaveBody(head) || !head.isKeepAlive
+                || server.registry.isShuttingDown
+            if !close {
+                guard case .end = try await parts.next() else { return false }
+            }
+            try await write(response, context: context, close: close, version: head.version)
+            return !close
         case .admit(let admission):
             admitted = admission
         }
@@ -119,6 +129,12 @@ struct HTTPExchange<Door: HTTPDoor> {
             return Self.tooLarge(configuration.maxBodyBytes)
         }
         return nil
+    }
+
+    /// Whether a body may follow `head`: a chunked body, or a `Content-Length` other than 0.
+    private static func mayHaveBody(_ head: HTTPRequestHead) -> Bool {
+        if head.headers.contains(name: "Transfer-Encoding") { return true }
+        return head.headers["Content-Length"].contains { $0 != "0" }
     }
 
     private static func tooLarge(_ limit: Int) -> HTTPRefusal {

@@ -47,6 +47,7 @@ public struct HTTPServer<Door: HTTPDoor>: Sendable {
     /// answer.
     public func configure(_ channel: any Channel) -> EventLoopFuture<HTTPServerConnection> {
         let configuration = self.configuration
+        let registry = self.registry
         return channel.eventLoop.makeCompletedFuture {
             try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
             var limits = NIOHTTPDecoderLimitConfiguration()
@@ -55,7 +56,8 @@ public struct HTTPServer<Door: HTTPDoor>: Sendable {
             let deadlines = HTTPDeadlineHandler(
                 headTimeout: configuration.headTimeout,
                 readTimeout: configuration.readTimeout,
-                idleTimeout: configuration.idleTimeout
+                idleTimeout: configuration.idleTimeout,
+                onRequestStarted: { registry.requestStarted(on: channel) }
             )
             try channel.pipeline.syncOperations.addHandlers([
                 HTTPByteActivityHandler(deadlines: deadlines),

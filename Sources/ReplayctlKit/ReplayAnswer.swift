@@ -8,8 +8,9 @@ public enum ReplayAnswer: Sendable {
     case created(CreatedReplay)
     /// 409 `request_in_progress`: the same key is in flight; ask again after `retryAfter`.
     case inProgress(key: String?, retryAfter: String?)
-    /// 503 `service_unavailable`: replayd refused the connection before reading it (too many connections). The
-    /// failure is the result when it is not re-sent.
+    /// 503 `service_unavailable` or `too_many_connections`: replayd refused the connection before reading it (too
+    /// many connections in all, or from this uid), so nothing was recorded. The failure is the result when it is
+    /// not re-sent.
     case overloaded(ReplayFailure, retryAfter: String?)
     /// 202 `outcome_pending`: replayd is still working on it in the background.
     case pending(PendingReplay)
@@ -36,7 +37,7 @@ public enum ReplayAnswer: Sendable {
             self = .pending(pending)
         case (409, "request_in_progress"):
             self = .inProgress(key: key, retryAfter: headers["Retry-After"])
-        case (503, "service_unavailable"):
+        case (503, "service_unavailable"), (503, "too_many_connections"):
             self = .overloaded(Self.failure(response, envelope, key), retryAfter: headers["Retry-After"])
         default:
             self = .failed(Self.failure(response, envelope, key))

@@ -22,7 +22,12 @@ import Testing
         let credentials = PeerCredentials(uid: 4242, gid: 4242, pid: 1)
         let peer = SocketPeer(credentials: credentials, authentication: harness.router.authenticate(credentials))
 
-        guard case .answer(let refused) = await door.checkHead(Self.head(.POST, "/v1/runs/r/replay"), from: peer, context: Self.context)
+        guard
+            case .answer(let refused) = await door.checkHead(
+                Self.head(.POST, "/v1/runs/r/replay"),
+                from: peer,
+                context: Self.context
+            )
         else {
             Issue.record("an unmapped uid was admitted")
             return
@@ -80,12 +85,21 @@ import Testing
             if case .answer(let response) = decision { return response.status }
             return nil
         }
-        #expect(status(await door.checkHead(Self.head(.GET, "/hooks/slack"), from: "192.0.2.1", context: Self.context)) == 404)
+        #expect(
+            status(await door.checkHead(Self.head(.GET, "/hooks/slack"), from: "192.0.2.1", context: Self.context))
+                == 404
+        )
         let put = await door.checkHead(Self.head(.PUT, "/hooks/slack"), from: "192.0.2.1", context: Self.context)
         #expect(status(put) == 405)
         if case .answer(let response) = put { #expect(response.headers.first(name: "Allow") == "POST") }
-        #expect(status(await door.checkHead(Self.head(.POST, "/hooks/other"), from: "192.0.2.1", context: Self.context)) == 404)
-        #expect(status(await door.checkHead(Self.head(.POST, "/hooks/slack"), from: "192.0.2.1", context: Self.context)) == nil)
+        #expect(
+            status(await door.checkHead(Self.head(.POST, "/hooks/other"), from: "192.0.2.1", context: Self.context))
+                == 404
+        )
+        #expect(
+            status(await door.checkHead(Self.head(.POST, "/hooks/slack"), from: "192.0.2.1", context: Self.context))
+                == nil
+        )
         // The bucket holds one: the next is refused before any signature work.
         let limited = await door.checkHead(Self.head(.POST, "/hooks/slack"), from: "192.0.2.1", context: Self.context)
         #expect(status(limited) == 429)

@@ -64,11 +64,40 @@ import Glibc
     }
 
     @Test func oneUIDCannotHoldMoreThanItsShareOfTheSocket() async throws {
+        let harness = try SocketDoorHarness(configure: {
+            $0.http.maxConnectionsPerClient = 2
+            $0.http.headTimeout = .seconds(3600)
+            $0.http.readTimeout = .seconds(3600)
+        })
+        defer { harness.cleanUp() }
+        await harness.start()
+        let socketPath = harness.socketPath
+        // Two connections in the middle of a request: neither is idle, so neither can be reclaimed.
+        let holders = try await RawSocketClient.offload {
+            try (0..<2).map { _ in
+                let holder = try RawSocketClient(path: socketPath)
+                try holder.send("GET /v1/_ping HTTP/1.1\r\nHost: x\r\n")
+                return HeldConnection(holder)
+            }
+        }
+        try await harness.waitForConnections(2)
+        let third = try await RawSocketClient.request(path: socketPath, "GET", "/v1/_ping")
+        withExtendedLifetime(holders) {}
+        #expect(third.status == 503)
+        #expect(third.errorCode == "too_many_connections")
+        #expect(third.errorMessage?.contains("2 connections") == true)
+        #expect(third.headers["retry-after"] == "1")
+        try await harness.stop()
+    }
+
+    /// A client's idle keep-alive connections (a connection cache) do not use up its share: the longest idle is
+    /// closed to make room for a new one.
+    @Test func anIdleKeepAliveIsReclaimedForTheSameUIDsNewConnection() async throws {
         let harness = try SocketDoorHarness(configure: { $0.http.maxConnectionsPerClient = 2 })
         defer { harness.cleanUp() }
         await harness.start()
         let socketPath = harness.socketPath
-        let (held, third) = try await RawSocketClient.offload {
+        let (held, third, firstClosed) = try await RawSocketClient.offload {
             var holders: [RawSocketClient] = []
             var held: [Int] = []
             for _ in 0..<2 {
@@ -78,14 +107,11 @@ import Glibc
                 holders.append(holder)
             }
             let third = try RawSocketClient.blockingRequest(path: socketPath, "GET", "/v1/_ping")
-            withExtendedLifetime(holders) {}
-            return (held, third)
+            return (held, third, holders[0].readsEOF())
         }
         #expect(held == [200, 200])
-        #expect(third.status == 503)
-        #expect(third.errorCode == "too_many_connections")
-        #expect(third.errorMessage?.contains("2 connections") == true)
-        #expect(third.headers["retry-after"] == "1")
+        #expect(third.status == 200)
+        #expect(firstClosed)
         try await harness.stop()
     }
 
@@ -167,4 +193,10 @@ import Glibc
             #expect((answer.json?["error"] as? [String: Any])?["request_id"] == nil)
         }
     }
+}
+
+/// Keeps a raw client open across `await`s (the client itself is not `Sendable`; it is only held, never used).
+final class HeldConnection: @unchecked Sendable {
+    let client: RawSocketClient
+    init(_ client: RawSocketClient) { self.client = client }
 }

@@ -120,6 +120,19 @@ final class SocketDoorHarness: Sendable {
 
     var upstreamURLs: [String] { upstreamCalls.all }
 
+    /// Returns once the server counts `count` connections (it registers a connection after `accept`, on its own
+    /// schedule). The limit is a hang guard of minutes, not an assertion.
+    func waitForConnections(_ count: Int) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(180)
+        while server.connectionCount < count {
+            guard clock.now < deadline else {
+                throw RawSocketClient.Failure(description: "never saw \(count) connections")
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     func cleanUp() {
         _ = try? FileManager.default.removeItem(atPath: directory)
     }

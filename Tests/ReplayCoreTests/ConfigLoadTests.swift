@@ -145,8 +145,10 @@ import Testing
                       max_header_size: 8KiB (8192 bytes)
                       max_body_size: 64KiB (65536 bytes)
                       read_timeout: 5s
+                      header_timeout: 5s
                       idle_timeout: 2m
                       max_connections: 16
+                      max_connections_per_uid: 32
 
                     [state]
                       dir: /var/lib/replayd-test
@@ -333,7 +335,8 @@ import Testing
                 "low_speed_time", "max_response_size", "max_attempts", "retry_base_delay", "retry_max_delay",
             ],
             "socket": [
-                "path", "group", "max_header_size", "max_body_size", "read_timeout", "idle_timeout", "max_connections",
+                "path", "group", "max_header_size", "max_body_size", "header_timeout", "read_timeout", "idle_timeout",
+                "max_connections", "max_connections_per_uid",
             ],
             "state": ["dir"],
             "log": ["level", "format"],
@@ -351,7 +354,8 @@ import Testing
         let webhookKeys = Set(root["webhooks"]?.tableValue?.keys ?? [])
         #expect(
             webhookKeys == [
-                "listen", "trusted_proxies", "max_body_size", "max_header_size", "idle_timeout", "preauth_rate",
+                "listen", "trusted_proxies", "max_body_size", "max_header_size", "idle_timeout", "header_timeout",
+                "read_timeout", "max_connections", "max_connections_per_client", "preauth_rate",
                 "preauth_burst", "failure_threshold", "failure_block", "failure_block_max", "timestamp_tolerance",
                 "dedup_ttl", "discord_api_url", "followup_allow_insecure_http",
             ]

@@ -99,6 +99,19 @@ import Testing
         #expect(failure.exitStatus == .upstreamServerError)
     }
 
+    /// The per-uid connection cap refuses at the head, before anything is recorded, so it is retried like an
+    /// overload.
+    @Test func aPerUIDConnectionCapIsAnOverloadToo() {
+        let answer = ReplayAnswer(
+            response: Fixtures.response(503, Fixtures.envelope("too_many_connections", "this client holds 32")),
+            sentKey: nil
+        )
+        guard case .overloaded = answer else {
+            Issue.record("expected overloaded, got \(answer)")
+            return
+        }
+    }
+
     @Test func pathsEncodeKeysAndRunIDs() {
         #expect(
             ReplayPaths.replay(runID: "run 1", fromCheckpoint: "3", force: true)

@@ -46,41 +46,50 @@ public struct SocketRouter: Sendable {
         path == "/v1/_ping"
     }
 
+    /// The answer to a request whose method and path match no route (404, or 405 with `Allow`), decided from the
+    /// head alone so the body is never read; `nil` when a route matches.
+    public func routeMiss(method: String, path: String, requestID: String) -> GatewayResponse? {
+        guard case .failure(let miss) = SocketRoute.match(method: method, path: path) else { return nil }
+        return answer(miss, method: method, path: path, requestID: requestID)
+    }
+
     /// Answers one request.
     public func handle(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        switch (request.method, Array(segments)) {
-        case ("GET", ["v1", "_ping"]):
+        let route: SocketRoute
+        switch SocketRoute.match(method: request.method, path: request.path) {
+        case .success(let matched): route = matched
+        case .failure(let miss):
+            return answer(miss, method: request.method, path: request.path, requestID: request.requestID)
+        }
+        switch route {
+        case .ping:
             return .json(200, PingBody(status: "ok", version: info.version))
-        case ("GET", ["v1", "gateway", "status"]):
+        case .status:
             return .json(200, status(for: request))
-        case ("POST", let parts)
-        where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
-            return await replay(request, encodedRunID: parts[2], logger: logger)
-        case ("POST", ["v1", "rpc"]):
+        case .replay(let encodedRunID):
+            return await replay(request, encodedRunID: encodedRunID, logger: logger)
+        case .rpc:
             return await rpc(request, logger: logger)
-        case ("GET", ["v1", "replays"]):
+        case .listReplays:
             return await ReplayRecordRoutes(pipeline: pipeline).list(request)
-        case ("GET", let parts) where parts.count == 3 && parts[0] == "v1" && parts[1] == "replays":
-            return await ReplayRecordRoutes(pipeline: pipeline).get(request, encodedKey: parts[2])
-        case ("POST", let parts)
-        where parts.count == 4 && parts[0] == "v1" && parts[1] == "replays" && parts[3] == "resolve":
-            return await ReplayRecordRoutes(pipeline: pipeline).resolve(
-                request,
-                encodedKey: parts[2],
-                logger: logger
+        case .getReplay(let encodedKey):
+            return await ReplayRecordRoutes(pipeline: pipeline).get(request, encodedKey: encodedKey)
+        case .resolveReplay(let encodedKey):
+            return await ReplayRecordRoutes(pipeline: pipeline).resolve(request, encodedKey: encodedKey, logger: logger)
+        }
+    }
+
+    private func answer(_ miss: SocketRoute.Miss, method: String, path: String, requestID: String) -> GatewayResponse {
+        switch miss {
+        case .notFound:
+            return .error(ReplayError(.routeNotFound, "no route for \(method) \(path)"), requestID: requestID)
+        case .methodNotAllowed(let allowed):
+            var response = GatewayResponse.error(
+                ReplayError(.methodNotAllowed, "\(method) is not allowed on \(path); use \(allowed)"),
+                requestID: requestID
             )
-        case (_, ["v1", "rpc"]):
-            return methodNotAllowed(request, allowed: "POST")
-        case (_, ["v1", "_ping"]), (_, ["v1", "gateway", "status"]), (_, ["v1", "replays"]):
-            return methodNotAllowed(request, allowed: "GET")
-        case (_, let parts) where parts.count == 4 && parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
-            return methodNotAllowed(request, allowed: "POST")
-        default:
-            return .error(
-                ReplayError(.routeNotFound, "no route for \(request.method) \(request.path)"),
-                requestID: request.requestID
-            )
+            response.headers.add(name: "Allow", value: allowed)
+            return response
         }
     }
 
@@ -224,14 +233,6 @@ public struct SocketRouter: Sendable {
         )
     }
 
-    private func methodNotAllowed(_ request: GatewayRequest, allowed: String) -> GatewayResponse {
-        var response = GatewayResponse.error(
-            ReplayError(.methodNotAllowed, "\(request.method) is not allowed on \(request.path); use \(allowed)"),
-            requestID: request.requestID
-        )
-        response.headers.add(name: "Allow", value: allowed)
-        return response
-    }
 }
 
 /// `GET /v1/_ping`.

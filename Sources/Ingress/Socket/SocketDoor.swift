@@ -4,8 +4,9 @@ import NIOCore
 import NIOHTTP1
 import ReplayCore
 
-/// The socket door on the HTTP core: identifies each connection by `SO_PEERCRED`, refuses an unmapped uid at
-/// the head (403, audited, before the body is read), and hands complete requests to the ``SocketRouter``.
+/// The socket door on the HTTP core: identifies each connection by `SO_PEERCRED`, refuses at the head an
+/// unmapped uid (403, audited) and an unknown route (404, or 405 with `Allow`) before the body is read, and hands
+/// complete requests to the ``SocketRouter``.
 struct SocketDoor: HTTPDoor {
     let router: SocketRouter
 
@@ -17,7 +18,11 @@ struct SocketDoor: HTTPDoor {
         )
     }
 
-    func checkHead(_ head: HTTPRequestHead, from peer: SocketPeer, context: HTTPRequestContext) async
+    func checkHead(
+        _ head: HTTPRequestHead,
+        from peer: SocketPeer,
+        context: HTTPRequestContext
+    ) async
         -> HTTPHeadDecision<Void>
     {
         let (path, _) = Self.splitURI(head.uri)
@@ -28,6 +33,9 @@ struct SocketDoor: HTTPDoor {
             )
             await router.auditUnknownPeer(peer.credentials, requestID: context.requestID, reason: error)
             return .answer(.error(error, requestID: context.requestID, close: true))
+        }
+        if let miss = router.routeMiss(method: head.method.rawValue, path: path, requestID: context.requestID) {
+            return .answer(miss)
         }
         return .admit(())
     }

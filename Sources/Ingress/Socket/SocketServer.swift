@@ -42,6 +42,8 @@ public final class SocketServer: Service, Sendable {
 
     /// Requests being worked on right now.
     public var inFlightCount: Int { core.inFlightCount }
+    /// Connections counted against the caps right now.
+    public var connectionCount: Int { core.connectionCount }
 
     /// Returns once the socket is listening.
     public func waitUntilListening() async {

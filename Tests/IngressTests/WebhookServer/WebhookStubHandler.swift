@@ -63,7 +63,9 @@ final class WebhookStubHandler: WebhookRequestHandler {
 
 /// A gate the stub handler waits at until the test opens it.
 final class WebhookTestGate: Sendable {
-    private let state = Mutex<(open: Bool, next: Int, waiters: [Int: CheckedContinuation<Void, Never>])>((false, 0, [:]))
+    private let state = Mutex<(open: Bool, next: Int, waiters: [Int: CheckedContinuation<Void, Never>])>(
+        (false, 0, [:])
+    )
 
     /// Returns when the gate opens, or when the waiting task is cancelled (as the HTTP core cancels a responder
     /// still at work when the shutdown grace period is over).

@@ -161,7 +161,10 @@ extension WebhookDoor {
     func straitNotification(_ context: WebhookContext) async -> WebhookHTTPResponse {
         let notification: StraitRunNotification
         do {
-            notification = try StraitRunNotification.parse(headers: Array(context.request.headers), body: context.request.body)
+            notification = try StraitRunNotification.parse(
+                headers: Array(context.request.headers),
+                body: context.request.body
+            )
         } catch {
             return await invalidPayload(context, error)
         }

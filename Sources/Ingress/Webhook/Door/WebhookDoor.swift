@@ -62,7 +62,12 @@ public final class WebhookDoor: WebhookRequestHandler {
 
     public func handle(_ request: WebhookHTTPRequest) async -> WebhookHTTPResponse {
         guard let source = sources[request.source] else {
-            return Self.error(404, "not_found", "no webhook source is named \(request.source)", requestID: request.requestID)
+            return Self.error(
+                404,
+                "not_found",
+                "no webhook source is named \(request.source)",
+                requestID: request.requestID
+            )
         }
         var logger = request.logger
         logger[metadataKey: "kind"] = "\(source.kind.rawValue)"

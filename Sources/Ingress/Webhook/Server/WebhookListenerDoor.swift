@@ -19,10 +19,17 @@ struct WebhookListenerDoor: HTTPDoor {
     func identify(_ channel: any Channel) async throws -> HTTPPeer<String> {
         let address = channel.remoteAddress?.ipAddress.map { IPAddress($0)?.description ?? $0 } ?? "unknown"
         // A trusted proxy carries many clients on its connections: it is held to the listener's total cap only.
-        return HTTPPeer(identity: address, clientKey: IPAddress(address).map(trustedProxies.isTrusted) == true ? nil : address)
+        return HTTPPeer(
+            identity: address,
+            clientKey: IPAddress(address).map(trustedProxies.isTrusted) == true ? nil : address
+        )
     }
 
-    func checkHead(_ head: HTTPRequestHead, from peer: String, context: HTTPRequestContext) async
+    func checkHead(
+        _ head: HTTPRequestHead,
+        from peer: String,
+        context: HTTPRequestContext
+    ) async
         -> HTTPHeadDecision<WebhookAdmission>
     {
         var logger = context.logger

@@ -38,7 +38,6 @@ struct WebhookRejection: Sendable {
             retryAfterSeconds: retryAfterSeconds
         )
         if code == .methodNotAllowed { response.headers.add(name: "Allow", value: "POST") }
-        response.closeConnection = true
         return response
     }
 }

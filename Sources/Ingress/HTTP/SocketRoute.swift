@@ -1,0 +1,46 @@
+/// The socket door's routes, matched from the method and path alone, so the head check can answer 404 and 405
+/// before a body byte is read and the router switches on the same match.
+enum SocketRoute: Equatable {
+    /// `GET /v1/_ping`
+    case ping
+    /// `GET /v1/gateway/status`
+    case status
+    /// `POST /v1/runs/{runID}/replay`, the run id still percent-encoded.
+    case replay(encodedRunID: Substring)
+    /// `POST /v1/rpc`
+    case rpc
+    /// `GET /v1/replays`
+    case listReplays
+    /// `GET /v1/replays/{key}`
+    case getReplay(encodedKey: Substring)
+    /// `POST /v1/replays/{key}/resolve`
+    case resolveReplay(encodedKey: Substring)
+
+    /// Why a request matches no route.
+    enum Miss: Error, Equatable {
+        /// The path exists; the method does not (405, with `Allow`).
+        case methodNotAllowed(allowed: String)
+        /// No such path (404).
+        case notFound
+    }
+
+    /// The route for `method` and `path` (still percent-encoded, without the query).
+    static func match(method: String, path: String) -> Result<SocketRoute, Miss> {
+        let parts = Array(path.split(separator: "/", omittingEmptySubsequences: false).dropFirst())
+        let (route, allowed): (SocketRoute?, String) =
+            switch parts.count {
+            case 2 where parts == ["v1", "_ping"]: (.ping, "GET")
+            case 2 where parts == ["v1", "rpc"]: (.rpc, "POST")
+            case 2 where parts == ["v1", "replays"]: (.listReplays, "GET")
+            case 3 where parts[0] == "v1" && parts[1] == "gateway" && parts[2] == "status": (.status, "GET")
+            case 3 where parts[0] == "v1" && parts[1] == "replays": (.getReplay(encodedKey: parts[2]), "GET")
+            case 4 where parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
+                (.replay(encodedRunID: parts[2]), "POST")
+            case 4 where parts[0] == "v1" && parts[1] == "replays" && parts[3] == "resolve":
+                (.resolveReplay(encodedKey: parts[2]), "POST")
+            default: (nil, "")
+            }
+        guard let route else { return .failure(.notFound) }
+        return method == allowed ? .success(route) : .failure(.methodNotAllowed(allowed: allowed))
+    }
+}
