@@ -42,57 +42,63 @@ public struct FileTrust: Sendable {
 
     /// Why a directory with `status` at `path` is not trusted, or `nil` when it is.
     public func problem(withDirectory status: FileStatus, at path: String, role: DirectoryRole) -> FileTrustError? {
-        if let problem = problem(withType: status, expected: .directory, at: path, what: role.name) {
-            return problem
-        }
-        if !isTrustedOwner(status.ownerID) {
-            return untrustedOwner(status, at: path, what: role.name, mode: role.mode)
-        }
-        if status.permissions & 0o022 != 0 {
-            return FileTrustError(
-                code: .unsafeMode,
-                path: path,
-                message: "\(role.name) \(path) has mode \(status.octalPermissions), so other users can write to it",
-                fix: "chmod \(octal(role.mode)) \(path)"
-            )
-        }
-        return nil
+        problem(
+            with: status,
+            expected: .directory,
+            at: path,
+            what: role.name,
+            mode: role.mode,
+            forbidden: (0o022, "other users can write to it")
+        )
     }
 
     /// Why a key file with `status` at `path` is not trusted, or `nil` when it is. `what` names it in the message
     /// (`audit key`, `secret file`).
     public func problem(withKeyFile status: FileStatus, at path: String, what: String) -> FileTrustError? {
-        if let problem = problem(withType: status, expected: .regular, at: path, what: what) {
-            return problem
-        }
-        if !isTrustedOwner(status.ownerID) {
-            return untrustedOwner(status, at: path, what: what, mode: 0o600)
-        }
-        if status.permissions & 0o027 != 0 {
-            return FileTrustError(
-                code: .unsafeMode,
-                path: path,
-                message: "\(what) \(path) has mode \(status.octalPermissions), so other users can read or change it",
-                fix: "chmod 0600 \(path)"
-            )
-        }
-        return nil
+        problem(
+            with: status,
+            expected: .regular,
+            at: path,
+            what: what,
+            mode: 0o600,
+            forbidden: (0o027, "other users can read or change it")
+        )
     }
 
     /// Why a private file (the instance lock) with `status` at `path` is not trusted, or `nil` when it is.
     public func problem(withPrivateFile status: FileStatus, at path: String, what: String) -> FileTrustError? {
-        if let problem = problem(withType: status, expected: .regular, at: path, what: what) {
+        problem(
+            with: status,
+            expected: .regular,
+            at: path,
+            what: what,
+            mode: 0o600,
+            forbidden: (0o022, "other users can write to it")
+        )
+    }
+
+    /// The three rules every trusted path follows: the right type, a trusted owner, none of the `forbidden` mode
+    /// bits. `mode` is what the fix sets.
+    private func problem(
+        with status: FileStatus,
+        expected type: FileStatus.Kind,
+        at path: String,
+        what: String,
+        mode: UInt32,
+        forbidden: (bits: UInt32, risk: String)
+    ) -> FileTrustError? {
+        if let problem = problem(withType: status, expected: type, at: path, what: what) {
             return problem
         }
         if !isTrustedOwner(status.ownerID) {
-            return untrustedOwner(status, at: path, what: what, mode: 0o600)
+            return untrustedOwner(status, at: path, what: what, mode: mode)
         }
-        if status.permissions & 0o022 != 0 {
+        if status.permissions & forbidden.bits != 0 {
             return FileTrustError(
                 code: .unsafeMode,
                 path: path,
-                message: "\(what) \(path) has mode \(status.octalPermissions), so other users can write to it",
-                fix: "chmod 0600 \(path)"
+                message: "\(what) \(path) has mode \(status.octalPermissions), so \(forbidden.risk)",
+                fix: "chmod \(octal(mode)) \(path)"
             )
         }
         return nil
