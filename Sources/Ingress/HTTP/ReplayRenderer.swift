@@ -1,4 +1,3 @@
-import Curl
 import Foundation
 import ReplayCore
 import Strait
