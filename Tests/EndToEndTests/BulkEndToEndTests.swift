@@ -11,22 +11,7 @@ import Testing
         let ids = (0..<count).map { String(format: "run_bulk_%04d", $0) }
 
         // Fixtures: the bundled ones plus 2,000 failed runs of an enabled job.
-        let bundled = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Config/strait-fixtures.json")
-        var fixtures = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: bundled)) as? [String: Any]
-        )
-        var runs = fixtures["runs"] as? [[String: Any]] ?? []
-        for id in ids {
-            runs.append([
-                "id": id, "job_id": "job_ttl", "project_id": "proj_demo", "status": "failed", "attempt": 1,
-                "triggered_by": "api", "priority": 0, "job_version": 3, "job_version_id": "jv_ttl_3",
-                "debug_mode": false, "lineage_depth": 0, "created_at": "2026-04-30T08:00:00Z",
-            ])
-        }
-        fixtures["runs"] = runs
-        let fixturesPath = harness.directory + "/fixtures.json"
-        try JSONSerialization.data(withJSONObject: fixtures).write(to: URL(fileURLWithPath: fixturesPath))
+        let fixturesPath = try harness.writeFixtures(failedRunIDs: ids)
 
         // 5% of the runs, chosen at random, lose their answer after the run is created.
         var generator = SystemRandomNumberGenerator()
