@@ -22,16 +22,7 @@ import Testing
 
         try await harness.startDaemon()
         // Crash recovery resumes the record; wait (bounded) until it is final.
-        var state = ""
-        var body = ""
-        for _ in 0..<1500 {
-            let record = try await harness.socketRequest("GET", "/v1/replays/\(key)")
-            body = record.body
-            let json = (try? JSONSerialization.jsonObject(with: Data(record.body.utf8))) as? [String: Any]
-            state = json?["state"] as? String ?? ""
-            if state == "succeeded" || state == "failed" { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let (state, body) = try await harness.waitForRecord(key, in: ["succeeded", "failed"])
         #expect(state == "succeeded", "record after restart: \(body)")
         let again = try await harness.replayctl(["replay", "run_failed_1", "--idempotency-key", key, "-o", "json"])
         #expect(again.status == 0)

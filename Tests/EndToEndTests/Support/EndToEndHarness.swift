@@ -141,7 +141,7 @@ final class EndToEndHarness: @unchecked Sendable {
         )
         if let previous = daemon { earlierDaemons.append(previous) }
         daemon = process
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + Self.hangGuard
         while ContinuousClock.now < deadline {
             if FileManager.default.fileExists(atPath: socketPath) {
                 let ping = try await replayctl(["ping", "-o", "json"])
@@ -153,7 +153,9 @@ final class EndToEndHarness: @unchecked Sendable {
         throw HarnessError("daemon did not start: \(process.stderr)")
     }
 
-    /// `curl` over the socket: `METHOD path` with an optional JSON body; returns status and body.
+    /// `curl` over the socket: `METHOD path` with an optional JSON body; returns status and body. curl gives up
+    /// after 10 minutes, a hang guard (not a timing assertion), so a request the daemon never answers fails the
+    /// test instead of hanging the suite.
     func socketRequest(
         _ method: String,
         _ path: String,
@@ -162,7 +164,7 @@ final class EndToEndHarness: @unchecked Sendable {
     ) async throws
         -> (status: Int, body: String, headers: String)
     {
-        var arguments = ["-sS", "-i", "--unix-socket", socketPath, "-X", method]
+        var arguments = ["-sS", "-i", "--max-time", "600", "--unix-socket", socketPath, "-X", method]
         for header in headers { arguments += ["-H", header] }
         if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
         arguments.append("http://localhost" + path)
@@ -171,6 +173,33 @@ final class EndToEndHarness: @unchecked Sendable {
         let head = parts.first ?? ""
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
         return (status, parts.dropFirst().joined(separator: "\r\n\r\n"), head)
+    }
+
+    /// How long a test waits for something the daemon does in the background before it gives up: a hang guard,
+    /// not a timing assertion (it takes milliseconds to seconds on an idle machine).
+    static let hangGuard: Duration = .seconds(300)
+
+    /// Polls `condition` until it holds; false when it still does not after ``hangGuard``.
+    func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + Self.hangGuard
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try await condition()
+    }
+
+    /// Reads `GET /v1/replays/{key}` until its `state` is one of `states` (or ``hangGuard`` passes); returns the
+    /// last state read and the record's body.
+    func waitForRecord(_ key: String, in states: Set<String>) async throws -> (state: String, body: String) {
+        var last = (state: "", body: "")
+        _ = try await eventually {
+            let record = try await socketRequest("GET", "/v1/replays/\(key)")
+            let json = (try? JSONSerialization.jsonObject(with: Data(record.body.utf8))) as? [String: Any]
+            last = (json?["state"] as? String ?? "", record.body)
+            return states.contains(last.state)
+        }
+        return last
     }
 
     /// Runs `replayd` with `arguments` to completion.
