@@ -12,8 +12,10 @@ import Testing
         try harness.writeConfig()
         try await harness.startDaemon(environment: ["REPLAYD_CRASH_AT": phase])
         let key = "crash-\(phase)"
+        // Without --no-wait: the daemon must wait for the outcome to reach `before_answer` (with --no-wait it
+        // answers 202 as soon as the replay is accepted). The crash resets the connection, so nothing is followed.
         let crashed = try await harness.replayctl([
-            "replay", "run_failed_1", "--idempotency-key", key, "-o", "json", "--no-wait",
+            "replay", "run_failed_1", "--idempotency-key", key, "-o", "json",
         ])
         #expect(crashed.status != 0, "the daemon was supposed to die at \(phase)")
         let daemon = try #require(harness.daemon)
