@@ -7,8 +7,19 @@ public protocol AuditSink: Sendable {
     ///   something upstream must then not do it (fail closed).
     func record(_ record: AuditRecord) async throws(AuditError)
 
+    /// Appends a record that opens new work (a request arriving), which a sink may refuse when it could not also
+    /// record the rest of that work (a full disk). The default is ``record(_:)``.
+    func recordOpening(_ record: AuditRecord) async throws(AuditError)
+
     /// The log's health now, for status pages and for failing fast before any work.
     var status: AuditStatus { get }
+}
+
+extension AuditSink {
+    /// ``record(_:)``: a sink that cannot run short of space takes opening records like any other.
+    public func recordOpening(_ record: AuditRecord) async throws(AuditError) {
+        try await self.record(record)
+    }
 }
 
 /// The audit log's health.

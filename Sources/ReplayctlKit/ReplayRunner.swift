@@ -28,7 +28,7 @@ public struct ReplayRunner: Sendable {
         while true {
             let response: HTTPResponse
             do {
-                response = try await send(method: "POST", path: spec.path, headers: spec.headers)
+                response = try await send(method: "POST", path: spec.path, headers: headers(for: spec))
             } catch {
                 return .failed(ReplayFailure(transport: error, key: spec.idempotencyKey))
             }
@@ -67,6 +67,14 @@ public struct ReplayRunner: Sendable {
                 return .failed(failure)
             }
         }
+    }
+
+    /// The replay request's headers: the spec's, and with `--no-wait` `Prefer: respond-async`, so that replayd
+    /// answers `202` as soon as it has durably accepted the replay instead of waiting `[replays] wait` for it.
+    private func headers(for spec: ReplayRequestSpec) -> HTTPHeaders {
+        var headers = spec.headers
+        if !policy.waits { headers.add(name: "Prefer", value: "respond-async") }
+        return headers
     }
 
     /// Sends a request, connecting again (per `WaitPolicy.connectRetryDelays`) when a connection failed before

@@ -12,7 +12,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
             When replayd does not know the outcome in time (202), replayctl follows the replay until it is final, \
             at most --wait-timeout seconds; a 409 (the same key in flight) is asked again meanwhile. With --no-wait \
-            it prints the pending record and exits 12.
+            replayd answers as soon as it has durably accepted the replay (Prefer: respond-async), and replayctl \
+            prints the pending record and exits 12 (or the outcome, when replayd already knew it).
 
             With --from-file, each line holds a run id and optionally a checkpoint; blank lines and # comments are \
             skipped. Each line's idempotency key is derived from the file's content and its line number, so running \

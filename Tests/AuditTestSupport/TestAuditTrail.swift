@@ -21,8 +21,13 @@ public struct TestAuditTrail: Sendable {
     /// The audit directory.
     public let directory: String
 
-    /// Opens a log under `directory`.
-    public init(directory: String, clock: any ReplayClock, logger: Logger) {
+    /// Opens a log under `directory`, its writes failing as `writeFaults` says.
+    public init(
+        directory: String,
+        clock: any ReplayClock,
+        writeFaults: any AuditWriteFaults = NoAuditWriteFaults(),
+        logger: Logger
+    ) {
         self.directory = directory + "/audit"
         log = AuditLog(
             configuration: AuditLogConfiguration(
@@ -33,6 +38,7 @@ public struct TestAuditTrail: Sendable {
                 minFreeBytes: 0,
                 groupCommitWait: .zero
             ),
+            writeFaults: writeFaults,
             logger: logger
         )
         auditor = ReplayAuditor(sink: log, key: Self.key, clock: clock, logger: logger)

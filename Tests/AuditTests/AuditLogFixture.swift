@@ -1,4 +1,5 @@
 import Audit
+import AuditTestSupport
 import Crypto
 import Foundation
 import Logging
@@ -37,6 +38,7 @@ struct AuditLogFixture {
     let directory: String
     let clock = ManualAuditClock()
     let disk = FakeAuditDiskSpace()
+    let writeFaults = SwitchableAuditWriteFaults()
 
     /// Runs `body` with a fixture in a fresh temporary directory, removed afterwards.
     static func with(_ body: (AuditLogFixture) async throws -> Void) async throws {
@@ -58,12 +60,13 @@ struct AuditLogFixture {
         )
     }
 
-    /// Opens a log on this fixture's clock and disk.
+    /// Opens a log on this fixture's clock, disk and write faults.
     func open(_ configuration: AuditLogConfiguration? = nil) -> AuditLog {
         AuditLog(
             configuration: configuration ?? self.configuration(),
             clock: clock,
             diskSpace: disk,
+            writeFaults: writeFaults,
             logger: Self.logger
         )
     }
@@ -166,12 +169,12 @@ struct AuditLogFixture {
         }
     }
 
-    /// Waits until `condition` holds, polling; fails the test after a minute (a hang, not a slow machine).
+    /// Waits until `condition` holds, polling; fails the test after five minutes (a hang, not a slow machine).
     static func eventually(
         sourceLocation: SourceLocation = #_sourceLocation,
         _ condition: () -> Bool
     ) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(300)
         while !condition() {
             guard ContinuousClock.now < deadline else {
                 Issue.record("condition never held", sourceLocation: sourceLocation)

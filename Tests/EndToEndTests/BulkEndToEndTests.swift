@@ -11,7 +11,7 @@ import Testing
         let ids = (0..<count).map { String(format: "run_bulk_%04d", $0) }
 
         // Fixtures: the bundled ones plus 2,000 failed runs of an enabled job.
-        let fixturesPath = try harness.writeFixtures(failedRuns: ids)
+        let fixturesPath = try harness.writeFixtures(failedRunIDs: ids)
 
         // 5% of the runs, chosen at random, lose their answer after the run is created.
         var generator = SystemRandomNumberGenerator()

@@ -12,8 +12,10 @@ import Testing
         try harness.writeConfig()
         try await harness.startDaemon(environment: ["REPLAYD_CRASH_AT": phase])
         let key = "crash-\(phase)"
+        // Without --no-wait: the daemon must wait for the outcome to reach `before_answer` (with --no-wait it
+        // answers 202 as soon as the replay is accepted). The crash resets the connection, so nothing is followed.
         let crashed = try await harness.replayctl([
-            "replay", "run_failed_1", "--idempotency-key", key, "-o", "json", "--no-wait",
+            "replay", "run_failed_1", "--idempotency-key", key, "-o", "json",
         ])
         #expect(crashed.status != 0, "the daemon was supposed to die at \(phase)")
         let daemon = try #require(harness.daemon)
@@ -22,16 +24,7 @@ import Testing
 
         try await harness.startDaemon()
         // Crash recovery resumes the record; wait (bounded) until it is final.
-        var state = ""
-        var body = ""
-        for _ in 0..<1500 {
-            let record = try await harness.socketRequest("GET", "/v1/replays/\(key)")
-            body = record.body
-            let json = (try? JSONSerialization.jsonObject(with: Data(record.body.utf8))) as? [String: Any]
-            state = json?["state"] as? String ?? ""
-            if state == "succeeded" || state == "failed" { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let (state, body) = try await harness.waitForRecord(key, in: ["succeeded", "failed"])
         #expect(state == "succeeded", "record after restart: \(body)")
         let again = try await harness.replayctl(["replay", "run_failed_1", "--idempotency-key", key, "-o", "json"])
         #expect(again.status == 0)

@@ -125,14 +125,7 @@ import Testing
             #expect(listed.body.contains("amb-e2e"))
 
             _ = try await harness.simulatorJSON("/_sim/faults", method: "DELETE")
-            var state = ""
-            for _ in 0..<3000 {
-                let record = try await harness.socketRequest("GET", "/v1/replays/amb-e2e")
-                let json = (try? JSONSerialization.jsonObject(with: Data(record.body.utf8))) as? [String: Any]
-                state = json?["state"] as? String ?? ""
-                if state == "succeeded" { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let (state, _) = try await harness.waitForRecord("amb-e2e", in: ["succeeded"])
             #expect(state == "succeeded")
             let empty = try await harness.socketRequest("GET", "/v1/replays?pending=true")
             #expect(empty.body.contains(#""data":[]"#))

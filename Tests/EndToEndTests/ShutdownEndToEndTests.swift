@@ -13,7 +13,7 @@ import Glibc
         defer { harness.cleanUp() }
         let count = 200
         let ids = (0..<count).map { String(format: "run_drain_%03d", $0) }
-        let fixtures = try harness.writeFixtures(failedRuns: ids)
+        let fixtures = try harness.writeFixtures(failedRunIDs: ids)
         // Strait holds every replay 15 s (longer than submitting all 200 takes), so they are all in flight when
         // SIGTERM comes; the grace period (1 s) is shorter, so drivers are cancelled mid-attempt. Lookups after the
         // restart are not delayed.

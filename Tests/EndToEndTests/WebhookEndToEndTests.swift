@@ -242,9 +242,7 @@ struct WebhookEndToEndTests {
             #expect(Self.json(late.1)["status"] as? String == "accepted")
 
             // Let the one replay finish, then check Strait saw exactly one.
-            for _ in 0..<500 where try await harness.simulatorReplayTotal() == 0 {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            _ = try await harness.eventually { try await harness.simulatorReplayTotal() > 0 }
             let counts = try await harness.simulatorJSON("/_sim/replays")
             #expect((counts["total"] as? NSNumber)?.intValue == 1)
             let records = try await Self.auditRecords(harness)

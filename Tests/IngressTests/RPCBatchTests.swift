@@ -3,7 +3,7 @@ import Strait
 import Testing
 
 /// Batch limits, bounded concurrency and response order.
-@Suite struct RPCBatchTests {
+@Suite(.timeLimit(.minutes(5))) struct RPCBatchTests {
     private static func calls(_ count: Int, method: String = "test.get_data", notifications: Bool = false) -> String {
         let items = (0..<count).map { index in
             notifications
@@ -71,7 +71,7 @@ import Testing
         let rpc = RPCFixture(maxConcurrentCalls: 1) { methods in
             methods.register("test.ordered") { params, _ throws(JSONRPCError) in
                 await probe.enter()
-                try? await Task.sleep(for: .milliseconds(2))
+                await Task.yield()  // a point where a second call would run, if the bound let one start
                 let name = try JSONRPCParams(params, names: ["name"]).required("name", .string)
                 await order.record(name)
                 await probe.leave()
@@ -89,21 +89,34 @@ import Testing
     }
 
     @Test func responsesKeepRequestOrderWhateverOrderCallsFinishIn() async throws {
+        let turns = FinishOrder()
         let rpc = RPCFixture { methods in
-            methods.register("test.sleep") { params, _ throws(JSONRPCError) in
-                let milliseconds = try JSONRPCParams(params, names: ["ms"]).required("ms", .integer)
-                try? await Task.sleep(for: .milliseconds(milliseconds))
-                return .number(Double(milliseconds))
+            methods.register("test.finish") { params, _ throws(JSONRPCError) in
+                let rank = try JSONRPCParams(params, names: ["rank"]).required("rank", .integer)
+                await turns.waitForTurn(Int(rank))
+                return .number(Double(rank))
             }
         }
+        let ranks = [3, 0, 2, 1]
         let body =
             "["
-            + [200, 0, 100, 50].enumerated().map { index, delay in
-                #"{"jsonrpc":"2.0","method":"test.sleep","params":[\#(delay)],"id":\#(index)}"#
+            + ranks.enumerated().map { index, rank in
+                #"{"jsonrpc":"2.0","method":"test.finish","params":[\#(rank)],"id":\#(index)}"#
             }.joined(separator: ",") + "]"
         let responses = try #require(try await rpc.send(body)?.elements)
-        #expect(responses.map { $0["id"] } == [0, 1, 2, 3].map { .number($0) })
-        #expect(responses.map { $0["result"] } == [200, 0, 100, 50].map { .number($0) })
+        #expect(await turns.finished == [0, 1, 2, 3], "the calls finished in rank order")
+        #expect(responses.map { $0["id"] } == [0.0, 1, 2, 3].map { JSONValue.number($0) })
+        #expect(responses.map { $0["result"] } == ranks.map { JSONValue.number(Double($0)) })
+    }
+
+    @Test func eachCallOfABatchHasItsOwnRequestIDAndASingleCallTheDoorsID() async throws {
+        let rpc = RPCFixture { methods in
+            methods.register("test.request_id") { _, context throws(JSONRPCError) in .string(context.requestID) }
+        }
+        let batch = try #require(try await rpc.send(Self.calls(3, method: "test.request_id"))?.elements)
+        #expect(batch.map { $0["result"] } == ["rq_test.1", "rq_test.2", "rq_test.3"].map(JSONValue.string))
+        let single = try await rpc.send(#"{"jsonrpc":"2.0","method":"test.request_id","id":1}"#)
+        #expect(single?["result"] == .string("rq_test"))
     }
 
     @Test func eachItemOfABatchGetsItsOwnResult() async throws {

@@ -48,20 +48,35 @@ actor CallRecorder {
 actor ConcurrencyProbe {
     private(set) var active = 0
     private(set) var peak = 0
+    private var waiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     func enter() {
         active += 1
         peak = max(peak, active)
+        let ready = waiters.filter { $0.target <= peak }
+        waiters.removeAll { $0.target <= peak }
+        for waiter in ready { waiter.continuation.resume() }
     }
 
     func leave() { active -= 1 }
 
-    /// Returns once `target` calls have been seen running together, or after `timeout`.
-    func waitForPeak(_ target: Int, timeout: Duration = .seconds(5)) async {
-        let deadline = ContinuousClock.now + timeout
-        while peak < target, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+    /// Returns once `target` calls have been seen running together. It has no timeout of its own: a bound that
+    /// never lets `target` calls run together hangs here, and the suite's time limit (minutes) fails the test.
+    func waitForPeak(_ target: Int) async {
+        guard peak < target else { return }
+        await withCheckedContinuation { waiters.append((target, $0)) }
+    }
+}
+
+/// Makes calls finish in a chosen order: the call of rank N returns only after ranks 0 to N-1 have.
+actor FinishOrder {
+    private(set) var finished: [Int] = []
+    private var waiting: [Int: CheckedContinuation<Void, Never>] = [:]
+
+    func waitForTurn(_ rank: Int) async {
+        if finished.count != rank { await withCheckedContinuation { waiting[rank] = $0 } }
+        finished.append(rank)
+        waiting.removeValue(forKey: finished.count)?.resume()
     }
 }
 

@@ -1,3 +1,4 @@
+import Audit
 import AuditTestSupport
 import Curl
 import Foundation
@@ -37,6 +38,7 @@ final class SocketDoorHarness: Sendable {
         mappings: [PrincipalConfig]? = nil,
         configure: (inout SocketServerConfiguration) -> Void = { _ in },
         directory: String = SocketDoorHarness.newDirectory(),
+        auditWriteFaults: any AuditWriteFaults = NoAuditWriteFaults(),
         upstream: @escaping Upstream = { _, _ in
             HTTPResponse(
                 status: 201,
@@ -63,7 +65,7 @@ final class SocketDoorHarness: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try SQLiteReplayStore(path: directory + "/replayd.sqlite", logger: silent)
         let clock = ManualReplayClock(autoAdvance: true)
-        let audit = TestAuditTrail(directory: directory, clock: clock, logger: silent)
+        let audit = TestAuditTrail(directory: directory, clock: clock, writeFaults: auditWriteFaults, logger: silent)
         self.audit = audit
         let engine = ReplayEngine(
             store: AuditedReplayStore(store, auditor: audit.auditor),

@@ -7,6 +7,7 @@ import ServiceLifecycle
 import Strait
 import StraitSimulator
 import Synchronization
+import Testing
 
 /// An engine wired to real parts: a SQLite store in a temp dir, our libcurl client, and the Strait simulator on an
 /// ephemeral port. Time for retries comes from `clock`; the caller's wait from `waitClock`, which never moves
@@ -33,7 +34,7 @@ final class EngineHarness: Sendable {
         faults: SimulatorFaultPlan = .none,
         settings: ReplayEngineSettings = EngineHarness.defaultSettings,
         autoAdvance: Bool = true,
-        attemptTimeout: Duration = .seconds(10),
+        attemptTimeout: Duration = .seconds(120),
         breakerFailures: Int = 5,
         runsDrivers: Bool = true,
         _ body: (EngineHarness) async throws -> Void
@@ -191,6 +192,30 @@ final class EngineHarness: Sendable {
     /// Runs the simulator created for `runID` (all keys, all attempts).
     func runsCreated(for runID: String) -> Int {
         simulator.replayCounts().byOriginalRun[runID] ?? 0
+    }
+
+    /// Reads the record `id` until it is final, and returns it; gives up after five minutes, a hang guard (not a
+    /// timing assertion): the background driver gets there in milliseconds on an idle machine.
+    func finalRecord(_ id: ReplayRecordID) async throws -> ReplayRecord? {
+        let deadline = ContinuousClock.now + .seconds(300)
+        var record = try await engine.record(id)
+        while record?.state.isFinal != true, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+            record = try await engine.record(id)
+        }
+        return record
+    }
+
+    /// Waits until a driver sleeps on the injected clock; gives up after five minutes (a hang guard).
+    func waitForSleeper() async throws {
+        let deadline = ContinuousClock.now + .seconds(300)
+        while clock.sleeperCount == 0 {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("no driver ever slept on the test clock")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// POSTs the simulator saw on the replay route.

@@ -169,7 +169,7 @@ import Testing
         try await EngineHarness.with(faults: faults, autoAdvance: false) { harness in
             let submitted = Task { await harness.submit(try harness.request("run_failed_1", key: "pending")) }
             // Let the wait expire once the driver is asleep between reconciliation rounds.
-            while harness.clock.sleeperCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            try await harness.waitForSleeper()
             harness.waitClock.advance(by: .seconds(30))
             let result = try await submitted.value
             guard case .pending(let record) = result else {
@@ -182,12 +182,7 @@ import Testing
             // The fault clears; the background driver resolves it on its next round.
             harness.simulator.setFaults(.none)
             harness.clock.advance(by: .seconds(120))
-            var final: ReplayRecord?
-            for _ in 0..<2000 {
-                final = try await harness.engine.record(record.id)
-                if final?.state.isFinal == true { break }
-                try await Task.sleep(for: .milliseconds(5))
-            }
+            let final = try await harness.finalRecord(record.id)
             #expect(final?.state == .succeeded)
             #expect(harness.replayPOSTs == 1)
             #expect(harness.runsCreated(for: "run_failed_1") == 1)
@@ -260,12 +255,7 @@ import Testing
             let created = try await client.replay(runID: RunID("run_failed_1"), requestID: "rq_crash-1")
 
             #expect(try await harness.engine.resumeUnfinished() == 1)
-            var final: ReplayRecord?
-            for _ in 0..<2000 {
-                final = try await harness.engine.record(record.id)
-                if final?.state.isFinal == true { break }
-                try await Task.sleep(for: .milliseconds(5))
-            }
+            let final = try await harness.finalRecord(record.id)
             #expect(final?.state == .succeeded)
             #expect(final?.newRunID == created.value.id)
             #expect(harness.replayPOSTs == 1)

@@ -102,6 +102,18 @@ import Testing
         #expect(daemon.requests.count == 1)
     }
 
+    @Test func noWaitAsksReplaydNotToWaitAndWaitingDoesNot() async {
+        let noWait = ScriptedDaemon(posts: [accepted])
+        _ = await runner(noWait, FakeWaitClock(), waits: false).replay(spec)
+        #expect(noWait.requests.first?.headers["Prefer"] == "respond-async")
+        let waiting = ScriptedDaemon(
+            posts: [accepted],
+            getFallback: Fixtures.response(200, Fixtures.record(state: "failed"))
+        )
+        _ = await runner(waiting, FakeWaitClock()).replay(spec)
+        #expect(waiting.requests.first?.headers["Prefer"] == nil)
+    }
+
     @Test func stopsFollowingAtTheWaitTimeout() async {
         let stillPending = Fixtures.response(200, Fixtures.record(state: "reconciling"))
         let daemon = ScriptedDaemon(posts: [accepted], getFallback: stillPending)

@@ -100,7 +100,7 @@ import Testing
                 "POST",
                 "/v1/runs/run_failed_1/replay",
                 headers: [("Authorization", "Bearer \(DemoKeys.write)"), ("X-Request-Id", "rid-reset")],
-                timeout: .seconds(10)
+                timeout: SimulatorHarness.hangGuard
             )
             guard case .reset = outcome else {
                 Issue.record("expected a reset, got \(outcome)")
@@ -117,7 +117,7 @@ import Testing
                 "POST",
                 "/v1/runs/run_failed_1/replay",
                 headers: [("Authorization", "Bearer \(DemoKeys.write)"), ("X-Request-Id", "rid-stall")],
-                timeout: .seconds(30),
+                timeout: SimulatorHarness.hangGuard,
                 quietUntil: { [simulator = sim.simulator] in simulator.replayCounts().byRequestID["rid-stall"] == 1 }
             )
             guard case .timedOut = outcome else {
@@ -138,7 +138,7 @@ import Testing
                 "POST",
                 "/v1/runs/run_failed_1/replay",
                 headers: [("Authorization", "Bearer \(DemoKeys.write)")],
-                timeout: .seconds(10)
+                timeout: SimulatorHarness.hangGuard
             )
             guard case .closedWithoutResponse = outcome else {
                 Issue.record("expected the simulator to close the stalled connection, got \(outcome)")

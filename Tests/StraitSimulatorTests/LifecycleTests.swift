@@ -38,7 +38,7 @@ import Testing
                 host: address.host,
                 port: address.port,
                 request: Array("GET /_sim/replays HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8),
-                timeout: .seconds(10)
+                timeout: SimulatorHarness.hangGuard
             )
             guard case .responses(let responses) = outcome else {
                 Issue.record("no response: \(outcome)")
@@ -73,7 +73,7 @@ import Testing
                 host: sim.host,
                 port: sim.port,
                 request: Array(request.utf8),
-                timeout: .seconds(10)
+                timeout: SimulatorHarness.hangGuard
             )
             guard case .responses(let responses) = outcome else {
                 Issue.record("no responses: \(outcome)")
@@ -86,9 +86,14 @@ import Testing
 
     @Test func listeningAddressWaitsForTheBind() async throws {
         let simulator = StraitSimulator(configuration: SimulatorHarness.testConfiguration, logger: Self.logger)
+        // The simulator starts only once the address is being asked for (signalled, not slept for).
+        let (asking, asked) = AsyncStream.makeStream(of: Void.self)
         try await withThrowingTaskGroup(of: Int.self) { group in
-            group.addTask { try await simulator.listeningAddress().port }
-            try await Task.sleep(for: .milliseconds(50))
+            group.addTask {
+                asked.yield()
+                return try await simulator.listeningAddress().port
+            }
+            for await _ in asking { break }
             group.addTask {
                 try await simulator.run()
                 return 0

@@ -14,7 +14,9 @@ import Glibc
 ///
 /// The log never crashes the daemon. When the directory cannot be opened, or a write or sync fails, it is
 /// *degraded*: ``status`` says why and every record fails at once with ``AuditError/Code/degraded`` until ``run()``
-/// (every `maintenanceInterval`) reopens it from disk. While free space is below `minFreeBytes` records fail with
+/// (every `maintenanceInterval`) reopens it from disk; after a failed write of records, only once a probe write of
+/// 64 KiB in the directory succeeds (on a full disk, reopening alone would succeed and report a log it cannot
+/// write as healthy). While free space is below `minFreeBytes` records fail with
 /// ``AuditError/Code/diskFull``; that is checked before every batch, so writing resumes by itself.
 ///
 /// Run it as a `Service` (in a `ServiceGroup`, listed before the services that record, so it stops after them):
@@ -36,11 +38,13 @@ public final class AuditLog: AuditSink, Service {
     ///   - clock: wall time for `ts`, ages and retention; monotonic time for the checkpoint interval; the sleep
     ///     between maintenance passes.
     ///   - diskSpace: the free-space probe checked before every batch.
+    ///   - writeFaults: failures to inject under the writer's writes (tests only; the default injects none).
     ///   - logger: where the log reports opening, repairs, rotations, pruning and failures (never a record).
     public init(
         configuration: AuditLogConfiguration,
         clock: any AuditClock = SystemAuditClock(),
         diskSpace: any AuditDiskSpace = SystemAuditDiskSpace(),
+        writeFaults: any AuditWriteFaults = NoAuditWriteFaults(),
         logger: Logger
     ) {
         let queue = AuditWriteQueue(
@@ -54,6 +58,7 @@ public final class AuditLog: AuditSink, Service {
             configuration: configuration,
             clock: clock,
             diskSpace: diskSpace,
+            writeFaults: writeFaults,
             logger: logger,
             queue: queue
         )
@@ -82,6 +87,17 @@ public final class AuditLog: AuditSink, Service {
     public func record(_ record: AuditRecord) async throws(AuditError) {
         let outcome = await withCheckedContinuation { (completion: AuditWriteQueue.Completion) in
             queue.enqueue(record, completion: completion)
+        }
+        try outcome.get()
+    }
+
+    /// Appends a record that opens new work (a replay request arriving) and returns once it is durable. Unlike
+    /// ``record(_:)`` it is refused with ``AuditError/Code/diskFull`` while the log cannot keep
+    /// `reserveBytes` allocated past the segment's end: on a full disk new work is refused at once, before anything
+    /// is done for it, while the records of work already under way still fit in the reserve.
+    public func recordOpening(_ record: AuditRecord) async throws(AuditError) {
+        let outcome = await withCheckedContinuation { (completion: AuditWriteQueue.Completion) in
+            queue.enqueue(record, opensWork: true, completion: completion)
         }
         try outcome.get()
     }

@@ -8,6 +8,8 @@ public struct AuditLogConfiguration: Sendable {
     public static let defaultMaxSegmentAge: Duration = .seconds(24 * 60 * 60)
     /// 64 MiB: the default free-space floor.
     public static let defaultMinFreeBytes: Int64 = 64 << 20
+    /// 1 MiB: the default space reserved past the segment's end, room for about 1,500 records.
+    public static let defaultReserveBytes: Int64 = 1 << 20
 
     /// The audit directory: created 0750 when missing. Segments are 0640 while written and 0440 once closed.
     public var directory: String
@@ -24,6 +26,10 @@ public struct AuditLogConfiguration: Sendable {
     public var retention: Duration?
     /// Records are refused while free space in ``directory`` is below this.
     public var minFreeBytes: Int64
+    /// Space kept allocated past the end of the segment (`fallocate`, the file's size unchanged), so that the
+    /// records of work already under way can still be written when the disk fills up. A record that opens new
+    /// work (``AuditLog/recordOpening(_:)``) is refused while this much cannot be reserved.
+    public var reserveBytes: Int64
     /// How long the writer waits after the first queued record for others to share its `fdatasync`.
     public var groupCommitWait: Duration
     /// The most records written with one `write` and one `fdatasync`.
@@ -62,6 +68,7 @@ public struct AuditLogConfiguration: Sendable {
         maxSegmentAge: Duration = AuditLogConfiguration.defaultMaxSegmentAge,
         retention: Duration? = nil,
         minFreeBytes: Int64 = AuditLogConfiguration.defaultMinFreeBytes,
+        reserveBytes: Int64 = AuditLogConfiguration.defaultReserveBytes,
         groupCommitWait: Duration = .milliseconds(2),
         groupCommitMaxRecords: Int = 64,
         checkpointEveryRecords: Int64 = 1000,
@@ -76,6 +83,7 @@ public struct AuditLogConfiguration: Sendable {
         self.maxSegmentAge = maxSegmentAge
         self.retention = retention
         self.minFreeBytes = minFreeBytes
+        self.reserveBytes = max(0, reserveBytes)
         self.groupCommitWait = groupCommitWait
         self.groupCommitMaxRecords = groupCommitMaxRecords
         self.checkpointEveryRecords = checkpointEveryRecords

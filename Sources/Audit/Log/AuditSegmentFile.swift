@@ -64,6 +64,26 @@ final class AuditSegmentFile {
         guard ftruncate(fd, off_t(length)) == 0 else { throw .errno("cannot truncate", path) }
     }
 
+    /// Allocates `length` bytes of disk from `offset` without changing the file's size (`fallocate` with
+    /// `FALLOC_FL_KEEP_SIZE`), so later appends there cannot fail for lack of space. Returns 0, or the `errno`
+    /// (`EOPNOTSUPP` where the file system or C library has no `fallocate`).
+    func reserve(offset: Int64, length: Int64) -> Int32 {
+        guard let fallocate = Self.fallocate else { return EOPNOTSUPP }
+        while true {
+            if fallocate(fd, Self.keepSize, off_t(offset), off_t(length)) == 0 { return 0 }
+            if errno != EINTR { return errno }
+        }
+    }
+
+    /// `FALLOC_FL_KEEP_SIZE` from `<linux/falloc.h>`, which Swift's Glibc module does not import.
+    private static let keepSize: Int32 = 0x01
+
+    /// glibc's `fallocate`, found at run time: Swift's Glibc module does not import GNU extensions.
+    private static let fallocate: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "fallocate") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32, off_t, off_t) -> Int32).self)
+    }()
+
     /// The file's size now.
     func size() throws(AuditFiles.IOError) -> Int64 {
         var info = stat()

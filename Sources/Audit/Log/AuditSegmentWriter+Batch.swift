@@ -1,11 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension AuditSegmentWriter {
     /// One group commit: writes `batch` (rotating first when the segment is too old or would grow too large),
     /// publishes the new health, resumes every waiter with the outcome, then signs a checkpoint when one is due.
+    /// Records that open new work are refused first, at once, when the space reserved past the segment's end
+    /// cannot be kept (see ``ensureReserve()``); the rest of the batch is written into what is reserved.
     func write(_ batch: [AuditWriteQueue.Pending]) {
-        let outcome = writeRecords(batch.map(\.record))
+        var accepted = batch
+        if batch.contains(where: \.opensWork), let refusal = ensureReserve() {
+            accepted = batch.filter { !$0.opensWork }
+            for pending in batch where pending.opensWork { pending.completion.resume(returning: .failure(refusal)) }
+        }
+        guard !accepted.isEmpty else {
+            publish()
+            return
+        }
+        let outcome = writeRecords(accepted.map(\.record))
         publish()
-        for pending in batch { pending.completion.resume(returning: outcome) }
+        for pending in accepted { pending.completion.resume(returning: outcome) }
         if case .success = outcome { checkpointIfCountReached() }
+    }
+
+    /// Checks that new work may start: the disk still has `reserveBytes` free (when the probe can tell), and that
+    /// much stays allocated past the durable end of the segment (topped up to twice that once less is left), so
+    /// the records of the work it opens fit even if the disk fills up meanwhile. Returns the refusal for records
+    /// that open new work when not; clears an earlier shortfall once space is back. A file system without
+    /// `fallocate` reserves nothing (a full disk then shows up as a failed write).
+    func ensureReserve() -> AuditError? {
+        let wanted = configuration.reserveBytes
+        guard wanted > 0, let segment else { return nil }
+        if let free = diskSpace.freeBytes(atPath: directory), free < wanted {
+            return shortOfReserve(
+                "free space in \(directory) is \(free) bytes, less than the \(wanted) bytes new replays need"
+            )
+        }
+        if reservedEnd - durableSize < wanted {
+            let code = segment.reserve(offset: durableSize, length: 2 * wanted)
+            switch code {
+            case 0:
+                reservedEnd = durableSize + 2 * wanted
+            case EOPNOTSUPP, ENOSYS:
+                reservedEnd = .max
+            default:
+                return shortOfReserve(
+                    "cannot reserve \(wanted) bytes in \(directory): \(String(cString: strerror(code)))"
+                )
+            }
+        }
+        if let shortfall = reserveShortfall {
+            logger.notice("audit log has space for new replays again", metadata: ["was": "\(shortfall)"])
+            reserveShortfall = nil
+        }
+        return nil
+    }
+
+    private func shortOfReserve(_ reason: String) -> AuditError {
+        if reserveShortfall != reason {
+            logger.error("audit log refusing new replays: disk full", metadata: ["reason": "\(reason)"])
+        }
+        reserveShortfall = reason
+        return AuditError(.diskFull, reason)
     }
 
     private func writeRecords(_ records: [AuditRecord]) -> Result<Void, AuditError> {

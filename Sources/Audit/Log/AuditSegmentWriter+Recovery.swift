@@ -26,6 +26,7 @@ extension AuditSegmentWriter {
         segment = nil
         segmentName = nil
         durableSize = 0
+        reservedEnd = 0
         segmentFirstUnixNanoseconds = nil
         try ensureDirectory()
         let names: [String]

@@ -23,6 +23,12 @@ extension AuditSegmentWriter {
         } catch {
             logger.error("cannot checkpoint the closing audit segment", metadata: ["error": "\(error.message)"])
         }
+        // Give back what was reserved past its end (cutting to its own length frees the blocks beyond).
+        do {
+            try current.truncate(to: durableSize)
+        } catch {
+            logger.warning("cannot release the closed audit segment's reserve", metadata: ["error": "\(error)"])
+        }
         current.close()
         segment = nil
         if chmod(path(name), 0o440) != 0 {
@@ -40,6 +46,7 @@ extension AuditSegmentWriter {
         }
         segmentName = next
         durableSize = 0
+        reservedEnd = 0
         segmentFirstUnixNanoseconds = nil
         try commit([.segmentStart(previousSegment: name, previousHead: previous)])
         statistics.rotations += 1

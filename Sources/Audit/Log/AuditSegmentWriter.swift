@@ -1,6 +1,10 @@
 import Crypto
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The audit log's files and chain, owned by the writer thread alone: the segment being written, the chain head,
 /// the last checkpoint, and the log's health. Callers reach it only through ``AuditWriteQueue``.
 ///
@@ -33,6 +37,7 @@ final class AuditSegmentWriter {
     let configuration: AuditLogConfiguration
     let clock: any AuditClock
     let diskSpace: any AuditDiskSpace
+    let writeFaults: any AuditWriteFaults
     let logger: Logger
     let queue: AuditWriteQueue
     let signingKey: Curve25519.Signing.PrivateKey
@@ -45,6 +50,15 @@ final class AuditSegmentWriter {
     /// The `ts` of the current segment's first record.
     var segmentFirstUnixNanoseconds: Int64?
     var failure: Failure? = .degraded("the audit log is not open")
+    /// Set when a write or sync of records failed: the log is reopened only after a probe write in its directory
+    /// succeeds (see ``probeWrite()``). Reopening alone would succeed on a full disk, report the log writable and
+    /// accept records it cannot write.
+    var writeFailed = false
+    /// Where the space reserved past the segment's end ends (0: nothing known to be reserved).
+    var reservedEnd: Int64 = 0
+    /// Why the reserve cannot be kept (the disk is full): records that open new work are refused, and the log
+    /// reports itself unwritable, while records of work under way go into what is reserved.
+    var reserveShortfall: String?
     /// The reason last logged at error level, so that a failing retry every second logs once.
     var loggedFailure: String?
     /// The head the last checkpoint signed, and when (monotonic).
@@ -59,12 +73,14 @@ final class AuditSegmentWriter {
         configuration: AuditLogConfiguration,
         clock: any AuditClock,
         diskSpace: any AuditDiskSpace,
+        writeFaults: any AuditWriteFaults = NoAuditWriteFaults(),
         logger: Logger,
         queue: AuditWriteQueue
     ) {
         self.configuration = configuration
         self.clock = clock
         self.diskSpace = diskSpace
+        self.writeFaults = writeFaults
         self.logger = logger
         self.queue = queue
         self.signingKey = configuration.signingKey
@@ -85,8 +101,8 @@ final class AuditSegmentWriter {
     /// What callers see now.
     var published: AuditWriteQueue.Published {
         let status = AuditStatus(
-            writable: failure == nil && segment != nil,
-            degradedReason: closed ? "the audit log is closed" : failure?.reason,
+            writable: failure == nil && segment != nil && reserveShortfall == nil,
+            degradedReason: closed ? "the audit log is closed" : failure?.reason ?? reserveShortfall,
             head: chain.head,
             segment: segmentName,
             checkpointSize: checkpointed?.seq
@@ -144,13 +160,19 @@ final class AuditSegmentWriter {
     /// Writes a prepared batch with one `write` and one `fdatasync`, then makes it the head.
     ///
     /// - Throws: ``AuditError/Code/degraded`` when no segment is open; ``AuditError/Code/io`` when the write or the
-    ///   sync fails, after cutting the segment back to its durable length (best effort) and degrading the log.
+    ///   sync fails, after cutting the segment back to its durable length (best effort) and degrading the log
+    ///   until a probe write shows the directory writable again.
     func commit(_ prepared: Prepared) throws(AuditError) {
         guard let segment else { throw AuditError(.degraded, failure?.reason ?? "the audit log is not open") }
-        do {
+        do throws(AuditFiles.IOError) {
+            if let code = writeFaults.failure(writing: prepared.bytes.count, to: segment.path) {
+                errno = code
+                throw AuditFiles.IOError.errno("cannot write", segment.path)
+            }
             try segment.append(prepared.bytes)
             try segment.syncData()
         } catch {
+            writeFailed = true
             let reason = "audit segment: \(error.description)"
             do {
                 try segment.truncate(to: durableSize)

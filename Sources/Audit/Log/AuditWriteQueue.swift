@@ -16,6 +16,8 @@ final class AuditWriteQueue: @unchecked Sendable {
         var completion: Completion
         /// `CLOCK_MONOTONIC` nanoseconds when it was queued.
         var arrival: Int64
+        /// Whether it opens new work, and so needs the reserve (see ``AuditLog/recordOpening(_:)``).
+        var opensWork = false
     }
 
     /// Work that is not a record.
@@ -102,12 +104,19 @@ final class AuditWriteQueue: @unchecked Sendable {
     var snapshot: Published { locked { published } }
 
     /// Queues `record`, or resumes `completion` at once with the refusal (closed, degraded, no writer).
-    func enqueue(_ record: AuditRecord, completion: Completion) {
+    func enqueue(_ record: AuditRecord, opensWork: Bool = false, completion: Completion) {
         let refusal: AuditError? = locked {
             if closing { return AuditError(.closed, "the audit log is closed") }
             if let refusal = published.refusal { return refusal }
             if !writerRunning { return AuditError(.degraded, "the audit writer is not running") }
-            pending.append(Pending(record: record, completion: completion, arrival: Self.monotonicNanoseconds()))
+            pending.append(
+                Pending(
+                    record: record,
+                    completion: completion,
+                    arrival: Self.monotonicNanoseconds(),
+                    opensWork: opensWork
+                )
+            )
             let queued = pending.count - pendingStart
             if queued == 1 || queued == maxRecords { pthread_cond_signal(condition) }
             return nil

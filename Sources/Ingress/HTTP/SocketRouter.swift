@@ -6,7 +6,8 @@ import Strait
 /// The socket door's routes. It only translates: wire format in, `ReplayRequest` to the pipeline, outcome back
 /// to Strait-shaped JSON. No policy lives here.
 ///
-/// - `POST /v1/runs/{runID}/replay[?from_checkpoint=N]`: mirrors Strait's route.
+/// - `POST /v1/runs/{runID}/replay[?from_checkpoint=N]`: mirrors Strait's route. It waits up to `[replays] wait`
+///   for the outcome, or less when the caller says `Prefer: respond-async` (a `202` at once) or `Prefer: wait=N`.
 /// - `GET /v1/_ping`: unauthenticated liveness.
 /// - `GET /v1/gateway/status`: version, uptime, upstream and its last-seen health.
 public struct SocketRouter: Sendable {
@@ -117,8 +118,16 @@ public struct SocketRouter: Sendable {
         var logger = logger
         logger[metadataKey: "run_id"] = "\(replayRequest.runID)"
         logger[metadataKey: "principal"] = "\(principal.name)"
-        let submission = await pipeline.execute(replayRequest, principal: principal, logger: logger)
-        return ReplayRenderer.render(submission, requestID: request.requestID)
+        let preference = ReplayWaitPreference(preferValues: request.headers.values(for: "Prefer"))
+        let submission = await pipeline.execute(
+            replayRequest,
+            principal: principal,
+            logger: logger,
+            wait: preference?.wait
+        )
+        var response = ReplayRenderer.render(submission, requestID: request.requestID)
+        if let preference { response.headers.add(name: "Preference-Applied", value: preference.applied) }
+        return response
     }
 
     private func parseReplay(_ request: GatewayRequest, encodedRunID: Substring) throws(ReplayError) -> ReplayRequest {

@@ -11,7 +11,8 @@ import Strait
 /// - A batch (an array) is answered with an array holding only the non-notification responses, in request order;
 ///   when there are none, nothing is sent. An empty batch gets one −32600 object, not an array, as does a batch
 ///   of more than `maxBatchSize` elements (whose elements are not run). Up to `maxConcurrentCalls` calls of a
-///   batch run at once.
+///   batch run at once. Each call of a batch gets its own request id, `<gateway id>.<position>` (from 1), so that
+///   every replay in a batch is a request of its own upstream and in the store.
 /// - Unknown methods get −32601. Handler errors are answered as thrown (see ``JSONRPCError``); any other failure
 ///   is logged with the gateway request id and answered with a bare −32603.
 ///
@@ -75,7 +76,8 @@ public struct JSONRPCServer: Sendable {
         }
     }
 
-    /// Runs the items of a batch, at most `maxConcurrentCalls` at once; responses come back in request order.
+    /// Runs the items of a batch, at most `maxConcurrentCalls` at once, each with its own request id; responses
+    /// come back in request order.
     private func answerAll(
         _ items: [JSONRPCRequestItem],
         context: JSONRPCContext,
@@ -87,7 +89,8 @@ public struct JSONRPCServer: Sendable {
             func startNext() {
                 let index = next
                 next += 1
-                group.addTask { (index, await answer(items[index], context: context, logger: logger)) }
+                let call = context.batchCall(index)
+                group.addTask { (index, await answer(items[index], context: call, logger: logger)) }
             }
             while next < min(maxConcurrentCalls, items.count) { startNext() }
             while let (index, response) = await group.next() {
@@ -111,6 +114,7 @@ public struct JSONRPCServer: Sendable {
             params = value
         }
         var logger = logger
+        logger[metadataKey: "request_id"] = "\(context.requestID)"
         logger[metadataKey: "rpc_method"] = "\(method)"
         logger[metadataKey: "rpc_id"] = "\(item.id?.description ?? "none")"
         let outcome = await call(method, params: params, context: context, logger: logger)

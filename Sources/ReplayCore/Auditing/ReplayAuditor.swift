@@ -66,13 +66,14 @@ public final class ReplayAuditor: Sendable {
         AuditRecord.Actor(kind: "uds", uid: Int64(peer.uid), gid: Int64(peer.gid), pid: Int64(peer.pid))
     }
 
-    /// Records that a request arrived; durable when it returns.
+    /// Records that a request arrived; durable when it returns. It opens new work, so a log short of space for the
+    /// records that work would add refuses it (``AuditSink/recordOpening(_:)``).
     func received(
         _ request: ReplayRequest,
         key idempotencyKey: String,
         principal: Principal
     ) async throws(AuditError) {
-        try await sink.record(
+        try await sink.recordOpening(
             AuditRecord(
                 kind: .replay,
                 stage: "received",

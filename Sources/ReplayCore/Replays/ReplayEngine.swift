@@ -68,8 +68,9 @@ public final class ReplayEngine: Sendable {
 
     /// Replays on behalf of `principal`: records the request in the audit log (durably: if it cannot, nothing is
     /// done and the caller gets 503 `audit_unavailable`), claims the key, drives the replay, and waits up to
-    /// `wait` (default `settings.wait`; asynchronous doors pass zero: they answer as soon as the request is durably
-    /// accepted, and the driver finishes the replay in the background).
+    /// `wait` (default and most `settings.wait`; asynchronous doors, and callers that ask with
+    /// `Prefer: respond-async`, pass zero: they answer as soon as the request is durably accepted, and the driver
+    /// finishes the replay in the background).
     public func submit(
         _ request: ReplayRequest,
         principal: Principal,
@@ -95,7 +96,7 @@ public final class ReplayEngine: Sendable {
             key: key,
             principal: principal,
             logger: logger,
-            wait: wait ?? settings.wait
+            wait: min(wait ?? settings.wait, settings.wait)
         )
         let answer: (decision: String, reason: String?, record: ReplayRecord?)?
         switch submission {

@@ -46,7 +46,7 @@ final class CaptureHTTPServer: Sendable {
 
     /// Waits up to `limit` for a request matching `predicate`.
     func waitFor(
-        limit: Duration = .seconds(60),
+        limit: Duration = EndToEndHarness.hangGuard,
         _ predicate: (Captured) -> Bool
     ) async -> Captured? {
         let deadline = ContinuousClock.now + limit

@@ -7,7 +7,7 @@ import Logging
 extension EndToEndHarness {
     /// The webhook listener's URL for `source`, read from the daemon's `webhook listener ready … port=N` line.
     func webhookURL(_ source: String) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + Self.hangGuard
         while ContinuousClock.now < deadline {
             let log = daemon?.stderr ?? ""
             if let line = log.split(separator: "\n").last(where: { $0.contains("webhook listener ready") }),

@@ -64,29 +64,6 @@ final class EndToEndHarness: @unchecked Sendable {
         harness.cleanUp()
     }
 
-    /// Writes the bundled simulator fixtures plus a failed run of an enabled job for each of `ids`, and returns
-    /// the file's path (for `startSimulator(extraArguments: ["--fixtures", path])`).
-    func writeFixtures(failedRuns ids: [String]) throws -> String {
-        let bundled = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
-                "Config/strait-fixtures.json"
-            )
-        guard var fixtures = try JSONSerialization.jsonObject(with: Data(contentsOf: bundled)) as? [String: Any]
-        else { throw HarnessError("\(bundled.path) is not a JSON object") }
-        var runs = fixtures["runs"] as? [[String: Any]] ?? []
-        for id in ids {
-            runs.append([
-                "id": id, "job_id": "job_ttl", "project_id": "proj_demo", "status": "failed", "attempt": 1,
-                "triggered_by": "api", "priority": 0, "job_version": 3, "job_version_id": "jv_ttl_3",
-                "debug_mode": false, "lineage_depth": 0, "created_at": "2026-04-30T08:00:00Z",
-            ])
-        }
-        fixtures["runs"] = runs
-        let path = directory + "/fixtures.json"
-        try JSONSerialization.data(withJSONObject: fixtures).write(to: URL(fileURLWithPath: path))
-        return path
-    }
-
     /// Starts the simulator and waits for its `listening on` line.
     func startSimulator(extraArguments: [String] = []) async throws {
         let process = try ManagedProcess(
@@ -164,7 +141,7 @@ final class EndToEndHarness: @unchecked Sendable {
         )
         if let previous = daemon { earlierDaemons.append(previous) }
         daemon = process
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + Self.hangGuard
         while ContinuousClock.now < deadline {
             if FileManager.default.fileExists(atPath: socketPath) {
                 let ping = try await replayctl(["ping", "-o", "json"])
@@ -176,7 +153,9 @@ final class EndToEndHarness: @unchecked Sendable {
         throw HarnessError("daemon did not start: \(process.stderr)")
     }
 
-    /// `curl` over the socket: `METHOD path` with an optional JSON body; returns status and body.
+    /// `curl` over the socket: `METHOD path` with an optional JSON body; returns status and body. curl gives up
+    /// after 10 minutes, a hang guard (not a timing assertion), so a request the daemon never answers fails the
+    /// test instead of hanging the suite.
     func socketRequest(
         _ method: String,
         _ path: String,
@@ -185,7 +164,7 @@ final class EndToEndHarness: @unchecked Sendable {
     ) async throws
         -> (status: Int, body: String, headers: String)
     {
-        var arguments = ["-sS", "-i", "--unix-socket", socketPath, "-X", method]
+        var arguments = ["-sS", "-i", "--max-time", "600", "--unix-socket", socketPath, "-X", method]
         for header in headers { arguments += ["-H", header] }
         if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
         arguments.append("http://localhost" + path)
@@ -194,6 +173,33 @@ final class EndToEndHarness: @unchecked Sendable {
         let head = parts.first ?? ""
         let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
         return (status, parts.dropFirst().joined(separator: "\r\n\r\n"), head)
+    }
+
+    /// How long a test waits for something the daemon does in the background before it gives up: a hang guard,
+    /// not a timing assertion (it takes milliseconds to seconds on an idle machine).
+    static let hangGuard: Duration = .seconds(300)
+
+    /// Polls `condition` until it holds; false when it still does not after ``hangGuard``.
+    func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + Self.hangGuard
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try await condition()
+    }
+
+    /// Reads `GET /v1/replays/{key}` until its `state` is one of `states` (or ``hangGuard`` passes); returns the
+    /// last state read and the record's body.
+    func waitForRecord(_ key: String, in states: Set<String>) async throws -> (state: String, body: String) {
+        var last = (state: "", body: "")
+        _ = try await eventually {
+            let record = try await socketRequest("GET", "/v1/replays/\(key)")
+            let json = (try? JSONSerialization.jsonObject(with: Data(record.body.utf8))) as? [String: Any]
+            last = (json?["state"] as? String ?? "", record.body)
+            return states.contains(last.state)
+        }
+        return last
     }
 
     /// Runs `replayd` with `arguments` to completion.

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -85,7 +86,7 @@ final class ManagedProcess: @unchecked Sendable {
     /// safety limit passes. The limit guards against a hung child; it is not a timing assertion.
     /// Waits up to `limit` for stderr (where replayd logs) to satisfy `predicate`.
     func waitForStderr(
-        limit: Duration = .seconds(60),
+        limit: Duration = EndToEndHarness.hangGuard,
         _ predicate: @escaping @Sendable (String) -> Bool
     ) async -> String? {
         let deadline = ContinuousClock.now + limit
@@ -98,7 +99,7 @@ final class ManagedProcess: @unchecked Sendable {
     }
 
     func waitForOutput(
-        limit: Duration = .seconds(60),
+        limit: Duration = EndToEndHarness.hangGuard,
         _ predicate: @escaping @Sendable (String) -> Bool
     ) async -> String? {
         let deadline = ContinuousClock.now + limit
@@ -111,10 +112,18 @@ final class ManagedProcess: @unchecked Sendable {
         return nil
     }
 
-    /// Waits for exit and returns the status.
-    func waitForExit() async -> Int32 {
+    /// Waits for exit and returns the status. A process still running after `limit` (a hang guard, not a timing
+    /// assertion) is killed with SIGKILL, and the test records the hang.
+    func waitForExit(limit: Duration = .seconds(600)) async -> Int32 {
+        let deadline = ContinuousClock.now + limit
+        var killed = false
         while true {
             if let status = poll() { return status }
+            if !killed, ContinuousClock.now >= deadline {
+                Issue.record("\(name) did not exit within \(limit); killed")
+                kill(pid, SIGKILL)
+                killed = true
+            }
             try? await Task.sleep(for: .milliseconds(5))
         }
     }

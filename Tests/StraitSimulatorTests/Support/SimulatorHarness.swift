@@ -23,6 +23,10 @@ struct SimulatorHarness: Sendable {
     let host: String
     let port: Int
 
+    /// How long an exchange may take before the test gives up: a hang guard, not a timing assertion. (It was
+    /// 10 s, and `ReplayCheckOrderTests.contentTypeRules` ran out of it under a full-suite load on two cores.)
+    static let hangGuard: Duration = .seconds(300)
+
     /// The configuration tests use: Strait's defaults with a fixed host name for request ids.
     static let testConfiguration = SimulatorConfiguration(hostname: "test-host")
 
@@ -65,7 +69,7 @@ struct SimulatorHarness: Sendable {
         headers: [(String, String)] = [],
         body: String? = nil
     ) async throws -> RawHTTPResponse {
-        let outcome = try await exchange(method, target, headers: headers, body: body, timeout: .seconds(10))
+        let outcome = try await exchange(method, target, headers: headers, body: body, timeout: Self.hangGuard)
         guard case .responses(let responses) = outcome, responses.count == 1, let response = responses.first else {
             throw RawHTTPError(description: "expected one response, got \(outcome)")
         }

@@ -6,9 +6,9 @@ struct DiscordSignatureVerifierTests {
     private let scheme = SignedScheme.discord
 
     /// Discord probes a newly saved endpoint with a deliberately wrong signature and expects it refused.
-    @Test func discordsDeliberatelyBadProbeIsABadSignature() throws {
+    @Test func discordsDeliberatelyBadProbeIsABadSignature() async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("app", openssl: openssl)
+        let key = try await scheme.makeKey("app", openssl: openssl)
         let probe = scheme.delivery(
             body: Array(#"{"type":1}"#.utf8),
             timestamp: String(now),
@@ -17,9 +17,9 @@ struct DiscordSignatureVerifierTests {
         expectFailure(.badSignature) { try scheme.verifier([key]).verify(probe, now: now) }
     }
 
-    @Test func theSignatureMustBe128HexDigits() throws {
+    @Test func theSignatureMustBe128HexDigits() async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("app", openssl: openssl)
+        let key = try await scheme.makeKey("app", openssl: openssl)
         let verifier = try scheme.verifier([key])
         let hex = TestEncoding.hex(TestEncoding.randomBytes(64))
         for value in [String(hex.dropLast(2)), hex + "00", String(hex.dropLast()) + "z", "v1=" + hex] {
@@ -28,19 +28,19 @@ struct DiscordSignatureVerifierTests {
         }
     }
 
-    @Test func anHMACOnlyKeyringHasNoKeyForEd25519() throws {
+    @Test func anHMACOnlyKeyringHasNoKeyForEd25519() async throws {
         let openssl = try OpenSSL()
-        let signer = try scheme.makeKey("app", openssl: openssl)
-        let delivery = try scheme.delivery(body: scheme.sampleBody, key: signer, openssl: openssl)
+        let signer = try await scheme.makeKey("app", openssl: openssl)
+        let delivery = try await scheme.delivery(body: scheme.sampleBody, key: signer, openssl: openssl)
         let secret = WebhookKey(id: "secret", material: .secret(Array("not-an-ed25519-key".utf8)))
         let verifier = DiscordSignatureVerifier(keyring: WebhookKeyring(keys: [secret]))
         expectFailure(.unknownKeyID) { try verifier.verify(delivery, now: now) }
     }
 
-    @Test func theTimestampIsPartOfTheSignedBytes() throws {
+    @Test func theTimestampIsPartOfTheSignedBytes() async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("app", openssl: openssl)
-        let signature = try openssl.signEd25519(scheme.sampleBody, with: try #require(key.pair))
+        let key = try await scheme.makeKey("app", openssl: openssl)
+        let signature = try await openssl.signEd25519(scheme.sampleBody, with: try #require(key.pair))
         let delivery = scheme.delivery(
             body: scheme.sampleBody,
             timestamp: String(now),

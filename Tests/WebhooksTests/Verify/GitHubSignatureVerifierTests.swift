@@ -15,10 +15,10 @@ struct GitHubSignatureVerifierTests {
         #expect(verification == WebhookVerification(keyID: "gh", signedTimestamp: nil, scheme: "github-sha256"))
     }
 
-    @Test func thereIsNoTimestampSoAnyNowVerifies() throws {
+    @Test func thereIsNoTimestampSoAnyNowVerifies() async throws {
         let openssl = try OpenSSL()
-        let key = try SignedScheme.github.makeKey("gh", openssl: openssl)
-        let delivery = try SignedScheme.github.delivery(
+        let key = try await SignedScheme.github.makeKey("gh", openssl: openssl)
+        let delivery = try await SignedScheme.github.delivery(
             body: SignedScheme.github.sampleBody,
             key: key,
             openssl: openssl
@@ -29,9 +29,9 @@ struct GitHubSignatureVerifierTests {
         }
     }
 
-    @Test func onlyTheLegacySHA1HeaderIsAnUnknownKeyID() throws {
+    @Test func onlyTheLegacySHA1HeaderIsAnUnknownKeyID() async throws {
         let openssl = try OpenSSL()
-        let key = try SignedScheme.github.makeKey("gh", openssl: openssl)
+        let key = try await SignedScheme.github.makeKey("gh", openssl: openssl)
         let delivery = WebhookDelivery(
             headers: [("X-Hub-Signature", "sha1=\(String(repeating: "ab", count: 20))")],
             body: SignedScheme.github.sampleBody
@@ -39,10 +39,10 @@ struct GitHubSignatureVerifierTests {
         expectFailure(.unknownKeyID) { try SignedScheme.github.verifier([key]).verify(delivery, now: 0) }
     }
 
-    @Test func theLegacyHeaderBesideTheSHA256OneIsIgnored() throws {
+    @Test func theLegacyHeaderBesideTheSHA256OneIsIgnored() async throws {
         let openssl = try OpenSSL()
-        let key = try SignedScheme.github.makeKey("gh", openssl: openssl)
-        var delivery = try SignedScheme.github.delivery(
+        let key = try await SignedScheme.github.makeKey("gh", openssl: openssl)
+        var delivery = try await SignedScheme.github.delivery(
             body: SignedScheme.github.sampleBody,
             key: key,
             openssl: openssl
@@ -51,9 +51,9 @@ struct GitHubSignatureVerifierTests {
         #expect(try SignedScheme.github.verifier([key]).verify(delivery, now: 0).keyID == "gh")
     }
 
-    @Test func signaturesNotInTheSHA256FormAreMalformed() throws {
+    @Test func signaturesNotInTheSHA256FormAreMalformed() async throws {
         let openssl = try OpenSSL()
-        let key = try SignedScheme.github.makeKey("gh", openssl: openssl)
+        let key = try await SignedScheme.github.makeKey("gh", openssl: openssl)
         let verifier = try SignedScheme.github.verifier([key])
         let hex = String(repeating: "0f", count: 32)
         for value in [hex, "sha256:\(hex)", "sha256=\(hex.dropLast(2))", "SHA256=\(hex)", "sha-256=\(hex)"] {

@@ -1,7 +1,12 @@
 import Foundation
+import Subprocess
 
 /// The `openssl` command-line tool, run as a subprocess, as a signer independent of the code under test. Each
 /// instance works in its own temporary directory, removed when the instance goes away.
+///
+/// It runs `openssl` through swift-subprocess and awaits its exit: a test waiting for it suspends instead of
+/// blocking one of the cooperative pool's threads (`Process.waitUntilExit()` did, and there are only two on a
+/// two-core machine).
 final class OpenSSL {
     /// An Ed25519 key pair made by `openssl genpkey`.
     struct Ed25519KeyPair {
@@ -34,10 +39,10 @@ final class OpenSSL {
     }
 
     /// HMAC-SHA256 of `message` under `key`: `openssl dgst -sha256 -mac HMAC -macopt hexkey:<hex> -binary`.
-    func hmacSHA256(key: [UInt8], message: [UInt8]) throws -> [UInt8] {
+    func hmacSHA256(key: [UInt8], message: [UInt8]) async throws -> [UInt8] {
         let input = try write(message)
         let output = nextPath("mac")
-        try run([
+        try await run([
             "dgst", "-sha256", "-mac", "HMAC", "-macopt", "hexkey:\(TestEncoding.hex(key))", "-binary", "-out",
             output, input,
         ])
@@ -47,21 +52,21 @@ final class OpenSSL {
     }
 
     /// A new Ed25519 key pair: `openssl genpkey -algorithm ed25519`, then `openssl pkey -pubout -outform DER`.
-    func generateEd25519() throws -> Ed25519KeyPair {
+    func generateEd25519() async throws -> Ed25519KeyPair {
         let privateKey = nextPath("pem")
-        try run(["genpkey", "-algorithm", "ed25519", "-out", privateKey])
+        try await run(["genpkey", "-algorithm", "ed25519", "-out", privateKey])
         let publicDER = nextPath("der")
-        try run(["pkey", "-in", privateKey, "-pubout", "-outform", "DER", "-out", publicDER])
+        try await run(["pkey", "-in", privateKey, "-pubout", "-outform", "DER", "-out", publicDER])
         let der = try read(publicDER)
         guard der.count == 44 else { throw Failure(description: "openssl pkey wrote a \(der.count)-byte DER key") }
         return Ed25519KeyPair(privateKeyPath: privateKey, publicKey: Array(der.suffix(32)))
     }
 
     /// The Ed25519 signature of `message` under `pair`: `openssl pkeyutl -sign -rawin`.
-    func signEd25519(_ message: [UInt8], with pair: Ed25519KeyPair) throws -> [UInt8] {
+    func signEd25519(_ message: [UInt8], with pair: Ed25519KeyPair) async throws -> [UInt8] {
         let input = try write(message)
         let output = nextPath("sig")
-        try run(["pkeyutl", "-sign", "-rawin", "-inkey", pair.privateKeyPath, "-in", input, "-out", output])
+        try await run(["pkeyutl", "-sign", "-rawin", "-inkey", pair.privateKeyPath, "-in", input, "-out", output])
         let signature = try read(output)
         guard signature.count == 64 else {
             throw Failure(description: "openssl pkeyutl wrote a \(signature.count)-byte signature, not 64")
@@ -84,25 +89,21 @@ final class OpenSSL {
         Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    /// Runs `openssl arguments`, with stdout and stderr in files (no pipe to fill), and throws unless it exits 0.
-    private func run(_ arguments: [String]) throws {
-        let stdout = nextPath("stdout")
-        let stderr = nextPath("stderr")
-        guard FileManager.default.createFile(atPath: stdout, contents: nil),
-            FileManager.default.createFile(atPath: stderr, contents: nil)
-        else { throw Failure(description: "cannot create output files in \(directory.path)") }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdout))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderr))
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let message = String(decoding: (try? read(stderr)) ?? [], as: UTF8.self)
+    /// Runs `openssl arguments` (its outputs go to `-out` files; stdout is discarded, stderr kept for the error)
+    /// and throws unless it exits 0.
+    private func run(_ arguments: [String]) async throws {
+        let result = try await Subprocess.run(
+            .path(.init(executable.path)),
+            arguments: Arguments(arguments),
+            environment: .inherit,
+            input: .none,
+            output: .discarded,
+            error: .string(limit: 64 * 1024)
+        )
+        guard result.terminationStatus.isSuccess else {
             throw Failure(
-                description: "openssl \(arguments.first ?? "") exited with \(process.terminationStatus): \(message)"
+                description: "openssl \(arguments.first ?? "") ended with \(result.terminationStatus): "
+                    + result.standardError
             )
         }
     }

@@ -7,10 +7,10 @@ struct SignatureSchemeTests {
     private let now = SignedScheme.now
 
     @Test(arguments: SignedScheme.allCases)
-    func aDeliverySignedByOpenSSLVerifies(_ scheme: SignedScheme) throws {
+    func aDeliverySignedByOpenSSLVerifies(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
-        let delivery = try scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
+        let key = try await scheme.makeKey("primary", openssl: openssl)
+        let delivery = try await scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
 
         let verification = try scheme.verifier([key]).verify(delivery, now: now)
 
@@ -20,18 +20,18 @@ struct SignatureSchemeTests {
     }
 
     @Test(arguments: SignedScheme.allCases)
-    func anEmptyBodyVerifies(_ scheme: SignedScheme) throws {
+    func anEmptyBodyVerifies(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
-        let delivery = try scheme.delivery(body: [], key: key, openssl: openssl)
+        let key = try await scheme.makeKey("primary", openssl: openssl)
+        let delivery = try await scheme.delivery(body: [], key: key, openssl: openssl)
         #expect(try scheme.verifier([key]).verify(delivery, now: now).keyID == "primary")
     }
 
     @Test(arguments: SignedScheme.allCases)
-    func changingOneBodyByteIsABadSignature(_ scheme: SignedScheme) throws {
+    func changingOneBodyByteIsABadSignature(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
-        let original = try scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
+        let key = try await scheme.makeKey("primary", openssl: openssl)
+        let original = try await scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
         let verifier = try scheme.verifier([key])
         let count = original.body.count
         for index in [0, count / 2, count - 1] {
@@ -48,21 +48,21 @@ struct SignatureSchemeTests {
     }
 
     @Test(arguments: SignedScheme.allCases)
-    func aSignatureUnderAnotherKeyIsABadSignature(_ scheme: SignedScheme) throws {
+    func aSignatureUnderAnotherKeyIsABadSignature(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let signer = try scheme.makeKey("attacker", openssl: openssl)
-        let configured = try scheme.makeKey("configured", openssl: openssl)
-        let delivery = try scheme.delivery(body: scheme.sampleBody, key: signer, openssl: openssl)
+        let signer = try await scheme.makeKey("attacker", openssl: openssl)
+        let configured = try await scheme.makeKey("configured", openssl: openssl)
+        let delivery = try await scheme.delivery(body: scheme.sampleBody, key: signer, openssl: openssl)
         expectFailure(.badSignature) { try scheme.verifier([configured]).verify(delivery, now: now) }
     }
 
     @Test(arguments: SignedScheme.allCases.filter(\.signsTimestamp))
-    func aTimestampOutsideTheToleranceIsStaleInBothDirections(_ scheme: SignedScheme) throws {
+    func aTimestampOutsideTheToleranceIsStaleInBothDirections(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
+        let key = try await scheme.makeKey("primary", openssl: openssl)
         let verifier = try scheme.verifier([key], tolerance: .seconds(300))
         for offset: Int64 in [-301, 301, -86_400, 86_400] {
-            let delivery = try scheme.delivery(
+            let delivery = try await scheme.delivery(
                 body: scheme.sampleBody,
                 timestamp: now + offset,
                 key: key,
@@ -71,7 +71,7 @@ struct SignatureSchemeTests {
             expectFailure(.staleTimestamp, "offset \(offset)") { try verifier.verify(delivery, now: now) }
         }
         for offset: Int64 in [-300, 300] {
-            let delivery = try scheme.delivery(
+            let delivery = try await scheme.delivery(
                 body: scheme.sampleBody,
                 timestamp: now + offset,
                 key: key,
@@ -82,10 +82,15 @@ struct SignatureSchemeTests {
     }
 
     @Test(arguments: SignedScheme.allCases.filter(\.signsTimestamp))
-    func theToleranceIsConfigurable(_ scheme: SignedScheme) throws {
+    func theToleranceIsConfigurable(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
-        let delivery = try scheme.delivery(body: scheme.sampleBody, timestamp: now - 60, key: key, openssl: openssl)
+        let key = try await scheme.makeKey("primary", openssl: openssl)
+        let delivery = try await scheme.delivery(
+            body: scheme.sampleBody,
+            timestamp: now - 60,
+            key: key,
+            openssl: openssl
+        )
         expectFailure(.staleTimestamp) {
             try scheme.verifier([key], tolerance: .seconds(30)).verify(delivery, now: now)
         }
@@ -93,10 +98,10 @@ struct SignatureSchemeTests {
     }
 
     @Test(arguments: SignedScheme.allCases.filter(\.signsTimestamp))
-    func changingTheTimestampHeaderIsABadSignature(_ scheme: SignedScheme) throws {
+    func changingTheTimestampHeaderIsABadSignature(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
-        let signature = try scheme.signatureValue(
+        let key = try await scheme.makeKey("primary", openssl: openssl)
+        let signature = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: key,
@@ -107,9 +112,9 @@ struct SignatureSchemeTests {
     }
 
     @Test(arguments: SignedScheme.allCases)
-    func withoutTheSignatureHeaderTheSignatureIsMissing(_ scheme: SignedScheme) throws {
+    func withoutTheSignatureHeaderTheSignatureIsMissing(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
+        let key = try await scheme.makeKey("primary", openssl: openssl)
         let unsigned = scheme.delivery(body: scheme.sampleBody, timestamp: String(now), signature: nil)
         expectFailure(.missingSignature) { try scheme.verifier([key]).verify(unsigned, now: now) }
         let empty = scheme.delivery(body: scheme.sampleBody, timestamp: String(now), signature: "")
@@ -117,10 +122,10 @@ struct SignatureSchemeTests {
     }
 
     @Test(arguments: SignedScheme.allCases.filter(\.signsTimestamp))
-    func withoutTheTimestampHeaderTheTimestampIsMissing(_ scheme: SignedScheme) throws {
+    func withoutTheTimestampHeaderTheTimestampIsMissing(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
-        let signature = try scheme.signatureValue(
+        let key = try await scheme.makeKey("primary", openssl: openssl)
+        let signature = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: key,
@@ -131,14 +136,14 @@ struct SignatureSchemeTests {
     }
 
     @Test(arguments: SignedScheme.allCases.filter(\.signsTimestamp))
-    func aTimestampThatIsNotUnixSecondsIsMalformed(_ scheme: SignedScheme) throws {
+    func aTimestampThatIsNotUnixSecondsIsMalformed(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
+        let key = try await scheme.makeKey("primary", openssl: openssl)
         let verifier = try scheme.verifier([key])
         for text in [
             "17000000OO", "-1700000000", "+1700000000", "1.7e9", "2023-11-14T22:13:20Z", "99999999999999999999",
         ] {
-            let signature = try scheme.signatureValue(
+            let signature = try await scheme.signatureValue(
                 body: scheme.sampleBody,
                 timestamp: text,
                 key: key,
@@ -150,9 +155,9 @@ struct SignatureSchemeTests {
     }
 
     @Test(arguments: SignedScheme.allCases.filter { $0 != .discord })
-    func aSchemeVersionTheKeyringDoesNotHaveIsAnUnknownKeyID(_ scheme: SignedScheme) throws {
+    func aSchemeVersionTheKeyringDoesNotHaveIsAnUnknownKeyID(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
+        let key = try await scheme.makeKey("primary", openssl: openssl)
         let delivery = scheme.delivery(
             body: scheme.sampleBody,
             timestamp: String(now),
@@ -162,10 +167,10 @@ struct SignatureSchemeTests {
     }
 
     @Test(arguments: SignedScheme.allCases)
-    func headerNamesMatchInAnyCase(_ scheme: SignedScheme) throws {
+    func headerNamesMatchInAnyCase(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
-        var delivery = try scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
+        let key = try await scheme.makeKey("primary", openssl: openssl)
+        var delivery = try await scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
         delivery.headers = delivery.headers.map { (name: $0.name.uppercased(), value: $0.value) }
         #expect(try scheme.verifier([key]).verify(delivery, now: now).keyID == "primary")
     }
@@ -173,14 +178,14 @@ struct SignatureSchemeTests {
     /// Rotation: while the windows overlap both keys verify and the result names the one that matched; after the
     /// old key's `not_after` its signatures fail, and a keyring whose only key has expired has no active key.
     @Test(arguments: SignedScheme.allCases)
-    func overlappingKeysBothVerifyUntilTheOldOneExpires(_ scheme: SignedScheme) throws {
+    func overlappingKeysBothVerifyUntilTheOldOneExpires(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let old = try scheme.makeKey("2024-old", openssl: openssl).valid(from: nil, until: now + 100)
-        let new = try scheme.makeKey("2025-new", openssl: openssl).valid(from: now - 100, until: nil)
+        let old = try await scheme.makeKey("2024-old", openssl: openssl).valid(from: nil, until: now + 100)
+        let new = try await scheme.makeKey("2025-new", openssl: openssl).valid(from: now - 100, until: nil)
         let verifier = try scheme.verifier([old, new])
 
-        let signedByOld = try scheme.delivery(body: scheme.sampleBody, key: old, openssl: openssl)
-        let signedByNew = try scheme.delivery(body: scheme.sampleBody, key: new, openssl: openssl)
+        let signedByOld = try await scheme.delivery(body: scheme.sampleBody, key: old, openssl: openssl)
+        let signedByNew = try await scheme.delivery(body: scheme.sampleBody, key: new, openssl: openssl)
         #expect(try verifier.verify(signedByOld, now: now).keyID == "2024-old")
         #expect(try verifier.verify(signedByNew, now: now).keyID == "2025-new")
         #expect(try verifier.verify(signedByOld, now: now + 100).keyID == "2024-old")
@@ -195,11 +200,11 @@ struct SignatureSchemeTests {
     }
 
     @Test(arguments: SignedScheme.allCases)
-    func errorMessagesNeverContainTheSignature(_ scheme: SignedScheme) throws {
+    func errorMessagesNeverContainTheSignature(_ scheme: SignedScheme) async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("primary", openssl: openssl)
-        let other = try scheme.makeKey("other", openssl: openssl)
-        let signature = try scheme.signatureValue(
+        let key = try await scheme.makeKey("primary", openssl: openssl)
+        let other = try await scheme.makeKey("other", openssl: openssl)
+        let signature = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: key,

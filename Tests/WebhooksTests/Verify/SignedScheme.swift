@@ -106,7 +106,7 @@ enum SignedScheme: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// A fresh key: a random secret written as the sender's docs write it, or a new openssl Ed25519 key pair,
     /// read through the module's parser for that kind of source.
-    func makeKey(_ id: String, openssl: OpenSSL) throws -> TestKey {
+    func makeKey(_ id: String, openssl: OpenSSL) async throws -> TestKey {
         switch self {
         case .slack, .github, .strait:
             let text = TestEncoding.hex(TestEncoding.randomBytes(16))
@@ -117,7 +117,7 @@ enum SignedScheme: String, CaseIterable, Sendable, CustomTestStringConvertible {
             let material = try WebhookKey.Material.parse("whsec_\(TestEncoding.base64(bytes))", for: kind)
             return TestKey(key: WebhookKey(id: id, material: material), secret: bytes)
         case .standardWebhooksEd25519, .discord:
-            let pair = try openssl.generateEd25519()
+            let pair = try await openssl.generateEd25519()
             let text =
                 self == .discord ? TestEncoding.hex(pair.publicKey) : "whpk_\(TestEncoding.base64(pair.publicKey))"
             let material = try WebhookKey.Material.parse(text, for: kind)
@@ -140,11 +140,11 @@ enum SignedScheme: String, CaseIterable, Sendable, CustomTestStringConvertible {
     static let messageID = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"
 
     /// The signature header value for `body` at `timestamp` under `key`, computed by openssl.
-    func signatureValue(body: [UInt8], timestamp: String, key: TestKey, openssl: OpenSSL) throws -> String {
+    func signatureValue(body: [UInt8], timestamp: String, key: TestKey, openssl: OpenSSL) async throws -> String {
         let content = signedContent(body: body, timestamp: timestamp)
         switch self {
         case .slack, .github, .strait, .standardWebhooksHMAC:
-            let mac = try openssl.hmacSHA256(key: try #require(key.secret), message: content)
+            let mac = try await openssl.hmacSHA256(key: try #require(key.secret), message: content)
             return switch self {
             case .slack: "v0=\(TestEncoding.hex(mac))"
             case .github: "sha256=\(TestEncoding.hex(mac))"
@@ -152,7 +152,7 @@ enum SignedScheme: String, CaseIterable, Sendable, CustomTestStringConvertible {
             default: "v1,\(TestEncoding.base64(mac))"
             }
         case .standardWebhooksEd25519, .discord:
-            let signature = try openssl.signEd25519(content, with: try #require(key.pair))
+            let signature = try await openssl.signEd25519(content, with: try #require(key.pair))
             return self == .discord ? TestEncoding.hex(signature) : "v1a,\(TestEncoding.base64(signature))"
         }
     }
@@ -163,9 +163,9 @@ enum SignedScheme: String, CaseIterable, Sendable, CustomTestStringConvertible {
         timestamp: Int64 = now,
         key: TestKey,
         openssl: OpenSSL
-    ) throws -> WebhookDelivery {
+    ) async throws -> WebhookDelivery {
         let stamp = String(timestamp)
-        let signature = try signatureValue(body: body, timestamp: stamp, key: key, openssl: openssl)
+        let signature = try await signatureValue(body: body, timestamp: stamp, key: key, openssl: openssl)
         return delivery(body: body, timestamp: stamp, signature: signature)
     }
 

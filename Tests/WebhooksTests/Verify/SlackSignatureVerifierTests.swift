@@ -27,19 +27,19 @@ struct SlackSignatureVerifierTests {
         expectFailure(.staleTimestamp) { try verifier.verify(delivery, now: 1_531_420_618 + 301) }
     }
 
-    @Test func uppercaseHexIsTheSameSignature() throws {
+    @Test func uppercaseHexIsTheSameSignature() async throws {
         let openssl = try OpenSSL()
-        let key = try SignedScheme.slack.makeKey("slack", openssl: openssl)
-        var delivery = try SignedScheme.slack.delivery(body: Array("text=".utf8), key: key, openssl: openssl)
+        let key = try await SignedScheme.slack.makeKey("slack", openssl: openssl)
+        var delivery = try await SignedScheme.slack.delivery(body: Array("text=".utf8), key: key, openssl: openssl)
         delivery.headers = delivery.headers.map { header in
             header.name == "X-Slack-Signature" ? (header.name, "v0=" + header.value.dropFirst(3).uppercased()) : header
         }
         #expect(try SignedScheme.slack.verifier([key]).verify(delivery, now: SignedScheme.now).keyID == "slack")
     }
 
-    @Test func signaturesNotInTheV0FormAreMalformed() throws {
+    @Test func signaturesNotInTheV0FormAreMalformed() async throws {
         let openssl = try OpenSSL()
-        let key = try SignedScheme.slack.makeKey("slack", openssl: openssl)
+        let key = try await SignedScheme.slack.makeKey("slack", openssl: openssl)
         let verifier = try SignedScheme.slack.verifier([key])
         let hex = String(repeating: "0f", count: 32)
         for value in [
@@ -50,10 +50,10 @@ struct SlackSignatureVerifierTests {
         }
     }
 
-    @Test func surroundingWhitespaceInHeaderValuesIsIgnored() throws {
+    @Test func surroundingWhitespaceInHeaderValuesIsIgnored() async throws {
         let openssl = try OpenSSL()
-        let key = try SignedScheme.slack.makeKey("slack", openssl: openssl)
-        var delivery = try SignedScheme.slack.delivery(body: Array("a=b".utf8), key: key, openssl: openssl)
+        let key = try await SignedScheme.slack.makeKey("slack", openssl: openssl)
+        var delivery = try await SignedScheme.slack.delivery(body: Array("a=b".utf8), key: key, openssl: openssl)
         delivery.headers = delivery.headers.map { ($0.name, " \($0.value)\t") }
         #expect(try SignedScheme.slack.verifier([key]).verify(delivery, now: SignedScheme.now).keyID == "slack")
     }

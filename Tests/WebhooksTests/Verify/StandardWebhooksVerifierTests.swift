@@ -26,18 +26,18 @@ struct StandardWebhooksVerifierTests {
         )
     }
 
-    @Test func anyOneMatchingEntryOfTheListIsEnough() throws {
+    @Test func anyOneMatchingEntryOfTheListIsEnough() async throws {
         let openssl = try OpenSSL()
         let scheme = SignedScheme.standardWebhooksHMAC
-        let key = try scheme.makeKey("current", openssl: openssl)
-        let other = try scheme.makeKey("elsewhere", openssl: openssl)
-        let good = try scheme.signatureValue(
+        let key = try await scheme.makeKey("current", openssl: openssl)
+        let other = try await scheme.makeKey("elsewhere", openssl: openssl)
+        let good = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: key,
             openssl: openssl
         )
-        let foreign = try scheme.signatureValue(
+        let foreign = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: other,
@@ -52,24 +52,24 @@ struct StandardWebhooksVerifierTests {
         }
     }
 
-    @Test func oneKeyringVerifiesBothHMACAndEd25519Entries() throws {
+    @Test func oneKeyringVerifiesBothHMACAndEd25519Entries() async throws {
         let openssl = try OpenSSL()
-        let secret = try SignedScheme.standardWebhooksHMAC.makeKey("hmac", openssl: openssl)
-        let ed25519 = try SignedScheme.standardWebhooksEd25519.makeKey("ed25519", openssl: openssl)
+        let secret = try await SignedScheme.standardWebhooksHMAC.makeKey("hmac", openssl: openssl)
+        let ed25519 = try await SignedScheme.standardWebhooksEd25519.makeKey("ed25519", openssl: openssl)
         let verifier = try SignedScheme.standardWebhooksHMAC.verifier([secret, ed25519])
         for (scheme, key) in [(SignedScheme.standardWebhooksHMAC, secret), (.standardWebhooksEd25519, ed25519)] {
-            let delivery = try scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
+            let delivery = try await scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
             let verification = try verifier.verify(delivery, now: now)
             #expect(verification.keyID == key.key.id)
             #expect(verification.scheme == scheme.schemeName)
         }
     }
 
-    @Test func aV1aSignatureWithOnlySecretsConfiguredIsAnUnknownKeyID() throws {
+    @Test func aV1aSignatureWithOnlySecretsConfiguredIsAnUnknownKeyID() async throws {
         let openssl = try OpenSSL()
-        let signer = try SignedScheme.standardWebhooksEd25519.makeKey("ed25519", openssl: openssl)
-        let secret = try SignedScheme.standardWebhooksHMAC.makeKey("hmac", openssl: openssl)
-        let delivery = try SignedScheme.standardWebhooksEd25519.delivery(
+        let signer = try await SignedScheme.standardWebhooksEd25519.makeKey("ed25519", openssl: openssl)
+        let secret = try await SignedScheme.standardWebhooksHMAC.makeKey("hmac", openssl: openssl)
+        let delivery = try await SignedScheme.standardWebhooksEd25519.delivery(
             body: SignedScheme.standardWebhooksEd25519.sampleBody,
             key: signer,
             openssl: openssl
@@ -79,10 +79,10 @@ struct StandardWebhooksVerifierTests {
         }
     }
 
-    @Test func malformedSignatureListsAreRefused() throws {
+    @Test func malformedSignatureListsAreRefused() async throws {
         let openssl = try OpenSSL()
         let scheme = SignedScheme.standardWebhooksHMAC
-        let key = try scheme.makeKey("current", openssl: openssl)
+        let key = try await scheme.makeKey("current", openssl: openssl)
         let verifier = try scheme.verifier([key])
         let mac = TestEncoding.base64(TestEncoding.randomBytes(32))
         let tooMany = Array(repeating: "v1,\(mac)", count: StandardWebhooksVerifier.maximumSignatureCount + 1)
@@ -105,20 +105,20 @@ struct StandardWebhooksVerifierTests {
         }
     }
 
-    @Test func withoutWebhookIDTheSignatureIsMissing() throws {
+    @Test func withoutWebhookIDTheSignatureIsMissing() async throws {
         let openssl = try OpenSSL()
         let scheme = SignedScheme.standardWebhooksHMAC
-        let key = try scheme.makeKey("current", openssl: openssl)
-        var delivery = try scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
+        let key = try await scheme.makeKey("current", openssl: openssl)
+        var delivery = try await scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
         delivery.headers.removeAll { $0.name == "webhook-id" }
         expectFailure(.missingSignature) { try scheme.verifier([key]).verify(delivery, now: now) }
     }
 
-    @Test func theWebhookIDIsSigned() throws {
+    @Test func theWebhookIDIsSigned() async throws {
         let openssl = try OpenSSL()
         let scheme = SignedScheme.standardWebhooksEd25519
-        let key = try scheme.makeKey("current", openssl: openssl)
-        var delivery = try scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
+        let key = try await scheme.makeKey("current", openssl: openssl)
+        var delivery = try await scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
         delivery.headers = delivery.headers.map { $0.name == "webhook-id" ? ($0.name, "msg_other") : $0 }
         expectFailure(.badSignature) { try scheme.verifier([key]).verify(delivery, now: now) }
     }

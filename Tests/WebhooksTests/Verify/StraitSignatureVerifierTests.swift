@@ -7,17 +7,17 @@ struct StraitSignatureVerifierTests {
 
     /// Strait rotating its secret: the new secret signs `X-Strait-Signature`, the previous one
     /// `X-Strait-Signature-Old`. A receiver that still has only the previous secret verifies through the old header.
-    @Test func theOldSignatureHeaderVerifiesDuringStraitsRotation() throws {
+    @Test func theOldSignatureHeaderVerifiesDuringStraitsRotation() async throws {
         let openssl = try OpenSSL()
-        let previous = try scheme.makeKey("previous", openssl: openssl)
-        let next = try scheme.makeKey("next", openssl: openssl)
-        let current = try scheme.signatureValue(
+        let previous = try await scheme.makeKey("previous", openssl: openssl)
+        let next = try await scheme.makeKey("next", openssl: openssl)
+        let current = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: next,
             openssl: openssl
         )
-        let old = try scheme.signatureValue(
+        let old = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: previous,
@@ -29,21 +29,21 @@ struct StraitSignatureVerifierTests {
         #expect(try scheme.verifier([previous]).verify(delivery, now: now).keyID == "previous")
         #expect(try scheme.verifier([next]).verify(delivery, now: now).keyID == "next")
         #expect(try scheme.verifier([previous, next]).verify(delivery, now: now).keyID == "previous")
-        let stranger = try scheme.makeKey("stranger", openssl: openssl)
+        let stranger = try await scheme.makeKey("stranger", openssl: openssl)
         expectFailure(.badSignature) { try scheme.verifier([stranger]).verify(delivery, now: now) }
     }
 
-    @Test func theTwinHeadersAreUsedWhenXStraitSignatureIsAbsent() throws {
+    @Test func theTwinHeadersAreUsedWhenXStraitSignatureIsAbsent() async throws {
         let openssl = try OpenSSL()
-        let previous = try scheme.makeKey("previous", openssl: openssl)
-        let next = try scheme.makeKey("next", openssl: openssl)
-        let current = try scheme.signatureValue(
+        let previous = try await scheme.makeKey("previous", openssl: openssl)
+        let next = try await scheme.makeKey("next", openssl: openssl)
+        let current = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: next,
             openssl: openssl
         )
-        let old = try scheme.signatureValue(
+        let old = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: previous,
@@ -59,10 +59,10 @@ struct StraitSignatureVerifierTests {
         #expect(try scheme.verifier([previous]).verify(delivery, now: now).keyID == "previous")
     }
 
-    @Test func theTwinIsIgnoredWhenXStraitSignatureIsPresent() throws {
+    @Test func theTwinIsIgnoredWhenXStraitSignatureIsPresent() async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("key", openssl: openssl)
-        let good = try scheme.signatureValue(
+        let key = try await scheme.makeKey("key", openssl: openssl)
+        let good = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: key,
@@ -76,10 +76,10 @@ struct StraitSignatureVerifierTests {
         expectFailure(.badSignature) { try scheme.verifier([key]).verify(delivery, now: now) }
     }
 
-    @Test func uppercaseHexIsMalformedAsInStraitsOwnReceiver() throws {
+    @Test func uppercaseHexIsMalformedAsInStraitsOwnReceiver() async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("key", openssl: openssl)
-        let good = try scheme.signatureValue(
+        let key = try await scheme.makeKey("key", openssl: openssl)
+        let good = try await scheme.signatureValue(
             body: scheme.sampleBody,
             timestamp: String(now),
             key: key,
@@ -91,18 +91,18 @@ struct StraitSignatureVerifierTests {
         expectFailure(.malformedSignature) { try scheme.verifier([key]).verify(delivery, now: now) }
     }
 
-    @Test func aMalformedOldHeaderDoesNotHideAGoodCurrentOne() throws {
+    @Test func aMalformedOldHeaderDoesNotHideAGoodCurrentOne() async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("key", openssl: openssl)
-        var delivery = try scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
+        let key = try await scheme.makeKey("key", openssl: openssl)
+        var delivery = try await scheme.delivery(body: scheme.sampleBody, key: key, openssl: openssl)
         delivery.headers.append(("X-Strait-Signature-Old", "garbage"))
         #expect(try scheme.verifier([key]).verify(delivery, now: now).keyID == "key")
     }
 
-    @Test func theSHA256BodyOnlySignatureIsNotAccepted() throws {
+    @Test func theSHA256BodyOnlySignatureIsNotAccepted() async throws {
         let openssl = try OpenSSL()
-        let key = try scheme.makeKey("key", openssl: openssl)
-        let mac = try openssl.hmacSHA256(key: try #require(key.secret), message: scheme.sampleBody)
+        let key = try await scheme.makeKey("key", openssl: openssl)
+        let mac = try await openssl.hmacSHA256(key: try #require(key.secret), message: scheme.sampleBody)
         let delivery = WebhookDelivery(
             headers: [
                 ("X-Strait-Timestamp", String(now)), ("X-Strait-Signature-256", "sha256=\(TestEncoding.hex(mac))"),

@@ -83,9 +83,9 @@ struct WebhookKeyTests {
         if secretPart.count >= 4 { #expect(!error.message.contains(secretPart)) }
     }
 
-    @Test func standardWebhooksPublicKeysAre32Bytes() throws {
+    @Test func standardWebhooksPublicKeysAre32Bytes() async throws {
         let openssl = try OpenSSL()
-        let pair = try openssl.generateEd25519()
+        let pair = try await openssl.generateEd25519()
         let material = try WebhookKey.Material.standardWebhooksPublicKey("whpk_\(TestEncoding.base64(pair.publicKey))")
         #expect(material == .ed25519(pair.publicKey))
         for (text, expected) in [
@@ -102,9 +102,9 @@ struct WebhookKeyTests {
         }
     }
 
-    @Test func discordPublicKeysAre64HexDigits() throws {
+    @Test func discordPublicKeysAre64HexDigits() async throws {
         let openssl = try OpenSSL()
-        let pair = try openssl.generateEd25519()
+        let pair = try await openssl.generateEd25519()
         let hex = TestEncoding.hex(pair.publicKey)
         #expect(try WebhookKey.Material.discordPublicKey(hex) == .ed25519(pair.publicKey))
         #expect(try WebhookKey.Material.discordPublicKey(hex.uppercased()) == .ed25519(pair.publicKey))
@@ -114,7 +114,7 @@ struct WebhookKeyTests {
         }
     }
 
-    @Test func parseReadsEachKindTheWayItsSenderWritesKeys() throws {
+    @Test func parseReadsEachKindTheWayItsSenderWritesKeys() async throws {
         let bytes = TestEncoding.randomBytes(32)
         let hex = TestEncoding.hex(bytes)
         #expect(try WebhookKey.Material.parse(hex, for: .slack) == .secret(Array(hex.utf8)))
@@ -125,7 +125,7 @@ struct WebhookKeyTests {
                 == .secret(bytes)
         )
         let openssl = try OpenSSL()
-        let pair = try openssl.generateEd25519()
+        let pair = try await openssl.generateEd25519()
         #expect(
             try WebhookKey.Material.parse("whpk_\(TestEncoding.base64(pair.publicKey))", for: .standardWebhooks)
                 == .ed25519(pair.publicKey)
