@@ -118,7 +118,7 @@ public struct SocketRouter: Sendable {
         var logger = logger
         logger[metadataKey: "run_id"] = "\(replayRequest.runID)"
         logger[metadataKey: "principal"] = "\(principal.name)"
-        let preference = ReplayWaitPreference(preferValues: request.headers.values(for: "Prefer"))
+        let preference = ReplayWaitPreference(preferValues: request.headers["Prefer"])
         let submission = await pipeline.execute(
             replayRequest,
             principal: principal,
