@@ -119,7 +119,10 @@ import Glibc
     /// another address (127.0.0.1) is still answered, and the slow client's connections past its share are
     /// refused, not counted.
     @Test func slowConnectionsFromOneClientDoNotStopAnother() async throws {
-        let harness = try WebhookServerHarness { $0.http.headTimeout = .seconds(3600) }
+        let harness = try WebhookServerHarness {
+            $0.http.headTimeout = .seconds(3600)
+            $0.http.readTimeout = .seconds(3600)
+        }
         try await harness.start()
         let port = harness.port
         let (legitimate, refused) = try await RawSocketClient.offload {
