@@ -8,8 +8,10 @@ extension AuditSegmentWriter {
     /// Records that open new work are refused first, at once, when the space reserved past the segment's end
     /// cannot be kept (see ``ensureReserve()``); the rest of the batch is written into what is reserved.
     func write(_ batch: [AuditWriteQueue.Pending]) {
+        // One look at the disk per group commit, for the reserve and the floor alike.
+        let free = diskSpace.freeBytes(atPath: directory)
         var accepted = batch
-        if batch.contains(where: \.opensWork), let refusal = ensureReserve() {
+        if batch.contains(where: \.opensWork), let refusal = ensureReserve(free: free) {
             accepted = batch.filter { !$0.opensWork }
             for pending in batch where pending.opensWork { pending.completion.resume(returning: .failure(refusal)) }
         }
@@ -17,21 +19,21 @@ extension AuditSegmentWriter {
             publish()
             return
         }
-        let outcome = writeRecords(accepted.map(\.record))
+        let outcome = writeRecords(accepted.map(\.record), free: free)
         publish()
         for pending in accepted { pending.completion.resume(returning: outcome) }
         if case .success = outcome { checkpointIfCountReached() }
     }
 
-    /// Checks that new work may start: the disk still has `reserveBytes` free (when the probe can tell), and that
+    /// Checks that new work may start: the disk still has `reserveBytes` free (`free`, when the probe can tell), and that
     /// much stays allocated past the durable end of the segment (topped up to twice that once less is left), so
     /// the records of the work it opens fit even if the disk fills up meanwhile. Returns the refusal for records
     /// that open new work when not; clears an earlier shortfall once space is back. A file system without
     /// `fallocate` reserves nothing (a full disk then shows up as a failed write).
-    func ensureReserve() -> AuditError? {
+    func ensureReserve(free: Int64?) -> AuditError? {
         let wanted = configuration.reserveBytes
         guard wanted > 0, let segment else { return nil }
-        if let free = diskSpace.freeBytes(atPath: directory), free < wanted {
+        if let free, free < wanted {
             return shortOfReserve(
                 "free space in \(directory) is \(free) bytes, less than the \(wanted) bytes new replays need"
             )
@@ -64,10 +66,10 @@ extension AuditSegmentWriter {
         return AuditError(.diskFull, reason)
     }
 
-    private func writeRecords(_ records: [AuditRecord]) -> Result<Void, AuditError> {
+    private func writeRecords(_ records: [AuditRecord], free: Int64?) -> Result<Void, AuditError> {
         if closed { return .failure(AuditError(.closed, "the audit log is closed")) }
         if case .degraded(let reason) = failure { return .failure(AuditError(.degraded, reason)) }
-        if let refusal = checkFreeSpace() { return .failure(refusal) }
+        if let refusal = checkFreeSpace(free: free) { return .failure(refusal) }
         do {
             if segmentIsOld() { try rotate(because: "age") }
             var prepared = prepare(records)
@@ -82,10 +84,10 @@ extension AuditSegmentWriter {
         }
     }
 
-    /// Refuses when free space is below the floor (and says so in the health); clears an earlier refusal when it
-    /// is not. An unanswerable probe lets the write go ahead.
-    func checkFreeSpace() -> AuditError? {
-        if let free = diskSpace.freeBytes(atPath: directory), free < configuration.minFreeBytes {
+    /// Refuses when `free` (the directory's free space, `nil` when it cannot be told) is below the floor, and says
+    /// so in the health; clears an earlier refusal when it is not. An unanswerable probe lets the write go ahead.
+    func checkFreeSpace(free: Int64?) -> AuditError? {
+        if let free, free < configuration.minFreeBytes {
             let reason =
                 "free space in \(directory) is \(free) bytes, below the floor of \(configuration.minFreeBytes) bytes"
             if loggedFailure != reason {

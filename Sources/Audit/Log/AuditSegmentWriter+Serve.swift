@@ -23,16 +23,17 @@ extension AuditSegmentWriter {
         }
     }
 
-    /// One maintenance pass: reopen when degraded (after a failed write, only once a probe write succeeds), clear a full disk that has space again, rotate an old segment,
-    /// prune expired segments, checkpoint when the interval has passed.
+    /// One maintenance pass: reopen when degraded (after a failed write, only once a probe write succeeds), clear a
+    /// full disk that has space again, rotate an old segment, prune expired segments, checkpoint when the interval
+    /// has passed.
     func maintain() {
         guard !closed else { return }
         if segment == nil || isDegraded {
             reopenAfterFailure()
             guard !isDegraded else { return }
         }
-        if case .diskFull = failure { _ = checkFreeSpace() }
-        if reserveShortfall != nil { _ = ensureReserve() }
+        if case .diskFull = failure { _ = checkFreeSpace(free: diskSpace.freeBytes(atPath: directory)) }
+        if reserveShortfall != nil { _ = ensureReserve(free: diskSpace.freeBytes(atPath: directory)) }
         if failure == nil, segmentIsOld() {
             do {
                 try rotate(because: "age")
