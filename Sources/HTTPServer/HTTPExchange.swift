@@ -173,11 +173,10 @@ struct HTTPExchange<Door: HTTPDoor> {
         close: Bool,
         version: HTTPVersion = .http1_1
     ) async throws {
-        var headers = HTTPHeaders()
-        let reserved: Set<String> = ["content-length", "transfer-encoding", "connection", "x-request-id"]
-        for (name, value) in response.headers where !reserved.contains(name.lowercased()) {
-            headers.add(name: name, value: value)
-        }
+        // The core frames the message: a responder's framing fields are dropped or replaced below.
+        var headers = response.headers
+        headers.remove(name: "Transfer-Encoding")
+        headers.remove(name: "Connection")
         for (name, value) in configuration.fixedHeaders { headers.replaceOrAdd(name: name, value: value) }
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         headers.replaceOrAdd(name: "X-Request-Id", value: context.requestID)

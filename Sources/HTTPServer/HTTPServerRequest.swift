@@ -13,9 +13,4 @@ public struct HTTPServerRequest: Sendable {
         self.body = body
     }
 
-    /// The path of the request target, without the query.
-    public var path: Substring {
-        let uri = head.uri[...]
-        return uri.firstIndex(of: "?").map { uri[..<$0] } ?? uri
-    }
 }
