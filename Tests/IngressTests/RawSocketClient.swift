@@ -147,10 +147,11 @@ final class RawSocketClient {
         return Response(status: status, headers: headers, body: Array(buffer[bodyStart..<(bodyStart + length)]))
     }
 
-    /// `true` when the server has written something (or closed): a read would not block.
-    func isReadable() -> Bool {
+    /// `true` once the server has written something (or closed), waiting for it up to `milliseconds`: a read would
+    /// then not block.
+    func isReadable(within milliseconds: Int32 = 0) -> Bool {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        return poll(&descriptor, 1, 0) > 0
+        return poll(&descriptor, 1, milliseconds) > 0
     }
 
     /// `true` when the server closed the connection (reads EOF).

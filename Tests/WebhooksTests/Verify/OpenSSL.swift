@@ -4,9 +4,8 @@ import Subprocess
 /// The `openssl` command-line tool, run as a subprocess, as a signer independent of the code under test. Each
 /// instance works in its own temporary directory, removed when the instance goes away.
 ///
-/// It runs `openssl` through swift-subprocess and awaits its exit: a test waiting for it suspends instead of
-/// blocking one of the cooperative pool's threads (`Process.waitUntilExit()` did, and there are only two on a
-/// two-core machine).
+/// It runs `openssl` through swift-subprocess and awaits its exit, so a test waiting for it suspends and leaves the
+/// cooperative pool's threads (two on a two-core machine) to the rest of the suite.
 final class OpenSSL {
     /// An Ed25519 key pair made by `openssl genpkey`.
     struct Ed25519KeyPair {
