@@ -45,25 +45,25 @@ import Testing
             try await inner.record(forAttemptRequestID: requestID)
         }
         func recordAttempt(
-            _ id: ReplayRecordID,
+            _ record: ReplayRecord,
             requestID: String,
             at time: Int64
         ) async throws(StoreError)
-            -> AttemptRecord
+            -> ReplayRecord
         {
-            try await inner.recordAttempt(id, requestID: requestID, at: time)
+            try await inner.recordAttempt(record, requestID: requestID, at: time)
         }
         func finishAttempt(
-            _ id: ReplayRecordID,
+            _ record: ReplayRecord,
             attempt number: Int,
             outcome: AttemptOutcome,
             status: Int?,
             detail: String?,
             at time: Int64,
             _ change: RecordChange
-        ) async throws(StoreError) {
+        ) async throws(StoreError) -> ReplayRecord {
             try await inner.finishAttempt(
-                id,
+                record,
                 attempt: number,
                 outcome: outcome,
                 status: status,
@@ -72,32 +72,14 @@ import Testing
                 change
             )
         }
-
-        func recordAttemptResult(
-            _ id: ReplayRecordID,
-            attempt number: Int,
-            outcome: AttemptOutcome,
-            status: Int?,
-            detail: String?,
-            at time: Int64
-        ) async throws(StoreError) {
-            try await inner.recordAttemptResult(
-                id,
-                attempt: number,
-                outcome: outcome,
-                status: status,
-                detail: detail,
-                at: time
-            )
-        }
         func update(
-            _ id: ReplayRecordID,
+            _ record: ReplayRecord,
             at time: Int64,
             _ change: RecordChange
         ) async throws(StoreError)
             -> ReplayRecord
         {
-            try await inner.update(id, at: time, change)
+            try await inner.update(record, at: time, change)
         }
         func unfinished(limit: Int) async throws(StoreError) -> [ReplayRecord] {
             try await inner.unfinished(limit: limit)

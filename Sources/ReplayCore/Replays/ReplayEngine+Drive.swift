@@ -14,11 +14,15 @@ extension ReplayEngine {
         case rest
     }
 
-    /// Drives one record until it rests. Store failures back off and retry; they never lose the record.
+    /// Drives one record until it rests, and publishes its answer on `handle`. Store failures back off and retry;
+    /// they never lose the record.
     ///
+    /// The driver keeps its record in memory (`initial`, when the caller has it, saves the first read) and writes
+    /// only changes; it reads the record again only after a store failure, when what is durable is the truth.
     /// Every step ends at a durable point (its change is committed). When shutdown begins, the driver stops at
     /// the next one, and a sleep ends early: the record stays unfinished and is resumed at the next start.
-    func drive(_ id: ReplayRecordID, logger: Logger) async {
+    func drive(_ id: ReplayRecordID, initial: ReplayRecord?, handle: DriverHandle, logger: Logger) async {
+        var current = initial
         var reconcileRound = 0
         var storeFailures = 0
         while !Task.isCancelled {
@@ -28,10 +32,13 @@ extension ReplayEngine {
             }
             let step: Step
             do {
-                guard let record = try await store.record(id) else { return }
-                step = try await self.step(record, reconcileRound: &reconcileRound, logger: logger)
+                if current == nil { current = try await store.record(id) }
+                guard var record = current else { return }
+                step = try await self.step(&record, handle: handle, reconcileRound: &reconcileRound, logger: logger)
+                current = record
                 storeFailures = 0
             } catch {
+                current = nil
                 storeFailures += 1
                 logger.error("replay state store failed; will retry", metadata: ["error": "\(error)"])
                 step = .sleep(settings.reconcileBackoff.backoff(retry: storeFailures, fraction: jitter.nextFraction()))
@@ -40,15 +47,19 @@ extension ReplayEngine {
             case .next:
                 continue
             case .rest:
+                if let current { handle.publish(current) }
                 return
             case .sleep(let duration):
+                // After a wait the record is read again: an operator may have resolved it meanwhile.
+                current = nil
                 guard await drivers.sleep(for: duration, on: clock) else { continue }
             }
         }
     }
 
     private func step(
-        _ record: ReplayRecord,
+        _ record: inout ReplayRecord,
+        handle: DriverHandle,
         reconcileRound: inout Int,
         logger: Logger
     ) async throws(StoreError)
@@ -57,20 +68,20 @@ extension ReplayEngine {
         if record.state.isFinal || record.state == .indeterminate { return .rest }
         let now = clock.wallNowMilliseconds()
         if let leaderID = record.coalescedFrom {
-            return try await followLeader(record, leaderID: leaderID, now: now)
+            return try await followLeader(&record, leaderID: leaderID, now: now)
         }
         if let next = record.nextActionAt, next > now {
             return .sleep(.milliseconds(next - now))
         }
         switch record.state {
         case .pending:
-            return try await attempt(record, now: now, logger: logger)
+            return try await attempt(&record, handle: handle, now: now, logger: logger)
         case .inFlight:
             // An attempt was recorded but its result was not: the process died around the send. It may have
             // reached Strait, so it is reconciled before anything else.
             logger.warning("resuming a replay whose last attempt has no recorded result; reconciling first")
-            try await store.update(
-                record.id,
+            record = try await store.update(
+                record,
                 at: now,
                 RecordChange(
                     state: .reconciling,
@@ -81,7 +92,7 @@ extension ReplayEngine {
             return .next
         case .reconciling:
             reconcileRound += 1
-            return try await reconcile(record, round: reconcileRound, now: now, logger: logger)
+            return try await reconcile(&record, round: reconcileRound, now: now, logger: logger)
         case .succeeded, .failed, .indeterminate:
             return .rest
         }
@@ -89,7 +100,7 @@ extension ReplayEngine {
 
     /// A coalesced record takes the outcome of the replay it was coalesced into.
     private func followLeader(
-        _ record: ReplayRecord,
+        _ record: inout ReplayRecord,
         leaderID: ReplayRecordID,
         now: Int64
     ) async throws(StoreError)
@@ -97,7 +108,7 @@ extension ReplayEngine {
     {
         guard let leader = try await store.record(leaderID) else {
             try await finishFailed(
-                record,
+                &record,
                 error: ReplayError(.internalError, "the replay this one was coalesced into no longer exists"),
                 now: now
             )
@@ -105,8 +116,8 @@ extension ReplayEngine {
         }
         switch leader.state {
         case .succeeded, .failed:
-            try await store.update(
-                record.id,
+            record = try await store.update(
+                record,
                 at: now,
                 RecordChange(
                     state: leader.state,
@@ -123,9 +134,14 @@ extension ReplayEngine {
         }
     }
 
-    private func attempt(_ record: ReplayRecord, now: Int64, logger: Logger) async throws(StoreError) -> Step {
+    private func attempt(
+        _ record: inout ReplayRecord,
+        handle: DriverHandle,
+        now: Int64,
+        logger: Logger
+    ) async throws(StoreError) -> Step {
         guard let runID = try? RunID(record.runID) else {
-            try await finishFailed(record, error: ReplayError(.badRequest, "invalid run id"), now: now)
+            try await finishFailed(&record, error: ReplayError(.badRequest, "invalid run id"), now: now)
             return .rest
         }
         let checkpoint = record.fromCheckpoint.flatMap { try? CheckpointSequence($0) }
@@ -134,7 +150,7 @@ extension ReplayEngine {
             if case .rejected(let retryAfter) = guards.breaker.allow() {
                 logger.notice("circuit breaker open; holding the replay", metadata: ["retry_after": "\(retryAfter)"])
                 try await schedule(
-                    record,
+                    &record,
                     after: max(retryAfter, .seconds(1)),
                     code: "circuit_open",
                     message: "Strait is failing; waiting for the circuit breaker",
@@ -156,7 +172,7 @@ extension ReplayEngine {
         }
         let number = (record.attempts.last?.number ?? 0) + 1
         let requestID = "\(record.requestID)-\(number)"
-        _ = try await store.recordAttempt(record.id, requestID: requestID, at: clock.wallNowMilliseconds())
+        record = try await store.recordAttempt(record, requestID: requestID, at: clock.wallNowMilliseconds())
         crash.reached(.afterAttemptRecorded)
 
         let result: Result<StraitResult<JobRun>, StraitClientError>
@@ -195,16 +211,17 @@ extension ReplayEngine {
             }
         }
         // Each outcome is one durable commit: the attempt's result together with the record's next state.
+        let sent = record
         func finish(
             _ outcome: AttemptOutcome,
             status: Int?,
             detail: String?,
             _ change: RecordChange
         )
-            async throws(StoreError)
+            async throws(StoreError) -> ReplayRecord
         {
             try await store.finishAttempt(
-                record.id,
+                sent,
                 attempt: number,
                 outcome: outcome,
                 status: status,
@@ -216,19 +233,33 @@ extension ReplayEngine {
         switch verdict.kind {
         case .created(let created):
             health.recordResponse(status: created.response.status)
-            try await finish(
-                .answered,
-                status: created.response.status,
-                detail: nil,
-                RecordChange(
-                    state: .succeeded,
-                    newRunID: created.value.id,
-                    responseStatus: created.response.status,
-                    responseBody: created.response.body,
-                    clear: [.nextActionAt, .errorCode, .errorMessage]
-                )
+            let change = RecordChange(
+                state: .succeeded,
+                newRunID: created.value.id,
+                responseStatus: created.response.status,
+                responseBody: created.response.body,
+                clear: [.nextActionAt, .errorCode, .errorMessage]
+            )
+            // The caller is answered now, before the commit: a crash before it leaves the attempt recorded
+            // without a result, and reconciling it finds this run (by the attempt's request id), so the answer
+            // holds. Failures are answered only once committed, because reconciling them may retry.
+            handle.publish(
+                sent.finishingAttempt(
+                    number,
+                    outcome: .answered,
+                    status: created.response.status,
+                    detail: nil,
+                    at: finished
+                ).applying(change, at: finished)
             )
             attemptLogger.info("replay created a run", metadata: ["new_run_id": "\(created.value.id)"])
+            if crash.phase == .outcomeNeverCommitted {
+                // Testing only: the process is about to be killed with the answer given and the outcome not
+                // committed. Park until then.
+                await drivers.parkUntilShutdown()
+                return .rest
+            }
+            record = try await finish(.answered, status: created.response.status, detail: nil, change)
             return .rest
 
         case .refused(let apiError, let retryable):
@@ -238,7 +269,7 @@ extension ReplayEngine {
                     "upstream refused before doing anything; retrying later",
                     metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)", "delay": "\(delay)"]
                 )
-                try await finish(
+                record = try await finish(
                     .answered,
                     status: apiError.status,
                     detail: apiError.code,
@@ -250,7 +281,7 @@ extension ReplayEngine {
                 "upstream refused the replay",
                 metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)"]
             )
-            try await finish(
+            record = try await finish(
                 .answered,
                 status: apiError.status,
                 detail: apiError.code,
@@ -272,7 +303,7 @@ extension ReplayEngine {
                     "upstream unreachable, nothing was sent; retrying",
                     metadata: ["error": "\(curlError.code)", "delay": "\(delay)"]
                 )
-                try await finish(
+                record = try await finish(
                     .notSent,
                     status: nil,
                     detail: curlError.code.description,
@@ -295,11 +326,11 @@ extension ReplayEngine {
                     + "\(number) attempt\(number == 1 ? "" : "s"); nothing was sent, no run was created",
                 details: ["upstream=\(upstream.baseURL)", "attempts=\(number)"]
             )
-            try await finish(
+            record = try await finish(
                 .notSent,
                 status: nil,
                 detail: curlError.code.description,
-                failedChange(record, error: error)
+                failedChange(sent, error: error)
             )
             return .rest
 
@@ -309,7 +340,7 @@ extension ReplayEngine {
                 "ambiguous upstream result; reconciling before any retry",
                 metadata: ["reason": "\(reason)"]
             )
-            try await finish(
+            record = try await finish(
                 outcome,
                 status: status,
                 detail: reason,
@@ -351,7 +382,7 @@ extension ReplayEngine {
     }
 
     func schedule(
-        _ record: ReplayRecord,
+        _ record: inout ReplayRecord,
         after delay: Duration,
         code: String,
         message: String,
@@ -359,7 +390,11 @@ extension ReplayEngine {
     )
         async throws(StoreError)
     {
-        try await store.update(record.id, at: now, scheduleChange(after: delay, code: code, message: message, now: now))
+        record = try await store.update(
+            record,
+            at: now,
+            scheduleChange(after: delay, code: code, message: message, now: now)
+        )
     }
 
     /// Back to `pending`, with the next attempt at `now + delay`.
@@ -372,8 +407,8 @@ extension ReplayEngine {
         )
     }
 
-    func finishFailed(_ record: ReplayRecord, error: ReplayError, now: Int64) async throws(StoreError) {
-        try await store.update(record.id, at: now, failedChange(record, error: error))
+    func finishFailed(_ record: inout ReplayRecord, error: ReplayError, now: Int64) async throws(StoreError) {
+        record = try await store.update(record, at: now, failedChange(record, error: error))
     }
 
     /// Final `failed`, with replayd's own error stored as the answer.

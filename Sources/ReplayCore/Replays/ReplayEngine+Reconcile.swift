@@ -8,11 +8,16 @@ extension ReplayEngine {
     ///
     /// Found → succeeded with that run. Every lookup answered and nothing found → a new attempt is allowed.
     /// A lookup failed → try again later with backoff; past the horizon the record becomes `indeterminate`.
-    func reconcile(_ record: ReplayRecord, round: Int, now: Int64, logger: Logger) async throws(StoreError) -> Step {
+    func reconcile(
+        _ record: inout ReplayRecord,
+        round: Int,
+        now: Int64,
+        logger: Logger
+    ) async throws(StoreError) -> Step {
         if let deadline = record.reconcileDeadline, now > deadline {
             logger.error("reconciliation horizon passed; the replay needs an operator (replayctl resolve)")
-            try await store.update(
-                record.id,
+            record = try await store.update(
+                record,
                 at: now,
                 RecordChange(
                     state: .indeterminate,
@@ -30,10 +35,10 @@ extension ReplayEngine {
             do {
                 let original = try await upstream.getRun(runID, requestID: "\(record.requestID)-lookup-\(round)")
                 projectID = original.value.projectID
-                try await store.update(record.id, at: now, RecordChange(projectID: original.value.projectID))
+                record = try await store.update(record, at: now, RecordChange(projectID: original.value.projectID))
             } catch {
                 return try await retryReconcile(
-                    record,
+                    &record,
                     round: round,
                     reason: "get run failed: \(error)",
                     now: now,
@@ -53,8 +58,8 @@ extension ReplayEngine {
                         "reconciled: the ambiguous attempt did create a run",
                         metadata: ["upstream_request_id": "\(attempt.requestID)", "new_run_id": "\(run.id)"]
                     )
-                    try await store.update(
-                        record.id,
+                    record = try await store.update(
+                        record,
                         at: clock.wallNowMilliseconds(),
                         RecordChange(
                             state: .succeeded,
@@ -68,7 +73,7 @@ extension ReplayEngine {
                 }
             } catch {
                 return try await retryReconcile(
-                    record,
+                    &record,
                     round: round,
                     reason: "list runs failed: \(error)",
                     now: now,
@@ -87,8 +92,8 @@ extension ReplayEngine {
                     "no run found yet, but Strait may still be working on the last attempt; looking again later",
                     metadata: ["settles_in_ms": "\(settled - now)"]
                 )
-                try await store.update(
-                    record.id,
+                record = try await store.update(
+                    record,
                     at: now,
                     RecordChange(
                         nextActionAt: settled,
@@ -103,8 +108,8 @@ extension ReplayEngine {
             "reconciled: no run was created; a new attempt is allowed",
             metadata: ["checked": "\(candidates.count)"]
         )
-        try await store.update(
-            record.id,
+        record = try await store.update(
+            record,
             at: clock.wallNowMilliseconds(),
             RecordChange(state: .pending, clear: [.nextActionAt, .errorCode, .errorMessage])
         )
@@ -112,7 +117,7 @@ extension ReplayEngine {
     }
 
     private func retryReconcile(
-        _ record: ReplayRecord,
+        _ record: inout ReplayRecord,
         round: Int,
         reason: String,
         now: Int64,
@@ -125,8 +130,8 @@ extension ReplayEngine {
             "reconciliation lookup failed; will retry",
             metadata: ["reason": "\(reason)", "delay": "\(delay)"]
         )
-        try await store.update(
-            record.id,
+        record = try await store.update(
+            record,
             at: now,
             RecordChange(
                 nextActionAt: now + Self.milliseconds(delay),

@@ -195,8 +195,8 @@ public final class ReplayEngine: Sendable {
                 }
                 return .completed(created, replayed: false)
             }
-            let signal = startDriver(created.id, logger: logger)
-            return await waitForOutcome(created.id, signal: signal, wait: wait)
+            let handle = startDriver(created.id, initial: created, logger: logger)
+            return await waitForOutcome(created.id, handle: handle, wait: wait)
         }
     }
 
@@ -221,7 +221,7 @@ public final class ReplayEngine: Sendable {
         guard !drivers.isDraining else { return 0 }
         var started = 0
         for record in try await store.unfinished(limit: 10_000) where !drivers.isActive(record.id) {
-            startDriver(record.id, logger: logger)
+            startDriver(record.id, initial: record, logger: logger)
             started += 1
         }
         return started
@@ -243,23 +243,27 @@ public final class ReplayEngine: Sendable {
     /// replay accepted after that is stored and resumed at the next start.
     public var acceptsNewDrivers: Bool { !drivers.isDraining }
 
+    /// Starts the driver of `id` unless one runs; `initial` is the record as the caller last read or wrote it
+    /// (`nil`: the driver reads it).
     @discardableResult
-    func startDriver(_ id: ReplayRecordID, logger: Logger) -> CompletionSignal {
+    func startDriver(_ id: ReplayRecordID, initial: ReplayRecord? = nil, logger: Logger) -> DriverHandle {
         var driverLogger = logger
         // Idempotency keys are secrets of the caller: logs carry the same keyed hash as the audit log
         // (`replayd audit hash-value KEY` finds both).
         driverLogger[metadataKey: "key_hmac"] = "\(auditor.hashValue(id.key))"
         driverLogger[metadataKey: "principal"] = "\(id.principal)"
-        return drivers.start(id) { [self, driverLogger] in await self.drive(id, logger: driverLogger) }
+        return drivers.start(id) { [self, driverLogger] handle in
+            await self.drive(id, initial: initial, handle: handle, logger: driverLogger)
+        }
     }
 
     /// Waits until the driver rests or `wait` (default `settings.wait`) passes on the wait clock, whichever is
     /// first.
-    func waitForDriver(_ signal: CompletionSignal, wait: Duration? = nil) async {
+    func waitForDriver(_ handle: DriverHandle, wait: Duration? = nil) async {
         let clock = self.waitClock
         let wait = wait ?? settings.wait
         _ = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await signal.wait() }
+            group.addTask { await handle.wait() }
             group.addTask {
                 try? await clock.sleep(for: wait)
                 return false
@@ -272,11 +276,16 @@ public final class ReplayEngine: Sendable {
 
     private func waitForOutcome(
         _ id: ReplayRecordID,
-        signal: CompletionSignal,
+        handle: DriverHandle,
         wait: Duration
     ) async -> ReplaySubmission {
         if wait > .zero {
-            await waitForDriver(signal, wait: wait)
+            await waitForDriver(handle, wait: wait)
+        }
+        // The driver's answer, without reading it back; the store only when it has none yet.
+        if let answer = handle.published, answer.state.isFinal {
+            crash.reached(.beforeAnswer)
+            return .completed(answer, replayed: false)
         }
         do {
             guard let record = try await store.record(id) else {

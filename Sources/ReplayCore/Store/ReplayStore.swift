@@ -21,29 +21,23 @@ public protocol ReplayStore: Sendable {
     /// The record holding the attempt with this `X-Request-Id`, or `nil`.
     func record(forAttemptRequestID requestID: String) async throws(StoreError) -> ReplayRecord?
 
-    /// Appends an attempt (number = previous + 1, outcome `.recorded`) and sets the record `in_flight`, clearing
-    /// `nextActionAt`. Durable before it returns: the caller sends only afterwards.
+    /// Appends an attempt to `record` (number = its last + 1, outcome `.recorded`) and sets it `in_flight`,
+    /// clearing `nextActionAt`. Durable before it returns: the caller sends only afterwards. Returns the record
+    /// as stored (``ReplayRecord/recordingAttempt(requestID:at:)``), without reading it back.
+    ///
+    /// `record` is the caller's current copy: the store writes the change, and uses the copy only for what it
+    /// writes alongside (the attempt's number, the audit trail).
     func recordAttempt(
-        _ id: ReplayRecordID,
+        _ record: ReplayRecord,
         requestID: String,
         at time: Int64
     ) async throws(StoreError)
-        -> AttemptRecord
+        -> ReplayRecord
 
-    /// Stores an attempt's result and sets the record's `updatedAt`.
-    func recordAttemptResult(
-        _ id: ReplayRecordID,
-        attempt number: Int,
-        outcome: AttemptOutcome,
-        status: Int?,
-        detail: String?,
-        at time: Int64
-    ) async throws(StoreError)
-
-    /// Stores an attempt's result and applies `change` to its record in ONE transaction: one durable commit where
-    /// `recordAttemptResult` followed by `update` would take two.
+    /// Stores the result of `record`'s attempt `number` and applies `change` in ONE durable commit. Returns the
+    /// record as stored, computed in memory.
     func finishAttempt(
-        _ id: ReplayRecordID,
+        _ record: ReplayRecord,
         attempt number: Int,
         outcome: AttemptOutcome,
         status: Int?,
@@ -51,10 +45,17 @@ public protocol ReplayStore: Sendable {
         at time: Int64,
         _ change: RecordChange
     ) async throws(StoreError)
+        -> ReplayRecord
 
-    /// Applies `change` to the record and sets `updatedAt`. Returns the record after the change.
+    /// Applies `change` to `record` and sets `updatedAt`. Returns the record after the change
+    /// (``ReplayRecord/applying(_:at:)``), computed in memory.
     @discardableResult
-    func update(_ id: ReplayRecordID, at time: Int64, _ change: RecordChange) async throws(StoreError) -> ReplayRecord
+    func update(
+        _ record: ReplayRecord,
+        at time: Int64,
+        _ change: RecordChange
+    ) async throws(StoreError)
+        -> ReplayRecord
 
     /// Records that are not final (`pending`, `in_flight`, `reconciling`), oldest first: what crash recovery and
     /// the background worker resume.

@@ -8,6 +8,8 @@ import Logging
 struct SQLiteDatabase: Sendable {
     /// The connection pool: one writer, concurrent readers.
     let pool: DatabasePool
+    /// Batches writes into group commits on the pool's writer.
+    let commits: SQLiteGroupCommit
     /// What the file is, for messages: `replay store`, `follow-up outbox`.
     let name: String
     let logger: Logger
@@ -35,6 +37,7 @@ struct SQLiteDatabase: Sendable {
         } catch {
             throw SQLiteReplayStore.storeError(error, "opening the \(name) at \(path)", code: .unavailable)
         }
+        commits = SQLiteGroupCommit(pool: pool)
         do {
             // GRDB's WAL setup sets `synchronous = NORMAL` on the writer after `prepareDatabase` runs, so FULL is
             // set here, once the pool is open. Only the writer commits; readers never need it.
@@ -64,21 +67,50 @@ struct SQLiteDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), shielded from the caller's cancellation.
+    /// Runs `body` in its own savepoint of the next group commit (one `BEGIN IMMEDIATE` transaction and one sync
+    /// for every write that arrived while the previous commit ran; see ``SQLiteGroupCommit``), and returns once
+    /// that commit is durable. Shielded from the caller's cancellation: once submitted, the write commits or fails.
     func write<T: Sendable>(
         _ operation: String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
-        let pool = pool
-        // An unstructured task, awaited at once, so it never outlives this call. It exists only to keep the
-        // caller's cancellation away from GRDB, whose async access throws `CancellationError` for a cancelled
-        // task: a replay driver cancelled at shutdown still commits the attempt result it is writing, so the
-        // restart sees what was sent. (Swift has no structured way to run a child without its parent's
-        // cancellation.)
-        let task = Task { try await pool.write(body) }
-        do {
-            return try await task.value
-        } catch {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
+            commits.submit(
+                SQLiteGroupCommit.Write(
+                    run: { db in
+                        let applied: Result<T, any Error>
+                        do {
+                            var value: T?
+                            try db.inSavepoint {
+                                value = try body(db)
+                                return .commit
+                            }
+                            if let value {
+                                applied = .success(value)
+                            } else {
+                                applied = .failure(StoreError(.io, "\(operation) produced no result"))
+                            }
+                        } catch {
+                            applied = .failure(error)
+                        }
+                        return { commitError in
+                            // A write's own error (a full disk mid-statement) explains a failed commit better
+                            // than the commit's (the transaction was aborted).
+                            if case .success = applied, let commitError {
+                                continuation.resume(returning: .failure(commitError))
+                            } else {
+                                continuation.resume(returning: applied)
+                            }
+                        }
+                    },
+                    fail: { error in continuation.resume(returning: .failure(error)) }
+                )
+            )
+        }
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error):
             let failure = SQLiteReplayStore.storeError(error, operation)
             if failure.code != .notFound {
                 logger.error("\(name) write failed", metadata: ["error": "\(failure)"])

@@ -22,17 +22,13 @@ extension SQLiteReplayStore {
     /// - Throws: `StoreError(.notFound, …)` when the record does not exist.
     @discardableResult
     public func update(
-        _ id: ReplayRecordID,
+        _ record: ReplayRecord,
         at time: Int64,
         _ change: RecordChange
     ) async throws(StoreError) -> ReplayRecord {
-        try await write("updating \(id)") { db in
-            try Self.apply(change, to: id, at: time, db)
-            guard let updated = try Self.fetchRecord(id, db) else {
-                throw StoreError(.notFound, "no replay record \(id)")
-            }
-            return updated
-        }
+        let id = record.id
+        try await write("updating \(id)") { db in try Self.apply(change, to: id, at: time, db) }
+        return record.applying(change, at: time)
     }
 
     /// Applies `change` to the record inside the caller's transaction.
