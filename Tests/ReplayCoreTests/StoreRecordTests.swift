@@ -70,6 +70,47 @@ import Testing
         }
     }
 
+    /// Drivers keep their record in memory: what `applying`, `recordingAttempt` and `finishingAttempt` compute must
+    /// be exactly what the store holds afterwards, change after change.
+    @Test func theRecordComputedInMemoryIsTheRecordStored() async throws {
+        try await T.withStore { store, _ in
+            var record = try await T.create(T.record(), in: store)
+            let changes: [RecordChange] = [
+                RecordChange(state: .pending, nextActionAt: T.t0 + 9, errorCode: "e", errorMessage: "m"),
+                RecordChange(projectID: "proj_1", clear: [.nextActionAt, .errorCode]),
+                RecordChange(state: .reconciling, reconcileDeadline: T.t0 + 50, clear: [.errorMessage]),
+                RecordChange(nextActionAt: T.t0 + 70, reconcileDeadline: T.t0 + 60, clear: [.nextActionAt]),
+                RecordChange(clear: [.reconcileDeadline, .nextActionAt, .errorCode, .errorMessage]),
+                RecordChange(
+                    state: .succeeded,
+                    newRunID: "run_new",
+                    responseStatus: 201,
+                    responseBody: Array("{}".utf8),
+                    resolution: "ok"
+                ),
+            ]
+            for (index, change) in changes.enumerated() {
+                let time = T.t0 + Int64(index + 1) * 100
+                if index == 1 {
+                    record = try await store.recordAttempt(record, requestID: "rq_mem-1", at: time)
+                    record = try await store.finishAttempt(
+                        record,
+                        attempt: 1,
+                        outcome: .answered,
+                        status: 503,
+                        detail: "unavailable",
+                        at: time + 1,
+                        change
+                    )
+                } else {
+                    record = try await store.update(record, at: time, change)
+                }
+                let stored = try await store.record(record.id)
+                #expect(stored == record, "after change \(index)")
+            }
+        }
+    }
+
     @Test func updateOfAMissingRecordIsNotFound() async throws {
         try await T.withStore { store, _ in
             do throws(StoreError) {

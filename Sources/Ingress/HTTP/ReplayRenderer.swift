@@ -47,7 +47,9 @@ public enum ReplayRenderer {
     static func stored(_ record: ReplayRecord) -> GatewayResponse {
         var body = record.responseBody ?? Array("{}\n".utf8)
         let status = record.responseStatus ?? 500
-        if (200..<300).contains(status),
+        if (200..<300).contains(status), let spliced = JobRunKeySplice.inject(key: record.key, into: body) {
+            body = spliced
+        } else if (200..<300).contains(status),
             case .object(var run)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body))
         {
             var metadata: [String: JSONValue] = [:]

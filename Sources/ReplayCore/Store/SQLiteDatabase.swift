@@ -79,20 +79,7 @@ struct SQLiteDatabase: Sendable {
                 SQLiteGroupCommit.Write(
                     run: { db in
                         let applied: Result<T, any Error>
-                        do {
-                            var value: T?
-                            try db.inSavepoint {
-                                value = try body(db)
-                                return .commit
-                            }
-                            if let value {
-                                applied = .success(value)
-                            } else {
-                                applied = .failure(StoreError(.io, "\(operation) produced no result"))
-                            }
-                        } catch {
-                            applied = .failure(error)
-                        }
+                        applied = Self.inSavepoint(db) { () throws -> T in try body(db) }
                         return { commitError in
                             // A write's own error (a full disk mid-statement) explains a failed commit better
                             // than the commit's (the transaction was aborted).
@@ -116,6 +103,27 @@ struct SQLiteDatabase: Sendable {
                 logger.error("\(name) write failed", metadata: ["error": "\(failure)"])
             }
             throw failure
+        }
+    }
+
+    /// Runs `body` in a savepoint of the batch's transaction, through cached statements (GRDB's `inSavepoint`
+    /// prepares its statements anew each time): a write that throws is rolled back alone.
+    private static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) -> Result<T, any Error> {
+        do {
+            try db.cachedStatement(sql: "SAVEPOINT replayd_write").execute()
+        } catch {
+            return .failure(error)
+        }
+        do {
+            let value = try body()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT replayd_write").execute()
+            return .success(value)
+        } catch {
+            // Undo the write's statements; the batch's transaction goes on (or, if SQLite aborted it, fails at
+            // COMMIT, and every write of the batch fails with it).
+            try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT replayd_write").execute()
+            try? db.cachedStatement(sql: "RELEASE SAVEPOINT replayd_write").execute()
+            return .failure(error)
         }
     }
 

@@ -31,33 +31,42 @@ extension SQLiteReplayStore {
         return record.applying(change, at: time)
     }
 
-    /// Applies `change` to the record inside the caller's transaction.
+    /// Applies `change` to the record inside the caller's transaction, with one cached statement: a field set in
+    /// `change` is written, a `nil` field named in `clear` becomes NULL, and every other column keeps its value.
     static func apply(_ change: RecordChange, to id: ReplayRecordID, at time: Int64, _ db: Database) throws {
-        var assignments = ["updated_at = ?"]
-        var values: [(any DatabaseValueConvertible)?] = [time]
-        func set(_ column: String, _ value: (any DatabaseValueConvertible)?, clearing field: RecordChange.Field?) {
-            if let value {
-                assignments.append("\(column) = ?")
-                values.append(value)
-            } else if let field, change.clear.contains(field) {
-                assignments.append("\(column) = NULL")
-            }
-        }
-        set("state", change.state?.rawValue, clearing: nil)
-        set("next_action_at", change.nextActionAt, clearing: .nextActionAt)
-        set("reconcile_deadline", change.reconcileDeadline, clearing: .reconcileDeadline)
-        set("project_id", change.projectID, clearing: nil)
-        set("new_run_id", change.newRunID, clearing: nil)
-        set("response_status", change.responseStatus, clearing: nil)
-        set("response_body", change.responseBody.map { Data($0) }, clearing: nil)
-        set("error_code", change.errorCode, clearing: .errorCode)
-        set("error_message", change.errorMessage, clearing: .errorMessage)
-        set("resolution", change.resolution, clearing: nil)
-        values.append(contentsOf: [id.principal, id.key])
-        try db.execute(
-            sql: "UPDATE replays SET \(assignments.joined(separator: ", ")) WHERE principal = ? AND key = ?",
-            arguments: StatementArguments(values)
+        let statement = try db.cachedStatement(
+            sql: """
+                UPDATE replays SET
+                    updated_at = ?1,
+                    state = COALESCE(?2, state),
+                    next_action_at = CASE WHEN ?3 IS NOT NULL THEN ?3 WHEN ?4 THEN NULL ELSE next_action_at END,
+                    reconcile_deadline =
+                        CASE WHEN ?5 IS NOT NULL THEN ?5 WHEN ?6 THEN NULL ELSE reconcile_deadline END,
+                    project_id = COALESCE(?7, project_id),
+                    new_run_id = COALESCE(?8, new_run_id),
+                    response_status = COALESCE(?9, response_status),
+                    response_body = COALESCE(?10, response_body),
+                    error_code = CASE WHEN ?11 IS NOT NULL THEN ?11 WHEN ?12 THEN NULL ELSE error_code END,
+                    error_message = CASE WHEN ?13 IS NOT NULL THEN ?13 WHEN ?14 THEN NULL ELSE error_message END,
+                    resolution = COALESCE(?15, resolution)
+                WHERE principal = ?16 AND key = ?17
+                """
         )
+        let values: [(any DatabaseValueConvertible)?] = [
+            time,
+            change.state?.rawValue,
+            change.nextActionAt, change.clear.contains(.nextActionAt),
+            change.reconcileDeadline, change.clear.contains(.reconcileDeadline),
+            change.projectID,
+            change.newRunID,
+            change.responseStatus,
+            change.responseBody.map { Data($0) },
+            change.errorCode, change.clear.contains(.errorCode),
+            change.errorMessage, change.clear.contains(.errorMessage),
+            change.resolution,
+            id.principal, id.key,
+        ]
+        try statement.execute(arguments: StatementArguments(values))
         guard db.changesCount == 1 else {
             throw StoreError(.notFound, "no replay record \(id)")
         }
