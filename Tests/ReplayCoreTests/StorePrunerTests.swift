@@ -37,8 +37,12 @@ import Testing
             return deleted
         }
 
-        func claim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimResult {
-            try await inner.claim(record, coalesceSince: coalesceSince)
+        func claim(
+            _ record: ReplayRecord,
+            coalesceSince: Int64?,
+            firstAttempt: String?
+        ) async throws(StoreError) -> ClaimResult {
+            try await inner.claim(record, coalesceSince: coalesceSince, firstAttempt: firstAttempt)
         }
         func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord? { try await inner.record(id) }
         func record(forAttemptRequestID requestID: String) async throws(StoreError) -> ReplayRecord? {

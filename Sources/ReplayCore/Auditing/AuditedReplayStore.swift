@@ -19,8 +19,13 @@ public struct AuditedReplayStore: ReplayStore {
         self.auditor = auditor
     }
 
-    public func claim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimResult {
-        try await base.claim(record, coalesceSince: coalesceSince)
+    public func claim(
+        _ record: ReplayRecord,
+        coalesceSince: Int64?,
+        firstAttempt: String?
+    ) async throws(StoreError) -> ClaimResult {
+        if firstAttempt != nil { try requireWritableLog() }
+        return try await base.claim(record, coalesceSince: coalesceSince, firstAttempt: firstAttempt)
     }
 
     public func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord? {
@@ -36,6 +41,12 @@ public struct AuditedReplayStore: ReplayStore {
         requestID: String,
         at time: Int64
     ) async throws(StoreError) -> ReplayRecord {
+        try requireWritableLog()
+        return try await base.recordAttempt(record, requestID: requestID, at: time)
+    }
+
+    /// An attempt is recorded only while the log can be written: what is recorded may be sent.
+    private func requireWritableLog() throws(StoreError) {
         let status = auditor.status
         guard status.writable else {
             throw StoreError(
@@ -43,7 +54,6 @@ public struct AuditedReplayStore: ReplayStore {
                 "the audit log cannot be written (\(status.degradedReason ?? "degraded")); nothing is sent until it can"
             )
         }
-        return try await base.recordAttempt(record, requestID: requestID, at: time)
     }
 
     public func finishAttempt(

@@ -21,8 +21,16 @@ extension ReplayEngine {
     /// only changes; it reads the record again only after a store failure, when what is durable is the truth.
     /// Every step ends at a durable point (its change is committed). When shutdown begins, the driver stops at
     /// the next one, and a sleep ends early: the record stays unfinished and is resumed at the next start.
-    func drive(_ id: ReplayRecordID, initial: ReplayRecord?, handle: DriverHandle, logger: Logger) async {
+    func drive(
+        _ id: ReplayRecordID,
+        initial: ReplayRecord?,
+        sendsRecordedAttempt: Bool,
+        handle: DriverHandle,
+        logger: Logger
+    ) async {
         var current = initial
+        // The attempt the claim recorded, to send now; otherwise an `in_flight` record is one to reconcile.
+        var fresh = sendsRecordedAttempt ? initial?.attempts.last : nil
         var reconcileRound = 0
         var storeFailures = 0
         while !Task.isCancelled {
@@ -34,11 +42,18 @@ extension ReplayEngine {
             do {
                 if current == nil { current = try await store.record(id) }
                 guard var record = current else { return }
-                step = try await self.step(&record, handle: handle, reconcileRound: &reconcileRound, logger: logger)
+                step = try await self.step(
+                    &record,
+                    fresh: &fresh,
+                    handle: handle,
+                    reconcileRound: &reconcileRound,
+                    logger: logger
+                )
                 current = record
                 storeFailures = 0
             } catch {
                 current = nil
+                fresh = nil
                 storeFailures += 1
                 logger.error("replay state store failed; will retry", metadata: ["error": "\(error)"])
                 step = .sleep(settings.reconcileBackoff.backoff(retry: storeFailures, fraction: jitter.nextFraction()))
@@ -52,6 +67,7 @@ extension ReplayEngine {
             case .sleep(let duration):
                 // After a wait the record is read again: an operator may have resolved it meanwhile.
                 current = nil
+                fresh = nil
                 guard await drivers.sleep(for: duration, on: clock) else { continue }
             }
         }
@@ -59,6 +75,7 @@ extension ReplayEngine {
 
     private func step(
         _ record: inout ReplayRecord,
+        fresh: inout AttemptRecord?,
         handle: DriverHandle,
         reconcileRound: inout Int,
         logger: Logger
@@ -73,9 +90,16 @@ extension ReplayEngine {
         if let next = record.nextActionAt, next > now {
             return .sleep(.milliseconds(next - now))
         }
+        if let recorded = fresh {
+            // A new replay: its claim recorded attempt 1 in the same commit. Send it.
+            fresh = nil
+            if record.state == .inFlight, record.attempts.last == recorded {
+                return try await attempt(&record, recorded: recorded, handle: handle, now: now, logger: logger)
+            }
+        }
         switch record.state {
         case .pending:
-            return try await attempt(&record, handle: handle, now: now, logger: logger)
+            return try await attempt(&record, recorded: nil, handle: handle, now: now, logger: logger)
         case .inFlight:
             // An attempt was recorded but its result was not: the process died around the send. It may have
             // reached Strait, so it is reconciled before anything else.
@@ -134,14 +158,19 @@ extension ReplayEngine {
         }
     }
 
+    /// Sends the next attempt: `recorded` when the claim recorded it already (a new replay), otherwise a new one,
+    /// recorded durably first. Whatever stops it before the send (an invalid run id, an open breaker, shutdown)
+    /// gives a recorded attempt the outcome `not_sent`, so that it is never reconciled as if it might have gone out.
     private func attempt(
         _ record: inout ReplayRecord,
+        recorded: AttemptRecord?,
         handle: DriverHandle,
         now: Int64,
         logger: Logger
     ) async throws(StoreError) -> Step {
         guard let runID = try? RunID(record.runID) else {
-            try await finishFailed(&record, error: ReplayError(.badRequest, "invalid run id"), now: now)
+            let change = failedChange(record, error: ReplayError(.badRequest, "invalid run id"))
+            try await hold(&record, recorded: recorded, reason: "invalid_run_id", change, now: now)
             return .rest
         }
         let checkpoint = record.fromCheckpoint.flatMap { try? CheckpointSequence($0) }
@@ -149,30 +178,39 @@ extension ReplayEngine {
         if let guards {
             if case .rejected(let retryAfter) = guards.breaker.allow() {
                 logger.notice("circuit breaker open; holding the replay", metadata: ["retry_after": "\(retryAfter)"])
-                try await schedule(
-                    &record,
+                let change = scheduleChange(
                     after: max(retryAfter, .seconds(1)),
                     code: "circuit_open",
                     message: "Strait is failing; waiting for the circuit breaker",
                     now: now
                 )
+                try await hold(&record, recorded: recorded, reason: "circuit_open", change, now: now)
                 return .next
             }
             do {
                 ticket = try await guards.pacer.acquire()
             } catch {
                 guards.breaker.recordAbandoned()
+                try await hold(&record, recorded: recorded, reason: "shutdown", RecordChange(state: .pending), now: now)
                 return .rest
             }
         }
         if drivers.isDraining || Task.isCancelled {
             // Shutting down: send nothing new. The record stays pending and is resumed at the next start.
             if let ticket { guards?.pacer.abandon(ticket) }
+            try await hold(&record, recorded: recorded, reason: "shutdown", RecordChange(state: .pending), now: now)
             return .rest
         }
-        let number = (record.attempts.last?.number ?? 0) + 1
-        let requestID = "\(record.requestID)-\(number)"
-        record = try await store.recordAttempt(record, requestID: requestID, at: clock.wallNowMilliseconds())
+        let number: Int
+        let requestID: String
+        if let recorded {
+            number = recorded.number
+            requestID = recorded.requestID
+        } else {
+            number = (record.attempts.last?.number ?? 0) + 1
+            requestID = "\(record.requestID)-\(number)"
+            record = try await store.recordAttempt(record, requestID: requestID, at: clock.wallNowMilliseconds())
+        }
         crash.reached(.afterAttemptRecorded)
 
         let result: Result<StraitResult<JobRun>, StraitClientError>
@@ -354,6 +392,30 @@ extension ReplayEngine {
             )
             return .next
         }
+    }
+
+    /// Applies `change` to a record whose attempt was not sent: with a recorded attempt, that attempt's outcome
+    /// becomes `not_sent` in the same commit.
+    private func hold(
+        _ record: inout ReplayRecord,
+        recorded: AttemptRecord?,
+        reason: String,
+        _ change: RecordChange,
+        now: Int64
+    ) async throws(StoreError) {
+        guard let recorded else {
+            record = try await store.update(record, at: now, change)
+            return
+        }
+        record = try await store.finishAttempt(
+            record,
+            attempt: recorded.number,
+            outcome: .notSent,
+            status: nil,
+            detail: reason,
+            at: now,
+            change
+        )
     }
 
     /// The delay before the next attempt (from `RetrySchedule`: backoff or the server's `Retry-After`), or `nil`

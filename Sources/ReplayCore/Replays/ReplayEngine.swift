@@ -157,9 +157,15 @@ public final class ReplayEngine: Sendable {
             createdAt: now
         )
         let coalesceSince = settings.coalesceWindow > .zero ? now - Self.milliseconds(settings.coalesceWindow) : nil
+        // A new replay is claimed with its first attempt recorded, in one commit, unless the breaker is probing
+        // (half open; the driver asks it first) or shutdown has begun (the record is stored for the next start,
+        // with nothing recorded as sent). Should shutdown begin between the claim and the driver's start, the
+        // recorded attempt is reconciled at the next start, as after a crash.
+        let recordsFirstAttempt = !drivers.isDraining && guards?.breaker.snapshot.state != .halfOpen
+        let firstAttempt = recordsFirstAttempt ? "\(record.requestID)-1" : nil
         let claim: ClaimResult
         do {
-            claim = try await store.claim(record, coalesceSince: coalesceSince)
+            claim = try await store.claim(record, coalesceSince: coalesceSince, firstAttempt: firstAttempt)
         } catch {
             logger.error("replay state store unavailable", metadata: ["error": "\(error)"])
             return .rejected(ReplayError(.unavailable, "replayd's state store is unavailable; nothing was sent"))
@@ -195,7 +201,12 @@ public final class ReplayEngine: Sendable {
                 }
                 return .completed(created, replayed: false)
             }
-            let handle = startDriver(created.id, initial: created, logger: logger)
+            let handle = startDriver(
+                created.id,
+                initial: created,
+                sendsRecordedAttempt: !created.attempts.isEmpty,
+                logger: logger
+            )
             return await waitForOutcome(created.id, handle: handle, wait: wait)
         }
     }
@@ -245,15 +256,29 @@ public final class ReplayEngine: Sendable {
 
     /// Starts the driver of `id` unless one runs; `initial` is the record as the caller last read or wrote it
     /// (`nil`: the driver reads it).
+    ///
+    /// With `sendsRecordedAttempt`, `initial` is a record just claimed with attempt 1 recorded: the driver sends
+    /// it instead of reconciling it.
     @discardableResult
-    func startDriver(_ id: ReplayRecordID, initial: ReplayRecord? = nil, logger: Logger) -> DriverHandle {
+    func startDriver(
+        _ id: ReplayRecordID,
+        initial: ReplayRecord? = nil,
+        sendsRecordedAttempt: Bool = false,
+        logger: Logger
+    ) -> DriverHandle {
         var driverLogger = logger
         // Idempotency keys are secrets of the caller: logs carry the same keyed hash as the audit log
         // (`replayd audit hash-value KEY` finds both).
         driverLogger[metadataKey: "key_hmac"] = "\(auditor.hashValue(id.key))"
         driverLogger[metadataKey: "principal"] = "\(id.principal)"
         return drivers.start(id) { [self, driverLogger] handle in
-            await self.drive(id, initial: initial, handle: handle, logger: driverLogger)
+            await self.drive(
+                id,
+                initial: initial,
+                sendsRecordedAttempt: sendsRecordedAttempt,
+                handle: handle,
+                logger: driverLogger
+            )
         }
     }
 

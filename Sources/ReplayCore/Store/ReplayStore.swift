@@ -13,7 +13,15 @@ public protocol ReplayStore: Sendable {
     ///   - otherwise inserts `record` and returns `.created(record)`.
     /// - If a record has this id and the same fingerprint: `.existing(record)` (the caller answers from it).
     /// - If a record has this id and another fingerprint: `.fingerprintMismatch(existing)` (422).
-    func claim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimResult
+    ///
+    /// With `firstAttempt` (the request id of attempt 1), a `.created` record is stored with that attempt already
+    /// recorded and `in_flight`, in the same commit: a new replay waits for one sync before it is sent, not two.
+    /// (A crash before the send leaves it to be reconciled, like any attempt without a result.)
+    func claim(
+        _ record: ReplayRecord,
+        coalesceSince: Int64?,
+        firstAttempt: String?
+    ) async throws(StoreError) -> ClaimResult
 
     /// The record with this id and its attempts, or `nil`.
     func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord?
@@ -67,6 +75,13 @@ public protocol ReplayStore: Sendable {
     /// Deletes final and indeterminate records (and their attempts) whose `updatedAt` is before `cutoff`.
     /// Returns how many records were deleted.
     func prune(updatedBefore cutoff: Int64) async throws(StoreError) -> Int
+}
+
+extension ReplayStore {
+    /// ``claim(_:coalesceSince:firstAttempt:)`` without recording an attempt.
+    public func claim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimResult {
+        try await claim(record, coalesceSince: coalesceSince, firstAttempt: nil)
+    }
 }
 
 /// What `claim` found.

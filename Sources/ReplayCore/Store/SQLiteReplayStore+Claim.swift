@@ -4,7 +4,11 @@ extension SQLiteReplayStore {
     /// See `ReplayStore.claim`. One `BEGIN IMMEDIATE` transaction: the lookup and the insert happen under the write
     /// lock, so of any number of concurrent claims of one id (from this process or another), exactly one inserts.
     /// `record.attempts` is not stored (a new record has none).
-    public func claim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimResult {
+    public func claim(
+        _ record: ReplayRecord,
+        coalesceSince: Int64?,
+        firstAttempt: String?
+    ) async throws(StoreError) -> ClaimResult {
         try await write("claiming \(record.id)") { db in
             if let existing = try Self.fetchRecord(record.id, db) {
                 return existing.fingerprint == record.fingerprint ? .existing(existing) : .fingerprintMismatch(existing)
@@ -26,7 +30,21 @@ extension SQLiteReplayStore {
                 try Self.insertRecord(inserted, db)
                 return .coalesced(inserted, into: target)
             }
+            if let firstAttempt {
+                inserted = inserted.recordingAttempt(requestID: firstAttempt, at: record.createdAt)
+            }
             try Self.insertRecord(inserted, db)
+            for attempt in inserted.attempts {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO attempts (principal, key, number, request_id, recorded_at, outcome)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    record.principal, record.key, attempt.number, attempt.requestID, attempt.recordedAt,
+                    attempt.outcome.rawValue,
+                ])
+            }
             return .created(inserted)
         }
     }
