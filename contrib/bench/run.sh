@@ -685,7 +685,7 @@ paced() {
     echo "nginx: $("$nginx_bin" -v 2>&1 | sed 's/.*: //')"
     echo "webhook: $(webhook -version 2>&1 | head -n 1)"
     echo "curl: $(curl --version | head -n 1 | cut -d' ' -f1-2)"
-    echo "replayd: $("$replayd_bin" --version 2>/dev/null | head -n 1) ($replayd_bin)"
+    echo "replayd: $("$replayd_bin" --version 2>/dev/null | head -n 1) ($replayd_bin, built $(date -u -r "$replayd_bin" +%Y-%m-%dT%H:%M:%SZ), sha256 $(sha256sum "$replayd_bin" | cut -c1-12))"
     echo "git: $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 } >"$results/machine.txt"
 
