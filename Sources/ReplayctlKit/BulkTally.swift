@@ -96,10 +96,13 @@ public struct BulkTally: Sendable, Hashable {
         return text
     }
 
-    /// `12.5/s elapsed 0:41 ETA 1:59`; the ETA is `-` until a line is done.
+    /// `12.5/s elapsed 0:41 ETA 1:59`: lines answered per second, and the time left at that rate; the ETA is `-`
+    /// until a line is answered.
     public func timing(elapsed: Duration) -> String {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let rate = seconds > 0 ? Double(done) / seconds : 0
+        // Lines not sent took no time: they count neither for the rate nor against the ETA.
+        let answered = done - notSent
+        let rate = seconds > 0 ? Double(answered) / seconds : 0
         let eta: String
         if done >= total {
             eta = "0:00"

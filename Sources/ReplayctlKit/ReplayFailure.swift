@@ -71,7 +71,8 @@ public struct ReplayFailure: Sendable, Hashable, Error {
     public init(transport error: DaemonError, key: String?) {
         var message = error.message
         if let key, error.requestMayHaveArrived {
-            message += "; the replay may still go ahead: `replayctl show \(key)` tells"
+            message += message.hasSuffix(".") ? " The replay" : "; the replay"
+            message += " may still go ahead: `replayctl show \(key)` tells"
         }
         self.init(message: message, exitStatus: error.exitStatus, key: key)
         debugDetail = error.debugDetail

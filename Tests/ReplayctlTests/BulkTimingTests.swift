@@ -43,6 +43,8 @@ import Testing
                 == "5 lines: 1 created, 0 already replayed, 0 coalesced, 1 failed, 0 pending, 1 interrupted, 2 not sent"
         )
         #expect(tally.progressLine(barWidth: 5).hasSuffix("failed 1 pending 0 not sent 2"))
+        // Lines not sent do not make the rate: 3 answered in 3 s.
+        #expect(tally.timing(elapsed: .seconds(3)) == "1.0/s elapsed 0:03 ETA 0:00")
     }
 
     @Test func theThrottleDrawsAtMostTenTimesASecondOnAnInjectedClock() {
