@@ -26,6 +26,9 @@ public struct RunFollower: Sendable {
         }
     }
 
+    /// Passing failures in a row after which following gives up.
+    public static let maxTransientFailures = 3
+
     private let client: DaemonClient
     private let clock: any WaitClock
     private let interval: Duration
@@ -39,20 +42,44 @@ public struct RunFollower: Sendable {
         self.timeout = timeout
     }
 
+    /// Whether `failure` may pass: Strait unreachable or slow (502/504), overloaded (429, 503) or failing (5xx).
+    static func isTransient(_ failure: ReplayFailure) -> Bool {
+        switch failure.exitStatus {
+        case .upstreamUnreachable, .upstreamServerError: return true
+        default: return failure.httpStatus == 429
+        }
+    }
+
     /// Polls run `runID` until it finishes; `onChange` hears each new status (the first one included).
     public func follow(runID: String, onChange: (RunStatus) -> Void) async -> Outcome {
         let start = clock.now()
         var last: RunStatus?
+        var transientFailures = 0
         while true {
-            let response: HTTPResponse
+            let failure: ReplayFailure?
+            var answer: HTTPResponse?
             do {
-                response = try await client.send(method: "GET", path: "/v1/runs/\(ReplayPaths.segment(runID))")
+                let response = try await client.send(method: "GET", path: "/v1/runs/\(ReplayPaths.segment(runID))")
+                answer = response
+                failure =
+                    response.status == 200
+                    ? nil : ReplayFailure(status: response.status, body: response.body, headers: response.headers)
             } catch {
-                return .failed(ReplayFailure(transport: error, key: nil))
+                failure = ReplayFailure(transport: error, key: nil)
             }
-            guard response.status == 200 else {
-                return .failed(ReplayFailure(status: response.status, body: response.body, headers: response.headers))
+            if let failure {
+                // A read is safe to repeat: a passing failure (Strait slow or briefly unreachable, a 429 or 5xx)
+                // is tried again, up to `maxTransientFailures` in a row.
+                transientFailures += 1
+                guard Self.isTransient(failure), transientFailures < Self.maxTransientFailures,
+                    clock.now() - start + interval <= timeout
+                else { return .failed(failure) }
+                await clock.sleep(for: interval)
+                if Task.isCancelled { return .failed(failure) }
+                continue
             }
+            transientFailures = 0
+            guard let response = answer else { continue }
             let body = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))
             guard case .object(let object)? = body, let text = object["status"]?.stringValue else {
                 return .failed(

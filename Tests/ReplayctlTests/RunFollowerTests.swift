@@ -50,11 +50,27 @@ import Testing
         #expect(clock.slept.count == 5)
     }
 
-    @Test func anErrorFromReplaydEndsFollowingWithItsExitCode() async {
+    private static let unreachable = Fixtures.response(
+        502,
+        Fixtures.envelope("upstream_unreachable", "could not reach Strait")
+    )
+
+    @Test func aPassingUpstreamFailureIsReadAgain() async {
         let daemon = ScriptedDaemon(
             posts: [],
-            gets: [Fixtures.response(502, Fixtures.envelope("upstream_unreachable", "could not reach Strait"))]
+            gets: [run("queued"), Self.unreachable, Self.unreachable, run("completed")]
         )
+        let clock = FakeWaitClock()
+        let follower = RunFollower(client: daemon.client(), clock: clock, interval: .seconds(1), timeout: .seconds(60))
+        var seen: [RunStatus] = []
+        let outcome = await follower.follow(runID: "run_new_1") { seen.append($0) }
+        #expect(outcome.exitStatus == .ok)
+        #expect(seen == [.queued, .completed])
+        #expect(daemon.requests.count == 4)
+    }
+
+    @Test func failuresInARowEndFollowingWithTheirExitCode() async {
+        let daemon = ScriptedDaemon(posts: [], gets: [], getFallback: Self.unreachable)
         let follower = RunFollower(
             client: daemon.client(),
             clock: FakeWaitClock(),
@@ -63,5 +79,22 @@ import Testing
         )
         let outcome = await follower.follow(runID: "run_new_1") { _ in }
         #expect(outcome.exitStatus == .upstreamUnreachable)
+        #expect(daemon.requests.count == RunFollower.maxTransientFailures)
+    }
+
+    @Test func aRefusalEndsFollowingAtOnce() async {
+        let daemon = ScriptedDaemon(
+            posts: [],
+            gets: [Fixtures.response(404, Fixtures.envelope("not_found", "run not found"))]
+        )
+        let follower = RunFollower(
+            client: daemon.client(),
+            clock: FakeWaitClock(),
+            interval: .seconds(1),
+            timeout: .seconds(60)
+        )
+        let outcome = await follower.follow(runID: "run_new_1") { _ in }
+        #expect(outcome.exitStatus == .notFound)
+        #expect(daemon.requests.count == 1)
     }
 }
