@@ -10,12 +10,20 @@ public struct DaemonClient: Sendable {
     /// The total timeout of one request.
     public let timeout: Duration
     private let http: any HTTPClient
+    private let trace: (@Sendable (String) -> Void)?
 
-    /// Creates a client that sends through `http`.
-    public init(socketPath: String, timeout: Duration, http: any HTTPClient) {
+    /// Creates a client that sends through `http`; `trace`, when given, hears one line per request and answer
+    /// (`-v`).
+    public init(
+        socketPath: String,
+        timeout: Duration,
+        http: any HTTPClient,
+        trace: (@Sendable (String) -> Void)? = nil
+    ) {
         self.socketPath = socketPath
         self.timeout = timeout
         self.http = http
+        self.trace = trace
     }
 
     /// Sends one request to replayd; the host part of the URL is ignored on a Unix socket. A `body` is sent as
@@ -37,10 +45,17 @@ public struct DaemonClient: Sendable {
             unixSocketPath: socketPath,
             timeout: timeout
         )
+        trace?("\(method) \(path) over \(socketPath)")
         do {
-            return try await http.send(request)
+            let response = try await http.send(request)
+            trace?("\(method) \(path): \(response.status) [request \(response.headers["X-Request-Id"] ?? "-")]")
+            return response
         } catch {
-            throw DaemonError(error: error, socketPath: socketPath)
+            trace?("\(method) \(path): \(error.code)")
+            let problem =
+                error.code == .couldNotConnect && !error.facts.requestSent
+                ? SocketProbe.diagnose(path: socketPath) : nil
+            throw DaemonError(error: error, socketPath: socketPath, problem: problem, timeout: timeout)
         }
     }
 }

@@ -8,10 +8,19 @@ struct Replayctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replayctl",
         abstract: "Replay Strait runs through the local replayd daemon.",
+        discussion: """
+            Environment: REPLAYD_SOCKET (the socket), REPLAYCTL_OUTPUT (the default -o), NO_COLOR (no colour).
+
+            Examples:
+              replayctl replay run_123
+              replayctl replay --from-file failed.txt --concurrency 16
+              replayctl status
+              replayctl version
+            """,
         version: ReplayctlVersion.current,
         subcommands: [
             ReplayCommand.self, ShowCommand.self, PendingCommand.self, ResolveCommand.self, PingCommand.self,
-            StatusCommand.self,
+            StatusCommand.self, VersionCommand.self,
         ]
     )
 

@@ -30,12 +30,19 @@ enum Session {
         } catch {
             return reporter.failure("cannot start the HTTP client: \(error.message)", status: .general)
         }
-        let client = DaemonClient(socketPath: socketPath, timeout: timeout, http: http)
+        let trace: (@Sendable (String) -> Void)? =
+            reporter.options.verbose ? { @Sendable [reporter] line in reporter.trace(line) } : nil
+        let client = DaemonClient(socketPath: socketPath, timeout: timeout, http: http, trace: trace)
         let status: ExitStatus
         do {
             status = try await body(client)
         } catch {
-            status = reporter.failure(error.message, status: error.exitStatus)
+            status = reporter.failure(
+                error.message,
+                status: error.exitStatus,
+                reason: error.reason,
+                debugDetail: error.debugDetail
+            )
         }
         await http.shutdown()
         return status
@@ -48,10 +55,11 @@ enum Session {
         path: String,
         body: [UInt8]? = nil,
         global: GlobalOptions,
+        quiet: ((_ body: [UInt8]) -> String)? = nil,
         table: @escaping (_ body: [UInt8], _ socketPath: String) -> String
     ) async -> ExitStatus {
-        let format = OutputFormat.resolve(global.output)
-        let reporter = Reporter(format: format)
+        let reporter = Reporter(options: global.outputOptions(environment: ProcessInfo.processInfo.environment))
+        let format = reporter.format
         return await run(global: global, reporter: reporter) { client async throws(DaemonError) in
             let response = try await client.send(method: method, path: path, body: body)
             guard response.status == 200 else {
@@ -59,8 +67,13 @@ enum Session {
                     ReplayFailure(status: response.status, body: response.body, headers: response.headers)
                 )
             }
+            if reporter.options.quiet {
+                let text = quiet?(response.body) ?? ""
+                if !text.isEmpty { print(text) }
+                return .ok
+            }
             switch format {
-            case .json: reporter.printRawJSON(response.body)
+            case .json, .jsonl, .compact: reporter.printRawJSON(response.body)
             case .table:
                 let text = table(response.body, client.socketPath)
                 if !text.isEmpty { print(text) }

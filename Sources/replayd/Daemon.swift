@@ -99,9 +99,10 @@ struct Daemon {
                 metadata: ["phase": "\(phase.rawValue)"]
             )
         }
+        let strait = StraitClient(baseURL: settings.upstream.baseURL, apiKey: apiKey, http: http)
         let engine = ReplayEngine(
             store: AuditedReplayStore(store, auditor: auditor),
-            upstream: StraitClient(baseURL: settings.upstream.baseURL, apiKey: apiKey, http: http),
+            upstream: strait,
             auditor: auditor,
             clock: clock,
             settings: ReplayEngineSettings(
@@ -142,7 +143,8 @@ struct Daemon {
                 socketPath: settings.socket.path
             ),
             health: health,
-            maxRPCBatch: settings.replays.maxRPCBatch
+            maxRPCBatch: settings.replays.maxRPCBatch,
+            runs: strait
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,

@@ -67,9 +67,10 @@ final class SocketDoorHarness: Sendable {
         let clock = ManualReplayClock(autoAdvance: true)
         let audit = TestAuditTrail(directory: directory, clock: clock, writeFaults: auditWriteFaults, logger: silent)
         self.audit = audit
+        let strait = StraitClient(baseURL: "http://127.0.0.1:9", apiKey: StraitAPIKey("strait_test"), http: http)
         let engine = ReplayEngine(
             store: AuditedReplayStore(store, auditor: audit.auditor),
-            upstream: StraitClient(baseURL: "http://127.0.0.1:9", apiKey: StraitAPIKey("strait_test"), http: http),
+            upstream: strait,
             auditor: audit.auditor,
             clock: clock,
             waitClock: ManualReplayClock(),
@@ -92,7 +93,8 @@ final class SocketDoorHarness: Sendable {
         router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(version: "test", startedAtUnixSeconds: 0, startedAt: .now, socketPath: socketPath),
-            health: health
+            health: health,
+            runs: strait
         )
         var logger = Logger(label: "test")
         logger.logLevel = .critical

@@ -15,6 +15,8 @@ enum SocketRoute: Equatable {
     case getReplay(encodedKey: Substring)
     /// `POST /v1/replays/{key}/resolve`
     case resolveReplay(encodedKey: Substring)
+    /// `GET /v1/runs/{runID}`: Strait's run, read through replayd (`replayctl replay --follow`).
+    case getRun(encodedRunID: Substring)
 
     /// Why a request matches no route.
     enum Miss: Error, Equatable {
@@ -34,6 +36,7 @@ enum SocketRoute: Equatable {
             case 2 where parts == ["v1", "replays"]: (.listReplays, "GET")
             case 3 where parts[0] == "v1" && parts[1] == "gateway" && parts[2] == "status": (.status, "GET")
             case 3 where parts[0] == "v1" && parts[1] == "replays": (.getReplay(encodedKey: parts[2]), "GET")
+            case 3 where parts[0] == "v1" && parts[1] == "runs": (.getRun(encodedRunID: parts[2]), "GET")
             case 4 where parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
                 (.replay(encodedRunID: parts[2]), "POST")
             case 4 where parts[0] == "v1" && parts[1] == "replays" && parts[3] == "resolve":

@@ -15,13 +15,21 @@ public struct SocketRouter: Sendable {
     private let info: GatewayInfo
     private let health: UpstreamHealth
     private let maxRPCBatch: Int
+    private let runs: (any RunReader)?
 
-    /// Creates the router.
-    public init(pipeline: ReplayPipeline, info: GatewayInfo, health: UpstreamHealth, maxRPCBatch: Int = 1000) {
+    /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404).
+    public init(
+        pipeline: ReplayPipeline,
+        info: GatewayInfo,
+        health: UpstreamHealth,
+        maxRPCBatch: Int = 1000,
+        runs: (any RunReader)? = nil
+    ) {
         self.pipeline = pipeline
         self.info = info
         self.health = health
         self.maxRPCBatch = maxRPCBatch
+        self.runs = runs
     }
 
     /// The authenticate stage for a connection's peer.
@@ -76,6 +84,11 @@ public struct SocketRouter: Sendable {
             return await ReplayRecordRoutes(pipeline: pipeline).get(request, encodedKey: encodedKey)
         case .resolveReplay(let encodedKey):
             return await ReplayRecordRoutes(pipeline: pipeline).resolve(request, encodedKey: encodedKey, logger: logger)
+        case .getRun(let encodedRunID):
+            guard let runs else {
+                return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
+            }
+            return await RunReadRoute(reader: runs).get(request, encodedRunID: encodedRunID, logger: logger)
         }
     }
 

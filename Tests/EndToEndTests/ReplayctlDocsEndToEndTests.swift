@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// `docs/replayctl.md` (the README's replayctl section) lists exactly the flags each command's `--help` shows,
+/// and every environment variable replayctl reads.
+@Suite struct ReplayctlDocsEndToEndTests {
+    private static let docsPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/replayctl.md").path
+
+    /// The long flags (`--name`) in `text`.
+    private static func flags(_ text: Substring) -> Set<String> {
+        var found: Set<String> = []
+        var rest = text[...]
+        while let range = rest.range(of: "--") {
+            let name = rest[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" }
+            if let first = name.first, first.isLetter { found.insert("--" + name) }
+            rest = rest[range.upperBound...]
+        }
+        return found
+    }
+
+    /// The text of the `### \`replayctl NAME\`` section, or of `## Common options`.
+    private static func section(_ doc: String, heading: String) -> Substring {
+        guard let start = doc.range(of: heading) else { return "" }
+        let after = doc[start.upperBound...]
+        let end = after.range(of: "\n#")?.lowerBound ?? after.endIndex
+        return after[..<end]
+    }
+
+    /// The option lines of `replayctl COMMAND --help`.
+    private static func helpFlags(_ harness: EndToEndHarness, _ command: String) async throws -> Set<String> {
+        let help = try await harness.replayctl([command, "--help"])
+        #expect(help.status == 0)
+        let options = help.stdout.components(separatedBy: "\n").filter {
+            $0.trimmingCharacters(in: .whitespaces).hasPrefix("-")
+        }
+        return flags(options.joined(separator: "\n")[...]).subtracting(["--help", "--version"])
+    }
+
+    @Test(arguments: ["replay", "show", "pending", "resolve", "ping", "status", "version"])
+    func theDocsListEveryFlagOfTheCommandAndNoOther(command: String) async throws {
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        let doc = try String(contentsOfFile: Self.docsPath, encoding: .utf8)
+        let common = Self.flags(Self.section(doc, heading: "## Common options"))
+        let own = Self.section(doc, heading: "### `replayctl \(command)`")
+        #expect(!own.isEmpty, "no section for \(command)")
+        let ownTable = own.components(separatedBy: "\n").filter { $0.hasPrefix("| `-") }.joined(separator: "\n")
+        let documented = common.union(Self.flags(ownTable[...]))
+        let shown = try await Self.helpFlags(harness, command)
+        #expect(shown.subtracting(documented).isEmpty, "undocumented: \(shown.subtracting(documented).sorted())")
+        #expect(
+            Self.flags(ownTable[...]).subtracting(shown).isEmpty,
+            "documented but not in --help: \(Self.flags(ownTable[...]).subtracting(shown).sorted())"
+        )
+        let help = try await harness.replayctl([command, "--help"])
+        #expect(help.stdout.contains("Examples:"), "\(command) --help has no examples")
+    }
+
+    @Test func theDocsListEveryEnvironmentVariable() async throws {
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        let doc = try String(contentsOfFile: Self.docsPath, encoding: .utf8)
+        let environment = Self.section(doc, heading: "## Environment")
+        let help = try await harness.replayctl(["--help"])
+        for variable in ["REPLAYD_SOCKET", "REPLAYCTL_OUTPUT", "NO_COLOR"] {
+            #expect(environment.contains("`\(variable)`"))
+            #expect(help.stdout.contains(variable))
+        }
+    }
+}
