@@ -85,6 +85,9 @@ import Testing
         {
             try await inner.update(record, at: time, change)
         }
+        func release(_ record: ReplayRecord) async throws(StoreError) {
+            try await inner.release(record)
+        }
         func unfinished(limit: Int) async throws(StoreError) -> [ReplayRecord] {
             try await inner.unfinished(limit: limit)
         }

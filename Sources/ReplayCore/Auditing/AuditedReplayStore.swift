@@ -96,6 +96,10 @@ public struct AuditedReplayStore: ReplayStore {
         return try await base.update(record, at: time, change)
     }
 
+    public func release(_ record: ReplayRecord) async throws(StoreError) {
+        try await base.release(record)
+    }
+
     public func unfinished(limit: Int) async throws(StoreError) -> [ReplayRecord] {
         try await base.unfinished(limit: limit)
     }

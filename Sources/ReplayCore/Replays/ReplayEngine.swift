@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import Logging
 import Strait
@@ -79,10 +80,17 @@ public final class ReplayEngine: Sendable {
     ) async -> ReplaySubmission {
         let receivedAt = clock.monotonicNow()
         let key = request.idempotencyKey ?? IdempotencyKey.generate()
-        do {
-            try await auditor.received(request, key: key, principal: principal)
-        } catch {
+        // The request's audit record and its claim are made durable at the same time (two files, each in its own
+        // group commit), and nothing is sent before both are: one sync point, not two in a row.
+        async let auditFailure = receivedFailure(request, key: key, principal: principal)
+        let claimed = await claim(request, key: key, principal: principal, logger: logger)
+        if let error = await auditFailure {
             logger.error("audit log cannot record the request; refusing it", metadata: ["error": "\(error)"])
+            if case .claimed(.created(let created), _) = claimed {
+                await release(created, logger: logger)
+            } else if case .claimed(.coalesced(let created, _), _) = claimed {
+                await release(created, logger: logger)
+            }
             return .rejected(
                 ReplayError(
                     .auditUnavailable,
@@ -91,13 +99,13 @@ public final class ReplayEngine: Sendable {
                 )
             )
         }
-        let submission = await submitReceived(
-            request,
-            key: key,
-            principal: principal,
-            logger: logger,
-            wait: min(wait ?? settings.wait, settings.wait)
-        )
+        let submission: ReplaySubmission
+        switch claimed {
+        case .answered(let answer):
+            submission = answer
+        case .claimed(let claim, let now):
+            submission = await proceed(claim, now: now, logger: logger, wait: min(wait ?? settings.wait, settings.wait))
+        }
         let answer: (decision: String, reason: String?, record: ReplayRecord?)?
         switch submission {
         case .completed(let record, replayed: true): answer = ("idempotent_replay", record.state.rawValue, record)
@@ -121,21 +129,50 @@ public final class ReplayEngine: Sendable {
         return submission
     }
 
-    private func submitReceived(
+    /// What ``claim(_:key:principal:logger:)`` got: an answer without a claim, or the claim.
+    private enum Claimed {
+        case answered(ReplaySubmission)
+        case claimed(ClaimResult, now: Int64)
+    }
+
+    /// The request's audit record (`received`), made durable; the error when it could not be.
+    private func receivedFailure(_ request: ReplayRequest, key: String, principal: Principal) async -> AuditError? {
+        do {
+            try await auditor.received(request, key: key, principal: principal)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Deletes a record just claimed for a request that is refused after all (its audit record could not be
+    /// written): nothing was sent for it, and its key stays free for a retry.
+    private func release(_ record: ReplayRecord, logger: Logger) async {
+        do {
+            try await store.release(record)
+        } catch {
+            // It stays claimed with nothing sent; the next start reconciles it like an attempt cut off by a crash.
+            logger.error("could not release a refused claim", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Claims the key (the breaker allowing): the record is new, or an answer comes from an existing one.
+    private func claim(
         _ request: ReplayRequest,
         key: String,
         principal: Principal,
-        logger: Logger,
-        wait: Duration
-    ) async -> ReplaySubmission {
+        logger: Logger
+    ) async -> Claimed {
         if let breaker = guards?.breaker.snapshot, breaker.state == .open {
             let seconds = breaker.reopensIn.map { max(1, $0.components.seconds) } ?? 1
-            return .rejected(
-                ReplayError(
-                    .unavailable,
-                    "Strait at \(upstream.baseURL) is failing; replayd stopped sending to it for \(seconds) s "
-                        + "(circuit breaker open); nothing was sent",
-                    details: ["retry_after=\(seconds)"]
+            return .answered(
+                .rejected(
+                    ReplayError(
+                        .unavailable,
+                        "Strait at \(upstream.baseURL) is failing; replayd stopped sending to it for \(seconds) s "
+                            + "(circuit breaker open); nothing was sent",
+                        details: ["retry_after=\(seconds)"]
+                    )
                 )
             )
         }
@@ -163,13 +200,21 @@ public final class ReplayEngine: Sendable {
         // recorded attempt is reconciled at the next start, as after a crash.
         let recordsFirstAttempt = !drivers.isDraining && guards?.breaker.snapshot.state != .halfOpen
         let firstAttempt = recordsFirstAttempt ? "\(record.requestID)-1" : nil
-        let claim: ClaimResult
         do {
-            claim = try await store.claim(record, coalesceSince: coalesceSince, firstAttempt: firstAttempt)
+            return .claimed(
+                try await store.claim(record, coalesceSince: coalesceSince, firstAttempt: firstAttempt),
+                now: now
+            )
         } catch {
             logger.error("replay state store unavailable", metadata: ["error": "\(error)"])
-            return .rejected(ReplayError(.unavailable, "replayd's state store is unavailable; nothing was sent"))
+            return .answered(
+                .rejected(ReplayError(.unavailable, "replayd's state store is unavailable; nothing was sent"))
+            )
         }
+    }
+
+    /// Answers from the claim, or drives the new record and waits for its outcome.
+    private func proceed(_ claim: ClaimResult, now: Int64, logger: Logger, wait: Duration) async -> ReplaySubmission {
         switch claim {
         case .fingerprintMismatch(let existing):
             return .keyReused(existing)

@@ -65,6 +65,10 @@ public protocol ReplayStore: Sendable {
     ) async throws(StoreError)
         -> ReplayRecord
 
+    /// Deletes `record` (and its attempts), which the caller has just claimed and not driven: the request was
+    /// refused after all (its audit record could not be written), nothing was sent, and the key is free again.
+    func release(_ record: ReplayRecord) async throws(StoreError)
+
     /// Records that are not final (`pending`, `in_flight`, `reconciling`), oldest first: what crash recovery and
     /// the background worker resume.
     func unfinished(limit: Int) async throws(StoreError) -> [ReplayRecord]

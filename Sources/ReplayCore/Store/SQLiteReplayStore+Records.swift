@@ -72,6 +72,15 @@ extension SQLiteReplayStore {
         }
     }
 
+    /// See `ReplayStore.release`. Its attempts go with it (`ON DELETE CASCADE`).
+    public func release(_ record: ReplayRecord) async throws(StoreError) {
+        let id = record.id
+        try await write("releasing \(id)") { db in
+            try db.cachedStatement(sql: "DELETE FROM replays WHERE principal = ? AND key = ?")
+                .execute(arguments: [id.principal, id.key])
+        }
+    }
+
     /// See `ReplayStore.unfinished`: oldest first (by `createdAt`, then insertion order). Uses `replays_state`.
     public func unfinished(limit: Int) async throws(StoreError) -> [ReplayRecord] {
         guard limit > 0 else { return [] }
