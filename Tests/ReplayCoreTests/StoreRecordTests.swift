@@ -170,6 +170,30 @@ import Testing
         }
     }
 
+    /// A pass deletes in commits of at most `pruneChunk` records, and all of them in the end: here two full
+    /// chunks and a partial one, with a fresh record and an unfinished old one left alone.
+    @Test func pruneDeletesInChunksUntilNothingOldIsLeft() async throws {
+        try await T.withStore { store, _ in
+            let old = 2 * SQLiteReplayStore.pruneChunk + 7
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<old {
+                    group.addTask {
+                        let record = try await T.create(T.record(key: "old-\(index)", createdAt: T.t0), in: store)
+                        _ = try await store.update(record, at: T.t0, RecordChange(state: .succeeded))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let pending = try await T.create(T.record(key: "old-pending", createdAt: T.t0), in: store)
+            let fresh = try await T.create(T.record(key: "fresh", createdAt: T.t0 + T.hour), in: store)
+            _ = try await store.update(fresh, at: T.t0 + T.hour, RecordChange(state: .failed))
+            #expect(try await store.prune(updatedBefore: T.t0 + 1) == old)
+            #expect(try await store.record(pending.id) != nil)
+            #expect(try await store.record(fresh.id) != nil)
+            #expect(try await store.record(ReplayRecordID(principal: "alice", key: "old-0")) == nil)
+        }
+    }
+
     @Test func pruneDeletesOnlyOldFinishedRecordsAndTheirAttempts() async throws {
         try await T.withStore { store, _ in
             let cutoff = T.t0 + 1_000
