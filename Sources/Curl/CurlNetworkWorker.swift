@@ -22,6 +22,7 @@ final class CurlNetworkWorker {
     private var running: [UInt64: CurlTransfer] = [:]
     private var runningByHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var lastThreadID: UInt64 = 0
+    private var warnedAboutMissingReuseGuard = false
 
     /// Creates and configures the multi handle. Runs on the network thread.
     init(loop: CurlMultiLoop) throws(CurlError) {
@@ -126,6 +127,15 @@ final class CurlNetworkWorker {
         } catch {
             retireUnadded(transfer, error)
             return false
+        }
+        if transfer.reuseGuardUnavailable && !warnedAboutMissingReuseGuard {
+            warnedAboutMissingReuseGuard = true
+            loop.logger.warning(
+                """
+                this libcurl has no CURLOPT_PREREQFUNCTION (7.80.0 or newer is needed), so requests that may reuse \
+                a connection without a re-send (replays) get a new connection each
+                """
+            )
         }
         let added = curl_multi_add_handle(multi, transfer.easy)
         guard added == CURLM_OK else {

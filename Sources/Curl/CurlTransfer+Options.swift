@@ -82,6 +82,7 @@ extension CurlTransfer {
                 break
             case CURLE_UNKNOWN_OPTION, CURLE_NOT_BUILT_IN:
                 fresh = true  // libcurl before 7.80.0: no guard, so no reuse either
+                reuseGuardUnavailable = true
             default:
                 try check("CURLOPT_PREREQFUNCTION", code)
             }

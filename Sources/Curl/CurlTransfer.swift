@@ -35,6 +35,9 @@ final class CurlTransfer {
     var requestStarts = 0
     /// Set when the pre-request callback refused libcurl's re-send of a request that had already gone out.
     var resendRefused = false
+    /// Set by `configure` when `.reuseWithoutResend` fell back to a fresh connection because this libcurl has
+    /// no pre-request callback (before 7.80.0).
+    var reuseGuardUnavailable = false
     /// Every thread that called into this handle or ran one of its callbacks.
     private(set) var threadIDs: Set<UInt64> = []
     private var lastThreadID: UInt64 = 0
