@@ -13,8 +13,16 @@ public struct CurlClientConfiguration: Sendable {
     public var maxResponseBodyBytes: Int
     /// Accept plain `http://` to hosts that are not loopback. Off by default; when on, a warning is logged.
     public var allowInsecureHTTP: Bool
-    /// Connections older than this are not reused (`CURLOPT_MAXAGE_CONN`). Default 110 s.
+    /// Connections idle for longer than this are not reused (`CURLOPT_MAXAGE_CONN`, which counts from the
+    /// connection's last use). Keep it below the upstream's own idle timeout. Default 110 s.
     public var maxConnectionAge: Duration
+    /// Most connections the client keeps open, idle or busy (`CURLMOPT_MAXCONNECTS`); the oldest idle one is
+    /// closed to make room. Default 32.
+    public var maxCachedConnections: Int
+    /// Most connections open to one host at a time (`CURLMOPT_MAX_HOST_CONNECTIONS`); further transfers wait
+    /// in libcurl's queue for one to become free (the total timeout keeps running). `0` is no limit. Default 0:
+    /// callers bound their own concurrency, and a cap here would queue transfers behind slow ones.
+    public var maxConnectionsPerHost: Int
     /// The `User-Agent` header sent when the request has none.
     public var userAgent: String
     /// A CA bundle to verify TLS peers against; `nil` uses libcurl's default. Verification is always on.
@@ -30,7 +38,9 @@ public struct CurlClientConfiguration: Sendable {
         allowInsecureHTTP: Bool = false,
         maxConnectionAge: Duration = .seconds(110),
         userAgent: String = "replayd",
-        caBundlePath: String? = nil
+        caBundlePath: String? = nil,
+        maxCachedConnections: Int = 32,
+        maxConnectionsPerHost: Int = 0
     ) {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
@@ -41,5 +51,7 @@ public struct CurlClientConfiguration: Sendable {
         self.maxConnectionAge = maxConnectionAge
         self.userAgent = userAgent
         self.caBundlePath = caBundlePath
+        self.maxCachedConnections = maxCachedConnections
+        self.maxConnectionsPerHost = maxConnectionsPerHost
     }
 }

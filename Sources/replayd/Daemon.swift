@@ -58,6 +58,7 @@ struct Daemon {
         curlConfiguration.lowSpeedTime = settings.upstream.lowSpeedTime
         curlConfiguration.maxResponseBodyBytes = settings.upstream.maxResponseSize
         curlConfiguration.allowInsecureHTTP = settings.upstream.allowInsecureHTTP
+        curlConfiguration.caBundlePath = settings.upstream.caFile
         curlConfiguration.userAgent = "replayd/\(ReplaydVersion.current)"
         let http: CurlClient
         do {

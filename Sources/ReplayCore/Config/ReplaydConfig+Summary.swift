@@ -24,6 +24,7 @@ extension ReplaydConfig {
                 ("base_url", upstream.baseURL),
                 ("api_key", Self.describeAPIKey(upstream)),
                 ("allow_insecure_http", "\(upstream.allowInsecureHTTP)"),
+            ] + (upstream.caFile.map { [("ca_file", $0)] } ?? []) + [
                 ("connect_timeout", ConfigDuration.format(upstream.connectTimeout)),
                 ("timeout", ConfigDuration.format(upstream.timeout) + " (per attempt)"),
                 ("low_speed_limit", "\(upstream.lowSpeedLimit) bytes/s"),

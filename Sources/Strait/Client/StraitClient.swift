@@ -45,7 +45,16 @@ public struct StraitClient: Sendable {
     ) async throws(StraitClientError) -> StraitResult<JobRun> {
         var path = "/v1/runs/\(runID.pathSegment)/replay"
         if let fromCheckpoint { path += "?from_checkpoint=\(fromCheckpoint.value)" }
-        return try await call(method: "POST", path: path, requestID: requestID, timeout: timeout, expecting: 201)
+        // A kept connection, never a silent second copy: if it dies after the request went out, the call fails
+        // with `.resendRefused`, which the caller treats as ambiguous and reconciles.
+        return try await call(
+            method: "POST",
+            path: path,
+            requestID: requestID,
+            timeout: timeout,
+            connectionReuse: .reuseWithoutResend,
+            expecting: 201
+        )
     }
 
     /// `GET /v1/runs/{runID}`.
@@ -91,6 +100,7 @@ public struct StraitClient: Sendable {
         path: String,
         requestID: String?,
         timeout: Duration? = nil,
+        connectionReuse: HTTPRequest.ConnectionReuse = .automatic,
         expecting expectedStatus: Int
     ) async throws(StraitClientError) -> StraitResult<Value> {
         var headers: HTTPHeaders = [
@@ -103,7 +113,8 @@ public struct StraitClient: Sendable {
             url: baseURL + path,
             headers: headers,
             body: nil,
-            timeout: timeout
+            timeout: timeout,
+            connectionReuse: connectionReuse
         )
         let response: HTTPResponse
         do {
