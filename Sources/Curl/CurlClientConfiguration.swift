@@ -14,7 +14,9 @@ public struct CurlClientConfiguration: Sendable {
     /// Accept plain `http://` to hosts that are not loopback. Off by default; when on, a warning is logged.
     public var allowInsecureHTTP: Bool
     /// Connections idle for longer than this are not reused (`CURLOPT_MAXAGE_CONN`, which counts from the
-    /// connection's last use). Keep it below the upstream's own idle timeout. Default 110 s.
+    /// connection's last use). Keep it below the upstream's own idle timeout: a kept connection the upstream has
+    /// closed while idle can fail under a replay that was already written, which is then reconciled instead of
+    /// answered. Default 30 s, below the idle timeouts of common load balancers (60 s and more).
     public var maxConnectionAge: Duration
     /// Most connections the client keeps open, idle or busy (`CURLMOPT_MAXCONNECTS`); the oldest idle one is
     /// closed to make room. Default 32.
@@ -36,7 +38,7 @@ public struct CurlClientConfiguration: Sendable {
         lowSpeedTime: Duration = .seconds(15),
         maxResponseBodyBytes: Int = 8 << 20,
         allowInsecureHTTP: Bool = false,
-        maxConnectionAge: Duration = .seconds(110),
+        maxConnectionAge: Duration = .seconds(30),
         userAgent: String = "replayd",
         caBundlePath: String? = nil,
         maxCachedConnections: Int = 32,

@@ -1,11 +1,26 @@
 import Foundation
 import Testing
 
-/// `docs/replayctl.md` (the README's replayctl section) lists exactly the flags each command's `--help` shows,
-/// and every environment variable replayctl reads.
+/// `docs/replayctl.md` and the README's replayctl section each list exactly the flags each command's `--help`
+/// shows, and every environment variable replayctl reads.
 @Suite struct ReplayctlDocsEndToEndTests {
-    private static let docsPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/replayctl.md").path
+    /// The documents checked, relative to the repository.
+    static let documents = ["docs/replayctl.md", "README.md"]
+
+    private static func path(_ document: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(document).path
+    }
+
+    /// The README's replayctl section (up to the next `## ` heading), or the whole of `docs/replayctl.md`.
+    private static func text(_ document: String) throws -> String {
+        let whole = try String(contentsOfFile: path(document), encoding: .utf8)
+        guard document == "README.md" else { return whole }
+        guard let start = whole.range(of: "### `replayctl`\n") else { return "" }
+        let rest = whole[start.lowerBound...]
+        let end = rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex
+        return String(rest[..<end])
+    }
 
     /// The long flags (`--name`) in `text`.
     private static func flags(_ text: Substring) -> Set<String> {
@@ -37,14 +52,14 @@ import Testing
         return flags(options.joined(separator: "\n")[...]).subtracting(["--help", "--version"])
     }
 
-    @Test(arguments: ["replay", "show", "pending", "resolve", "ping", "status", "version"])
-    func theDocsListEveryFlagOfTheCommandAndNoOther(command: String) async throws {
+    @Test(arguments: ["replay", "show", "pending", "resolve", "ping", "status", "version"], documents)
+    func theDocsListEveryFlagOfTheCommandAndNoOther(command: String, document: String) async throws {
         let harness = try EndToEndHarness()
         defer { harness.cleanUp() }
-        let doc = try String(contentsOfFile: Self.docsPath, encoding: .utf8)
+        let doc = try Self.text(document)
         let common = Self.flags(Self.section(doc, heading: "## Common options"))
         let own = Self.section(doc, heading: "### `replayctl \(command)`")
-        #expect(!own.isEmpty, "no section for \(command)")
+        #expect(!own.isEmpty, "no section for \(command) in \(document)")
         let ownTable = own.components(separatedBy: "\n").filter { $0.hasPrefix("| `-") }.joined(separator: "\n")
         let documented = common.union(Self.flags(ownTable[...]))
         let shown = try await Self.helpFlags(harness, command)
@@ -57,10 +72,11 @@ import Testing
         #expect(help.stdout.contains("Examples:"), "\(command) --help has no examples")
     }
 
-    @Test func theDocsListEveryEnvironmentVariable() async throws {
+    @Test(arguments: documents)
+    func theDocsListEveryEnvironmentVariable(document: String) async throws {
         let harness = try EndToEndHarness()
         defer { harness.cleanUp() }
-        let doc = try String(contentsOfFile: Self.docsPath, encoding: .utf8)
+        let doc = try Self.text(document)
         let environment = Self.section(doc, heading: "## Environment")
         let help = try await harness.replayctl(["--help"])
         for variable in ["REPLAYD_SOCKET", "REPLAYCTL_OUTPUT", "NO_COLOR"] {
