@@ -59,6 +59,10 @@ public final class SocketServer: Service, Sendable {
 
     /// Binds, serves until graceful shutdown or cancellation, then drains and cleans up.
     public func run() async throws {
+        if let descriptor = configuration.listeningDescriptor {
+            try await serveAdopted(descriptor)
+            return
+        }
         let pathGuard = try SocketPathGuard(
             socketPath: configuration.path,
             groupID: configuration.groupID,
@@ -91,14 +95,52 @@ public final class SocketServer: Service, Sendable {
                 "max_connections_per_uid": "\(configuration.http.maxConnectionsPerClient)",
             ]
         )
+        publishListening()
+
+        await core.serve(listener)
+        logger.info("socket door stopped")
+    }
+
+    /// Serves on a socket the service manager bound: no path guard (its stale-socket check would unlink the
+    /// manager's socket), no umask, chgrp or unlink; the instance lock is still held by the daemon.
+    private func serveAdopted(_ descriptor: CInt) async throws {
+        let boundPath = ListenerActivation.boundPath(of: descriptor)
+        guard ListenerActivation.isUnixSocket(descriptor) else {
+            throw SocketServerError(.system, "inherited socket descriptor \(descriptor) is not a Unix socket")
+        }
+        if boundPath != configuration.path {
+            logger.warning(
+                "the inherited socket is not at [socket] path; serving on the inherited one",
+                metadata: ["inherited": "\(boundPath ?? "unnamed")", "configured": "\(configuration.path)"]
+            )
+        }
+        let listener: NIOAsyncChannel<HTTPServerConnection, Never>
+        do {
+            let core = self.core
+            listener = try await ServerBootstrap(group: group)
+                .bind(descriptor) { channel in core.configure(channel) }
+        } catch {
+            throw SocketServerError(.system, "cannot serve on inherited socket descriptor \(descriptor): \(error)")
+        }
+        logger.info(
+            "listening on inherited unix socket",
+            metadata: [
+                "path": "\(boundPath ?? configuration.path)", "descriptor": "\(descriptor)",
+                "max_connections": "\(configuration.http.maxConnections)",
+                "max_connections_per_uid": "\(configuration.http.maxConnectionsPerClient)",
+            ]
+        )
+        publishListening()
+        await core.serve(listener)
+        logger.info("socket door stopped; the inherited socket stays for the service manager")
+    }
+
+    private func publishListening() {
         let waiters = readiness.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.bound = true
             defer { state.waiters = [] }
             return state.waiters
         }
         for waiter in waiters { waiter.resume() }
-
-        await core.serve(listener)
-        logger.info("socket door stopped")
     }
 }
