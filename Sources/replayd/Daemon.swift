@@ -19,6 +19,7 @@ struct Daemon {
     func run() async throws {
         // SIGHUP is trapped first, so that from here on it is logged and ignored instead of killing the daemon.
         let hangups = await HangupService.trapping(logger: logger)
+        let systemd = try systemdIntegration()
         // First, before anything is written: one replayd per socket. A refused second instance must not touch the
         // live audit log or the store (issue 9), so the lock comes before both are opened. It is held until the
         // process ends; the socket door uses it rather than taking its own.
@@ -76,12 +77,14 @@ struct Daemon {
         }
         let clock = SystemReplayClock()
         let (auditLog, auditKey) = try openAuditLog()
+        let (metricsRegistry, metrics) = Self.makeMetrics(sources: Set(settings.sources.map(\.name)))
         let auditor = ReplayAuditor(
-            sink: auditLog,
+            sink: MeteredAuditSink(auditLog, metrics: metrics),
             key: auditKey,
             clock: clock,
             denialInterval: settings.audit.denialInterval,
-            logger: Logger(label: "replayd.audit")
+            logger: Logger(label: "replayd.audit"),
+            metrics: metrics
         )
         let store: SQLiteReplayStore
         do {
@@ -99,6 +102,11 @@ struct Daemon {
                 metadata: ["phase": "\(phase.rawValue)"]
             )
         }
+        let guards = UpstreamGuards.standard(
+            clock: clock,
+            breakerFailures: settings.replays.breakerFailures,
+            breakerOpenTime: settings.replays.breakerOpenTime
+        )
         let engine = ReplayEngine(
             store: AuditedReplayStore(store, auditor: auditor),
             upstream: StraitClient(baseURL: settings.upstream.baseURL, apiKey: apiKey, http: http),
@@ -124,15 +132,17 @@ struct Daemon {
                 reconcileSettle: settings.replays.reconcileSettle
             ),
             health: health,
-            guards: .standard(
-                clock: clock,
-                breakerFailures: settings.replays.breakerFailures,
-                breakerOpenTime: settings.replays.breakerOpenTime
-            ),
+            guards: guards,
             crash: crash,
             logger: Logger(label: "replayd.replays")
         )
         let pipeline = ReplayPipeline(authenticator: DirectoryPeerAuthenticator(directory: directory), engine: engine)
+        let operations = OperationsEndpoints(
+            readiness: readinessProbe(pipeline: pipeline, breaker: guards.breaker),
+            metrics: PrometheusExposition(registry: metricsRegistry) { [metrics] in
+                Self.sampleGauges(metrics: metrics, pipeline: pipeline)
+            }
+        )
         let router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(
@@ -142,7 +152,8 @@ struct Daemon {
                 socketPath: settings.socket.path
             ),
             health: health,
-            maxRPCBatch: settings.replays.maxRPCBatch
+            maxRPCBatch: settings.replays.maxRPCBatch,
+            operations: operations
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,
@@ -156,7 +167,8 @@ struct Daemon {
                 maxConnections: settings.socket.maxConnections,
                 maxConnectionsPerClient: settings.socket.maxConnectionsPerUID
             ),
-            instanceLock: instanceLock
+            instanceLock: instanceLock,
+            listeningDescriptor: systemd.activation.descriptor(for: .socket)
         )
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let socketServer = SocketServer(
@@ -165,15 +177,29 @@ struct Daemon {
             group: eventLoops,
             logger: Logger(label: "replayd.socket")
         )
-        let webhookServices = try webhookServices(
+        let (webhookServices, webhooksListening) = try webhookServices(
             pipeline: pipeline,
             engine: engine,
             directory: directory,
             store: store,
             http: http,
             clock: clock,
-            eventLoops: eventLoops
+            eventLoops: eventLoops,
+            listeningDescriptor: systemd.activation.descriptor(for: .webhooks)
         )
+        let adminServer = settings.admin.listen.map { address in
+            AdminServer(
+                host: address.host,
+                port: address.port,
+                listeningDescriptor: systemd.activation.descriptor(for: .admin),
+                operations: operations,
+                version: ReplaydVersion.current,
+                group: eventLoops,
+                logger: Logger(label: "replayd.admin")
+            )
+        }
+        let adminServices: [ServiceGroupConfiguration.ServiceConfiguration] =
+            adminServer.map { [.init(service: $0)] } ?? []
         let services = ServiceGroup(
             configuration: .init(
                 services: [
@@ -208,7 +234,21 @@ struct Daemon {
                             logger: Logger(label: "replayd.pruner")
                         )
                     ),
-                ] + webhookServices,
+                ] + webhookServices + adminServices + [
+                    // Last, so that it hears of shutdown first and says STOPPING=1 before anything stops.
+                    .init(
+                        service: ServiceNotifierService(
+                            notifier: systemd.notifier,
+                            whenReady: {
+                                await socketServer.waitUntilListening()
+                                try await webhooksListening?()
+                                _ = try await adminServer?.waitUntilListening()
+                            },
+                            status: "serving on \(settings.socket.path)",
+                            logger: Logger(label: "replayd.systemd")
+                        )
+                    )
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
