@@ -94,7 +94,7 @@ enum ConfigValidation {
             }
             return nil
         }
-        return absolutePath(path).map { $0.replacingOccurrences(of: ")", with: ", or $CREDENTIALS_DIRECTORY/NAME)") }
+        return absolutePath(path)
     }
 
     /// An absolute path short enough for `sockaddr_un.sun_path` (108 bytes with the terminating NUL).
