@@ -15,10 +15,13 @@ import Strait
 struct Daemon {
     let settings: ReplaydConfig
     let logger: Logger
+    /// The config file `settings` came from, re-read on SIGHUP; `nil` leaves SIGHUP logged and ignored.
+    var configPath: String? = nil
 
     func run() async throws {
-        // SIGHUP is trapped first, so that from here on it is logged and ignored instead of killing the daemon.
-        let hangups = await HangupService.trapping(logger: logger)
+        // SIGHUP is trapped first, so that from here on it is handled instead of killing the daemon.
+        var hangups = await HangupService.trapping(logger: logger)
+        let configDigest = configPath.map(ConfigReloader.digest(ofFileAt:))
         let systemd = try systemdIntegration()
         // First, before anything is written: one replayd per socket. A refused second instance must not touch the
         // live audit log or the store (issue 9), so the lock comes before both are opened. It is held until the
@@ -137,8 +140,21 @@ struct Daemon {
             logger: Logger(label: "replayd.replays")
         )
         let pipeline = ReplayPipeline(authenticator: DirectoryPeerAuthenticator(directory: directory), engine: engine)
+        let configCheck = StaticReadinessCheck(name: "config", ok: true, detail: "loaded")
+        if let configPath, let configDigest {
+            let reloader = ConfigReloader(
+                path: configPath,
+                environment: ProcessInfo.processInfo.environment,
+                inForceDigest: configDigest,
+                notifier: systemd.notifier,
+                auditor: auditor,
+                configCheck: configCheck,
+                logger: Logger(label: "replayd.reload")
+            )
+            hangups = hangups.handling { await reloader.reload() }
+        }
         let operations = OperationsEndpoints(
-            readiness: readinessProbe(pipeline: pipeline, breaker: guards.breaker),
+            readiness: readinessProbe(pipeline: pipeline, breaker: guards.breaker, config: configCheck),
             metrics: PrometheusExposition(registry: metricsRegistry) { [metrics] in
                 Self.sampleGauges(metrics: metrics, pipeline: pipeline)
             }
