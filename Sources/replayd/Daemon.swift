@@ -257,6 +257,11 @@ struct Daemon {
                             notifier: systemd.notifier,
                             whenReady: {
                                 await socketServer.waitUntilListening()
+                                guard socketServer.isListening else {
+                                    // The door failed and the group stops on its error: wait to be cancelled.
+                                    try await gracefulShutdown()
+                                    throw CancellationError()
+                                }
                                 try await webhooksListening?()
                                 _ = try await adminServer?.waitUntilListening()
                             },

@@ -115,4 +115,38 @@ import Glibc
         #expect(TestSockets.inode(harness.socketPath) == nil, "a socket replayd bound itself is unlinked at stop")
         await harness.stop()
     }
+
+    /// A door that cannot listen ends the daemon with exit 1 and sends no READY=1 (the notifier, waiting for the
+    /// listeners, must not hold the stopping group open).
+    @Test func aSocketPathThatIsNotASocketFailsTheStartWithoutReady() async throws {
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        try await harness.startSimulator()
+        try harness.writeConfig()
+        let runDirectory = (harness.socketPath as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(
+            atPath: runDirectory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o750]
+        )
+        try Data("not a socket".utf8).write(to: URL(fileURLWithPath: harness.socketPath))
+        let notifyName = "@replayd-e2e-notready-\(UUID().uuidString.prefix(12))"
+        let notify = try TestSockets.datagramReceiver(at: notifyName)
+        defer { close(notify) }
+        let daemon = try ManagedProcess(
+            name: "daemon-occupied",
+            executable: EndToEndHarness.replayd,
+            arguments: ["serve", "--config", harness.configPath],
+            environment: [
+                "PATH": "/usr/bin:/bin", "STRAIT_API_KEY": EndToEndHarness.demoKey, "NOTIFY_SOCKET": notifyName,
+            ],
+            directory: harness.directory
+        )
+        #expect(await daemon.waitForExit() == 1, "stderr: \(daemon.stderr.suffix(2000))")
+        #expect(daemon.stderr.contains("is not a socket"))
+        let messages = TestSockets.receiveAvailable(notify)
+        #expect(!messages.contains { $0.contains("READY=1") }, "notify: \(messages)")
+        #expect(FileManager.default.fileExists(atPath: harness.socketPath), "the file is left alone")
+        await harness.stop()
+    }
 }

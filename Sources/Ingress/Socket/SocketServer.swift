@@ -25,7 +25,9 @@ public final class SocketServer: Service, Sendable {
     private let core: HTTPServer<SocketDoor>
     private let group: any EventLoopGroup
     private let logger: Logger
-    private let readiness = Mutex<(bound: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let readiness = Mutex<(bound: Bool, failed: Bool, waiters: [CheckedContinuation<Void, Never>])>(
+        (false, false, [])
+    )
 
     /// Creates the server.
     public init(
@@ -45,11 +47,14 @@ public final class SocketServer: Service, Sendable {
     /// Connections counted against the caps right now.
     public var connectionCount: Int { core.connectionCount }
 
-    /// Returns once the socket is listening.
+    /// Whether the socket has been bound and listened on (false before, and after `run()` failed to).
+    public var isListening: Bool { readiness.withLock { $0.bound } }
+
+    /// Returns once the socket is listening, or once `run()` failed before it could (check ``isListening``).
     public func waitUntilListening() async {
         await withCheckedContinuation { continuation in
             let ready = readiness.withLock { state -> Bool in
-                if state.bound { return true }
+                if state.bound || state.failed { return true }
                 state.waiters.append(continuation)
                 return false
             }
@@ -59,6 +64,21 @@ public final class SocketServer: Service, Sendable {
 
     /// Binds, serves until graceful shutdown or cancellation, then drains and cleans up.
     public func run() async throws {
+        do {
+            try await bindAndServe()
+        } catch {
+            // Nobody may wait forever for a socket that will never listen.
+            let waiters = readiness.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.failed = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+            throw error
+        }
+    }
+
+    private func bindAndServe() async throws {
         if let descriptor = configuration.listeningDescriptor {
             try await serveAdopted(descriptor)
             return
