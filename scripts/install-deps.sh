@@ -4,9 +4,11 @@
 # libsqlite3-dev: GRDB's system SQLite (durable replay state).
 # openssl: the webhook tests sign deliveries with an independent tool (HMAC, Ed25519 keys).
 # curl: the end-to-end tests talk to the socket with `curl --unix-socket`, as an operator would.
+# systemd: only `systemd-analyze verify` for contrib/systemd in CI (never booted).
+# python3-prometheus-client: the metrics test parses /metrics with an independent Prometheus text parser.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config curl ca-certificates openssl)
+packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config curl ca-certificates openssl systemd python3-prometheus-client)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -8,8 +8,9 @@ import ReplayCore
 import ServiceLifecycle
 
 extension Daemon {
-    /// The webhook listener, its door, the replier and the follow-up worker, from `[webhooks]` and `[[sources]]`;
-    /// empty when no source is configured.
+    /// The webhook listener, its door, the replier and the follow-up worker, from `[webhooks]` and `[[sources]]`,
+    /// and a wait for the listener to accept; empty (and `nil`) when no source is configured. A
+    /// `listeningDescriptor` (socket activation) is served instead of binding `[webhooks] listen`.
     func webhookServices(
         pipeline: ReplayPipeline,
         engine: ReplayEngine,
@@ -17,9 +18,12 @@ extension Daemon {
         store: SQLiteReplayStore,
         http: any HTTPClient,
         clock: any ReplayClock,
-        eventLoops: any EventLoopGroup
-    ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        guard !settings.sources.isEmpty else { return [] }
+        eventLoops: any EventLoopGroup,
+        listeningDescriptor: CInt? = nil
+    ) throws -> (
+        services: [ServiceGroupConfiguration.ServiceConfiguration], listening: (@Sendable () async throws -> Void)?
+    ) {
+        guard !settings.sources.isEmpty else { return ([], nil) }
         let webhooks = settings.webhooks
         var sources: [WebhookSource] = []
         for config in settings.sources {
@@ -116,7 +120,8 @@ extension Daemon {
                         threshold: webhooks.failureThreshold,
                         initialBlock: webhooks.failureBlock,
                         maxBlock: webhooks.failureBlockMax
-                    )
+                    ),
+                    listeningDescriptor: listeningDescriptor
                 ),
                 sources: Set(sources.map(\.name)),
                 handler: door,
@@ -134,6 +139,9 @@ extension Daemon {
                 "sources": "\(sources.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", "))",
             ]
         )
-        return [.init(service: worker), .init(service: replier), .init(service: server)]
+        return (
+            [.init(service: worker), .init(service: replier), .init(service: server)],
+            { _ = try await server.waitUntilListening() }
+        )
     }
 }

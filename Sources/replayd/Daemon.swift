@@ -15,10 +15,14 @@ import Strait
 struct Daemon {
     let settings: ReplaydConfig
     let logger: Logger
+    /// The config file `settings` came from, re-read on SIGHUP; `nil` leaves SIGHUP logged and ignored.
+    var configPath: String? = nil
 
     func run() async throws {
-        // SIGHUP is trapped first, so that from here on it is logged and ignored instead of killing the daemon.
-        let hangups = await HangupService.trapping(logger: logger)
+        // SIGHUP is trapped first, so that from here on it is handled instead of killing the daemon.
+        var hangups = await HangupService.trapping(logger: logger)
+        let configDigest = configPath.map(ConfigReloader.digest(ofFileAt:))
+        let systemd = try systemdIntegration()
         // First, before anything is written: one replayd per socket. A refused second instance must not touch the
         // live audit log or the store (issue 9), so the lock comes before both are opened. It is held until the
         // process ends; the socket door uses it rather than taking its own.
@@ -77,12 +81,14 @@ struct Daemon {
         }
         let clock = SystemReplayClock()
         let (auditLog, auditKey) = try openAuditLog()
+        let (metricsRegistry, metrics) = Self.makeMetrics(sources: Set(settings.sources.map(\.name)))
         let auditor = ReplayAuditor(
-            sink: auditLog,
+            sink: MeteredAuditSink(auditLog, metrics: metrics),
             key: auditKey,
             clock: clock,
             denialInterval: settings.audit.denialInterval,
-            logger: Logger(label: "replayd.audit")
+            logger: Logger(label: "replayd.audit"),
+            metrics: metrics
         )
         let store: SQLiteReplayStore
         do {
@@ -101,6 +107,11 @@ struct Daemon {
             )
         }
         let strait = StraitClient(baseURL: settings.upstream.baseURL, apiKey: apiKey, http: http)
+        let guards = UpstreamGuards.standard(
+            clock: clock,
+            breakerFailures: settings.replays.breakerFailures,
+            breakerOpenTime: settings.replays.breakerOpenTime
+        )
         let engine = ReplayEngine(
             store: AuditedReplayStore(store, auditor: auditor),
             upstream: strait,
@@ -126,15 +137,30 @@ struct Daemon {
                 reconcileSettle: settings.replays.reconcileSettle
             ),
             health: health,
-            guards: .standard(
-                clock: clock,
-                breakerFailures: settings.replays.breakerFailures,
-                breakerOpenTime: settings.replays.breakerOpenTime
-            ),
+            guards: guards,
             crash: crash,
             logger: Logger(label: "replayd.replays")
         )
         let pipeline = ReplayPipeline(authenticator: DirectoryPeerAuthenticator(directory: directory), engine: engine)
+        let configCheck = StaticReadinessCheck(name: "config", ok: true, detail: "loaded")
+        if let configPath, let configDigest {
+            let reloader = ConfigReloader(
+                path: configPath,
+                environment: ProcessInfo.processInfo.environment,
+                inForceDigest: configDigest,
+                notifier: systemd.notifier,
+                auditor: auditor,
+                configCheck: configCheck,
+                logger: Logger(label: "replayd.reload")
+            )
+            hangups = hangups.handling { await reloader.reload() }
+        }
+        let operations = OperationsEndpoints(
+            readiness: readinessProbe(pipeline: pipeline, breaker: guards.breaker, config: configCheck),
+            metrics: PrometheusExposition(registry: metricsRegistry) { [metrics] in
+                Self.sampleGauges(metrics: metrics, pipeline: pipeline)
+            }
+        )
         let router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(
@@ -145,7 +171,8 @@ struct Daemon {
             ),
             health: health,
             maxRPCBatch: settings.replays.maxRPCBatch,
-            runs: strait
+            runs: strait,
+            operations: operations
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,
@@ -159,7 +186,8 @@ struct Daemon {
                 maxConnections: settings.socket.maxConnections,
                 maxConnectionsPerClient: settings.socket.maxConnectionsPerUID
             ),
-            instanceLock: instanceLock
+            instanceLock: instanceLock,
+            listeningDescriptor: systemd.activation.descriptor(for: .socket)
         )
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let socketServer = SocketServer(
@@ -168,15 +196,29 @@ struct Daemon {
             group: eventLoops,
             logger: Logger(label: "replayd.socket")
         )
-        let webhookServices = try webhookServices(
+        let (webhookServices, webhooksListening) = try webhookServices(
             pipeline: pipeline,
             engine: engine,
             directory: directory,
             store: store,
             http: http,
             clock: clock,
-            eventLoops: eventLoops
+            eventLoops: eventLoops,
+            listeningDescriptor: systemd.activation.descriptor(for: .webhooks)
         )
+        let adminServer = settings.admin.listen.map { address in
+            AdminServer(
+                host: address.host,
+                port: address.port,
+                listeningDescriptor: systemd.activation.descriptor(for: .admin),
+                operations: operations,
+                version: ReplaydVersion.current,
+                group: eventLoops,
+                logger: Logger(label: "replayd.admin")
+            )
+        }
+        let adminServices: [ServiceGroupConfiguration.ServiceConfiguration] =
+            adminServer.map { [.init(service: $0)] } ?? []
         let services = ServiceGroup(
             configuration: .init(
                 services: [
@@ -211,7 +253,26 @@ struct Daemon {
                             logger: Logger(label: "replayd.pruner")
                         )
                     ),
-                ] + webhookServices,
+                ] + webhookServices + adminServices + [
+                    // Last, so that it hears of shutdown first and says STOPPING=1 before anything stops.
+                    .init(
+                        service: ServiceNotifierService(
+                            notifier: systemd.notifier,
+                            whenReady: {
+                                await socketServer.waitUntilListening()
+                                guard socketServer.isListening else {
+                                    // The door failed and the group stops on its error: wait to be cancelled.
+                                    try await gracefulShutdown()
+                                    throw CancellationError()
+                                }
+                                try await webhooksListening?()
+                                _ = try await adminServer?.waitUntilListening()
+                            },
+                            status: "serving on \(settings.socket.path)",
+                            logger: Logger(label: "replayd.systemd")
+                        )
+                    )
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

@@ -16,8 +16,16 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Stops gracefully on SIGTERM or SIGINT: it stops accepting, finishes requests in progress, lets replays
             in flight reach a durable point for up to [replays] shutdown_grace (the rest resume at the next start),
-            and removes its socket. SIGHUP is logged and ignored (there is no reload yet). Exit status: 0 after a
-            clean stop, 1 on a runtime failure, 3 for a config error.
+            and removes its socket (a socket inherited from systemd is left to systemd). SIGHUP (systemctl reload)
+            re-reads and validates the config file and logs and audits the result; a valid new config takes effect
+            at the next restart (live reload is not built yet). Under systemd it reports READY=1, RELOADING=1,
+            STOPPING=1 and the watchdog on $NOTIFY_SOCKET. Exit status: 0 after a clean stop, 1 on a runtime
+            failure, 3 for a config error.
+
+            Examples:
+              replayd serve --config /etc/replayd/replayd.toml
+              replayd serve --config ./replayd.toml --log-level debug
+              curl --unix-socket /run/replayd/replayd.sock http://localhost/v1/health
             """
     )
 
@@ -52,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "replayd")
 
         do {
-            try await Daemon(settings: settings, logger: logger).run()
+            try await Daemon(settings: settings, logger: logger, configPath: config).run()
         } catch let error as DaemonStartError {
             logger.critical("replayd could not start", metadata: ["reason": "\(error.message)"])
             FileHandle.standardError.write(Data("replayd: \(error.message)\n".utf8))

@@ -39,6 +39,7 @@ final class SocketDoorHarness: Sendable {
         configure: (inout SocketServerConfiguration) -> Void = { _ in },
         directory: String = SocketDoorHarness.newDirectory(),
         auditWriteFaults: any AuditWriteFaults = NoAuditWriteFaults(),
+        operations: (ReplayPipeline, TestAuditTrail) -> OperationsEndpoints = { _, _ in OperationsEndpoints() },
         upstream: @escaping Upstream = { _, _ in
             HTTPResponse(
                 status: 201,
@@ -94,7 +95,8 @@ final class SocketDoorHarness: Sendable {
             pipeline: pipeline,
             info: GatewayInfo(version: "test", startedAtUnixSeconds: 0, startedAt: .now, socketPath: socketPath),
             health: health,
-            runs: strait
+            runs: strait,
+            operations: operations(pipeline, audit)
         )
         var logger = Logger(label: "test")
         logger.logLevel = .critical

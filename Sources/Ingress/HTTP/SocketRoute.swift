@@ -5,6 +5,10 @@ enum SocketRoute: Equatable {
     case ping
     /// `GET /v1/gateway/status`
     case status
+    /// `GET /v1/health` (readiness)
+    case health
+    /// `GET /metrics`
+    case metrics
     /// `POST /v1/runs/{runID}/replay`, the run id still percent-encoded.
     case replay(encodedRunID: Substring)
     /// `POST /v1/rpc`
@@ -31,7 +35,9 @@ enum SocketRoute: Equatable {
         let parts = Array(path.split(separator: "/", omittingEmptySubsequences: false).dropFirst())
         let (route, allowed): (SocketRoute?, String) =
             switch parts.count {
+            case 1 where parts == ["metrics"]: (.metrics, "GET")
             case 2 where parts == ["v1", "_ping"]: (.ping, "GET")
+            case 2 where parts == ["v1", "health"]: (.health, "GET")
             case 2 where parts == ["v1", "rpc"]: (.rpc, "POST")
             case 2 where parts == ["v1", "replays"]: (.listReplays, "GET")
             case 3 where parts[0] == "v1" && parts[1] == "gateway" && parts[2] == "status": (.status, "GET")

@@ -10,12 +10,14 @@ import Strait
 ///   for the outcome, or less when the caller says `Prefer: respond-async` (a `202` at once) or `Prefer: wait=N`.
 /// - `GET /v1/_ping`: unauthenticated liveness.
 /// - `GET /v1/gateway/status`: version, uptime, upstream and its last-seen health.
+/// - `GET /v1/health` and `GET /metrics`: readiness and metrics (``OperationsEndpoints``), unauthenticated.
 public struct SocketRouter: Sendable {
     private let pipeline: ReplayPipeline
     private let info: GatewayInfo
     private let health: UpstreamHealth
     private let maxRPCBatch: Int
     private let runs: (any RunReader)?
+    private let operations: OperationsEndpoints
 
     /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404).
     public init(
@@ -23,13 +25,15 @@ public struct SocketRouter: Sendable {
         info: GatewayInfo,
         health: UpstreamHealth,
         maxRPCBatch: Int = 1000,
-        runs: (any RunReader)? = nil
+        runs: (any RunReader)? = nil,
+        operations: OperationsEndpoints = OperationsEndpoints()
     ) {
         self.pipeline = pipeline
         self.info = info
         self.health = health
         self.maxRPCBatch = maxRPCBatch
         self.runs = runs
+        self.operations = operations
     }
 
     /// The authenticate stage for a connection's peer.
@@ -51,7 +55,7 @@ public struct SocketRouter: Sendable {
 
     /// Whether a route may be served to a peer that maps to no principal.
     public func isPublic(method: String, path: String) -> Bool {
-        path == "/v1/_ping"
+        OperationsEndpoints.publicPaths.contains(path)
     }
 
     /// The answer to a request whose method and path match no route (404, or 405 with `Allow`), decided from the
@@ -74,6 +78,11 @@ public struct SocketRouter: Sendable {
             return .json(200, PingBody(status: "ok", version: info.version))
         case .status:
             return .json(200, status(for: request))
+        case .health:
+            return await operations.health()
+        case .metrics:
+            return operations.metricsResponse()
+                ?? .error(ReplayError(.routeNotFound, "metrics are off"), requestID: request.requestID)
         case .replay(let encodedRunID):
             return await replay(request, encodedRunID: encodedRunID, logger: logger)
         case .rpc:

@@ -18,24 +18,28 @@ public final class ReplayAuditor: Sendable {
     private let clock: any ReplayClock
     private let denials: Mutex<DenialAggregator>
     private let logger: Logger
+    private let metrics: ReplaydMetrics?
 
     /// Creates an auditor.
     ///
     /// - Parameters:
     ///   - key: hashes idempotency keys and delivery ids (the same key `replayd audit hash-value` takes).
     ///   - denialInterval: denials from one source for one reason are recorded once per interval, then counted.
+    ///   - metrics: counts every denial as it happens (the log aggregates floods); `nil` counts nothing.
     public init(
         sink: any AuditSink,
         key: AuditKey,
         clock: any ReplayClock,
         denialInterval: Duration = .seconds(60),
-        logger: Logger
+        logger: Logger,
+        metrics: ReplaydMetrics? = nil
     ) {
         self.sink = sink
         self.key = key
         self.clock = clock
         self.denials = Mutex(DenialAggregator(interval: ReplayEngine.milliseconds(denialInterval)))
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// The log's health.
@@ -131,7 +135,10 @@ public final class ReplayAuditor: Sendable {
         status: Int?,
         detail: String?
     ) async throws(AuditError) {
-        let requestID = record.attempts.first { $0.number == number }?.requestID ?? "\(record.requestID)-\(number)"
+        let recorded = record.attempts.first { $0.number == number }
+        let requestID = recorded?.requestID ?? "\(record.requestID)-\(number)"
+        // From recording the attempt (just before sending) to its result: the upstream latency as replayd saw it.
+        let latency = recorded.map { max(0, clock.wallNowMilliseconds() - $0.recordedAt) * 1000 }
         try await sink.record(
             AuditRecord(
                 kind: .replay,
@@ -142,7 +149,8 @@ public final class ReplayAuditor: Sendable {
                 runID: record.runID,
                 idempotencyKeyHash: key.hashValue(record.key),
                 reason: detail,
-                attempt: AuditRecord.Attempt(requestID: requestID, status: status, outcome: outcome.rawValue)
+                attempt: AuditRecord.Attempt(requestID: requestID, status: status, outcome: outcome.rawValue),
+                latencyMicroseconds: latency
             )
         )
     }
@@ -240,6 +248,7 @@ public final class ReplayAuditor: Sendable {
         runID: String?,
         reason: String
     ) async {
+        metrics?.denied(door: door, source: source, reason: reason)
         let now = clock.wallNowMilliseconds()
         let (recordThis, flushed) = denials.withLock {
             $0.note(DenialAggregator.Key(door: door, source: source, reason: reason), at: now)

@@ -21,6 +21,8 @@ public struct ReplaydConfig: Sendable {
     public var webhooks: WebhooksConfig
     /// `[[sources]]`: the webhook senders, each at `POST /hooks/<name>`.
     public var sources: [WebhookSourceConfig]
+    /// `[admin]`: the optional admin listener (health and metrics on TCP).
+    public var admin = AdminConfig()
 
     /// Creates a config; every section defaults to its own defaults.
     public init(

@@ -17,6 +17,9 @@ public struct WebhookServerConfiguration: Sendable {
     public var preAuthLimitsBySource: [String: PreAuthLimit]
     /// When repeated verification failures from one client block it (429 while blocked).
     public var failureThrottle: FailureThrottlePolicy
+    /// A listening TCP socket handed over by the service manager (socket activation), adopted instead of binding
+    /// `host:port`. `nil` binds.
+    public var listeningDescriptor: CInt?
 
     /// Creates a configuration.
     public init(
@@ -26,7 +29,8 @@ public struct WebhookServerConfiguration: Sendable {
         trustedProxies: [CIDR] = [],
         preAuthLimit: PreAuthLimit = PreAuthLimit(),
         preAuthLimitsBySource: [String: PreAuthLimit] = [:],
-        failureThrottle: FailureThrottlePolicy = FailureThrottlePolicy()
+        failureThrottle: FailureThrottlePolicy = FailureThrottlePolicy(),
+        listeningDescriptor: CInt? = nil
     ) {
         self.host = host
         self.port = port
@@ -35,6 +39,7 @@ public struct WebhookServerConfiguration: Sendable {
         self.preAuthLimit = preAuthLimit
         self.preAuthLimitsBySource = preAuthLimitsBySource
         self.failureThrottle = failureThrottle
+        self.listeningDescriptor = listeningDescriptor
     }
 
     /// Checks every value; the error names the first field out of range.

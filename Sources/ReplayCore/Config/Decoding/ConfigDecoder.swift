@@ -45,6 +45,9 @@ struct ConfigDecoder {
             principals: config.principals,
             environment: environment
         )
+        if reader.contains("admin"), let admin = reader.table("admin") {
+            config.admin = AdminConfig(reading: admin, webhooks: config.sources.isEmpty ? nil : config.webhooks)
+        }
         reader.finish()
         guard diagnostics.isEmpty else {
             throw ConfigErrors(diagnostics.errors)

@@ -98,7 +98,7 @@ extension UpstreamConfig {
                 + "can read)"
         )
         let variable = reader.string("api_key_env", validate: ConfigValidation.environmentVariable)
-        let path = reader.string("api_key_file", validate: ConfigValidation.absolutePath)
+        let path = reader.string("api_key_file", validate: ConfigValidation.secretFilePath)
         let key: String
         switch (reader.contains("api_key_env"), reader.contains("api_key_file")) {
         case (true, true):
