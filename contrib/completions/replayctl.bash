@@ -173,22 +173,22 @@ _replayctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    replay|show|pending|resolve|ping|status|help)
+    replay|show|pending|resolve|ping|status|version|help)
         # Offer subcommand argument completions
         "_replayctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'replay show pending resolve ping status help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'replay show pending resolve ping status version help' -- "${cur}"))
         ;;
     esac
 }
 
 _replayctl_replay() {
     repeating_flags=()
-    non_repeating_flags=(--force --no-wait --version -h --help)
+    non_repeating_flags=(--force --no-wait --follow -q --quiet -v --verbose --debug --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--from-checkpoint --idempotency-key --wait-timeout --from-file --concurrency --socket -o --output --timeout)
+    non_repeating_options=(--from-checkpoint --idempotency-key --wait-timeout --from-file --concurrency --follow-timeout --follow-interval --socket -o --output --timeout)
     __replayctl_offer_flags_options 1
 
     # Offer option value completions
@@ -208,11 +208,17 @@ _replayctl_replay() {
     '--concurrency')
         return
         ;;
+    '--follow-timeout')
+        return
+        ;;
+    '--follow-interval')
+        return
+        ;;
     '--socket')
         return
         ;;
     '-o'|'--output')
-        __replayctl_add_completions -W 'table'$'\n''json'
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
         return
         ;;
     '--timeout')
@@ -223,7 +229,7 @@ _replayctl_replay() {
 
 _replayctl_show() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket -o --output --timeout)
     __replayctl_offer_flags_options 1
@@ -234,7 +240,7 @@ _replayctl_show() {
         return
         ;;
     '-o'|'--output')
-        __replayctl_add_completions -W 'table'$'\n''json'
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
         return
         ;;
     '--timeout')
@@ -245,7 +251,7 @@ _replayctl_show() {
 
 _replayctl_pending() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket -o --output --timeout)
     __replayctl_offer_flags_options 0
@@ -256,7 +262,7 @@ _replayctl_pending() {
         return
         ;;
     '-o'|'--output')
-        __replayctl_add_completions -W 'table'$'\n''json'
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
         return
         ;;
     '--timeout')
@@ -267,7 +273,7 @@ _replayctl_pending() {
 
 _replayctl_resolve() {
     repeating_flags=()
-    non_repeating_flags=(--reconcile --version -h --help)
+    non_repeating_flags=(--reconcile -q --quiet -v --verbose --debug --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--succeeded --failed --socket -o --output --timeout)
     __replayctl_offer_flags_options 1
@@ -284,7 +290,7 @@ _replayctl_resolve() {
         return
         ;;
     '-o'|'--output')
-        __replayctl_add_completions -W 'table'$'\n''json'
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
         return
         ;;
     '--timeout')
@@ -295,7 +301,7 @@ _replayctl_resolve() {
 
 _replayctl_ping() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket -o --output --timeout)
     __replayctl_offer_flags_options 0
@@ -306,7 +312,7 @@ _replayctl_ping() {
         return
         ;;
     '-o'|'--output')
-        __replayctl_add_completions -W 'table'$'\n''json'
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
         return
         ;;
     '--timeout')
@@ -317,7 +323,7 @@ _replayctl_ping() {
 
 _replayctl_status() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket -o --output --timeout)
     __replayctl_offer_flags_options 0
@@ -328,7 +334,29 @@ _replayctl_status() {
         return
         ;;
     '-o'|'--output')
-        __replayctl_add_completions -W 'table'$'\n''json'
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_replayctl_version() {
+    repeating_flags=()
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket -o --output --timeout)
+    __replayctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '-o'|'--output')
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
         return
         ;;
     '--timeout')
