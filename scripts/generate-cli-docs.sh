@@ -14,19 +14,22 @@ check=no
 if [ "${1:-}" = "--check" ]; then check=yes; shift; fi
 bin="${1:-.build/debug}"
 out=contrib
-if [ "$check" = yes ]; then out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT; fi
+if [ "$check" = yes ]; then out="$(mktemp -d)"; fi
 mkdir -p "$out/completions" "$out/man"
-: >"$out/man/help.sha256"
+# The digests are written last (to a temporary file until then), so that they never claim man pages that were
+# not generated.
+digests="$(mktemp)"
+trap 'rm -f "$digests"; [ "$check" = yes ] && rm -rf "$out"' EXIT
 for tool in replayd replayctl; do
     "$bin/$tool" --generate-completion-script bash >"$out/completions/$tool.bash"
     "$bin/$tool" --generate-completion-script zsh >"$out/completions/_$tool"
     "$bin/$tool" --generate-completion-script fish >"$out/completions/$tool.fish"
-    echo "$("$bin/$tool" --experimental-dump-help | sha256sum | cut -d' ' -f1)  $tool" >>"$out/man/help.sha256"
+    echo "$("$bin/$tool" --experimental-dump-help | sha256sum | cut -d' ' -f1)  $tool" >>"$digests"
 done
 if [ "$check" = yes ]; then
     status=0
     diff -ru contrib/completions "$out/completions" || status=1
-    diff -u contrib/man/help.sha256 "$out/man/help.sha256" || status=1
+    diff -u contrib/man/help.sha256 "$digests" || status=1
     if [ "$status" -ne 0 ]; then
         echo "contrib/completions or contrib/man is out of date: run scripts/generate-cli-docs.sh and commit" >&2
         exit 1
@@ -42,3 +45,4 @@ fi
 for name in replayd replayctl; do
     "$tool" "$bin/$name" --date "${MANUAL_DATE:-2026-12-01}" --output-directory contrib/man
 done
+cp "$digests" contrib/man/help.sha256
