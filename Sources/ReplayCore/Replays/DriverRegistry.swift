@@ -59,6 +59,35 @@ final class DriverRegistry: Sendable {
         }
     }
 
+    /// Reserves `id` for a driver its caller starts once the record's claim has committed
+    /// (``start(_:reserved:_:)``), so that the background sweep, which starts a driver for every unfinished record
+    /// that has none, leaves a record claimed a moment ago to the request that claimed it. `nil` when a driver for
+    /// `id` is running or waiting, or shutdown has begun.
+    func reserve(_ id: ReplayRecordID) -> DriverHandle? {
+        state.withLock { state -> DriverHandle? in
+            guard state.accepting, state.active[id] == nil else { return nil }
+            let handle = DriverHandle()
+            state.active[id] = handle
+            return handle
+        }
+    }
+
+    /// Enqueues `body` as the driver of `id` under the reservation `handle`. After ``stopAccepting()`` nothing
+    /// runs and the handle finishes.
+    func start(
+        _ id: ReplayRecordID,
+        reserved handle: DriverHandle,
+        _ body: @escaping @Sendable (DriverHandle) async -> Void
+    ) {
+        let job = Job(id: id, handle: handle, body: body)
+        if case .terminated = continuation.yield(job) { finish(job) }
+    }
+
+    /// Drops the reservation `handle` of `id`: no driver starts under it.
+    func release(_ id: ReplayRecordID, reserved handle: DriverHandle) {
+        finish(Job(id: id, handle: handle, body: { _ in }))
+    }
+
     /// Runs each driver as it is started, as a child task, until ``stopAccepting()``; then returns once the
     /// drivers already running have returned. Cancelling the calling task cancels every driver.
     func runDrivers() async {

@@ -82,8 +82,12 @@ public final class ReplayEngine: Sendable {
         let key = request.idempotencyKey ?? IdempotencyKey.generate()
         // The request's audit record and its claim are made durable at the same time (two files, each in its own
         // group commit), and nothing is sent before both are: one sync point, not two in a row.
+        // Until its claim has committed and its driver started, the record is reserved for this request: the
+        // background sweep must not take a record claimed a moment ago for one left by a crash.
+        let id = ReplayRecordID(principal: principal.name, key: key)
+        let reservation = drivers.reserve(id)
         async let auditFailure = receivedFailure(request, key: key, principal: principal)
-        let claimed = await claim(request, key: key, principal: principal, logger: logger)
+        let claimed = await claim(request, key: key, principal: principal, reserved: reservation != nil, logger: logger)
         if let error = await auditFailure {
             logger.error("audit log cannot record the request; refusing it", metadata: ["error": "\(error)"])
             if case .claimed(.created(let created), _) = claimed {
@@ -91,6 +95,7 @@ public final class ReplayEngine: Sendable {
             } else if case .claimed(.coalesced(let created, _), _) = claimed {
                 await release(created, logger: logger)
             }
+            if let reservation { drivers.release(id, reserved: reservation) }
             return .rejected(
                 ReplayError(
                     .auditUnavailable,
@@ -102,9 +107,16 @@ public final class ReplayEngine: Sendable {
         let submission: ReplaySubmission
         switch claimed {
         case .answered(let answer):
+            if let reservation { drivers.release(id, reserved: reservation) }
             submission = answer
         case .claimed(let claim, let now):
-            submission = await proceed(claim, now: now, logger: logger, wait: min(wait ?? settings.wait, settings.wait))
+            submission = await proceed(
+                claim,
+                reserved: reservation,
+                now: now,
+                logger: logger,
+                wait: min(wait ?? settings.wait, settings.wait)
+            )
         }
         let answer: (decision: String, reason: String?, record: ReplayRecord?)?
         switch submission {
@@ -161,6 +173,7 @@ public final class ReplayEngine: Sendable {
         _ request: ReplayRequest,
         key: String,
         principal: Principal,
+        reserved: Bool,
         logger: Logger
     ) async -> Claimed {
         if let breaker = guards?.breaker.snapshot, breaker.state == .open {
@@ -194,11 +207,12 @@ public final class ReplayEngine: Sendable {
             createdAt: now
         )
         let coalesceSince = settings.coalesceWindow > .zero ? now - Self.milliseconds(settings.coalesceWindow) : nil
-        // A new replay is claimed with its first attempt recorded, in one commit, unless the breaker is probing
-        // (half open; the driver asks it first) or shutdown has begun (the record is stored for the next start,
-        // with nothing recorded as sent). Should shutdown begin between the claim and the driver's start, the
-        // recorded attempt is reconciled at the next start, as after a crash.
-        let recordsFirstAttempt = !drivers.isDraining && guards?.breaker.snapshot.state != .halfOpen
+        // A new replay is claimed with its first attempt recorded, in one commit, when its driver is reserved
+        // (not when shutdown has begun: the record is then stored for the next start, with nothing recorded as
+        // sent), and the breaker is not probing (half open: the driver asks it first). Should shutdown begin
+        // between the claim and the driver's start, the recorded attempt is reconciled at the next start, as
+        // after a crash.
+        let recordsFirstAttempt = reserved && guards?.breaker.snapshot.state != .halfOpen
         let firstAttempt = recordsFirstAttempt ? "\(record.requestID)-1" : nil
         do {
             return .claimed(
@@ -213,8 +227,31 @@ public final class ReplayEngine: Sendable {
         }
     }
 
+    /// The id of the record a claim is about (the claimed key's, whatever the result).
+    private static func claimedID(_ claim: ClaimResult) -> ReplayRecordID {
+        switch claim {
+        case .created(let record), .existing(let record), .fingerprintMismatch(let record), .coalesced(let record, _):
+            return record.id
+        }
+    }
+
     /// Answers from the claim, or drives the new record and waits for its outcome.
-    private func proceed(_ claim: ClaimResult, now: Int64, logger: Logger, wait: Duration) async -> ReplaySubmission {
+    private func proceed(
+        _ claim: ClaimResult,
+        reserved reservation: DriverHandle?,
+        now: Int64,
+        logger: Logger,
+        wait: Duration
+    ) async -> ReplaySubmission {
+        if let reservation {
+            switch claim {
+            case .created(let created) where !created.state.isFinal,
+                .coalesced(let created, _) where !created.state.isFinal:
+                break
+            default:
+                drivers.release(Self.claimedID(claim), reserved: reservation)
+            }
+        }
         switch claim {
         case .fingerprintMismatch(let existing):
             return .keyReused(existing)
@@ -250,6 +287,7 @@ public final class ReplayEngine: Sendable {
                 created.id,
                 initial: created,
                 sendsRecordedAttempt: !created.attempts.isEmpty,
+                reserved: reservation,
                 logger: logger
             )
             return await waitForOutcome(created.id, handle: handle, wait: wait)
@@ -309,6 +347,7 @@ public final class ReplayEngine: Sendable {
         _ id: ReplayRecordID,
         initial: ReplayRecord? = nil,
         sendsRecordedAttempt: Bool = false,
+        reserved reservation: DriverHandle? = nil,
         logger: Logger
     ) -> DriverHandle {
         var driverLogger = logger
@@ -316,7 +355,7 @@ public final class ReplayEngine: Sendable {
         // (`replayd audit hash-value KEY` finds both).
         driverLogger[metadataKey: "key_hmac"] = "\(auditor.hashValue(id.key))"
         driverLogger[metadataKey: "principal"] = "\(id.principal)"
-        return drivers.start(id) { [self, driverLogger] handle in
+        let body: @Sendable (DriverHandle) async -> Void = { [self, driverLogger] handle in
             await self.drive(
                 id,
                 initial: initial,
@@ -325,6 +364,9 @@ public final class ReplayEngine: Sendable {
                 logger: driverLogger
             )
         }
+        guard let reservation else { return drivers.start(id, body) }
+        drivers.start(id, reserved: reservation, body)
+        return reservation
     }
 
     /// Waits until the driver rests or `wait` (default `settings.wait`) passes on the wait clock, whichever is
