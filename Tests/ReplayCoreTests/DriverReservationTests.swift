@@ -33,4 +33,36 @@ import Testing
             #expect(await reservation.wait(), "a released reservation wakes its waiters")
         }
     }
+
+    /// The sweep's list of unfinished records is a snapshot: by the time a driver it starts runs, the record may
+    /// have been driven to its end by a driver that has since finished. The new driver reads the record afresh
+    /// and rests; it never acts on the stale copy (which would reconcile an `in_flight` record and send again).
+    @Test func aDriverStartedFromAStaleSweepReadsTheRecordAfresh() async throws {
+        try await EngineHarness.with(runsDrivers: false) { harness in
+            let engine = harness.engine
+            let record = try await Self.claimed("stale", store: harness.store)
+            #expect(try await engine.resumeUnfinished() == 1)  // queued with the snapshot: in_flight
+            // Meanwhile the record's own driver finished it (its outcome committed).
+            _ = try await harness.store.finishAttempt(
+                record,
+                attempt: 1,
+                outcome: .answered,
+                status: 201,
+                detail: nil,
+                at: StoreTesting.t0 + 1,
+                RecordChange(state: .succeeded, newRunID: "run_done", responseStatus: 201, responseBody: [0x7B, 0x7D])
+            )
+            try await EngineHarness.withDrivers(of: engine) {
+                let limit = ContinuousClock.now + .seconds(120)
+                while engine.activeDriverCount > 0, ContinuousClock.now < limit {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
+            #expect(engine.activeDriverCount == 0, "the driver did not finish within the hang guard")
+            #expect(harness.replayPOSTs == 0, "a replay already done was sent again")
+            let stored = try await harness.store.record(record.id)
+            #expect(stored?.state == .succeeded)
+            #expect(stored?.newRunID == "run_done")
+        }
+    }
 }

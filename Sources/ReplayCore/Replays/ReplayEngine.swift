@@ -314,8 +314,11 @@ public final class ReplayEngine: Sendable {
     public func resumeUnfinished() async throws(StoreError) -> Int {
         guard !drivers.isDraining else { return 0 }
         var started = 0
+        // The list is a snapshot: a record in it may have been driven to its end since, by a driver that has
+        // finished. So each driver reads its record afresh when it starts (after the registry admitted it, so
+        // after any earlier driver's last commit), never from this list.
         for record in try await store.unfinished(limit: 10_000) where !drivers.isActive(record.id) {
-            startDriver(record.id, initial: record, logger: logger)
+            startDriver(record.id, logger: logger)
             started += 1
         }
         return started
