@@ -248,6 +248,12 @@ public final class ReplayEngine: Sendable {
             case .created(let created) where !created.state.isFinal,
                 .coalesced(let created, _) where !created.state.isFinal:
                 break
+            case .existing(let existing) where !existing.state.isFinal && existing.state != .indeterminate:
+                // Another request with this key created the record a moment ago without a reservation (this one
+                // held it), so its driver could not start. The reservation guarantees that no driver runs for
+                // the record: this request starts the one it needs, and still answers "in progress".
+                startDriver(existing.id, initial: existing, reserved: reservation, logger: logger)
+                return .inProgress(existing)
             default:
                 drivers.release(Self.claimedID(claim), reserved: reservation)
             }
