@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 
 @testable import ReplayCore
@@ -7,6 +8,8 @@ import Testing
 /// two, the background sweep must leave it alone: to the sweep an `in_flight` record without a driver is one a
 /// crash left, which it would reconcile instead of sending (the bench caught a 30 s stall from exactly that).
 @Suite struct DriverReservationTests {
+    private static let logger = Logger(label: "driver-reservation-test") { _ in SwiftLogNoOpLogHandler() }
+
     private static func claimed(_ key: String, store: SQLiteReplayStore) async throws -> ReplayRecord {
         let record = StoreTesting.record(key: key, runID: "run_failed_1", createdAt: StoreTesting.t0)
         let claim = try await store.claim(record, coalesceSince: nil, firstAttempt: "rq_\(key)-1")
@@ -63,6 +66,37 @@ import Testing
             let stored = try await harness.store.record(record.id)
             #expect(stored?.state == .succeeded)
             #expect(stored?.newRunID == "run_done")
+        }
+    }
+
+    /// Two requests with one key: A holds the reservation, B claims first (without one, so B's driver start
+    /// returns A's reservation instead of a driver). A, finding the record existing and unfinished, must drive it:
+    /// otherwise nobody does until the background sweep, and B's caller gets 202 instead of its run.
+    @Test func theReservationHolderDrivesARecordAnotherRequestCreated() async throws {
+        try await EngineHarness.with(runsDrivers: false) { harness in
+            let engine = harness.engine
+            let record = StoreTesting.record(key: "both", runID: "run_failed_1", createdAt: StoreTesting.t0)
+            let reservation = try #require(engine.drivers.reserve(record.id))  // A
+            let claim = try await harness.store.claim(record, coalesceSince: nil, firstAttempt: nil)  // B
+            guard case .created(let created) = claim else { throw StoreError(.io, "not created: \(claim)") }
+            let bWaitsOn = engine.startDriver(created.id, initial: created, logger: Self.logger)
+            #expect(bWaitsOn === reservation, "B's start found A's reservation")
+
+            // A's claim of the same key finds B's record.
+            let answer = await engine.proceed(
+                .existing(created),
+                reserved: reservation,
+                now: StoreTesting.t0,
+                logger: Self.logger,
+                wait: .zero
+            )
+            guard case .inProgress = answer else {
+                Issue.record("A should answer in progress, got \(answer)")
+                return
+            }
+            try await EngineHarness.withDrivers(of: engine) { _ = await bWaitsOn.wait() }
+            #expect(bWaitsOn.published?.state == .succeeded, "B's caller gets its run")
+            #expect(harness.replayPOSTs == 1)
         }
     }
 }

@@ -236,7 +236,7 @@ public final class ReplayEngine: Sendable {
     }
 
     /// Answers from the claim, or drives the new record and waits for its outcome.
-    private func proceed(
+    func proceed(
         _ claim: ClaimResult,
         reserved reservation: DriverHandle?,
         now: Int64,
