@@ -443,22 +443,6 @@ extension ReplayEngine {
         return delay
     }
 
-    func schedule(
-        _ record: inout ReplayRecord,
-        after delay: Duration,
-        code: String,
-        message: String,
-        now: Int64
-    )
-        async throws(StoreError)
-    {
-        record = try await store.update(
-            record,
-            at: now,
-            scheduleChange(after: delay, code: code, message: message, now: now)
-        )
-    }
-
     /// Back to `pending`, with the next attempt at `now + delay`.
     func scheduleChange(after delay: Duration, code: String, message: String, now: Int64) -> RecordChange {
         RecordChange(
