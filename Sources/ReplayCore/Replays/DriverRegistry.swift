@@ -17,6 +17,8 @@ final class DriverRegistry: Sendable {
 
     private struct State {
         var active: [ReplayRecordID: DriverHandle] = [:]
+        /// Reserved ids whose driver has not been started yet.
+        var unstarted: Set<ReplayRecordID> = []
         var accepting = true
     }
 
@@ -68,6 +70,7 @@ final class DriverRegistry: Sendable {
             guard state.accepting, state.active[id] == nil else { return nil }
             let handle = DriverHandle()
             state.active[id] = handle
+            state.unstarted.insert(id)
             return handle
         }
     }
@@ -79,13 +82,20 @@ final class DriverRegistry: Sendable {
         reserved handle: DriverHandle,
         _ body: @escaping @Sendable (DriverHandle) async -> Void
     ) {
+        state.withLock { _ = $0.unstarted.remove(id) }
         let job = Job(id: id, handle: handle, body: body)
         if case .terminated = continuation.yield(job) { finish(job) }
     }
 
-    /// Drops the reservation `handle` of `id`: no driver starts under it.
+    /// Drops the reservation `handle` of `id` unless a driver was started under it (then the driver owns it):
+    /// safe to call on every path once the caller is done with the reservation.
     func release(_ id: ReplayRecordID, reserved handle: DriverHandle) {
-        finish(Job(id: id, handle: handle, body: { _ in }))
+        let dropped = state.withLock { state -> Bool in
+            guard state.active[id] === handle, state.unstarted.remove(id) != nil else { return false }
+            state.active.removeValue(forKey: id)
+            return true
+        }
+        if dropped { handle.finish() }
     }
 
     /// Runs each driver as it is started, as a child task, until ``stopAccepting()``; then returns once the

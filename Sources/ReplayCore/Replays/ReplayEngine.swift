@@ -86,16 +86,15 @@ public final class ReplayEngine: Sendable {
         // background sweep must not take a record claimed a moment ago for one left by a crash.
         let id = ReplayRecordID(principal: principal.name, key: key)
         let reservation = drivers.reserve(id)
+        // Whatever the answer, the reservation ends with this call (a driver started under it keeps it).
+        defer { if let reservation { drivers.release(id, reserved: reservation) } }
         async let auditFailure = receivedFailure(request, key: key, principal: principal)
         let claimed = await claim(request, key: key, principal: principal, reserved: reservation != nil, logger: logger)
         if let error = await auditFailure {
             logger.error("audit log cannot record the request; refusing it", metadata: ["error": "\(error)"])
-            if case .claimed(.created(let created), _) = claimed {
-                await release(created, logger: logger)
-            } else if case .claimed(.coalesced(let created, _), _) = claimed {
-                await release(created, logger: logger)
+            if case .claimed(let claim, _) = claimed, let inserted = claim.inserted {
+                await release(inserted, logger: logger)
             }
-            if let reservation { drivers.release(id, reserved: reservation) }
             return .rejected(
                 ReplayError(
                     .auditUnavailable,
@@ -107,7 +106,6 @@ public final class ReplayEngine: Sendable {
         let submission: ReplaySubmission
         switch claimed {
         case .answered(let answer):
-            if let reservation { drivers.release(id, reserved: reservation) }
             submission = answer
         case .claimed(let claim, let now):
             submission = await proceed(
@@ -227,14 +225,6 @@ public final class ReplayEngine: Sendable {
         }
     }
 
-    /// The id of the record a claim is about (the claimed key's, whatever the result).
-    private static func claimedID(_ claim: ClaimResult) -> ReplayRecordID {
-        switch claim {
-        case .created(let record), .existing(let record), .fingerprintMismatch(let record), .coalesced(let record, _):
-            return record.id
-        }
-    }
-
     /// Answers from the claim, or drives the new record and waits for its outcome.
     func proceed(
         _ claim: ClaimResult,
@@ -243,20 +233,14 @@ public final class ReplayEngine: Sendable {
         logger: Logger,
         wait: Duration
     ) async -> ReplaySubmission {
-        if let reservation {
-            switch claim {
-            case .created(let created) where !created.state.isFinal,
-                .coalesced(let created, _) where !created.state.isFinal:
-                break
-            case .existing(let existing) where !existing.state.isFinal && existing.state != .indeterminate:
-                // Another request with this key created the record a moment ago without a reservation (this one
-                // held it), so its driver could not start. The reservation guarantees that no driver runs for
-                // the record: this request starts the one it needs, and still answers "in progress".
-                startDriver(existing.id, initial: existing, reserved: reservation, logger: logger)
-                return .inProgress(existing)
-            default:
-                drivers.release(Self.claimedID(claim), reserved: reservation)
-            }
+        if let reservation, case .existing(let existing) = claim, !existing.state.isFinal,
+            existing.state != .indeterminate
+        {
+            // Another request with this key created the record a moment ago without a reservation (this one held
+            // it), so its driver could not start. The reservation guarantees that no driver runs for the record:
+            // this request starts the one it needs, and still answers "in progress".
+            startDriver(existing.id, initial: existing, reserved: reservation, logger: logger)
+            return .inProgress(existing)
         }
         switch claim {
         case .fingerprintMismatch(let existing):

@@ -98,6 +98,14 @@ public enum ClaimResult: Sendable, Hashable {
     case fingerprintMismatch(ReplayRecord)
     /// A new record was inserted, coalesced into an earlier replay of the same run and checkpoint.
     case coalesced(ReplayRecord, into: ReplayRecord)
+
+    /// The record this claim inserted (`created` or `coalesced`), or `nil`.
+    public var inserted: ReplayRecord? {
+        switch self {
+        case .created(let record), .coalesced(let record, into: _): return record
+        case .existing, .fingerprintMismatch: return nil
+        }
+    }
 }
 
 /// A change to a record; `nil` fields are left alone unless named in `clear`.
