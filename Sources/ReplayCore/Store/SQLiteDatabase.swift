@@ -70,16 +70,16 @@ struct SQLiteDatabase: Sendable {
     /// Runs `body` in its own savepoint of the next group commit (one `BEGIN IMMEDIATE` transaction and one sync
     /// for every write that arrived while the previous commit ran; see ``SQLiteGroupCommit``), and returns once
     /// that commit is durable. Shielded from the caller's cancellation: once submitted, the write commits or fails.
+    /// `operation` names the write in an error; it is built only then (not on every replay's write).
     func write<T: Sendable>(
-        _ operation: String,
+        _ operation: @autoclosure () -> String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
             commits.submit(
                 SQLiteGroupCommit.Write(
                     run: { db in
-                        let applied: Result<T, any Error>
-                        applied = Self.inSavepoint(db) { () throws -> T in try body(db) }
+                        let applied = Self.inSavepoint(db) { () throws -> T in try body(db) }
                         return { commitError in
                             // A write's own error (a full disk mid-statement) explains a failed commit better
                             // than the commit's (the transaction was aborted).
@@ -98,7 +98,7 @@ struct SQLiteDatabase: Sendable {
         case .success(let value):
             return value
         case .failure(let error):
-            let failure = SQLiteReplayStore.storeError(error, operation)
+            let failure = SQLiteReplayStore.storeError(error, operation())
             if failure.code != .notFound {
                 logger.error("\(name) write failed", metadata: ["error": "\(failure)"])
             }
@@ -129,7 +129,7 @@ struct SQLiteDatabase: Sendable {
 
     /// Runs `body` in one read transaction on a reader connection, shielded from the caller's cancellation.
     func read<T: Sendable>(
-        _ operation: String,
+        _ operation: @autoclosure () -> String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
         let pool = pool
@@ -138,7 +138,7 @@ struct SQLiteDatabase: Sendable {
         do {
             return try await task.value
         } catch {
-            let failure = SQLiteReplayStore.storeError(error, operation)
+            let failure = SQLiteReplayStore.storeError(error, operation())
             logger.error("\(name) read failed", metadata: ["error": "\(failure)"])
             throw failure
         }
