@@ -27,14 +27,7 @@ extension SQLiteReplayStore {
                 throw StoreError(.notFound, "no replay record \(id)")
             }
             do {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO attempts (principal, key, number, request_id, recorded_at, outcome)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """
-                ).execute(arguments: [
-                    id.principal, id.key, attempt.number, requestID, time, attempt.outcome.rawValue,
-                ])
+                try Self.insertAttempt(attempt, of: id, db)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 throw StoreError(
                     .io,

@@ -34,17 +34,7 @@ extension SQLiteReplayStore {
                 inserted = inserted.recordingAttempt(requestID: firstAttempt, at: record.createdAt)
             }
             try Self.insertRecord(inserted, db)
-            for attempt in inserted.attempts {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO attempts (principal, key, number, request_id, recorded_at, outcome)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """
-                ).execute(arguments: [
-                    record.principal, record.key, attempt.number, attempt.requestID, attempt.recordedAt,
-                    attempt.outcome.rawValue,
-                ])
-            }
+            for attempt in inserted.attempts { try Self.insertAttempt(attempt, of: inserted.id, db) }
             return .created(inserted)
         }
     }

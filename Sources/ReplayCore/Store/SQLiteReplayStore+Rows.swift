@@ -21,6 +21,18 @@ extension SQLiteReplayStore {
         try statement.execute(arguments: replayArguments(record))
     }
 
+    /// Inserts `attempt` of the record `id` (as recorded: number, request id, time and outcome).
+    static func insertAttempt(_ attempt: AttemptRecord, of id: ReplayRecordID, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO attempts (principal, key, number, request_id, recorded_at, outcome)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            id.principal, id.key, attempt.number, attempt.requestID, attempt.recordedAt, attempt.outcome.rawValue,
+        ])
+    }
+
     private static func replayArguments(_ record: ReplayRecord) -> StatementArguments {
         let values: [(any DatabaseValueConvertible)?] = [
             record.principal, record.key, record.keySource.rawValue, record.fingerprint, record.action,
