@@ -99,4 +99,32 @@ import Testing
             #expect(harness.replayPOSTs == 1)
         }
     }
+
+    /// A replay that created a run is answered before its outcome commits. A repeat of its key in between finds
+    /// the record still `in_flight` in the store, and must get the same answer from the driver, not 409.
+    @Test func aRepeatBeforeTheOutcomeCommitsGetsTheDriversAnswer() async throws {
+        try await EngineHarness.with(runsDrivers: false) { harness in
+            let inFlight = try await Self.claimed("repeat", store: harness.store)
+            var answered = inFlight.finishingAttempt(1, outcome: .answered, status: 201, detail: nil, at: 1)
+            answered = answered.applying(
+                RecordChange(state: .succeeded, newRunID: "run_new", responseStatus: 201, responseBody: [0x7B, 0x7D]),
+                at: 1
+            )
+            let running = DriverHandle()
+            running.publish(answered)
+            let answer = await harness.engine.proceed(
+                .existing(inFlight),
+                reserved: nil,
+                running: running,
+                now: StoreTesting.t0,
+                logger: Self.logger,
+                wait: .zero
+            )
+            guard case .completed(let record, replayed: true) = answer else {
+                Issue.record("expected the driver's answer replayed, got \(answer)")
+                return
+            }
+            #expect(record.newRunID == "run_new")
+        }
+    }
 }

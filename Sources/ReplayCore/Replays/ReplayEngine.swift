@@ -88,6 +88,9 @@ public final class ReplayEngine: Sendable {
         let reservation = drivers.reserve(id)
         // Whatever the answer, the reservation ends with this call (a driver started under it keeps it).
         defer { if let reservation { drivers.release(id, reserved: reservation) } }
+        // Without a reservation, a driver works on this key: taken before the claim, so that its answer is seen
+        // even if it finishes before the claim returns (it then committed before the claim read the record).
+        let running = reservation == nil ? drivers.handle(for: id) : nil
         async let auditFailure = receivedFailure(request, key: key, principal: principal)
         let claimed = await claim(request, key: key, principal: principal, reserved: reservation != nil, logger: logger)
         if let error = await auditFailure {
@@ -111,6 +114,7 @@ public final class ReplayEngine: Sendable {
             submission = await proceed(
                 claim,
                 reserved: reservation,
+                running: running,
                 now: now,
                 logger: logger,
                 wait: min(wait ?? settings.wait, settings.wait)
@@ -225,10 +229,12 @@ public final class ReplayEngine: Sendable {
         }
     }
 
-    /// Answers from the claim, or drives the new record and waits for its outcome.
+    /// Answers from the claim, or drives the new record and waits for its outcome. `running` is the driver that
+    /// was working on the key when the request came (when this request holds no reservation).
     func proceed(
         _ claim: ClaimResult,
         reserved reservation: DriverHandle?,
+        running: DriverHandle? = nil,
         now: Int64,
         logger: Logger,
         wait: Duration
@@ -247,6 +253,11 @@ public final class ReplayEngine: Sendable {
             return .keyReused(existing)
         case .existing(let existing):
             if existing.state.isFinal { return .completed(existing, replayed: true) }
+            // A replay that created a run is answered before its outcome commits: a repeat of its key in between
+            // gets the same answer from its driver, as it would from the store a moment later.
+            if let answer = running?.published, answer.state.isFinal {
+                return .completed(answer, replayed: true)
+            }
             if existing.state == .indeterminate { return .pending(existing) }
             return .inProgress(existing)
         case .created(let created), .coalesced(let created, into: _):
