@@ -95,6 +95,34 @@ public struct ReplayPipeline: Sendable {
         try authenticator.authenticate(peer)
     }
 
+    /// The authorize stage for an action other than a replay (reading everyone's records, token admin, reload,
+    /// pause): returns normally when `principal` may take `action` through `origin`'s door; otherwise the denial
+    /// is audited and a `forbidden` error thrown.
+    public func authorize(
+        _ principal: Principal,
+        action: PolicyAction,
+        origin: RequestOrigin,
+        logger: Logger
+    ) async throws(ReplayError) {
+        do {
+            try policy.authorize(principal, action: action, door: origin.door)
+        } catch {
+            logger.notice(
+                "action denied by policy",
+                metadata: ["action": "\(action.rawValue)", "reason": "\(error.message)"]
+            )
+            await engine.auditor.denied(
+                door: origin.door.rawValue,
+                source: origin.source ?? principal.name,
+                actor: ReplayAuditor.actor(principal),
+                requestID: origin.requestID,
+                runID: nil,
+                reason: "\(error.code.rawValue): \(error.message)"
+            )
+            throw error
+        }
+    }
+
     /// The audit trail every door records its denials in (unknown peers, bad input).
     public var auditor: ReplayAuditor { engine.auditor }
 
