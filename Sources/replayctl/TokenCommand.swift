@@ -97,7 +97,8 @@ struct TokenList: AsyncParsableCommand {
         guard !rows.isEmpty else { return "no tokens" }
         let header = ["ID", "PRINCIPAL", "STATE", "CREATED", "EXPIRES", "LAST USED", "NOTE"]
         let keys = ["id", "principal", "state", "created_at", "expires_at", "last_used_at", "note"]
-        let cells = rows.map { row in keys.map { key in (row[key] as? String) ?? (key == "expires_at" ? "never" : "-") } }
+        let cells = rows.map { row in keys.map { key in (row[key] as? String) ?? (key == "expires_at" ? "never" : "-") }
+        }
         let widths = header.indices.map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
         return ([header] + cells).map { line in
             line.indices.map { column in

@@ -34,8 +34,10 @@ struct TeamDoorEndToEndTests {
     @Test func aTokenReplaysWithStraitsRequestShapeUntilRevokedAndNeverAppearsAnywhere() async throws {
         try await Self.withTeamStack { harness in
             let created = try await harness.replayd(
-                ["token", "create", "--config", harness.configPath, "--principal", "tester", "--expires", "30d",
-                 "--note", "e2e laptop", "-o", "json"]
+                [
+                    "token", "create", "--config", harness.configPath, "--principal", "tester", "--expires", "30d",
+                    "--note", "e2e laptop", "-o", "json",
+                ]
             )
             #expect(created.status == 0, "\(created.stderr)")
             let json = created.json ?? [:]
@@ -78,16 +80,21 @@ struct TeamDoorEndToEndTests {
             await harness.stop()
             let everything = harness.everythingWritten + (try harness.auditText()) + (try harness.stateFilesText())
             #expect(everything.contains(id))
-            #expect(!everything.contains(token), "the token appears in something written")
-            #expect(!everything.contains(String(token.dropFirst(4))), "the token's secret part appears")
+            // Once: in `replayd token create`'s own output, and nowhere else (no log line, audit record, state file).
+            #expect(everything.components(separatedBy: token).count == 2, "the token appears in something written")
+            let secret = String(token.dropFirst(4))
+            #expect(everything.components(separatedBy: secret).count == 2, "the token's secret part appears")
+            #expect(created.stdout.contains(token))
         }
     }
 
     @Test func anExpiredTokenGets401() async throws {
         try await Self.withTeamStack { harness in
             let created = try await harness.replayd(
-                ["token", "create", "--config", harness.configPath, "--principal", "tester", "--expires", "1s",
-                 "-o", "json"]
+                [
+                    "token", "create", "--config", harness.configPath, "--principal", "tester", "--expires", "1s",
+                    "-o", "json",
+                ]
             )
             let token = try #require(created.json?["token"] as? String)
             var last = (status: 0, body: "", headers: "")
@@ -117,15 +124,74 @@ struct TeamDoorEndToEndTests {
                 )
                 #expect(bad.status == 401)
             }
-            let blocked = try await harness.teamRequest("/v1/runs/run_failed_1/replay", token: token, forwardedFor: attacker)
+            let blocked = try await harness.teamRequest(
+                "/v1/runs/run_failed_1/replay",
+                token: token,
+                forwardedFor: attacker
+            )
             #expect(blocked.status == 429)
             #expect(blocked.headers.lowercased().contains("retry-after: "))
             #expect(blocked.body.contains("too many failed authentication attempts"))
-            let other = try await harness.teamRequest("/v1/runs/run_failed_1/replay", token: token, forwardedFor: "203.0.113.8")
+            let other = try await harness.teamRequest(
+                "/v1/runs/run_failed_1/replay",
+                token: token,
+                forwardedFor: "203.0.113.8"
+            )
             #expect(other.status == 201, "\(other.body)")
-            let missing = try await harness.teamRequest("/v1/runs/run_failed_1/replay", token: nil, forwardedFor: "203.0.113.9")
+            let missing = try await harness.teamRequest(
+                "/v1/runs/run_failed_1/replay",
+                token: nil,
+                forwardedFor: "203.0.113.9"
+            )
             #expect(missing.status == 401)
             #expect(try harness.auditText().contains("token_unknown"))
+        }
+    }
+
+    @Test func replayctlManagesTokensOnTheSocketAndReplaysThroughTheTeamDoor() async throws {
+        try await Self.withTeamStack { harness in
+            let created = try await harness.replayctl(
+                ["token", "create", "--principal", "tester", "--expires", "1h", "--note", "ctl", "-q"]
+            )
+            #expect(created.status == 0, "\(created.stderr)")
+            let token = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(token.hasPrefix("rpd_") && token.count == 68)
+            let list = try await harness.replayctl(["token", "list", "-o", "table"])
+            #expect(list.status == 0 && list.stdout.contains("ctl") && !list.stdout.contains(token))
+            let id = try #require(
+                list.stdout.split(separator: "\n").dropFirst().first?.split(separator: " ").first.map(String.init)
+            )
+
+            // Through the team door, with the token from STRAIT_API_KEY (as Strait's clients take it), and from
+            // REPLAYD_TOKEN; no socket involved.
+            let url = try await harness.teamURL()
+            let viaStraitKey = try await harness.run(
+                EndToEndHarness.replayctl,
+                ["replay", "--server", url, "run_failed_1", "-o", "json"],
+                environment: ["STRAIT_API_KEY": token, "REPLAYD_SOCKET": "/nonexistent/replayd.sock"]
+            )
+            #expect(viaStraitKey.status == 0, "\(viaStraitKey.stdout) \(viaStraitKey.stderr)")
+            #expect(viaStraitKey.stdout.contains(#""status""#))
+            let viaEnvironment = try await harness.run(
+                EndToEndHarness.replayctl,
+                ["replay", "run_failed_2", "-o", "json"],
+                environment: [
+                    "REPLAYD_SERVER": url, "REPLAYD_TOKEN": token, "REPLAYD_SOCKET": "/nonexistent/replayd.sock",
+                ]
+            )
+            #expect(viaEnvironment.status == 0, "\(viaEnvironment.stdout) \(viaEnvironment.stderr)")
+
+            let revoked = try await harness.replayctl(["token", "revoke", id])
+            #expect(revoked.status == 0, "\(revoked.stderr)")
+            let refused = try await harness.run(
+                EndToEndHarness.replayctl,
+                ["replay", "--server", url, "run_failed_3", "-o", "json"],
+                environment: ["REPLAYD_TOKEN": token]
+            )
+            #expect(refused.status != 0)
+            #expect((refused.stdout + refused.stderr).contains("token has been revoked"))
+            await harness.stop()
+            #expect(harness.everythingWritten.components(separatedBy: token).count == 2, "only create -q printed it")
         }
     }
 
@@ -146,7 +212,11 @@ struct TeamDoorEndToEndTests {
             let revoked = try await harness.socketRequest("DELETE", "/v1/tokens/\(id)")
             #expect(revoked.status == 200 && revoked.body.contains(#""state":"revoked""#))
             #expect(try await harness.teamRequest("/v1/runs/run_failed_1/replay", token: token).status == 401)
-            let unknownPrincipal = try await harness.socketRequest("POST", "/v1/tokens", body: #"{"principal":"nobody"}"#)
+            let unknownPrincipal = try await harness.socketRequest(
+                "POST",
+                "/v1/tokens",
+                body: #"{"principal":"nobody"}"#
+            )
             #expect(unknownPrincipal.status == 400)
             // Audited at once, before the answer.
             let audit = try harness.auditText()

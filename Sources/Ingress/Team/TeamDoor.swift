@@ -81,7 +81,9 @@ struct TeamDoor: HTTPDoor {
                 )
             )
         case .failure(let denial):
-            return .answer(await refuse(denial, client: client, runPath: encodedRunID, logger: logger, context: context))
+            return .answer(
+                await refuse(denial, client: client, runPath: encodedRunID, logger: logger, context: context)
+            )
         }
     }
 
@@ -95,7 +97,13 @@ struct TeamDoor: HTTPDoor {
         case .ping:
             return .json(200, ["status": "ok", "version": version])
         case .replay(let encodedRunID, let principal):
-            return await replay(request, encodedRunID: encodedRunID, principal: principal, admission: admission, context: context)
+            return await replay(
+                request,
+                encodedRunID: encodedRunID,
+                principal: principal,
+                admission: admission,
+                context: context
+            )
         }
     }
 
@@ -135,7 +143,12 @@ struct TeamDoor: HTTPDoor {
         }
         logger[metadataKey: "run_id"] = "\(replayRequest.runID)"
         let preference = ReplayWaitPreference(preferValues: request.head.headers["Prefer"])
-        let submission = await pipeline.execute(replayRequest, principal: principal, logger: logger, wait: preference?.wait)
+        let submission = await pipeline.execute(
+            replayRequest,
+            principal: principal,
+            logger: logger,
+            wait: preference?.wait
+        )
         var response = ReplayRenderer.render(submission, requestID: context.requestID)
         if let preference { response.headers.add(name: "Preference-Applied", value: preference.applied) }
         logger.info("team replay answered", metadata: ["status": "\(response.status)"])
@@ -170,14 +183,21 @@ struct TeamDoor: HTTPDoor {
             reason: denial.description
         )
         guard denial.countsAsFailure else {
-            var response = GatewayResponse.error(ReplayError(.unavailable, denial.message), requestID: context.requestID)
+            var response = GatewayResponse.error(
+                ReplayError(.unavailable, denial.message),
+                requestID: context.requestID
+            )
             response.headers.replaceOrAdd(name: "Retry-After", value: "1")
             return response
         }
-        var response = GatewayResponse.error(ReplayError(.unauthenticated, denial.message), requestID: context.requestID)
+        var response = GatewayResponse.error(
+            ReplayError(.unauthenticated, denial.message),
+            requestID: context.requestID
+        )
         response.headers.add(
             name: "WWW-Authenticate",
-            value: denial.reason == .missing ? "Bearer realm=\"replayd\"" : "Bearer realm=\"replayd\", error=\"invalid_token\""
+            value: denial.reason == .missing
+                ? "Bearer realm=\"replayd\"" : "Bearer realm=\"replayd\", error=\"invalid_token\""
         )
         return response
     }
@@ -189,7 +209,10 @@ struct TeamDoor: HTTPDoor {
         context: HTTPRequestContext
     ) -> HTTPServerResponse {
         var response = GatewayResponse.error(
-            ReplayError(.methodNotAllowed, "\(head.method.rawValue) is not allowed on \(path.prefix(200)); use \(allow)"),
+            ReplayError(
+                .methodNotAllowed,
+                "\(head.method.rawValue) is not allowed on \(path.prefix(200)); use \(allow)"
+            ),
             requestID: context.requestID
         )
         response.headers.add(name: "Allow", value: allow)
@@ -200,7 +223,9 @@ struct TeamDoor: HTTPDoor {
     static func replayRunID(inPath path: String) -> Substring? {
         let prefix = "/v1/runs/"
         let suffix = "/replay"
-        guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.count > prefix.count + suffix.count else { return nil }
+        guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.count > prefix.count + suffix.count else {
+            return nil
+        }
         let id = path.dropFirst(prefix.count).dropLast(suffix.count)
         return id.contains("/") ? nil : id
     }

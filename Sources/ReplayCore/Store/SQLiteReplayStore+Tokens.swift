@@ -86,7 +86,9 @@ extension SQLiteReplayStore: TeamTokenStore {
             var changes: [TeamTokenChange] = []
             for row in rows {
                 let record = Self.tokenRecord(row)
-                if (row["created_audited"] as Int?) == 0 { changes.append(TeamTokenChange(action: .created, record: record)) }
+                if (row["created_audited"] as Int?) == 0 {
+                    changes.append(TeamTokenChange(action: .created, record: record))
+                }
                 if record.revokedAt != nil, (row["revoked_audited"] as Int?) == 0 {
                     changes.append(TeamTokenChange(action: .revoked, record: record))
                 }

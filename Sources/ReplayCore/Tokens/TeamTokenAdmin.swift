@@ -37,9 +37,13 @@ public struct TeamTokenAdmin: Sendable {
             )
         }
         if let note {
-            guard note.utf8.count <= Self.maxNoteBytes, note.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0 != "\u{7f}" })
+            guard note.utf8.count <= Self.maxNoteBytes,
+                note.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0 != "\u{7f}" })
             else {
-                throw TeamTokenAdminError(.invalid, "a note is at most \(Self.maxNoteBytes) bytes, without control characters")
+                throw TeamTokenAdminError(
+                    .invalid,
+                    "a note is at most \(Self.maxNoteBytes) bytes, without control characters"
+                )
             }
         }
         if let lifetime, lifetime <= .zero {
@@ -99,7 +103,10 @@ public struct TeamTokenAdmin: Sendable {
         }
         if let duration = ConfigDuration.parse(text), duration > .zero { return .success(duration) }
         return .failure(
-            TeamTokenAdminError(.invalid, "expiry must be a duration such as 30d, 12h or 90m, or never; got \(text.prefix(32))")
+            TeamTokenAdminError(
+                .invalid,
+                "expiry must be a duration such as 30d, 12h or 90m, or never; got \(text.prefix(32))"
+            )
         )
     }
 

@@ -40,13 +40,13 @@ import Testing
     @Test func badValuesAndUnknownKeysAreReportedWithTheirPath() {
         let errors = decodeErrors(
             minimalConfig + """
-            [team]
-            listen = "nowhere"
-            token_key_file = "relative.key"
-            failure_block = "10m"
-            failure_block_max = "1m"
-            tokens = 3
-            """
+                [team]
+                listen = "nowhere"
+                token_key_file = "relative.key"
+                failure_block = "10m"
+                failure_block_max = "1m"
+                tokens = 3
+                """
         )
         let text = errors.map { "\($0)" }.joined(separator: "\n")
         #expect(text.contains("team.listen"))
@@ -58,11 +58,11 @@ import Testing
     @Test func theTeamDoorCannotShareTheAdminListenersAddress() {
         let errors = decodeErrors(
             minimalConfig + """
-            [admin]
-            listen = "127.0.0.1:9464"
-            [team]
-            listen = "127.0.0.1:9464"
-            """
+                [admin]
+                listen = "127.0.0.1:9464"
+                [team]
+                listen = "127.0.0.1:9464"
+                """
         )
         #expect(errors.map { "\($0)" }.joined().contains("admin listener's address"))
     }

@@ -16,7 +16,10 @@ import Testing
         var authenticator: TeamTokenAuthenticator
     }
 
-    static func withStack(principals: Set<String> = ["alice", "bob"], _ body: (Stack) async throws -> Void)
+    static func withStack(
+        principals: Set<String> = ["alice", "bob"],
+        _ body: (Stack) async throws -> Void
+    )
         async throws
     {
         try await StoreTesting.withStore { store, path in
@@ -40,7 +43,12 @@ import Testing
 
     @Test func aCreatedTokenAuthenticatesAsItsPrincipalAndOnlyItsHashIsStored() async throws {
         try await Self.withStack { stack in
-            let created = try await stack.admin.create(principal: "alice", lifetime: .seconds(3600), note: "laptop", by: "cli:uid=1")
+            let created = try await stack.admin.create(
+                principal: "alice",
+                lifetime: .seconds(3600),
+                note: "laptop",
+                by: "cli:uid=1"
+            )
             #expect(TeamTokenFormat.isWellFormed(created.token))
             #expect(created.token.hasPrefix("rpd_") && created.token.count == 68)
             #expect(TeamTokenFormat.isWellFormedID(created.record.id))
@@ -77,7 +85,12 @@ import Testing
 
     @Test func expiryTakesEffectOnTheInjectedClock() async throws {
         try await Self.withStack { stack in
-            let created = try await stack.admin.create(principal: "alice", lifetime: .seconds(3600), note: nil, by: "test")
+            let created = try await stack.admin.create(
+                principal: "alice",
+                lifetime: .seconds(3600),
+                note: nil,
+                by: "test"
+            )
             stack.clock.advance(by: .seconds(3599))
             _ = try await stack.authenticator.authenticate(authorization: "Bearer " + created.token).get()
             stack.clock.advance(by: .seconds(1))
@@ -166,7 +179,11 @@ import Testing
                 try TeamTokenKey.load(directory + "/missing.key", create: false, trust: trust)
             }
             let bad = directory + "/bad.key"
-            _ = FileManager.default.createFile(atPath: bad, contents: Data("short\n".utf8), attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(
+                atPath: bad,
+                contents: Data("short\n".utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
             #expect(throws: TeamTokenKeyError.self) { try TeamTokenKey.load(bad, create: false, trust: trust) }
         }
     }
