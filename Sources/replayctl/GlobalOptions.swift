@@ -15,19 +15,6 @@ struct GlobalOptions: ParsableArguments {
     var socket: String?
 
     @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Replay through a team door (http(s)://host:port) instead of the socket.",
-            discussion: """
-                Default: $REPLAYD_SERVER. The bearer token comes from $REPLAYD_TOKEN, then $STRAIT_API_KEY. Only \
-                `replay` is served by a team door. Plain http:// is refused except to loopback; put TLS in front.
-                """,
-            valueName: "url"
-        )
-    )
-    var server: String?
-
-    @Option(
         name: [.short, .long],
         help: ArgumentHelp(
             "Output format: table, json, jsonl or compact.",
@@ -67,21 +54,6 @@ struct GlobalOptions: ParsableArguments {
         return Self.stripScheme(given) ?? given
     }
 
-    /// The team door's base URL: the flag, then `REPLAYD_SERVER`; `nil` for the socket.
-    func serverURL(environment: [String: String]) -> String? {
-        if let server, !server.isEmpty { return server }
-        if let fromEnvironment = environment["REPLAYD_SERVER"], !fromEnvironment.isEmpty { return fromEnvironment }
-        return nil
-    }
-
-    /// The team token: `REPLAYD_TOKEN`, then `STRAIT_API_KEY` (as Strait's own clients take it).
-    static func teamToken(environment: [String: String]) -> String? {
-        for name in ["REPLAYD_TOKEN", "STRAIT_API_KEY"] {
-            if let value = environment[name], !value.isEmpty { return value }
-        }
-        return nil
-    }
-
     /// The path of `unix:///path` or a plain path; `nil` for another scheme or an empty path.
     static func stripScheme(_ value: String) -> String? {
         if value.hasPrefix("unix://") {
@@ -112,14 +84,6 @@ struct GlobalOptions: ParsableArguments {
             Self.stripScheme(fromEnvironment) == nil
         {
             throw ValidationError("REPLAYD_SOCKET takes a path or unix:///path, not \"\(fromEnvironment)\"")
-        }
-        if let url = serverURL(environment: environment) {
-            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                throw ValidationError("--server takes http(s)://host:port, not \"\(url)\"")
-            }
-            guard Self.teamToken(environment: environment) != nil else {
-                throw ValidationError("--server needs a team token in REPLAYD_TOKEN or STRAIT_API_KEY")
-            }
         }
         if output == nil, let text = environment[OutputFormat.environmentVariable], !text.isEmpty,
             OutputFormat(rawValue: text.lowercased()) == nil

@@ -8,6 +8,7 @@ enum Session {
     static func run(
         global: GlobalOptions,
         reporter: Reporter,
+        server: DaemonClient.Server? = nil,
         _ body: (DaemonClient) async throws(DaemonError) -> ExitStatus
     ) async -> ExitStatus {
         do {
@@ -32,15 +33,12 @@ enum Session {
         }
         let trace: (@Sendable (String) -> Void)? =
             reporter.options.verbose ? { @Sendable [reporter] line in reporter.trace(line) } : nil
-        let environment = ProcessInfo.processInfo.environment
         let client = DaemonClient(
             socketPath: socketPath,
             timeout: timeout,
             http: http,
             trace: trace,
-            server: global.serverURL(environment: environment).map {
-                DaemonClient.Server(url: $0, token: GlobalOptions.teamToken(environment: environment))
-            }
+            server: server
         )
         let status: ExitStatus
         do {
