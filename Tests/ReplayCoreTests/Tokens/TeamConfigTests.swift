@@ -25,6 +25,9 @@ import Testing
         #expect(config.team.failureThreshold == 3)
         #expect(config.team.failureBlock == .seconds(120) && config.team.failureBlockMax == .seconds(7200))
         #expect(config.team.maxConnections == 100 && config.team.maxConnectionsPerClient == 10)
+        let summary = config.summary()
+        #expect(summary.contains("[team]\n  listen: 0.0.0.0:8788\n"))
+        #expect(summary.contains("token_key_file: /etc/replayd/team-token.key"))
     }
 
     @Test func absentMeansOffWithTheKeyUnderTheStateDirectory() throws {
@@ -35,6 +38,7 @@ import Testing
         #expect(config.team.listen == nil)
         #expect(config.team.tokenKeyPath(state: config.state) == "/srv/replayd/team-token.key")
         #expect(config.configuredPaths.contains { $0.path == "/srv/replayd/team-token.key" })
+        #expect(!config.summary().contains("[team]"))
     }
 
     @Test func badValuesAndUnknownKeysAreReportedWithTheirPath() {
