@@ -72,7 +72,7 @@ struct TeamDoorEndToEndTests {
             let complete = try await harness.eventually {
                 audit = try harness.auditText()
                 return audit.contains(#""decision":"created""#) && audit.contains(#""decision":"revoked""#)
-                    && audit.contains("token_revoked \(id)")
+                    && audit.contains("token_revoked: \(id) (principal tester)")
             }
             #expect(complete, "audit:\n\(audit.suffix(3000))")
             #expect(audit.contains("token:\(id)"))

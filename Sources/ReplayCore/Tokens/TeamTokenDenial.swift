@@ -48,8 +48,9 @@ public struct TeamTokenDenial: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     public var description: String {
+        // `code: detail`, so the metrics label is the code alone (see `ReplaydMetrics.reasonCode`).
         var text = reason.rawValue
-        if let tokenID { text += " \(tokenID)" }
+        if let tokenID { text += ": \(tokenID)" }
         if let principal { text += " (principal \(principal))" }
         return text
     }
