@@ -11,6 +11,22 @@ public struct DaemonClient: Sendable {
     public let timeout: Duration
     private let http: any HTTPClient
     private let trace: (@Sendable (String) -> Void)?
+    /// A team door to send to instead of the socket.
+    public let server: Server?
+
+    /// A team door (`[team] listen`, usually behind a TLS proxy) and the bearer token it takes.
+    public struct Server: Sendable {
+        /// The base URL, such as `https://replayd.example.com`.
+        public var url: String
+        /// The team token (`rpd_…`); never logged or traced.
+        public var token: String?
+
+        /// Creates a server.
+        public init(url: String, token: String?) {
+            self.url = url
+            self.token = token
+        }
+    }
 
     /// Creates a client that sends through `http`; `trace`, when given, hears one line per request and answer
     /// (`-v`).
@@ -18,8 +34,10 @@ public struct DaemonClient: Sendable {
         socketPath: String,
         timeout: Duration,
         http: any HTTPClient,
-        trace: (@Sendable (String) -> Void)? = nil
+        trace: (@Sendable (String) -> Void)? = nil,
+        server: Server? = nil
     ) {
+        self.server = server
         self.socketPath = socketPath
         self.timeout = timeout
         self.http = http
@@ -37,15 +55,17 @@ public struct DaemonClient: Sendable {
         var headers = headers
         headers.replaceOrAdd(name: "Accept", value: "application/json")
         if body != nil { headers.replaceOrAdd(name: "Content-Type", value: "application/json") }
+        if let token = server?.token { headers.replaceOrAdd(name: "Authorization", value: "Bearer " + token) }
+        let base = server.map { $0.url.hasSuffix("/") ? String($0.url.dropLast()) : $0.url }
         let request = HTTPRequest(
             method: method,
-            url: "http://localhost" + path,
+            url: (base ?? "http://localhost") + path,
             headers: headers,
             body: body,
-            unixSocketPath: socketPath,
+            unixSocketPath: base == nil ? socketPath : nil,
             timeout: timeout
         )
-        trace?("\(method) \(path) over \(socketPath)")
+        trace?("\(method) \(path) over \(base ?? socketPath)")
         do {
             let response = try await http.send(request)
             trace?("\(method) \(path): \(response.status) [request \(response.headers["X-Request-Id"] ?? "-")]")
@@ -53,7 +73,7 @@ public struct DaemonClient: Sendable {
         } catch {
             trace?("\(method) \(path): \(error.code)")
             let problem =
-                error.code == .couldNotConnect && !error.facts.requestSent
+                error.code == .couldNotConnect && !error.facts.requestSent && base == nil
                 ? SocketProbe.diagnose(path: socketPath) : nil
             throw DaemonError(error: error, socketPath: socketPath, problem: problem, timeout: timeout)
         }

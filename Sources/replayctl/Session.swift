@@ -8,6 +8,7 @@ enum Session {
     static func run(
         global: GlobalOptions,
         reporter: Reporter,
+        server: DaemonClient.Server? = nil,
         _ body: (DaemonClient) async throws(DaemonError) -> ExitStatus
     ) async -> ExitStatus {
         do {
@@ -32,7 +33,13 @@ enum Session {
         }
         let trace: (@Sendable (String) -> Void)? =
             reporter.options.verbose ? { @Sendable [reporter] line in reporter.trace(line) } : nil
-        let client = DaemonClient(socketPath: socketPath, timeout: timeout, http: http, trace: trace)
+        let client = DaemonClient(
+            socketPath: socketPath,
+            timeout: timeout,
+            http: http,
+            trace: trace,
+            server: server
+        )
         let status: ExitStatus
         do {
             status = try await body(client)
@@ -54,6 +61,7 @@ enum Session {
         method: String = "GET",
         path: String,
         body: [UInt8]? = nil,
+        expecting: Int = 200,
         global: GlobalOptions,
         quiet: ((_ body: [UInt8]) -> String)? = nil,
         table: @escaping (_ body: [UInt8], _ socketPath: String) -> String
@@ -62,7 +70,7 @@ enum Session {
         let format = reporter.format
         return await run(global: global, reporter: reporter) { client async throws(DaemonError) in
             let response = try await client.send(method: method, path: path, body: body)
-            guard response.status == 200 else {
+            guard response.status == expecting else {
                 return reporter.failure(
                     ReplayFailure(status: response.status, body: response.body, headers: response.headers)
                 )

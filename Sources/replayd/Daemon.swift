@@ -161,6 +161,15 @@ struct Daemon {
                 Self.sampleGauges(metrics: metrics, pipeline: pipeline)
             }
         )
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let team = try teamServices(
+            pipeline: pipeline,
+            store: store,
+            auditor: auditor,
+            clock: clock,
+            trust: trust,
+            eventLoops: eventLoops
+        )
         let router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(
@@ -172,7 +181,8 @@ struct Daemon {
             health: health,
             maxRPCBatch: settings.replays.maxRPCBatch,
             runs: strait,
-            operations: operations
+            operations: operations,
+            tokens: TokenRoutes(admin: team.admin, relay: team.relay, clock: clock)
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,
@@ -189,7 +199,6 @@ struct Daemon {
             instanceLock: instanceLock,
             listeningDescriptor: systemd.activation.descriptor(for: .socket)
         )
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let socketServer = SocketServer(
             configuration: socketConfiguration,
             router: router,
@@ -253,7 +262,7 @@ struct Daemon {
                             logger: Logger(label: "replayd.pruner")
                         )
                     ),
-                ] + webhookServices + adminServices + [
+                ] + webhookServices + adminServices + team.services + [
                     // Last, so that it hears of shutdown first and says STOPPING=1 before anything stops.
                     .init(
                         service: ServiceNotifierService(
@@ -267,6 +276,7 @@ struct Daemon {
                                 }
                                 try await webhooksListening?()
                                 _ = try await adminServer?.waitUntilListening()
+                                try await team.listening?()
                             },
                             status: "serving on \(settings.socket.path)",
                             logger: Logger(label: "replayd.systemd")

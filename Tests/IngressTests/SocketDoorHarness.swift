@@ -22,6 +22,9 @@ final class SocketDoorHarness: Sendable {
     /// The router behind the server, for tests that call it without a socket.
     let router: SocketRouter
     let audit: TestAuditTrail
+    /// The pipeline behind the router, and the state store (for doors and routes a test builds itself).
+    let pipeline: ReplayPipeline
+    let store: SQLiteReplayStore
     private let group: ServiceGroup
     private let upstreamCalls = CallLog()
     private let runTask: Mutex<Task<Void, any Error>?> = Mutex(nil)
@@ -36,6 +39,7 @@ final class SocketDoorHarness: Sendable {
 
     init(
         mappings: [PrincipalConfig]? = nil,
+        policy: any ReplayPolicy = MappedPrincipalsPolicy(),
         configure: (inout SocketServerConfiguration) -> Void = { _ in },
         directory: String = SocketDoorHarness.newDirectory(),
         auditWriteFaults: any AuditWriteFaults = NoAuditWriteFaults(),
@@ -65,6 +69,7 @@ final class SocketDoorHarness: Sendable {
         silent.logLevel = .critical
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try SQLiteReplayStore(path: directory + "/replayd.sqlite", logger: silent)
+        self.store = store
         let clock = ManualReplayClock(autoAdvance: true)
         let audit = TestAuditTrail(directory: directory, clock: clock, writeFaults: auditWriteFaults, logger: silent)
         self.audit = audit
@@ -89,8 +94,10 @@ final class SocketDoorHarness: Sendable {
                     mappings: mappings ?? [PrincipalConfig(name: "tester", unixUIDs: [getuid()])]
                 )
             ),
+            policy: policy,
             engine: engine
         )
+        self.pipeline = pipeline
         router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(version: "test", startedAtUnixSeconds: 0, startedAt: .now, socketPath: socketPath),

@@ -187,11 +187,12 @@ import Testing
                     )
                 )
             }
-            #expect(migrations == ["v1", "v2-webhooks"])
+            #expect(migrations == ["v1", "v2-webhooks", "v3-team-tokens"])
             #expect(
                 indexes == [
                     "attempts_request_id", "replays_coalescing", "replays_new_run", "replays_state", "replays_updated",
-                    "webhook_deliveries_received", "webhook_deliveries_replies",
+                    "team_tokens_hash", "team_tokens_unaudited", "webhook_deliveries_received",
+                    "webhook_deliveries_replies",
                 ]
             )
         }
@@ -220,7 +221,7 @@ import Testing
             let v2Migrator = migrator
             let again = try SQLiteReplayStore(path: path, logger: T.logger, migrator: v2Migrator)
             let applied = try await again.withWriterConnection { db in try v2Migrator.appliedMigrations(db) }
-            #expect(applied == ["v1", "v2-webhooks", "v3-test"])
+            #expect(applied == ["v1", "v2-webhooks", "v3-team-tokens", "v3-test"])
             try again.close()
 
             do throws(StoreError) {

@@ -21,6 +21,12 @@ enum SocketRoute: Equatable {
     case resolveReplay(encodedKey: Substring)
     /// `GET /v1/runs/{runID}`: Strait's run, read through replayd (`replayctl replay --follow`).
     case getRun(encodedRunID: Substring)
+    /// `POST /v1/tokens`: create a team token.
+    case createToken
+    /// `GET /v1/tokens`: list team tokens.
+    case listTokens
+    /// `DELETE /v1/tokens/{id}`: revoke a team token.
+    case revokeToken(encodedID: Substring)
 
     /// Why a request matches no route.
     enum Miss: Error, Equatable {
@@ -33,6 +39,13 @@ enum SocketRoute: Equatable {
     /// The route for `method` and `path` (still percent-encoded, without the query).
     static func match(method: String, path: String) -> Result<SocketRoute, Miss> {
         let parts = Array(path.split(separator: "/", omittingEmptySubsequences: false).dropFirst())
+        if parts == ["v1", "tokens"] {
+            switch method {
+            case "GET": return .success(.listTokens)
+            case "POST": return .success(.createToken)
+            default: return .failure(.methodNotAllowed(allowed: "GET, POST"))
+            }
+        }
         let (route, allowed): (SocketRoute?, String) =
             switch parts.count {
             case 1 where parts == ["metrics"]: (.metrics, "GET")
@@ -43,6 +56,7 @@ enum SocketRoute: Equatable {
             case 3 where parts[0] == "v1" && parts[1] == "gateway" && parts[2] == "status": (.status, "GET")
             case 3 where parts[0] == "v1" && parts[1] == "replays": (.getReplay(encodedKey: parts[2]), "GET")
             case 3 where parts[0] == "v1" && parts[1] == "runs": (.getRun(encodedRunID: parts[2]), "GET")
+            case 3 where parts[0] == "v1" && parts[1] == "tokens": (.revokeToken(encodedID: parts[2]), "DELETE")
             case 4 where parts[0] == "v1" && parts[1] == "runs" && parts[3] == "replay":
                 (.replay(encodedRunID: parts[2]), "POST")
             case 4 where parts[0] == "v1" && parts[1] == "replays" && parts[3] == "resolve":

@@ -18,16 +18,20 @@ public struct SocketRouter: Sendable {
     private let maxRPCBatch: Int
     private let runs: (any RunReader)?
     private let operations: OperationsEndpoints
+    private let tokens: TokenRoutes?
 
-    /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404).
+    /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404); `tokens`,
+    /// when given, serves `/v1/tokens` (else 404).
     public init(
         pipeline: ReplayPipeline,
         info: GatewayInfo,
         health: UpstreamHealth,
         maxRPCBatch: Int = 1000,
         runs: (any RunReader)? = nil,
-        operations: OperationsEndpoints = OperationsEndpoints()
+        operations: OperationsEndpoints = OperationsEndpoints(),
+        tokens: TokenRoutes? = nil
     ) {
+        self.tokens = tokens
         self.pipeline = pipeline
         self.info = info
         self.health = health
@@ -98,6 +102,16 @@ public struct SocketRouter: Sendable {
                 return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
             }
             return await RunReadRoute(reader: runs).get(request, encodedRunID: encodedRunID, logger: logger)
+        case .createToken, .listTokens, .revokeToken:
+            guard let tokens else {
+                return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
+            }
+            switch route {
+            case .createToken: return await tokens.create(request, pipeline: pipeline, logger: logger)
+            case .revokeToken(let id):
+                return await tokens.revoke(request, encodedID: id, pipeline: pipeline, logger: logger)
+            default: return await tokens.list(request, pipeline: pipeline, logger: logger)
+            }
         }
     }
 
@@ -153,43 +167,10 @@ public struct SocketRouter: Sendable {
     }
 
     private func parseReplay(_ request: GatewayRequest, encodedRunID: Substring) throws(ReplayError) -> ReplayRequest {
-        guard let decoded = PercentEncoding.decode(encodedRunID) else {
-            throw ReplayError(.badRequest, "invalid run id: malformed percent-encoding in the path")
-        }
-        let runID: RunID
-        do {
-            runID = try RunID(decoded)
-        } catch {
-            throw ReplayError(.badRequest, error.message, details: ["field=\(error.field)"])
-        }
-        var checkpoint: CheckpointSequence?
-        if let text = request.queryValue("from_checkpoint"), !text.isEmpty {
-            do {
-                checkpoint = try CheckpointSequence(parsing: text)
-            } catch {
-                throw ReplayError(.badRequest, error.message, details: ["field=\(error.field)"])
-            }
-        }
-        let key = request.headers.first(name: "Idempotency-Key")
-        if let key, !IdempotencyKey.isValid(key) {
-            throw ReplayError(
-                .badRequest,
-                "Idempotency-Key must be 1 to 255 printable ASCII characters",
-                details: ["field=Idempotency-Key"]
-            )
-        }
-        let force: Bool
-        switch request.queryValue("force") {
-        case nil, "false", "0": force = false
-        case "true", "1", "": force = true
-        case let other?:
-            throw ReplayError(.badRequest, "force must be true or false, got \(other)", details: ["field=force"])
-        }
-        return ReplayRequest(
-            runID: runID,
-            fromCheckpoint: checkpoint,
-            idempotencyKey: key,
-            force: force,
+        try ReplayRouteParser.parse(
+            encodedRunID: encodedRunID,
+            queryValue: request.queryValue,
+            headers: request.headers,
             origin: RequestOrigin(door: .socket, requestID: request.requestID)
         )
     }

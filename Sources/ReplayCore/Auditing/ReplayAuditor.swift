@@ -62,7 +62,37 @@ public final class ReplayAuditor: Sendable {
             )
         case .webhook(_, let matchedBy):
             return AuditRecord.Actor(kind: "webhook", principal: principal.name, auth: matchedBy)
+        case .token(let id):
+            return tokenActor(id: id, principal: principal.name)
         }
+    }
+
+    /// The actor of a team door request: the token's id (never the token) and its principal, when known.
+    public static func tokenActor(id: String?, principal: String?) -> AuditRecord.Actor {
+        AuditRecord.Actor(kind: "token", principal: principal, auth: id.map { "token:\($0)" })
+    }
+
+    /// Records a team token's creation or revocation (kind `operator`, stage `token`): its id, principal, expiry
+    /// and note, and who did it; never the token. Durable when it returns.
+    public func tokenChange(_ change: TeamTokenChange) async throws(AuditError) {
+        let record = change.record
+        let by = change.action == .created ? record.createdBy : (record.revokedBy ?? "-")
+        var details: [(String, AuditJSON)] = [
+            ("token_id", .string(record.id)), ("principal", .string(record.principal)),
+        ]
+        if let expiresAt = record.expiresAt { details.append(("expires_at_ms", .int(expiresAt))) }
+        if let note = record.note { details.append(("note", .string(note))) }
+        try await sink.record(
+            AuditRecord(
+                kind: .operator,
+                stage: "token",
+                door: by.hasPrefix("cli:") ? "cli" : "socket",
+                actor: AuditRecord.Actor(kind: "operator", principal: by),
+                decision: change.action.rawValue,
+                reason: "team token \(record.id) for \(record.principal)",
+                details: details
+            )
+        )
     }
 
     /// The actor of an unmapped socket peer.

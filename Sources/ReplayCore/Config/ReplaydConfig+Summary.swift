@@ -145,6 +145,24 @@ extension ReplaydConfig {
             }
         }
 
+        if let listen = team.listen {
+            section(
+                "team",
+                [
+                    ("listen", listen.description),
+                    ("trusted_proxies", Self.describeList(team.trustedProxies)),
+                    ("token_key_file", team.tokenKeyPath(state: state)),
+                    (
+                        "failure_threshold",
+                        "\(team.failureThreshold), then blocks from \(ConfigDuration.format(team.failureBlock)) "
+                            + "up to \(ConfigDuration.format(team.failureBlockMax))"
+                    ),
+                    ("max_connections", "\(team.maxConnections)"),
+                    ("max_connections_per_client", "\(team.maxConnectionsPerClient)"),
+                ]
+            )
+        }
+
         lines.append("")
         if principals.isEmpty {
             lines.append("[[principals]] (none: every socket caller will be refused)")

@@ -23,6 +23,8 @@ public struct ReplaydConfig: Sendable {
     public var sources: [WebhookSourceConfig]
     /// `[admin]`: the optional admin listener (health and metrics on TCP).
     public var admin = AdminConfig()
+    /// `[team]`: the team door (Strait's replay route on TCP with team tokens).
+    public var team = TeamConfig()
 
     /// Creates a config; every section defaults to its own defaults.
     public init(

@@ -14,6 +14,10 @@ public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The Unix peer's uid maps to no principal (403).
         public static let unknownPeer = Code("unknown_peer", 403)
+        /// No valid credentials: a team door request without a working bearer token (401, Strait's code).
+        public static let unauthenticated = Code("authentication_required", 401)
+        /// Too many failed authentication attempts from this client; retry after `Retry-After` (429).
+        public static let rateLimited = Code("rate_limited", 429)
         /// The principal may not do this (403).
         public static let forbidden = Code("forbidden", 403)
         /// A request field is invalid; the message names it (400).

@@ -52,6 +52,8 @@ public struct RequestOrigin: Sendable, Hashable {
         case standardWebhooks = "standard_webhooks"
         /// A Strait run notification, under a source's auto-replay policy.
         case strait
+        /// `POST /v1/runs/{id}/replay` on the team door (TCP, bearer token).
+        case team
     }
 
     /// The door.

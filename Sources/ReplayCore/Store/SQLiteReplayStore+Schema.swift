@@ -12,6 +12,9 @@ extension SQLiteReplayStore {
         migrator.registerMigration("v2-webhooks") { db in
             try db.execute(sql: schemaV2Webhooks)
         }
+        migrator.registerMigration("v3-team-tokens") { db in
+            try db.execute(sql: schemaV3TeamTokens)
+        }
         return migrator
     }
 

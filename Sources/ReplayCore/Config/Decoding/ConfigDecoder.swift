@@ -48,6 +48,12 @@ struct ConfigDecoder {
         if reader.contains("admin"), let admin = reader.table("admin") {
             config.admin = AdminConfig(reading: admin, webhooks: config.sources.isEmpty ? nil : config.webhooks)
         }
+        if reader.contains("team"), let team = reader.table("team") {
+            var taken: [(name: String, address: ListenAddress)] = []
+            if !config.sources.isEmpty { taken.append(("webhook", config.webhooks.listen)) }
+            if let admin = config.admin.listen { taken.append(("admin", admin)) }
+            config.team = TeamConfig(reading: team, taken: taken)
+        }
         reader.finish()
         guard diagnostics.isEmpty else {
             throw ConfigErrors(diagnostics.errors)
