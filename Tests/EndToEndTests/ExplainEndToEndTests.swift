@@ -4,7 +4,7 @@ import Testing
 /// Explain and dry-run on the real binaries: `replayctl explain` / `replay --dry-run` → socket → `replayd serve`,
 /// compared with the real call that follows it, and with what the simulator then received.
 @Suite struct ExplainEndToEndTests {
-    private static func json(_ text: String) -> [String: Any]? {
+    static func json(_ text: String) -> [String: Any]? {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
     }
 
@@ -121,6 +121,32 @@ import Testing
             #expect(try await harness.simulatorRequestTotal() == requestsBefore)
             let bad = try await harness.socketRequest("POST", "/v1/runs/run_failed_1/replay?dry_run=maybe")
             #expect(bad.status == 400)
+        }
+    }
+}
+
+extension ExplainEndToEndTests {
+    @Test func jsonRPCRunsExplainAnswersTheSameExplanation() async throws {
+        try await EndToEndHarness.withStack { harness in
+            let requestsBefore = try await harness.simulatorRequestTotal()
+            let call = try await harness.socketRequest(
+                "POST",
+                "/v1/rpc",
+                body: #"{"jsonrpc":"2.0","method":"runs.explain","params":["run_failed_1",null,"rpc-explain"],"id":1}"#
+            )
+            #expect(call.status == 200)
+            let result = try #require(Self.json(call.body)?["result"] as? [String: Any])
+            #expect((result["idempotency"] as? [String: Any])?["key"] as? String == "rpc-explain")
+            #expect((result["request"] as? [String: Any])?["door"] as? String == "rpc")
+            #expect(((result["verdict"] as? [String: Any])?["status"] as? NSNumber)?.intValue == 201)
+            let unknown = try await harness.socketRequest(
+                "POST",
+                "/v1/rpc",
+                body:
+                    #"{"jsonrpc":"2.0","method":"runs.explain","params":{"run_id":"run_failed_1","as":"nobody"},"id":2}"#
+            )
+            #expect(Self.json(unknown.body)?["error"] != nil)
+            #expect(try await harness.simulatorRequestTotal() == requestsBefore)
         }
     }
 }
