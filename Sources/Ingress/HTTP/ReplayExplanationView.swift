@@ -146,8 +146,9 @@ struct ReplayExplanationView: Encodable, Sendable {
         let preview = explanation.preview
         principal = PrincipalView(
             name: explanation.principal.name,
-            authenticated: explanation.askedBy.map { "not authenticated: explained as \($0.principal.name)'s request" }
-                ?? "\(explanation.principal.authentication)",
+            authenticated: explanation.askedBy.map {
+                "not authenticated: explained as \(explanation.principal.name) at the request of \($0.principal.name)"
+            } ?? "\(explanation.principal.authentication)",
             askedBy: explanation.askedBy.map { "\($0.principal)" },
             explainAs: explanation.askedBy.map {
                 PolicyView(allowed: $0.verdict.allowed, grant: $0.verdict.rule, reason: $0.verdict.reason)
