@@ -66,6 +66,16 @@ public struct ReplayExplanation: Sendable {
         self.verdict = Self.verdict(policy: policy, limits: limits, preview: preview)
     }
 
+    private static func refusal(_ error: ReplayError, stage: String) -> Verdict {
+        Verdict(
+            status: error.code.status,
+            code: error.code.rawValue,
+            message: error.message,
+            sendsUpstream: false,
+            stage: stage
+        )
+    }
+
     /// The first refusal in the pipeline's order (policy, limits, then the engine's), or the engine's answer.
     static func verdict(policy: PolicyVerdict, limits: [LimitState], preview: ReplayPreview) -> Verdict {
         if let error = policy.error {
@@ -154,20 +164,10 @@ public struct ReplayExplanation: Sendable {
                     stage: "idempotency"
                 )
             case .rejected(let error):
-                let stage: String
-                switch error.code {
-                case .auditUnavailable: stage = "audit"
-                case .unavailable where error.message.contains("circuit breaker"): stage = "breaker"
-                default: stage = "store"
-                }
-                return Verdict(
-                    status: error.code.status,
-                    code: error.code.rawValue,
-                    message: error.message,
-                    sendsUpstream: false,
-                    stage: stage
-                )
+                return refusal(error, stage: "store")
             }
+        case .refused(let error, let stage):
+            return refusal(error, stage: stage)
         }
     }
 }

@@ -39,8 +39,9 @@ extension ReplayEngine {
             logger.error("replay state store unavailable", metadata: ["error": "\(error)"])
             return preview(
                 .create,
-                .answered(
-                    .rejected(ReplayError(.unavailable, "replayd's state store is unavailable; nothing was sent"))
+                .refused(
+                    ReplayError(.unavailable, "replayd's state store is unavailable; nothing was sent"),
+                    by: "store"
                 )
             )
         }
@@ -49,18 +50,17 @@ extension ReplayEngine {
             let reason = audit.degradedReason ?? "unwritable"
             return preview(
                 claim,
-                .answered(
-                    .rejected(
-                        ReplayError(
-                            .auditUnavailable,
-                            "replayd's audit log cannot record the request (\(reason)); nothing was sent",
-                            details: ["audit=\(reason)"]
-                        )
-                    )
+                .refused(
+                    ReplayError(
+                        .auditUnavailable,
+                        "replayd's audit log cannot record the request (\(reason)); nothing was sent",
+                        details: ["audit=\(reason)"]
+                    ),
+                    by: "audit"
                 )
             )
         }
-        if let refusal = breakerRefusal() { return preview(claim, .answered(.rejected(refusal))) }
+        if let refusal = breakerRefusal() { return preview(claim, .refused(refusal, by: "breaker")) }
         switch claim {
         case .existing(let existing):
             let answer = answer(toExisting: existing, running: drivers.handle(for: existing.id))

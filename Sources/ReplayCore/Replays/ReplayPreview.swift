@@ -24,9 +24,12 @@ public struct ReplayPreview: Sendable {
 
     /// How the call would be answered.
     public enum Outcome: Sendable {
-        /// Without sending anything new: the submission the engine would return (a stored answer, 409, 422, 202,
-        /// or a refusal such as an open breaker or an unwritable audit log).
+        /// Without sending anything new: the submission the engine would return from the key's record (a stored
+        /// answer, 409, 422, 202) or from a replay it coalesces into that already succeeded.
         case answered(ReplaySubmission)
+        /// Refused before the claim, by `stage`: `audit` (the log cannot record the request), `breaker` (open) or
+        /// `store` (unavailable).
+        case refused(ReplayError, by: String)
         /// A new record would be claimed and ``ReplayPreview/upstream`` sent; Strait's answer is the caller's.
         case sends
         /// A new record would be coalesced into this unfinished replay, and take its outcome; nothing is sent.
