@@ -18,6 +18,9 @@ public enum ReplayPaths {
         return query.isEmpty ? path : path + "?" + query.joined(separator: "&")
     }
 
+    /// Percent-encodes a query value.
+    public static func queryValue(_ value: String) -> String { PercentEncoding.queryValue(value) }
+
     /// `GET` here for the record of `key`.
     public static func record(key: String) -> String { "/v1/replays/\(segment(key))" }
 

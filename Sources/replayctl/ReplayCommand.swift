@@ -30,6 +30,7 @@ struct ReplayCommand: AsyncParsableCommand {
               replayctl replay run_123
               replayctl replay run_123 --from-checkpoint 3 --idempotency-key incident-77
               replayctl replay run_123 -q --follow
+              replayctl replay run_123 --dry-run
               replayctl replay --from-file failed.txt --concurrency 16
               grep timed_out runs.txt | cut -f1 | replayctl replay --from-file - -o jsonl
             """
@@ -52,6 +53,12 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Replay even if a replay of the same run and checkpoint is in flight (no coalescing).")
     var force = false
+
+    @Flag(
+        name: .long,
+        help: "Send nothing: print what the replay would do (as replayctl explain), from replayd's real stages."
+    )
+    var dryRun = false
 
     @Flag(name: .long, help: "Do not wait for an outcome replayd does not know yet: print the record, exit 12.")
     var noWait = false
@@ -188,6 +195,15 @@ struct ReplayCommand: AsyncParsableCommand {
         if let waitTimeout, waitTimeout <= 0 {
             throw ValidationError("--wait-timeout must be a positive number of seconds")
         }
+        if dryRun, fromFile != nil || follow || noWait || waitTimeout != nil {
+            throw ValidationError(
+                "--dry-run explains one replay: it cannot be used with --from-file, --follow, "
+                    + "--no-wait or --wait-timeout"
+            )
+        }
+        if dryRun, server != nil {
+            throw ValidationError("--dry-run explains on the socket; the team door (--server) has no dry run")
+        }
         if let concurrency, !(1...256).contains(concurrency) {
             throw ValidationError("--concurrency must be between 1 and 256, not \(concurrency)")
         }
@@ -208,6 +224,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 force: force,
                 idempotencyKey: idempotencyKey
             )
+            if dryRun { throw ExitCode(await ExplainCommand.explain(spec, as: nil, global: global).rawValue) }
             status = await Session.run(
                 global: global,
                 reporter: reporter,

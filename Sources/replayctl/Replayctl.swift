@@ -14,13 +14,14 @@ struct Replayctl: AsyncParsableCommand {
             Examples:
               replayctl replay run_123
               replayctl replay --from-file failed.txt --concurrency 16
+              replayctl explain run_123
               replayctl status
               replayctl version
             """,
         version: ReplayctlVersion.current,
         subcommands: [
-            ReplayCommand.self, ShowCommand.self, PendingCommand.self, ResolveCommand.self, PingCommand.self,
-            StatusCommand.self, VersionCommand.self, TokenCommand.self,
+            ReplayCommand.self, ExplainCommand.self, ShowCommand.self, PendingCommand.self, ResolveCommand.self,
+            PingCommand.self, StatusCommand.self, VersionCommand.self, TokenCommand.self,
         ]
     )
 

@@ -141,7 +141,11 @@ struct Daemon {
             crash: crash,
             logger: Logger(label: "replayd.replays")
         )
-        let pipeline = ReplayPipeline(authenticator: DirectoryPeerAuthenticator(directory: directory), engine: engine)
+        let pipeline = ReplayPipeline(
+            authenticator: DirectoryPeerAuthenticator(directory: directory),
+            principals: directory,
+            engine: engine
+        )
         let configCheck = StaticReadinessCheck(name: "config", ok: true, detail: "loaded")
         if let configPath, let configDigest {
             let reloader = ConfigReloader(

@@ -44,6 +44,9 @@ import Testing
         ) async throws(StoreError) -> ClaimResult {
             try await inner.claim(record, coalesceSince: coalesceSince, firstAttempt: firstAttempt)
         }
+        func previewClaim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimPreview {
+            try await inner.previewClaim(record, coalesceSince: coalesceSince)
+        }
         func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord? { try await inner.record(id) }
         func record(forAttemptRequestID requestID: String) async throws(StoreError) -> ReplayRecord? {
             try await inner.record(forAttemptRequestID: requestID)

@@ -8,6 +8,8 @@ import Strait
 ///
 /// - `POST /v1/runs/{runID}/replay[?from_checkpoint=N]`: mirrors Strait's route. It waits up to `[replays] wait`
 ///   for the outcome, or less when the caller says `Prefer: respond-async` (a `202` at once) or `Prefer: wait=N`.
+///   With `dry_run=true` (and optionally `as=PRINCIPAL`) it sends nothing and answers 200 with the explanation of
+///   what the same request would do, parsed by the same code.
 /// - `GET /v1/_ping`: unauthenticated liveness.
 /// - `GET /v1/gateway/status`: version, uptime, upstream and its last-seen health.
 /// - `GET /v1/health` and `GET /metrics`: readiness and metrics (``OperationsEndpoints``), unauthenticated.
@@ -154,6 +156,9 @@ public struct SocketRouter: Sendable {
         var logger = logger
         logger[metadataKey: "run_id"] = "\(replayRequest.runID)"
         logger[metadataKey: "principal"] = "\(principal.name)"
+        if let dryRun = dryRun(request) {
+            return await explain(replayRequest, principal: principal, dryRun: dryRun, logger: logger)
+        }
         let preference = ReplayWaitPreference(preferValues: request.headers["Prefer"])
         let submission = await pipeline.execute(
             replayRequest,
@@ -166,8 +171,54 @@ public struct SocketRouter: Sendable {
         return response
     }
 
+    /// `?dry_run=true[&as=NAME]`: the request is explained, not executed. `nil` without `dry_run`; a
+    /// `dry_run` that is not a boolean was refused by ``parseReplay(_:encodedRunID:)``.
+    private func dryRun(_ request: GatewayRequest) -> DryRun? {
+        guard let value = request.queryValue("dry_run"), value == "true" || value == "1" || value == "" else {
+            return nil
+        }
+        let other = request.queryValue("as")
+        return DryRun(explainAs: other?.isEmpty == false ? other : nil)
+    }
+
+    /// A dry run's options.
+    private struct DryRun {
+        /// `as=NAME`: explain as this principal.
+        var explainAs: String?
+    }
+
+    /// Answers a dry run: 200 with the explanation, or the error the explain stage raised (403 for a denied
+    /// `as`). Nothing is claimed, audited or sent.
+    private func explain(
+        _ replayRequest: ReplayRequest,
+        principal: Principal,
+        dryRun: DryRun,
+        logger: Logger
+    ) async -> GatewayResponse {
+        do {
+            let explanation = try await pipeline.explain(
+                replayRequest,
+                principal: principal,
+                as: dryRun.explainAs,
+                logger: logger
+            )
+            let auditor = pipeline.auditor
+            return .json(200, ReplayExplanationView(explanation) { auditor.hashValue($0) })
+        } catch {
+            return .error(error, requestID: replayRequest.origin.requestID)
+        }
+    }
+
     private func parseReplay(_ request: GatewayRequest, encodedRunID: Substring) throws(ReplayError) -> ReplayRequest {
-        try ReplayRouteParser.parse(
+        switch request.queryValue("dry_run") {
+        case nil, "false", "0", "true", "1", "": break
+        case let other?:
+            throw ReplayError(.badRequest, "dry_run must be true or false, got \(other)", details: ["field=dry_run"])
+        }
+        if request.queryValue("as") != nil, dryRun(request) == nil {
+            throw ReplayError(.badRequest, "as is only accepted with dry_run=true", details: ["field=as"])
+        }
+        return try ReplayRouteParser.parse(
             encodedRunID: encodedRunID,
             queryValue: request.queryValue,
             headers: request.headers,

@@ -45,6 +45,32 @@ struct ReplaydRPCHandlers {
             let submission = await pipeline.execute(request, principal: principal, logger: callLogger)
             return try Self.result(of: submission, requestID: context.requestID)
         }
+        table.register(ReplaydRPCMethod.runsExplain.rawValue) { params, context throws(JSONRPCError) in
+            let parsed = try RunsExplainParams(params)
+            let request = ReplayRequest(
+                runID: parsed.replay.runID,
+                fromCheckpoint: parsed.replay.fromCheckpoint,
+                idempotencyKey: parsed.replay.idempotencyKey,
+                force: parsed.replay.force,
+                origin: RequestOrigin(door: .rpc, requestID: context.requestID)
+            )
+            do throws(ReplayError) {
+                let explanation = try await pipeline.explain(
+                    request,
+                    principal: principal,
+                    as: parsed.explainAs,
+                    logger: logger
+                )
+                let auditor = pipeline.auditor
+                let view = ReplayExplanationView(explanation) { auditor.hashValue($0) }
+                guard let data = try? StraitJSON.encoder.encode(view),
+                    let value = try? JSONDecoder().decode(JSONValue.self, from: data)
+                else { return .null }
+                return value
+            } catch {
+                throw JSONRPCError(replayError: error)
+            }
+        }
         table.register(ReplaydRPCMethod.replaysGet.rawValue) { params, context throws(JSONRPCError) in
             let parsed = try ReplaysGetParams(params)
             let record: ReplayRecord?

@@ -28,6 +28,10 @@ public struct AuditedReplayStore: ReplayStore {
         return try await base.claim(record, coalesceSince: coalesceSince, firstAttempt: firstAttempt)
     }
 
+    public func previewClaim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimPreview {
+        try await base.previewClaim(record, coalesceSince: coalesceSince)
+    }
+
     public func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord? {
         try await base.record(id)
     }

@@ -10,21 +10,33 @@ import Strait
 /// decided here.
 public struct ReplayPipeline: Sendable {
     private let authenticator: any PeerAuthenticator
-    private let policy: any ReplayPolicy
-    private let visibility: any RecordVisibility
+    let policy: any ReplayPolicy
+    let visibility: any RecordVisibility
+    /// What explain reads the limits through.
+    let limits: any ReplayLimiterPreview
+    /// The configured principals, for `explain --as`; `nil`: `--as` names no one.
+    let principals: (any PrincipalLookup)?
     /// The exactly-once engine behind the pipeline.
-    private let engine: ReplayEngine
+    let engine: ReplayEngine
 
     /// Creates a pipeline.
+    ///
+    /// - Parameters:
+    ///   - limits: the limiter's read-only view, for explain (the limiter stage conforms).
+    ///   - principals: the configured principals, so that `explain --as NAME` can name one.
     public init(
         authenticator: any PeerAuthenticator,
         policy: any ReplayPolicy = MappedPrincipalsPolicy(),
         visibility: any RecordVisibility = OwnerOnlyVisibility(),
+        limits: any ReplayLimiterPreview = NoReplayLimits(),
+        principals: (any PrincipalLookup)? = nil,
         engine: ReplayEngine
     ) {
         self.authenticator = authenticator
         self.policy = policy
         self.visibility = visibility
+        self.limits = limits
+        self.principals = principals
         self.engine = engine
     }
 

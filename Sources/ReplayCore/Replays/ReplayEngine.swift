@@ -178,37 +178,10 @@ public final class ReplayEngine: Sendable {
         reserved: Bool,
         logger: Logger
     ) async -> Claimed {
-        if let breaker = guards?.breaker.snapshot, breaker.state == .open {
-            let seconds = breaker.reopensIn.map { max(1, $0.components.seconds) } ?? 1
-            return .answered(
-                .rejected(
-                    ReplayError(
-                        .unavailable,
-                        "Strait at \(upstream.baseURL) is failing; replayd stopped sending to it for \(seconds) s "
-                            + "(circuit breaker open); nothing was sent",
-                        details: ["retry_after=\(seconds)"]
-                    )
-                )
-            )
-        }
+        if let refusal = breakerRefusal() { return .answered(.rejected(refusal)) }
         let now = clock.wallNowMilliseconds()
-        let record = ReplayRecord(
-            principal: principal.name,
-            key: key,
-            keySource: request.idempotencyKey == nil ? .generated : request.keySource,
-            fingerprint: IdempotencyKey.fingerprint(
-                action: "replay",
-                runID: request.runID.rawValue,
-                fromCheckpoint: request.fromCheckpoint?.value
-            ),
-            runID: request.runID.rawValue,
-            fromCheckpoint: request.fromCheckpoint?.value,
-            force: request.force,
-            door: request.origin.door.rawValue,
-            requestID: request.origin.requestID,
-            createdAt: now
-        )
-        let coalesceSince = settings.coalesceWindow > .zero ? now - Self.milliseconds(settings.coalesceWindow) : nil
+        let record = newRecord(request, key: key, principal: principal, now: now)
+        let coalesceSince = coalesceSince(now: now)
         // A new replay is claimed with its first attempt recorded, in one commit, when its driver is reserved
         // (not when shutdown has begun: the record is then stored for the next start, with nothing recorded as
         // sent), and the breaker is not probing (half open: the driver asks it first). Should shutdown begin
@@ -227,6 +200,57 @@ public final class ReplayEngine: Sendable {
                 .rejected(ReplayError(.unavailable, "replayd's state store is unavailable; nothing was sent"))
             )
         }
+    }
+
+    /// The record a claim of `request` under `key` inserts (and a preview looks up).
+    func newRecord(_ request: ReplayRequest, key: String, principal: Principal, now: Int64) -> ReplayRecord {
+        ReplayRecord(
+            principal: principal.name,
+            key: key,
+            keySource: request.idempotencyKey == nil ? .generated : request.keySource,
+            fingerprint: IdempotencyKey.fingerprint(
+                action: "replay",
+                runID: request.runID.rawValue,
+                fromCheckpoint: request.fromCheckpoint?.value
+            ),
+            runID: request.runID.rawValue,
+            fromCheckpoint: request.fromCheckpoint?.value,
+            force: request.force,
+            door: request.origin.door.rawValue,
+            requestID: request.origin.requestID,
+            createdAt: now
+        )
+    }
+
+    /// The oldest creation time a coalescing target may have at `now`, or `nil` when coalescing is off.
+    func coalesceSince(now: Int64) -> Int64? {
+        settings.coalesceWindow > .zero ? now - Self.milliseconds(settings.coalesceWindow) : nil
+    }
+
+    /// The answer to a repeat of an existing key with the same request: the stored answer of a final record (or
+    /// the one its driver just gave), 202 for an indeterminate one, otherwise 409. Shared by the claim path and
+    /// the preview.
+    func answer(toExisting existing: ReplayRecord, running: DriverHandle?) -> ReplaySubmission {
+        if existing.state.isFinal { return .completed(existing, replayed: true) }
+        // A replay that created a run is answered before its outcome commits: a repeat of its key in between
+        // gets the same answer from its driver, as it would from the store a moment later.
+        if let answer = running?.published, answer.state.isFinal {
+            return .completed(answer, replayed: true)
+        }
+        if existing.state == .indeterminate { return .pending(existing) }
+        return .inProgress(existing)
+    }
+
+    /// The 503 for an open breaker (nothing is claimed or sent), or `nil` when it lets requests through.
+    func breakerRefusal() -> ReplayError? {
+        guard let breaker = guards?.breaker.snapshot, breaker.state == .open else { return nil }
+        let seconds = breaker.reopensIn.map { max(1, $0.components.seconds) } ?? 1
+        return ReplayError(
+            .unavailable,
+            "Strait at \(upstream.baseURL) is failing; replayd stopped sending to it for \(seconds) s "
+                + "(circuit breaker open); nothing was sent",
+            details: ["retry_after=\(seconds)"]
+        )
     }
 
     /// Answers from the claim, or drives the new record and waits for its outcome. `running` is the driver that
@@ -252,14 +276,7 @@ public final class ReplayEngine: Sendable {
         case .fingerprintMismatch(let existing):
             return .keyReused(existing)
         case .existing(let existing):
-            if existing.state.isFinal { return .completed(existing, replayed: true) }
-            // A replay that created a run is answered before its outcome commits: a repeat of its key in between
-            // gets the same answer from its driver, as it would from the store a moment later.
-            if let answer = running?.published, answer.state.isFinal {
-                return .completed(answer, replayed: true)
-            }
-            if existing.state == .indeterminate { return .pending(existing) }
-            return .inProgress(existing)
+            return answer(toExisting: existing, running: running)
         case .created(let created), .coalesced(let created, into: _):
             crash.reached(.afterClaim)
             if case .coalesced(_, let leader) = claim {

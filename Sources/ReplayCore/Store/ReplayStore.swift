@@ -23,6 +23,10 @@ public protocol ReplayStore: Sendable {
         firstAttempt: String?
     ) async throws(StoreError) -> ClaimResult
 
+    /// What ``claim(_:coalesceSince:firstAttempt:)`` would decide for `record` now, without writing anything (no
+    /// claim, no insert): explain and dry-run. Implementations take the decision with the same code as `claim`.
+    func previewClaim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimPreview
+
     /// The record with this id and its attempts, or `nil`.
     func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord?
 
@@ -106,6 +110,19 @@ public enum ClaimResult: Sendable, Hashable {
         case .existing, .fingerprintMismatch: return nil
         }
     }
+}
+
+/// What a claim would decide, before it writes: ``ReplayStore/previewClaim(_:coalesceSince:)``'s answer, and the
+/// decision ``ReplayStore/claim(_:coalesceSince:firstAttempt:)`` acts on.
+public enum ClaimPreview: Sendable, Hashable {
+    /// No record has the key, and nothing to coalesce into: a new record would be inserted and driven.
+    case create
+    /// The key exists with the same fingerprint: the answer would come from it.
+    case existing(ReplayRecord)
+    /// The key exists for a different request: 422.
+    case fingerprintMismatch(ReplayRecord)
+    /// A new record would be inserted, coalesced into this earlier replay of the same run and checkpoint.
+    case coalesce(into: ReplayRecord)
 }
 
 /// A change to a record; `nil` fields are left alone unless named in `clear`.

@@ -43,17 +43,42 @@ public struct StraitClient: Sendable {
         requestID: String,
         timeout: Duration? = nil
     ) async throws(StraitClientError) -> StraitResult<JobRun> {
+        try await send(
+            replayRequest(runID: runID, fromCheckpoint: fromCheckpoint, requestID: requestID, timeout: timeout)
+        )
+    }
+
+    /// The exact request ``replay(runID:fromCheckpoint:requestID:timeout:)`` sends, with the API key shown as
+    /// `Bearer strait_…(redacted)`: what `replayctl explain` prints. Built by the same code, so the two cannot drift.
+    public func replayPreview(
+        runID: RunID,
+        fromCheckpoint: CheckpointSequence? = nil,
+        requestID: String,
+        timeout: Duration? = nil
+    ) -> UpstreamRequestPreview {
+        UpstreamRequestPreview(
+            replayRequest(runID: runID, fromCheckpoint: fromCheckpoint, requestID: requestID, timeout: timeout)
+        )
+    }
+
+    /// `POST /v1/runs/{runID}/replay[?from_checkpoint=N]`, as ``replay(runID:fromCheckpoint:requestID:timeout:)``
+    /// sends it.
+    func replayRequest(
+        runID: RunID,
+        fromCheckpoint: CheckpointSequence?,
+        requestID: String,
+        timeout: Duration?
+    ) -> HTTPRequest {
         var path = "/v1/runs/\(runID.pathSegment)/replay"
         if let fromCheckpoint { path += "?from_checkpoint=\(fromCheckpoint.value)" }
         // A kept connection, never a silent second copy: if it dies after the request went out, the call fails
         // with `.resendRefused`, which the caller treats as ambiguous and reconciles.
-        return try await call(
+        return request(
             method: "POST",
             path: path,
             requestID: requestID,
             timeout: timeout,
-            connectionReuse: .reuseWithoutResend,
-            expecting: 201
+            connectionReuse: .reuseWithoutResend
         )
     }
 
@@ -103,12 +128,31 @@ public struct StraitClient: Sendable {
         connectionReuse: HTTPRequest.ConnectionReuse = .automatic,
         expecting expectedStatus: Int
     ) async throws(StraitClientError) -> StraitResult<Value> {
+        try await send(
+            request(
+                method: method,
+                path: path,
+                requestID: requestID,
+                timeout: timeout,
+                connectionReuse: connectionReuse
+            )
+        )
+    }
+
+    /// Every request the client sends is built here.
+    private func request(
+        method: String,
+        path: String,
+        requestID: String?,
+        timeout: Duration?,
+        connectionReuse: HTTPRequest.ConnectionReuse
+    ) -> HTTPRequest {
         var headers: HTTPHeaders = [
             "Accept": "application/json",
             "Authorization": apiKey.authorizationHeaderValue,
         ]
         if let requestID { headers.add(name: "X-Request-Id", value: requestID) }
-        let request = HTTPRequest(
+        return HTTPRequest(
             method: method,
             url: baseURL + path,
             headers: headers,
@@ -116,6 +160,11 @@ public struct StraitClient: Sendable {
             timeout: timeout,
             connectionReuse: connectionReuse
         )
+    }
+
+    private func send<Value: Decodable & Sendable>(
+        _ request: HTTPRequest
+    ) async throws(StraitClientError) -> StraitResult<Value> {
         let response: HTTPResponse
         do {
             response = try await http.send(request)

@@ -7,6 +7,9 @@ struct ConfigDecoder {
     var file: String?
     /// The environment to load secrets from; `nil` skips loading them.
     var environment: [String: String]?
+    /// Whether the Strait API key is loaded with the other secrets (not for `replayd explain --request`, which
+    /// needs only the webhook keys).
+    var loadsUpstreamKey = true
 
     /// The config, or every problem found.
     func decode(_ root: TOMLTable) throws(ConfigErrors) -> ReplaydConfig {
@@ -14,7 +17,7 @@ struct ConfigDecoder {
         let reader = ConfigTableReader(table: root, path: "", line: nil, diagnostics: diagnostics)
         var config = ReplaydConfig()
         if let upstream = reader.table("upstream") {
-            config.upstream = UpstreamConfig(reading: upstream, environment: environment)
+            config.upstream = UpstreamConfig(reading: upstream, environment: loadsUpstreamKey ? environment : nil)
         }
         if let socket = reader.table("socket") {
             config.socket = SocketConfig(reading: socket)
