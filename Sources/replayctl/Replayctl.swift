@@ -20,7 +20,7 @@ struct Replayctl: AsyncParsableCommand {
         version: ReplayctlVersion.current,
         subcommands: [
             ReplayCommand.self, ShowCommand.self, PendingCommand.self, ResolveCommand.self, PingCommand.self,
-            StatusCommand.self, VersionCommand.self,
+            StatusCommand.self, PauseCommand.self, ResumeCommand.self, ReloadCommand.self, VersionCommand.self,
         ]
     )
 

@@ -18,16 +18,20 @@ public struct SocketRouter: Sendable {
     private let maxRPCBatch: Int
     private let runs: (any RunReader)?
     private let operations: OperationsEndpoints
+    private let gatewayOperator: (any GatewayOperator)?
 
-    /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404).
+    /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404);
+    /// `gatewayOperator`, when given, serves `POST /v1/reload`, `/v1/pause` and `/v1/resume` (else 404).
     public init(
         pipeline: ReplayPipeline,
         info: GatewayInfo,
         health: UpstreamHealth,
         maxRPCBatch: Int = 1000,
         runs: (any RunReader)? = nil,
-        operations: OperationsEndpoints = OperationsEndpoints()
+        operations: OperationsEndpoints = OperationsEndpoints(),
+        gatewayOperator: (any GatewayOperator)? = nil
     ) {
+        self.gatewayOperator = gatewayOperator
         self.pipeline = pipeline
         self.info = info
         self.health = health
@@ -77,7 +81,7 @@ public struct SocketRouter: Sendable {
         case .ping:
             return .json(200, PingBody(status: "ok", version: info.version))
         case .status:
-            return .json(200, status(for: request))
+            return .json(200, await status(for: request))
         case .health:
             return await operations.health()
         case .metrics:
@@ -98,6 +102,12 @@ public struct SocketRouter: Sendable {
                 return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
             }
             return await RunReadRoute(reader: runs).get(request, encodedRunID: encodedRunID, logger: logger)
+        case .reload, .pause, .resume:
+            guard let gatewayOperator else {
+                return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
+            }
+            return await OperatorRoutes(pipeline: pipeline, gatewayOperator: gatewayOperator)
+                .handle(route, request, logger: logger)
         }
     }
 
@@ -201,7 +211,7 @@ public struct SocketRouter: Sendable {
                 requestID: request.requestID
             )
         }
-        let statusBody = status(for: request)
+        let statusBody = await status(for: request)
         let handlers = ReplaydRPCHandlers(
             pipeline: pipeline,
             principal: principal,
@@ -221,7 +231,8 @@ public struct SocketRouter: Sendable {
         return GatewayResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
     }
 
-    private func status(for request: GatewayRequest) -> GatewayStatusBody {
+    private func status(for request: GatewayRequest) async -> GatewayStatusBody {
+        let pause = try? await gatewayOperator?.pauseStatus()
         let snapshot = health.snapshot
         let pipelineStatus = pipeline.status
         let uptime = info.startedAt.duration(to: .now)
@@ -248,7 +259,8 @@ public struct SocketRouter: Sendable {
                 rateLimitRemaining: pipelineStatus.rateLimitRemaining,
                 activeReplays: pipelineStatus.activeReplays
             ),
-            audit: auditStatus()
+            audit: auditStatus(),
+            pause: pause
         )
     }
 
@@ -307,6 +319,8 @@ struct GatewayStatusBody: Encodable, Sendable {
     var peer: Peer
     var upstream: Upstream
     var audit: Audit
+    /// `replayctl pause`: the pauses in force and the replays held; absent without operator routes.
+    var pause: PauseStatus?
 
     /// The audit log's health: when `state` is `degraded`, replays are refused with 503 (reads still work).
     struct Audit: Encodable, Sendable {
@@ -333,6 +347,6 @@ struct GatewayStatusBody: Encodable, Sendable {
         case version
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
-        case socket, principal, peer, upstream, audit
+        case socket, principal, peer, upstream, audit, pause
     }
 }

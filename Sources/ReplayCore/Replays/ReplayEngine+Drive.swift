@@ -174,6 +174,17 @@ extension ReplayEngine {
             return .rest
         }
         let checkpoint = record.fromCheckpoint.flatMap { try? CheckpointSequence($0) }
+        if let entry = pause.holding(source: record.source) {
+            logger.notice("replays are paused; holding the replay", metadata: ["paused": "\(entry.scope)"])
+            let change = RecordChange(
+                state: .pending,
+                errorCode: Self.pausedCode,
+                errorMessage: Self.pausedMessage(entry),
+                clear: [.nextActionAt]
+            )
+            try await hold(&record, recorded: recorded, reason: "paused", change, now: now)
+            return .rest
+        }
         var ticket: UpstreamPacer.Ticket?
         if let guards {
             if case .rejected(let retryAfter) = guards.breaker.allow() {
@@ -228,6 +239,8 @@ extension ReplayEngine {
         }
         crash.reached(.afterResponse)
         let finished = clock.wallNowMilliseconds()
+        // A released held replay lets the next one go now (after `finished`, so their attempts do not overlap).
+        handle.markSent()
         var attemptLogger = logger
         attemptLogger[metadataKey: "upstream_request_id"] = "\(requestID)"
 

@@ -100,7 +100,7 @@ extension WebhookDoor {
         render: ChatRendering,
         reply: (ReplayRecordID, String) -> PendingReply
     ) async -> DeliveryWork {
-        let principal = sender.flatMap { directory.principal(for: $0, source: context.source.name) }
+        let principal = sender.flatMap { context.directory.principal(for: $0, source: context.source.name) }
         let actor = AuditRecord.Actor(
             kind: "webhook",
             principal: principal?.name,
