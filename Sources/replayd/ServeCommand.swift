@@ -55,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let output = LogOutput()
         let chosenLevel = level
-        let format: LineLogHandler.Format = settings.log.format == .json ? .json : .text
+        let format: LineLogHandler.Format =
+            settings.log.format.resolved(stderrIsTerminal: isatty(STDERR_FILENO) == 1) == .json ? .json : .text
         LoggingSystem.bootstrap { label in
             LineLogHandler(label: label, level: chosenLevel, format: format, output: output)
         }

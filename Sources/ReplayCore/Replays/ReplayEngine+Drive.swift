@@ -29,6 +29,10 @@ extension ReplayEngine {
         logger: Logger
     ) async {
         var current = initial
+        // Every line about a request carries its request id, also from a driver resumed after a restart or
+        // released after a pause (started without the request's logger).
+        var logger = logger
+        var tagged = logger[metadataKey: "request_id"] != nil
         // The attempt the claim recorded, to send now; otherwise an `in_flight` record is one to reconcile.
         var fresh = sendsRecordedAttempt ? initial?.attempts.last : nil
         var reconcileRound = 0
@@ -42,6 +46,10 @@ extension ReplayEngine {
             do {
                 if current == nil { current = try await store.record(id) }
                 guard var record = current else { return }
+                if !tagged {
+                    logger[metadataKey: "request_id"] = "\(record.requestID)"
+                    tagged = true
+                }
                 step = try await self.step(
                     &record,
                     fresh: &fresh,
