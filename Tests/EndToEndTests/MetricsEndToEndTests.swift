@@ -65,6 +65,28 @@ import Testing
             // Bounded labels: none carries a run id, an idempotency key or the caller's uid.
             let labelValues = samples.flatMap { $0.labels.values }
             #expect(!labelValues.contains { $0.contains("run_") || $0.contains("metrics-k") || $0.contains("uid") })
+            #expect(value("replayd_paused") == 0)
+            #expect(value("replayd_reloads_total") == nil)
+
+            // Operator actions: an unchanged reload, a pause and a resume are counted, and the pause gauge follows.
+            #expect(try await harness.replayctl(["reload"]).status == 0)
+            #expect(try await harness.replayctl(["pause", "--source", "socket", "--reason", "deploy"]).status == 0)
+            let whilePaused = try await parse(try await harness.socketRequest("GET", "/metrics").body, harness: harness)
+            func pausedValue(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+                let matching = whilePaused.filter { sample in
+                    sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value }
+                }
+                return matching.isEmpty ? nil : matching.reduce(0) { $0 + $1.value }
+            }
+            #expect(pausedValue("replayd_paused") == 1)
+            #expect(pausedValue("replayd_paused_sources") == 1)
+            #expect(pausedValue("replayd_paused_all") == 0)
+            #expect(pausedValue("replayd_reloads_total", ["result": "unchanged"]) == 1)
+            #expect(pausedValue("replayd_pause_actions_total", ["action": "pause"]) == 1)
+            #expect(try await harness.replayctl(["resume"]).status == 0)
+            let after = try await parse(try await harness.socketRequest("GET", "/metrics").body, harness: harness)
+            #expect(after.first { $0.name == "replayd_paused" }?.value == 0)
+            #expect(after.first { $0.name == "replayd_pause_actions_total" && $0.labels["action"] == "resume" }?.value == 1)
         }
     }
 
