@@ -21,7 +21,10 @@ struct PauseCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Pause only this source (a [[sources]] name, or socket).", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Pause only this source (a [[sources]] name, or socket).", valueName: "name")
+    )
     var source: String?
 
     @Flag(name: .long, help: "Pause every replay (the default).")

@@ -62,7 +62,9 @@ struct ReloadCommand: AsyncParsableCommand {
         if case .array(let needed)? = root["restart_needed"], !needed.isEmpty {
             lines.append("restart needed for: " + needed.map { DisplayText.text($0) }.joined(separator: ", "))
         }
-        lines.append("digest \(DisplayText.text(root["old_digest"]).prefix(12)) → \(DisplayText.text(root["new_digest"]).prefix(12))")
+        lines.append(
+            "digest \(DisplayText.text(root["old_digest"]).prefix(12)) → \(DisplayText.text(root["new_digest"]).prefix(12))"
+        )
         return lines.joined(separator: "\n")
     }
 }

@@ -90,7 +90,10 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         let failed = findings.filter { $0.status == .fail }.count
         let warned = findings.filter { $0.status == .warn }.count
-        print(failed == 0 ? "no problems that stop replayd (\(warned) warnings)" : "\(failed) problems, \(warned) warnings")
+        print(
+            failed == 0
+                ? "no problems that stop replayd (\(warned) warnings)" : "\(failed) problems, \(warned) warnings"
+        )
     }
 
     /// Each source's key material, as `serve` loads it.
@@ -137,7 +140,14 @@ struct DoctorCommand: AsyncParsableCommand {
     /// One read-only call (`GET /v1/runs/{id}` of a run that does not exist): reachability, the key, the clock.
     static func upstream(_ settings: ReplaydConfig) async -> [DoctorFinding] {
         guard let secret = settings.upstream.apiKey else {
-            return [DoctorFinding(check: "upstream", status: .fail, message: "no API key was loaded", fix: "set [upstream] api_key_env or api_key_file")]
+            return [
+                DoctorFinding(
+                    check: "upstream",
+                    status: .fail,
+                    message: "no API key was loaded",
+                    fix: "set [upstream] api_key_env or api_key_file"
+                )
+            ]
         }
         do {
             try CurlRuntime.initialize()
@@ -174,7 +184,9 @@ struct DoctorCommand: AsyncParsableCommand {
         do throws(StraitClientError) {
             let result = try await client.getRun(probe, requestID: "replayd-doctor")
             response = result.response
-            findings.append(DoctorFinding(check: "upstream", status: .ok, message: "\(base) answered; the key is accepted"))
+            findings.append(
+                DoctorFinding(check: "upstream", status: .ok, message: "\(base) answered; the key is accepted")
+            )
         } catch .api(let error) {
             response = error.response
             switch error.status {
@@ -184,7 +196,8 @@ struct DoctorCommand: AsyncParsableCommand {
                         check: "upstream",
                         status: .fail,
                         message: "\(base) refused the API key (\(error.status) \(error.code))",
-                        fix: "put a valid key where [upstream] api_key_env / api_key_file points, then `replayctl reload`"
+                        fix:
+                            "put a valid key where [upstream] api_key_env / api_key_file points, then `replayctl reload`"
                     )
                 )
             case 404:
@@ -233,10 +246,20 @@ struct DoctorCommand: AsyncParsableCommand {
         let limit = Double(tolerance.components.seconds)
         let text = "the local clock is \(Int(skew.rounded())) s from the upstream's (webhook window ±\(Int(limit)) s)"
         if abs(skew) >= limit {
-            return DoctorFinding(check: "clock", status: .fail, message: text, fix: "sync the clock (NTP); signed webhooks are refused until then")
+            return DoctorFinding(
+                check: "clock",
+                status: .fail,
+                message: text,
+                fix: "sync the clock (NTP); signed webhooks are refused until then"
+            )
         }
         if abs(skew) >= limit / 2 || abs(skew) >= 30 {
-            return DoctorFinding(check: "clock", status: .warn, message: text, fix: "sync the clock (NTP) before it drifts out of the window")
+            return DoctorFinding(
+                check: "clock",
+                status: .warn,
+                message: text,
+                fix: "sync the clock (NTP) before it drifts out of the window"
+            )
         }
         return DoctorFinding(check: "clock", status: .ok, message: text)
     }
@@ -260,7 +283,12 @@ struct DoctorCommand: AsyncParsableCommand {
         case nil:
             return DoctorFinding(check: "socket", status: .ok, message: "\(facts): you can connect")
         case .nobodyListening:
-            return DoctorFinding(check: "socket", status: .warn, message: "\(facts): nobody listens (replayd is not running)", fix: "start it: `systemctl start replayd`")
+            return DoctorFinding(
+                check: "socket",
+                status: .warn,
+                message: "\(facts): nobody listens (replayd is not running)",
+                fix: "start it: `systemctl start replayd`"
+            )
         case .permissionDenied(let group, _):
             return DoctorFinding(
                 check: "socket",
@@ -270,7 +298,12 @@ struct DoctorCommand: AsyncParsableCommand {
                     + "or set [socket] group"
             )
         case let problem?:
-            return DoctorFinding(check: "socket", status: .fail, message: "\(facts): \(problem)", fix: "remove what is at the path, or point [socket] path elsewhere")
+            return DoctorFinding(
+                check: "socket",
+                status: .fail,
+                message: "\(facts): \(problem)",
+                fix: "remove what is at the path, or point [socket] path elsewhere"
+            )
         }
     }
 
@@ -278,20 +311,42 @@ struct DoctorCommand: AsyncParsableCommand {
     static func disk(_ settings: ReplaydConfig) -> [DoctorFinding] {
         let floor = Int64(settings.audit.minFreeSpace)
         var findings: [DoctorFinding] = []
-        for (what, path) in [("state", settings.state.directory), ("audit", settings.audit.directory(state: settings.state))] {
+        for (what, path) in [
+            ("state", settings.state.directory), ("audit", settings.audit.directory(state: settings.state)),
+        ] {
             var info = statvfs()
             guard statvfs(path, &info) == 0 else {
                 findings.append(
-                    DoctorFinding(check: "disk", status: .warn, message: "\(what) directory \(path) does not exist yet", fix: "`replayd serve` creates it (its parent must be writable by the daemon's user)")
+                    DoctorFinding(
+                        check: "disk",
+                        status: .warn,
+                        message: "\(what) directory \(path) does not exist yet",
+                        fix: "`replayd serve` creates it (its parent must be writable by the daemon's user)"
+                    )
                 )
                 continue
             }
             let free = Int64(info.f_bavail) * Int64(info.f_frsize)
             let text = "\(what) directory \(path): \(free >> 20) MiB free (audit floor \(floor >> 20) MiB)"
             if free < floor {
-                findings.append(DoctorFinding(check: "disk", status: .fail, message: text, fix: "free space on that file system: below the floor, replays are refused (the audit log cannot record them)"))
+                findings.append(
+                    DoctorFinding(
+                        check: "disk",
+                        status: .fail,
+                        message: text,
+                        fix:
+                            "free space on that file system: below the floor, replays are refused (the audit log cannot record them)"
+                    )
+                )
             } else if free < floor * 4 {
-                findings.append(DoctorFinding(check: "disk", status: .warn, message: text, fix: "free space soon, or lower [audit] retention"))
+                findings.append(
+                    DoctorFinding(
+                        check: "disk",
+                        status: .warn,
+                        message: text,
+                        fix: "free space soon, or lower [audit] retention"
+                    )
+                )
             } else {
                 findings.append(DoctorFinding(check: "disk", status: .ok, message: text))
             }

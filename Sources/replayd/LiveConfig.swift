@@ -67,7 +67,9 @@ struct LiveConfig: Sendable {
         let old = settings
         let next = new.settings
         var needed: [String] = []
-        if Self.upstreamSummary(old) != Self.upstreamSummary(next) { needed.append("[upstream] (other than the API key)") }
+        if Self.upstreamSummary(old) != Self.upstreamSummary(next) {
+            needed.append("[upstream] (other than the API key)")
+        }
         if old.socket.path != next.socket.path { needed.append("[socket] path") }
         var oldSocket = old.socket
         oldSocket.path = next.socket.path

@@ -86,7 +86,9 @@ import Testing
             #expect(try await harness.replayctl(["resume"]).status == 0)
             let after = try await parse(try await harness.socketRequest("GET", "/metrics").body, harness: harness)
             #expect(after.first { $0.name == "replayd_paused" }?.value == 0)
-            #expect(after.first { $0.name == "replayd_pause_actions_total" && $0.labels["action"] == "resume" }?.value == 1)
+            #expect(
+                after.first { $0.name == "replayd_pause_actions_total" && $0.labels["action"] == "resume" }?.value == 1
+            )
         }
     }
 

@@ -66,7 +66,10 @@ import Testing
 
         var records: [[String: Any]] = []
         for index in 0..<count {
-            let record = try await harness.waitForRecord("pause-\(index)", in: ["succeeded", "failed", "indeterminate"])
+            let record = try await harness.waitForRecord(
+                "pause-\(index)",
+                in: ["succeeded", "failed", "indeterminate"]
+            )
             #expect(record.state == "succeeded", "pause-\(index): \(record.body)")
             records.append(Self.json(record.body))
         }

@@ -112,17 +112,18 @@ extension ReloadEndToEndTests {
         #expect(try await harness.eventually { try await harness.simulatorRequestTotal() >= 1 })
 
         let good = try String(contentsOfFile: harness.configPath, encoding: .utf8)
-        try (good
-            + """
+        try
+            (good
+                + """
 
-            [[sources]]
-            name = "std2"
-            kind = "standard_webhooks"
-            principal = "automation"
-            [[sources.keys]]
-            id = "k1"
-            secret_env = "STD_SECRET"
-            """).write(toFile: harness.configPath, atomically: true, encoding: .utf8)
+                [[sources]]
+                name = "std2"
+                kind = "standard_webhooks"
+                principal = "automation"
+                [[sources.keys]]
+                id = "k1"
+                secret_env = "STD_SECRET"
+                """).write(toFile: harness.configPath, atomically: true, encoding: .utf8)
         let reload = try await harness.replayctl(["reload", "-o", "json"])
         #expect(reload.status == 0, "stdout: \(reload.stdout) stderr: \(reload.stderr)")
         let report = WebhookEndToEndTests.json(reload.stdout)
@@ -165,6 +166,8 @@ extension ReloadEndToEndTests {
 
         let audit = try await WebhookEndToEndTests.auditRecords(harness)
         let reloads = audit.filter { ($0["stage"] as? String)?.hasPrefix("reload_") == true }
-        #expect(reloads.compactMap { $0["stage"] as? String } == ["reload_applied", "reload_applied", "reload_rejected"])
+        #expect(
+            reloads.compactMap { $0["stage"] as? String } == ["reload_applied", "reload_applied", "reload_rejected"]
+        )
     }
 }
