@@ -191,7 +191,7 @@ struct Daemon {
                 pause: pauseGate
             ),
             metrics: PrometheusExposition(registry: metricsRegistry) { [metrics] in
-                Self.sampleGauges(metrics: metrics, pipeline: pipeline, pause: pauseGate)
+                Self.sampleGauges(metrics: metrics, pipeline: pipeline, engine: engine)
             }
         )
         let router = SocketRouter(

@@ -35,7 +35,12 @@ extension Daemon {
     }
 
     /// Sets the gauges that describe state now: pauses, breaker, pacer limit, replays in progress, audit health.
-    static func sampleGauges(metrics: ReplaydMetrics, pipeline: ReplayPipeline, pause: ReplayPauseGate) {
+    static func sampleGauges(metrics: ReplaydMetrics, pipeline: ReplayPipeline, engine: ReplayEngine) {
+        let pause = engine.pause
+        let counts = engine.recordCounts
+        metrics.gauge("replayd_records", Double(counts.unfinished), ("state", "unfinished"))
+        metrics.gauge("replayd_records", Double(counts.held), ("state", "held"))
+        metrics.gauge("replayd_records", Double(counts.indeterminate), ("state", "indeterminate"))
         let pauses = pause.current
         metrics.gauge("replayd_paused", pauses.isEmpty ? 0 : 1)
         metrics.gauge("replayd_paused_all", pauses.contains { $0.scope == .all } ? 1 : 0)

@@ -83,7 +83,26 @@ import Testing
             #expect(pausedValue("replayd_paused_all") == 0)
             #expect(pausedValue("replayd_reloads_total", ["result": "unchanged"]) == 1)
             #expect(pausedValue("replayd_pause_actions_total", ["action": "pause"]) == 1)
+            // A replay held by the pause (forced: not coalesced into metrics-k1) is counted at the worker's next sweep
+            // (a bounded wait, not a timing check).
+            let held = try await harness.socketRequest(
+                "POST",
+                "/v1/runs/run_failed_1/replay?force=true",
+                headers: ["Idempotency-Key: metrics-held"]
+            )
+            #expect(held.status == 202)
+            let counted = try await harness.eventually {
+                let now = try await parse(try await harness.socketRequest("GET", "/metrics").body, harness: harness)
+                return now.contains { $0.name == "replayd_records" && $0.labels["state"] == "held" && $0.value == 1 }
+            }
+            #expect(counted, "replayd_records{state=held} reaches 1")
             #expect(try await harness.replayctl(["resume"]).status == 0)
+            #expect(try await harness.waitForRecord("metrics-held", in: ["succeeded"]).state == "succeeded")
+            let released = try await harness.eventually {
+                let now = try await parse(try await harness.socketRequest("GET", "/metrics").body, harness: harness)
+                return now.contains { $0.name == "replayd_records" && $0.labels["state"] == "held" && $0.value == 0 }
+            }
+            #expect(released, "replayd_records{state=held} is back to 0")
             let after = try await parse(try await harness.socketRequest("GET", "/metrics").body, harness: harness)
             #expect(after.first { $0.name == "replayd_paused" }?.value == 0)
             #expect(

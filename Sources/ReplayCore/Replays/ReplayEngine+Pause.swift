@@ -76,3 +76,19 @@ extension ReplayEngine {
         return released
     }
 }
+
+extension ReplayEngine {
+    /// The counts of the last sweep.
+    public var recordCounts: RecordCounts { counts.withLock { $0 } }
+
+    /// Counts the records that wait (at most 10 000 of each kind), for the metrics; the worker calls it at each
+    /// sweep.
+    public func refreshRecordCounts() async throws(StoreError) {
+        var fresh = RecordCounts()
+        for record in try await store.unfinished(limit: 10_000) {
+            if Self.isHeld(record) { fresh.held += 1 } else { fresh.unfinished += 1 }
+        }
+        fresh.indeterminate = try await store.records(in: [.indeterminate], principal: nil, limit: 10_000).count
+        counts.withLock { $0 = fresh }
+    }
+}

@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import Logging
 import Strait
+import Synchronization
 
 /// Exactly-once replays. The engine claims the idempotency key durably, records every upstream attempt (with a
 /// fresh `X-Request-Id`) before sending it, classifies what came back, retries only what provably created
@@ -25,6 +26,8 @@ public final class ReplayEngine: Sendable {
     let drivers = DriverRegistry()
     /// The pauses in force (`replayctl pause`): consulted before every claim and every upstream send.
     public let pause: ReplayPauseGate
+    /// The counts of the last sweep (``refreshRecordCounts()``).
+    let counts = Mutex(RecordCounts())
 
     /// Creates an engine.
     ///

@@ -57,12 +57,13 @@ public struct ReplayWorker: Service {
         }
     }
 
-    /// Releases held replays whose pause has ended (``ReplayEngine/releaseHeld()``).
+    /// Releases held replays whose pause has ended (``ReplayEngine/releaseHeld()``), then counts what waits.
     private func release() async {
         do {
             try await engine.releaseHeld()
+            try await engine.refreshRecordCounts()
         } catch {
-            logger.error("could not release held replays", metadata: ["error": "\(error)"])
+            logger.error("could not release or count held replays", metadata: ["error": "\(error)"])
         }
     }
 }
