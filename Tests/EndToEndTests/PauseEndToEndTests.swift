@@ -99,4 +99,21 @@ import Testing
         let stages = tail.stdout.split(separator: "\n").compactMap { Self.json(String($0))["stage"] as? String }
         #expect(stages.contains("pause") && stages.contains("resume"), "pause and resume are audited")
     }
+
+    @Test func aSlackCommandWhileItsSourceIsPausedSaysTheReplayIsHeldAndSendsNothing() async throws {
+        try await WebhookEndToEndTests.withWebhookStack { harness, capture, _ in
+            let paused = try await harness.replayctl(["pause", "--source", "slack", "--reason", "deploy"])
+            #expect(paused.status == 0, "\(paused.stdout) \(paused.stderr)")
+            let answer = try await WebhookEndToEndTests.slackCommand(
+                harness,
+                text: "run_failed_1",
+                trigger: "trigger-paused-1",
+                responseURL: capture.url("/slack/response/paused")
+            )
+            #expect(answer.status == 200, "\(answer.body)")
+            #expect(answer.body.contains("held: replays are paused"), "\(answer.body)")
+            #expect(answer.body.contains("deploy"), "\(answer.body)")
+            #expect(try await harness.simulatorReplayTotal() == 0, "nothing is sent while its source is paused")
+        }
+    }
 }

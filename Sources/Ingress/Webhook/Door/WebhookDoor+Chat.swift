@@ -173,6 +173,13 @@ extension WebhookDoor {
                 // nothing to follow up.
                 return .answer(render.answer(render.outcome(summary)), nil)
             }
+            if summary.state == .pending, summary.errorCode == ReplayError.Code.paused.rawValue {
+                // Held by `replayctl pause`: say so now; the outcome follows once replays resume.
+                return .answer(
+                    render.answer(render.outcome(summary)),
+                    reply(ReplayRecordID(principal: principal.name, key: key), runID)
+                )
+            }
             return .answer(
                 render.answer(render.ack(command)),
                 reply(ReplayRecordID(principal: principal.name, key: key), runID)
