@@ -151,6 +151,7 @@ let package = Package(
                 "HTTPServer",
                 "ReplayCore",
                 "Ingress",
+                "ReplayctlKit",
                 "StraitSimulator",
                 "Strait",
                 "Curl",

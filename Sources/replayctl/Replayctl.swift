@@ -21,7 +21,8 @@ struct Replayctl: AsyncParsableCommand {
         version: ReplayctlVersion.current,
         subcommands: [
             ReplayCommand.self, ExplainCommand.self, ShowCommand.self, PendingCommand.self, ResolveCommand.self,
-            PingCommand.self, StatusCommand.self, VersionCommand.self, TokenCommand.self,
+            PingCommand.self, StatusCommand.self, PauseCommand.self, ResumeCommand.self, ReloadCommand.self,
+            VersionCommand.self, TokenCommand.self,
         ]
     )
 

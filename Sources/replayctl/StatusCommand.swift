@@ -9,7 +9,7 @@ struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract:
-            "Show who you are to replayd, its version, the upstream's health, breaker and rate limit, and replays in flight.",
+            "Show who you are to replayd, its version, the upstream's health, breaker and rate limit, replays in flight, and pauses.",
         discussion: """
             Asks GET /v1/gateway/status, and GET /v1/replays?pending=true for your pending replays. JSON: the \
             status body with "pending_replays" (your count) added.
@@ -77,6 +77,12 @@ struct StatusCommand: AsyncParsableCommand {
             "  failure  \(text(upstream["last_failure"])) at \(text(upstream["last_failure_at"]))",
             "replays    \(text(upstream["active_replays"])) in flight, \(text(root["pending_replays"])) of yours pending",
             "audit      \(auditState)",
-        ].joined(separator: "\n")
+        ].joined(separator: "\n") + pauseLines(root)
+    }
+
+    /// The pause lines (`replayctl pause`), when the daemon reports them.
+    static func pauseLines(_ root: [String: JSONValue]) -> String {
+        guard case .object(let pause)? = root["pause"] else { return "" }
+        return "\n" + PauseCommand.describe(pause)
     }
 }

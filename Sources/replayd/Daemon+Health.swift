@@ -3,11 +3,12 @@ import ReplayCore
 
 extension Daemon {
     /// The readiness checks behind `GET /v1/health`: the state database, the audit log and its disk floor, the
-    /// upstream breaker, the config, and pause (always "not paused" until replays can be paused).
+    /// upstream breaker, the config, and pause (false while any replays are paused).
     func readinessProbe(
         pipeline: ReplayPipeline,
         breaker: CircuitBreaker,
-        config: StaticReadinessCheck
+        config: StaticReadinessCheck,
+        pause: ReplayPauseGate
     ) -> ReadinessProbe {
         ReadinessProbe(checks: [
             StateDatabaseReadinessCheck(path: settings.state.directory + "/replayd.sqlite"),
@@ -18,7 +19,7 @@ extension Daemon {
             ),
             BreakerReadinessCheck(breaker: breaker),
             config,
-            StaticReadinessCheck(name: "paused", ok: true, detail: "replays are not paused"),
+            PauseReadinessCheck(gate: pause),
         ])
     }
 }

@@ -10,11 +10,12 @@ import ServiceLifecycle
 extension Daemon {
     /// The webhook listener, its door, the replier and the follow-up worker, from `[webhooks]` and `[[sources]]`,
     /// and a wait for the listener to accept; empty (and `nil`) when no source is configured. A
-    /// `listeningDescriptor` (socket activation) is served instead of binding `[webhooks] listen`.
+    /// `listeningDescriptor` (socket activation) is served instead of binding `[webhooks] listen`. The door reads its
+    /// sources and directory from `live` at each delivery, so a reload changes them without a restart.
     func webhookServices(
         pipeline: ReplayPipeline,
         engine: ReplayEngine,
-        directory: PrincipalDirectory,
+        live: ReloadableState<LiveConfig>,
         store: SQLiteReplayStore,
         http: any HTTPClient,
         clock: any ReplayClock,
@@ -25,14 +26,7 @@ extension Daemon {
     ) {
         guard !settings.sources.isEmpty else { return ([], nil) }
         let webhooks = settings.webhooks
-        var sources: [WebhookSource] = []
-        for config in settings.sources {
-            do {
-                sources.append(try WebhookSource(config: config, tolerance: webhooks.timestampTolerance))
-            } catch {
-                throw DaemonStartError(message: error.description)
-            }
-        }
+        let sources = live.current.webhooks.sources.values.sorted { $0.name < $1.name }
         let outbox: FollowUpOutbox
         do {
             outbox = try FollowUpOutbox(
@@ -79,9 +73,8 @@ extension Daemon {
             logger: Logger(label: "replayd.replies")
         )
         let door = WebhookDoor(
-            sources: sources,
+            live: { live.current.webhooks },
             pipeline: pipeline,
-            directory: directory,
             deliveries: store,
             replier: replier,
             clock: clock,

@@ -21,7 +21,6 @@ struct Daemon {
     func run() async throws {
         // SIGHUP is trapped first, so that from here on it is handled instead of killing the daemon.
         var hangups = await HangupService.trapping(logger: logger)
-        let configDigest = configPath.map(ConfigReloader.digest(ofFileAt:))
         let systemd = try systemdIntegration()
         // First, before anything is written: one replayd per socket. A refused second instance must not touch the
         // live audit log or the store (issue 9), so the lock comes before both are opened. It is held until the
@@ -47,11 +46,19 @@ struct Daemon {
         } catch {
             throw DaemonStartError(message: "libcurl: \(error.message)")
         }
-        guard let apiKeySecret = settings.upstream.apiKey else {
-            throw DaemonStartError(message: "no upstream API key was loaded")
+        // Everything a reload swaps, built once here and again by each reload; requests read it at their start.
+        let initial: LiveConfig
+        do {
+            initial = try LiveConfig.build(
+                settings: settings,
+                digest: configPath.map(ConfigReloader.digest(ofFileAt:)) ?? "none",
+                accounts: accounts
+            )
+        } catch {
+            throw DaemonStartError(message: error.messages.joined(separator: "; "))
         }
-        let apiKey = apiKeySecret.withUnsafeValue { StraitAPIKey($0) }
-        if !apiKey.hasStraitFormat {
+        let live = ReloadableState(initial)
+        if !initial.apiKey.hasStraitFormat {
             logger.warning("the upstream API key does not look like a Strait key (strait_ + 64 hex characters)")
         }
 
@@ -72,11 +79,7 @@ struct Daemon {
         }
 
         let health = UpstreamHealth(now: { Int64(Date().timeIntervalSince1970) })
-        let directory = PrincipalDirectory(
-            mappings: settings.principals,
-            accounts: accounts
-        )
-        for warning in directory.unresolved {
+        for warning in initial.directory.unresolved {
             logger.warning("a principal mapping does not resolve", metadata: ["detail": "\(warning)"])
         }
         let clock = SystemReplayClock()
@@ -99,6 +102,18 @@ struct Daemon {
         } catch {
             throw DaemonStartError(message: "cannot open the replay state store: \(error.message)")
         }
+        let pauseGate = ReplayPauseGate(store: store)
+        do {
+            try await pauseGate.load()
+        } catch {
+            throw DaemonStartError(message: "cannot read the pauses from the state store: \(error.message)")
+        }
+        if pauseGate.isPaused {
+            logger.notice(
+                "replays are paused (since before this start); replayctl resume releases them",
+                metadata: ["pauses": "\(pauseGate.current.map(\.scope.storageKey).joined(separator: ","))"]
+            )
+        }
         let crash = CrashPoint(environment: ProcessInfo.processInfo.environment)
         if let phase = crash.phase {
             logger.warning(
@@ -106,7 +121,12 @@ struct Daemon {
                 metadata: ["phase": "\(phase.rawValue)"]
             )
         }
-        let strait = StraitClient(baseURL: settings.upstream.baseURL, apiKey: apiKey, http: http)
+        // The key is read at each call, so a reload rotates it without rebuilding the client or the engine.
+        let strait = StraitClient(
+            baseURL: settings.upstream.baseURL,
+            currentAPIKey: { live.current.apiKey },
+            http: http
+        )
         let guards = UpstreamGuards.standard(
             clock: clock,
             breakerFailures: settings.replays.breakerFailures,
@@ -139,30 +159,41 @@ struct Daemon {
             health: health,
             guards: guards,
             crash: crash,
+            pause: pauseGate,
             logger: Logger(label: "replayd.replays")
         )
+        let authenticator = CurrentPeerAuthenticator { live.current.directory }
         let pipeline = ReplayPipeline(
-            authenticator: DirectoryPeerAuthenticator(directory: directory),
-            principals: directory,
+            authenticator: authenticator,
+            policy: CurrentPolicy { live.current.policy },
+            principals: authenticator,
             engine: engine
         )
         let configCheck = StaticReadinessCheck(name: "config", ok: true, detail: "loaded")
-        if let configPath, let configDigest {
-            let reloader = ConfigReloader(
-                path: configPath,
+        let reloader = configPath.map { path in
+            ConfigReloader(
+                path: path,
                 environment: ProcessInfo.processInfo.environment,
-                inForceDigest: configDigest,
+                state: live,
+                accounts: accounts,
                 notifier: systemd.notifier,
                 auditor: auditor,
                 configCheck: configCheck,
                 logger: Logger(label: "replayd.reload")
             )
-            hangups = hangups.handling { await reloader.reload() }
+        }
+        if let reloader {
+            hangups = hangups.handling { await reloader.reload(by: "SIGHUP") }
         }
         let operations = OperationsEndpoints(
-            readiness: readinessProbe(pipeline: pipeline, breaker: guards.breaker, config: configCheck),
+            readiness: readinessProbe(
+                pipeline: pipeline,
+                breaker: guards.breaker,
+                config: configCheck,
+                pause: pauseGate
+            ),
             metrics: PrometheusExposition(registry: metricsRegistry) { [metrics] in
-                Self.sampleGauges(metrics: metrics, pipeline: pipeline)
+                Self.sampleGauges(metrics: metrics, pipeline: pipeline, engine: engine)
             }
         )
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -186,7 +217,8 @@ struct Daemon {
             maxRPCBatch: settings.replays.maxRPCBatch,
             runs: strait,
             operations: operations,
-            tokens: TokenRoutes(admin: team.admin, relay: team.relay, clock: clock)
+            tokens: TokenRoutes(admin: team.admin, relay: team.relay, clock: clock),
+            gatewayOperator: DaemonOperator(reloader: reloader, engine: engine)
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,
@@ -212,7 +244,7 @@ struct Daemon {
         let (webhookServices, webhooksListening) = try webhookServices(
             pipeline: pipeline,
             engine: engine,
-            directory: directory,
+            live: live,
             store: store,
             http: http,
             clock: clock,

@@ -34,8 +34,17 @@ extension Daemon {
         return (registry, ReplaydMetrics(factory: factory, sources: sources))
     }
 
-    /// Sets the gauges that describe state now: breaker, pacer limit, replays in progress, audit health.
-    static func sampleGauges(metrics: ReplaydMetrics, pipeline: ReplayPipeline) {
+    /// Sets the gauges that describe state now: pauses, breaker, pacer limit, replays in progress, audit health.
+    static func sampleGauges(metrics: ReplaydMetrics, pipeline: ReplayPipeline, engine: ReplayEngine) {
+        let pause = engine.pause
+        let counts = engine.recordCounts
+        metrics.gauge("replayd_records", Double(counts.unfinished), ("state", "unfinished"))
+        metrics.gauge("replayd_records", Double(counts.held), ("state", "held"))
+        metrics.gauge("replayd_records", Double(counts.indeterminate), ("state", "indeterminate"))
+        let pauses = pause.current
+        metrics.gauge("replayd_paused", pauses.isEmpty ? 0 : 1)
+        metrics.gauge("replayd_paused_all", pauses.contains { $0.scope == .all } ? 1 : 0)
+        metrics.gauge("replayd_paused_sources", Double(pauses.filter { $0.scope != .all }.count))
         let status = pipeline.status
         for state in ["closed", "open", "half_open"] {
             metrics.gauge("replayd_breaker_state", status.breaker == state ? 1 : 0, ("state", state))

@@ -10,7 +10,7 @@ import Testing
         try await harness.startSimulator()
         try harness.writeConfig()
         let config = try String(contentsOfFile: harness.configPath, encoding: .utf8)
-        try config.replacingOccurrences(of: "level = \"trace\"", with: "level = \"trace\"\nformat = \"json\"")
+        try config.replacingOccurrences(of: "format = \"text\"", with: "format = \"json\"")
             .write(toFile: harness.configPath, atomically: true, encoding: .utf8)
         try await harness.startDaemon()
         let created = try await harness.socketRequest("POST", "/v1/runs/run_failed_1/replay")

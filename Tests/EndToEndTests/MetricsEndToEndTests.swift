@@ -65,6 +65,49 @@ import Testing
             // Bounded labels: none carries a run id, an idempotency key or the caller's uid.
             let labelValues = samples.flatMap { $0.labels.values }
             #expect(!labelValues.contains { $0.contains("run_") || $0.contains("metrics-k") || $0.contains("uid") })
+            #expect(value("replayd_paused") == 0)
+            #expect(value("replayd_reloads_total") == nil)
+
+            // Operator actions: an unchanged reload, a pause and a resume are counted, and the pause gauge follows.
+            #expect(try await harness.replayctl(["reload"]).status == 0)
+            #expect(try await harness.replayctl(["pause", "--source", "socket", "--reason", "deploy"]).status == 0)
+            let whilePaused = try await parse(try await harness.socketRequest("GET", "/metrics").body, harness: harness)
+            func pausedValue(_ name: String, _ labels: [String: String] = [:]) -> Double? {
+                let matching = whilePaused.filter { sample in
+                    sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value }
+                }
+                return matching.isEmpty ? nil : matching.reduce(0) { $0 + $1.value }
+            }
+            #expect(pausedValue("replayd_paused") == 1)
+            #expect(pausedValue("replayd_paused_sources") == 1)
+            #expect(pausedValue("replayd_paused_all") == 0)
+            #expect(pausedValue("replayd_reloads_total", ["result": "unchanged"]) == 1)
+            #expect(pausedValue("replayd_pause_actions_total", ["action": "pause"]) == 1)
+            // A replay held by the pause (forced: not coalesced into metrics-k1) is counted at the worker's next sweep
+            // (a bounded wait, not a timing check).
+            let held = try await harness.socketRequest(
+                "POST",
+                "/v1/runs/run_failed_1/replay?force=true",
+                headers: ["Idempotency-Key: metrics-held"]
+            )
+            #expect(held.status == 202)
+            let counted = try await harness.eventually {
+                let now = try await parse(try await harness.socketRequest("GET", "/metrics").body, harness: harness)
+                return now.contains { $0.name == "replayd_records" && $0.labels["state"] == "held" && $0.value == 1 }
+            }
+            #expect(counted, "replayd_records{state=held} reaches 1")
+            #expect(try await harness.replayctl(["resume"]).status == 0)
+            #expect(try await harness.waitForRecord("metrics-held", in: ["succeeded"]).state == "succeeded")
+            let released = try await harness.eventually {
+                let now = try await parse(try await harness.socketRequest("GET", "/metrics").body, harness: harness)
+                return now.contains { $0.name == "replayd_records" && $0.labels["state"] == "held" && $0.value == 0 }
+            }
+            #expect(released, "replayd_records{state=held} is back to 0")
+            let after = try await parse(try await harness.socketRequest("GET", "/metrics").body, harness: harness)
+            #expect(after.first { $0.name == "replayd_paused" }?.value == 0)
+            #expect(
+                after.first { $0.name == "replayd_pause_actions_total" && $0.labels["action"] == "resume" }?.value == 1
+            )
         }
     }
 

@@ -47,7 +47,7 @@ import Glibc
             of: "api_key_env = \"STRAIT_API_KEY\"",
             with: "api_key_file = \"$CREDENTIALS_DIRECTORY/strait-api-key\""
         )
-        config = config.replacingOccurrences(of: "level = \"trace\"", with: "level = \"trace\"\nformat = \"json\"")
+        config = config.replacingOccurrences(of: "format = \"text\"", with: "format = \"json\"")
         try config.write(toFile: harness.configPath, atomically: true, encoding: .utf8)
         try await harness.startDaemon(apiKey: "not-the-key", environment: ["CREDENTIALS_DIRECTORY": credentials])
 

@@ -404,7 +404,7 @@ import Testing
                     "replayd.toml:8: state.dir: must be an absolute path (starting with /)",
                     "replayd.toml:10: log.level: must be one of trace, debug, info, notice, warning, error, critical, "
                         + #"got "verbose""#,
-                    #"replayd.toml:11: log.format: must be one of text, json, got "xml""#,
+                    #"replayd.toml:11: log.format: must be one of text, json, auto, got "xml""#,
                 ]
         )
     }

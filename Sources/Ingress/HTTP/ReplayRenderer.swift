@@ -86,6 +86,16 @@ struct PendingBody: Encodable {
     }
 
     init(record: ReplayRecord, requestID: String) {
+        if record.errorCode == ReplayError.Code.paused.rawValue, record.state == .pending {
+            error = StraitErrorEnvelope.Body(
+                code: ReplayError.Code.paused.rawValue,
+                message: (record.errorMessage ?? "replays are paused") + "; follow it at /v1/replays/"
+                    + PercentEncoding.pathSegment(record.key)
+            )
+            replay = ReplayRecordView(record)
+            self.requestID = requestID
+            return
+        }
         error = StraitErrorEnvelope.Body(
             code: ReplayError.Code.outcomePending.rawValue,
             message: "the outcome of replay \(record.key) is not known yet (\(record.state.rawValue)); "

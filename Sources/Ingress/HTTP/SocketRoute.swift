@@ -27,6 +27,12 @@ enum SocketRoute: Equatable {
     case listTokens
     /// `DELETE /v1/tokens/{id}`: revoke a team token.
     case revokeToken(encodedID: Substring)
+    /// `POST /v1/reload`: re-read the config and swap it in (`replayctl reload`).
+    case reload
+    /// `POST /v1/pause`: stop sending replays upstream (`replayctl pause`).
+    case pause
+    /// `POST /v1/resume`: release held replays (`replayctl resume`).
+    case resume
 
     /// Why a request matches no route.
     enum Miss: Error, Equatable {
@@ -53,6 +59,9 @@ enum SocketRoute: Equatable {
             case 2 where parts == ["v1", "health"]: (.health, "GET")
             case 2 where parts == ["v1", "rpc"]: (.rpc, "POST")
             case 2 where parts == ["v1", "replays"]: (.listReplays, "GET")
+            case 2 where parts == ["v1", "reload"]: (.reload, "POST")
+            case 2 where parts == ["v1", "pause"]: (.pause, "POST")
+            case 2 where parts == ["v1", "resume"]: (.resume, "POST")
             case 3 where parts[0] == "v1" && parts[1] == "gateway" && parts[2] == "status": (.status, "GET")
             case 3 where parts[0] == "v1" && parts[1] == "replays": (.getReplay(encodedKey: parts[2]), "GET")
             case 3 where parts[0] == "v1" && parts[1] == "runs": (.getRun(encodedRunID: parts[2]), "GET")

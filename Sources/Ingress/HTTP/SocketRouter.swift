@@ -21,9 +21,11 @@ public struct SocketRouter: Sendable {
     private let runs: (any RunReader)?
     private let operations: OperationsEndpoints
     private let tokens: TokenRoutes?
+    private let gatewayOperator: (any GatewayOperator)?
 
     /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404); `tokens`,
-    /// when given, serves `/v1/tokens` (else 404).
+    /// when given, serves `/v1/tokens` (else 404); `gatewayOperator`, when given, serves `POST /v1/reload`,
+    /// `/v1/pause` and `/v1/resume` (else 404).
     public init(
         pipeline: ReplayPipeline,
         info: GatewayInfo,
@@ -31,9 +33,11 @@ public struct SocketRouter: Sendable {
         maxRPCBatch: Int = 1000,
         runs: (any RunReader)? = nil,
         operations: OperationsEndpoints = OperationsEndpoints(),
-        tokens: TokenRoutes? = nil
+        tokens: TokenRoutes? = nil,
+        gatewayOperator: (any GatewayOperator)? = nil
     ) {
         self.tokens = tokens
+        self.gatewayOperator = gatewayOperator
         self.pipeline = pipeline
         self.info = info
         self.health = health
@@ -83,7 +87,7 @@ public struct SocketRouter: Sendable {
         case .ping:
             return .json(200, PingBody(status: "ok", version: info.version))
         case .status:
-            return .json(200, status(for: request))
+            return .json(200, await status(for: request))
         case .health:
             return await operations.health()
         case .metrics:
@@ -114,6 +118,12 @@ public struct SocketRouter: Sendable {
                 return await tokens.revoke(request, encodedID: id, pipeline: pipeline, logger: logger)
             default: return await tokens.list(request, pipeline: pipeline, logger: logger)
             }
+        case .reload, .pause, .resume:
+            guard let gatewayOperator else {
+                return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
+            }
+            return await OperatorRoutes(pipeline: pipeline, gatewayOperator: gatewayOperator)
+                .handle(route, request, logger: logger)
         }
     }
 
@@ -233,7 +243,7 @@ public struct SocketRouter: Sendable {
                 requestID: request.requestID
             )
         }
-        let statusBody = status(for: request)
+        let statusBody = await status(for: request)
         let handlers = ReplaydRPCHandlers(
             pipeline: pipeline,
             principal: principal,
@@ -253,7 +263,8 @@ public struct SocketRouter: Sendable {
         return GatewayResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
     }
 
-    private func status(for request: GatewayRequest) -> GatewayStatusBody {
+    private func status(for request: GatewayRequest) async -> GatewayStatusBody {
+        let pause = try? await gatewayOperator?.pauseStatus()
         let snapshot = health.snapshot
         let pipelineStatus = pipeline.status
         let uptime = info.startedAt.duration(to: .now)
@@ -280,7 +291,8 @@ public struct SocketRouter: Sendable {
                 rateLimitRemaining: pipelineStatus.rateLimitRemaining,
                 activeReplays: pipelineStatus.activeReplays
             ),
-            audit: auditStatus()
+            audit: auditStatus(),
+            pause: pause
         )
     }
 
@@ -339,6 +351,8 @@ struct GatewayStatusBody: Encodable, Sendable {
     var peer: Peer
     var upstream: Upstream
     var audit: Audit
+    /// `replayctl pause`: the pauses in force and the replays held; absent without operator routes.
+    var pause: PauseStatus?
 
     /// The audit log's health: when `state` is `degraded`, replays are refused with 503 (reads still work).
     struct Audit: Encodable, Sendable {
@@ -365,6 +379,6 @@ struct GatewayStatusBody: Encodable, Sendable {
         case version
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
-        case socket, principal, peer, upstream, audit
+        case socket, principal, peer, upstream, audit, pause
     }
 }

@@ -52,6 +52,13 @@ public final class ReplaydMetrics: Sendable {
             }
         case (.replay, "outcome"):
             counter("replayd_replay_outcomes_total", ("door", door), ("outcome", Self.label(record.decision)))
+            if record.reason?.hasPrefix("coalesced into") == true {
+                counter("replayd_coalesced_replays_total", ("door", door))
+            }
+        case (.lifecycle, let stage?) where stage.hasPrefix("reload_"):
+            counter("replayd_reloads_total", ("result", Self.label(String(stage.dropFirst("reload_".count)))))
+        case (.lifecycle, let stage?) where stage == "pause" || stage == "resume":
+            counter("replayd_pause_actions_total", ("action", stage))
         case (.webhook, let stage?):
             counter(
                 "replayd_webhook_deliveries_total",

@@ -32,6 +32,9 @@ public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let idempotencyKeyReused = Code("idempotency_key_reused", 422)
         /// The outcome is not known yet; the work continues; ask again at the record's URL (202).
         public static let outcomePending = Code("outcome_pending", 202)
+        /// Replays are paused (`replayctl pause`): the request is accepted durably and held; it is sent after
+        /// `replayctl resume` (202).
+        public static let paused = Code("paused", 202)
         /// The route exists, the method does not (405).
         public static let methodNotAllowed = Code("method_not_allowed", 405)
         /// The request was not complete within the read timeout (408).

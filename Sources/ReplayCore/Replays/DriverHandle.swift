@@ -8,6 +8,7 @@ import Synchronization
 /// and a crash before that commit is recovered by reconciling the recorded attempt, which finds the same run.
 final class DriverHandle: Sendable {
     private let signal = CompletionSignal()
+    private let sent = CompletionSignal()
     private let answer = Mutex<ReplayRecord?>(nil)
 
     /// Creates a handle whose signal has not fired.
@@ -19,11 +20,24 @@ final class DriverHandle: Sendable {
             if answer == nil { answer = record }
         }
         signal.fire()
+        sent.fire()
+    }
+
+    /// Marks that the driver's upstream send has returned: the next held replay may go (``waitUntilSent()``).
+    func markSent() {
+        sent.fire()
+    }
+
+    /// Returns once the driver has sent an attempt and heard back, or has rested or stopped; `false` if the
+    /// waiting task is cancelled first.
+    func waitUntilSent() async -> Bool {
+        await sent.wait()
     }
 
     /// Wakes every waiter without an answer: the driver stopped, or never started.
     func finish() {
         signal.fire()
+        sent.fire()
     }
 
     /// The published answer, if any.

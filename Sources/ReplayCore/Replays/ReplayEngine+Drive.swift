@@ -29,6 +29,10 @@ extension ReplayEngine {
         logger: Logger
     ) async {
         var current = initial
+        // Every line about a request carries its request id, also from a driver resumed after a restart or
+        // released after a pause (started without the request's logger).
+        var logger = logger
+        var tagged = logger[metadataKey: "request_id"] != nil
         // The attempt the claim recorded, to send now; otherwise an `in_flight` record is one to reconcile.
         var fresh = sendsRecordedAttempt ? initial?.attempts.last : nil
         var reconcileRound = 0
@@ -42,6 +46,10 @@ extension ReplayEngine {
             do {
                 if current == nil { current = try await store.record(id) }
                 guard var record = current else { return }
+                if !tagged {
+                    logger[metadataKey: "request_id"] = "\(record.requestID)"
+                    tagged = true
+                }
                 step = try await self.step(
                     &record,
                     fresh: &fresh,
@@ -174,6 +182,17 @@ extension ReplayEngine {
             return .rest
         }
         let checkpoint = record.fromCheckpoint.flatMap { try? CheckpointSequence($0) }
+        if let entry = pause.holding(source: record.source) {
+            logger.notice("replays are paused; holding the replay", metadata: ["paused": "\(entry.scope)"])
+            let change = RecordChange(
+                state: .pending,
+                errorCode: Self.pausedCode,
+                errorMessage: Self.pausedMessage(entry),
+                clear: [.nextActionAt]
+            )
+            try await hold(&record, recorded: recorded, reason: "paused", change, now: now)
+            return .rest
+        }
         var ticket: UpstreamPacer.Ticket?
         if let guards {
             if case .rejected(let retryAfter) = guards.breaker.allow() {
@@ -228,6 +247,8 @@ extension ReplayEngine {
         }
         crash.reached(.afterResponse)
         let finished = clock.wallNowMilliseconds()
+        // A released held replay lets the next one go now (after `finished`, so their attempts do not overlap).
+        handle.markSent()
         var attemptLogger = logger
         attemptLogger[metadataKey: "upstream_request_id"] = "\(requestID)"
 

@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import Logging
 import Strait
+import Synchronization
 
 /// Exactly-once replays. The engine claims the idempotency key durably, records every upstream attempt (with a
 /// fresh `X-Request-Id`) before sending it, classifies what came back, retries only what provably created
@@ -23,6 +24,10 @@ public final class ReplayEngine: Sendable {
     let schedule: RetrySchedule
     let logger: Logger
     let drivers = DriverRegistry()
+    /// The pauses in force (`replayctl pause`): consulted before every claim and every upstream send.
+    public let pause: ReplayPauseGate
+    /// The counts of the last sweep (``refreshRecordCounts()``).
+    let counts = Mutex(RecordCounts())
 
     /// Creates an engine.
     ///
@@ -44,8 +49,10 @@ public final class ReplayEngine: Sendable {
         health: UpstreamHealth,
         guards: UpstreamGuards? = nil,
         crash: CrashPoint = .none,
+        pause: ReplayPauseGate = ReplayPauseGate(),
         logger: Logger
     ) {
+        self.pause = pause
         self.guards = guards
         self.auditor = auditor
         self.schedule = RetrySchedule(
@@ -180,14 +187,21 @@ public final class ReplayEngine: Sendable {
     ) async -> Claimed {
         if let refusal = breakerRefusal() { return .answered(.rejected(refusal)) }
         let now = clock.wallNowMilliseconds()
-        let record = newRecord(request, key: key, principal: principal, now: now)
+        var record = newRecord(request, key: key, principal: principal, now: now)
+        record.source = request.origin.source
+        // Paused: accepted durably and held, not sent. The driver is not started; a resume releases it in order.
+        let held = pause.holding(source: request.origin.source)
+        if let held {
+            record.errorCode = Self.pausedCode
+            record.errorMessage = Self.pausedMessage(held)
+        }
         let coalesceSince = coalesceSince(now: now)
         // A new replay is claimed with its first attempt recorded, in one commit, when its driver is reserved
         // (not when shutdown has begun: the record is then stored for the next start, with nothing recorded as
         // sent), and the breaker is not probing (half open: the driver asks it first). Should shutdown begin
         // between the claim and the driver's start, the recorded attempt is reconciled at the next start, as
         // after a crash.
-        let recordsFirstAttempt = reserved && guards?.breaker.snapshot.state != .halfOpen
+        let recordsFirstAttempt = reserved && guards?.breaker.snapshot.state != .halfOpen && held == nil
         let firstAttempt = recordsFirstAttempt ? "\(record.requestID)-1" : nil
         do {
             return .claimed(
@@ -301,6 +315,10 @@ public final class ReplayEngine: Sendable {
                 }
                 return .completed(created, replayed: false)
             }
+            if created.coalescedFrom == nil, created.errorCode == Self.pausedCode, created.attempts.isEmpty {
+                logger.notice("replays are paused: the replay is accepted and held", metadata: ["paused": "true"])
+                return .pending(created)
+            }
             let handle = startDriver(
                 created.id,
                 initial: created,
@@ -335,7 +353,9 @@ public final class ReplayEngine: Sendable {
         // The list is a snapshot: a record in it may have been driven to its end since, by a driver that has
         // finished. So each driver reads its record afresh when it starts (after the registry admitted it, so
         // after any earlier driver's last commit), never from this list.
-        for record in try await store.unfinished(limit: 10_000) where !drivers.isActive(record.id) {
+        // A held replay (paused) is left to ``releaseHeld()``, which sends them one at a time in creation order.
+        for record in try await store.unfinished(limit: 10_000)
+        where !drivers.isActive(record.id) && !Self.isHeld(record) {
             startDriver(record.id, logger: logger)
             started += 1
         }

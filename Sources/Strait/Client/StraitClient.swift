@@ -8,7 +8,7 @@ import Logging
 public struct StraitClient: Sendable {
     /// The base URL without a trailing slash, e.g. `https://api.strait.dev`.
     public let baseURL: String
-    private let apiKey: StraitAPIKey
+    private let apiKey: @Sendable () -> StraitAPIKey
     private let http: any HTTPClient
     private let now: @Sendable () -> Int64
 
@@ -25,10 +25,23 @@ public struct StraitClient: Sendable {
         http: any HTTPClient,
         nowUnixSeconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
+        self.init(baseURL: baseURL, currentAPIKey: { apiKey }, http: http, nowUnixSeconds: nowUnixSeconds)
+    }
+
+    /// Creates a client whose key is asked for at each call, so that a config reload can rotate it without
+    /// rebuilding the client (or the engine and the transport behind it).
+    ///
+    /// - Parameter currentAPIKey: returns the key in force; called once per request, never logged.
+    public init(
+        baseURL: String,
+        currentAPIKey: @escaping @Sendable () -> StraitAPIKey,
+        http: any HTTPClient,
+        nowUnixSeconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
         var trimmed = baseURL
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.baseURL = trimmed
-        self.apiKey = apiKey
+        self.apiKey = currentAPIKey
         self.http = http
         self.now = nowUnixSeconds
     }
@@ -149,7 +162,7 @@ public struct StraitClient: Sendable {
     ) -> HTTPRequest {
         var headers: HTTPHeaders = [
             "Accept": "application/json",
-            "Authorization": apiKey.authorizationHeaderValue,
+            "Authorization": apiKey().authorizationHeaderValue,
         ]
         if let requestID { headers.add(name: "X-Request-Id", value: requestID) }
         return HTTPRequest(

@@ -44,6 +44,15 @@ struct ChatText: Sendable {
             }
             if let code = summary.errorCode { text += " (\(literal(code)))" }
             return text + "."
+        case .pending where summary.errorCode == "paused":
+            // `replayctl pause`: accepted durably, held until an operator resumes.
+            var text = "Replay of run \(run) is accepted and held: replays are paused by an operator"
+            if let message = summary.errorMessage, let open = message.firstIndex(of: "("),
+                let close = message[open...].firstIndex(of: ")")
+            {
+                text += " " + plain(Self.clipped(String(message[open...close])))
+            }
+            return text + "; it is sent when they resume. \(statusHint) later."
         case .pending:
             return "Replay of run \(run) is accepted and waiting for Strait; \(statusHint) later."
         case .indeterminate:

@@ -112,6 +112,7 @@ final class EndToEndHarness: @unchecked Sendable {
 
             [log]
             level = "trace"
+            format = "text"
 
             [replays]
             \(replays.contains("reconcile_settle") ? "" : "reconcile_settle = \"3s\"")

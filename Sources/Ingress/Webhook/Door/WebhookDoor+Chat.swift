@@ -100,7 +100,7 @@ extension WebhookDoor {
         render: ChatRendering,
         reply: (ReplayRecordID, String) -> PendingReply
     ) async -> DeliveryWork {
-        let principal = sender.flatMap { directory.principal(for: $0, source: context.source.name) }
+        let principal = sender.flatMap { context.directory.principal(for: $0, source: context.source.name) }
         let actor = AuditRecord.Actor(
             kind: "webhook",
             principal: principal?.name,
@@ -172,6 +172,13 @@ extension WebhookDoor {
                 // Refused before anything was sent (bad input, policy, replayd unavailable): say so now; there is
                 // nothing to follow up.
                 return .answer(render.answer(render.outcome(summary)), nil)
+            }
+            if summary.state == .pending, summary.errorCode == ReplayError.Code.paused.rawValue {
+                // Held by `replayctl pause`: say so now; the outcome follows once replays resume.
+                return .answer(
+                    render.answer(render.outcome(summary)),
+                    reply(ReplayRecordID(principal: principal.name, key: key), runID)
+                )
             }
             return .answer(
                 render.answer(render.ack(command)),

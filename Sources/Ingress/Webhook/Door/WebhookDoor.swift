@@ -23,9 +23,9 @@ import Webhooks
 /// 6. **Submit** with no wait: the answer goes out as soon as the request is durably accepted. Slack and Discord
 ///    get their ack; the outcome is posted later by ``WebhookReplier``.
 public final class WebhookDoor: WebhookRequestHandler {
-    let sources: [String: WebhookSource]
+    /// The sources and the directory in force, read once per delivery (a reload replaces them).
+    let live: @Sendable () -> WebhookDoorConfig
     let pipeline: ReplayPipeline
-    let directory: PrincipalDirectory
     let deliveries: any WebhookDeliveryStore
     let replier: WebhookReplier
     let clock: any ReplayClock
@@ -40,7 +40,7 @@ public final class WebhookDoor: WebhookRequestHandler {
     ///   - deliveries: dedup, replies owed and the auto-replay budget (the replay store).
     ///   - replier: posts outcomes once replays settle.
     ///   - discordAPIURL: where Discord follow-ups go (`https://discord.com/api/v10`).
-    public init(
+    public convenience init(
         sources: [WebhookSource],
         pipeline: ReplayPipeline,
         directory: PrincipalDirectory,
@@ -49,9 +49,29 @@ public final class WebhookDoor: WebhookRequestHandler {
         clock: any ReplayClock,
         discordAPIURL: String
     ) {
-        self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let fixed = WebhookDoorConfig(sources: sources, directory: directory)
+        self.init(
+            live: { fixed },
+            pipeline: pipeline,
+            deliveries: deliveries,
+            replier: replier,
+            clock: clock,
+            discordAPIURL: discordAPIURL
+        )
+    }
+
+    /// Creates a door whose sources and directory are asked for at each delivery (`live`), so that a config
+    /// reload adds, removes or re-keys sources without a restart; a delivery in progress keeps what it read.
+    public init(
+        live: @escaping @Sendable () -> WebhookDoorConfig,
+        pipeline: ReplayPipeline,
+        deliveries: any WebhookDeliveryStore,
+        replier: WebhookReplier,
+        clock: any ReplayClock,
+        discordAPIURL: String
+    ) {
+        self.live = live
         self.pipeline = pipeline
-        self.directory = directory
         self.deliveries = deliveries
         self.replier = replier
         self.clock = clock
@@ -60,8 +80,13 @@ public final class WebhookDoor: WebhookRequestHandler {
 
     var auditor: ReplayAuditor { pipeline.auditor }
 
+    public func servesSource(_ name: String) -> Bool? {
+        live().sources[name] != nil
+    }
+
     public func handle(_ request: WebhookHTTPRequest) async -> WebhookHTTPResponse {
-        guard let source = sources[request.source] else {
+        let config = live()
+        guard let source = config.sources[request.source] else {
             return Self.error(
                 404,
                 "not_found",
@@ -102,6 +127,7 @@ public final class WebhookDoor: WebhookRequestHandler {
             request: request,
             verification: verification,
             receivedAt: now,
+            directory: config.directory,
             logger: logger
         )
         switch source.kind {
@@ -323,5 +349,7 @@ struct WebhookContext: Sendable {
     var verification: WebhookVerification
     /// Unix milliseconds.
     var receivedAt: Int64
+    /// The principal directory in force when the delivery arrived.
+    var directory: PrincipalDirectory
     var logger: Logger
 }

@@ -42,7 +42,7 @@ struct WebhookListenerDoor: HTTPDoor {
             logger.debug("refused: method", metadata: ["method": "\(head.method.rawValue)"])
             return .answer(rejection.response(requestID: context.requestID))
         }
-        guard let source = Self.source(inURI: head.uri), sources.contains(source) else {
+        guard let source = Self.source(inURI: head.uri), handler.servesSource(source) ?? sources.contains(source) else {
             logger.debug("refused: no such source")
             return .answer(
                 WebhookRejection(.notFound, "no such webhook source; webhooks are POST /hooks/{source}")
