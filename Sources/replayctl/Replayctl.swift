@@ -15,12 +15,14 @@ struct Replayctl: AsyncParsableCommand {
               replayctl replay run_123
               replayctl replay --from-file failed.txt --concurrency 16
               replayctl status
+              replayctl history --since 1d
+              replayctl audit tail -n 20
               replayctl version
             """,
         version: ReplayctlVersion.current,
         subcommands: [
-            ReplayCommand.self, ShowCommand.self, PendingCommand.self, ResolveCommand.self, PingCommand.self,
-            StatusCommand.self, VersionCommand.self,
+            ReplayCommand.self, ShowCommand.self, PendingCommand.self, HistoryCommand.self, ResolveCommand.self,
+            AuditCommand.self, PingCommand.self, StatusCommand.self, VersionCommand.self,
         ]
     )
 

@@ -141,7 +141,23 @@ struct Daemon {
             crash: crash,
             logger: Logger(label: "replayd.replays")
         )
-        let pipeline = ReplayPipeline(authenticator: DirectoryPeerAuthenticator(directory: directory), engine: engine)
+        let grants = GrantPolicy(
+            grants: settings.grants,
+            principals: settings.principals,
+            runs: CachedRunLookup(
+                upstream: strait,
+                clock: clock,
+                ttl: settings.auth.runLookupTTL,
+                capacity: settings.auth.runLookupCacheSize
+            ),
+            clock: clock
+        )
+        let pipeline = ReplayPipeline(
+            authenticator: DirectoryPeerAuthenticator(directory: directory),
+            policy: grants,
+            visibility: grants,
+            engine: engine
+        )
         let configCheck = StaticReadinessCheck(name: "config", ok: true, detail: "loaded")
         if let configPath, let configDigest {
             let reloader = ConfigReloader(
@@ -172,7 +188,8 @@ struct Daemon {
             health: health,
             maxRPCBatch: settings.replays.maxRPCBatch,
             runs: strait,
-            operations: operations
+            operations: operations,
+            auditTail: DirectoryAuditTail(directory: settings.audit.directory(state: settings.state))
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,

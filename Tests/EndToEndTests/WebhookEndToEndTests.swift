@@ -39,6 +39,11 @@ struct WebhookEndToEndTests {
                     [[principals]]
                     name = "automation"
 
+                    [[grants]]
+                    name = "webhook-principals-as-before"
+                    to = ["alice", "automation"]
+                    allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
+
                     [webhooks]
                     listen = "127.0.0.1:0"
                     discord_api_url = "\(capture.url("/api"))"

@@ -18,16 +18,20 @@ public struct SocketRouter: Sendable {
     private let maxRPCBatch: Int
     private let runs: (any RunReader)?
     private let operations: OperationsEndpoints
+    private let auditTail: (any AuditTailSource)?
 
-    /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404).
+    /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404);
+    /// `auditTail`, when given, serves `GET /v1/audit` to principals with `audit_read`.
     public init(
         pipeline: ReplayPipeline,
         info: GatewayInfo,
         health: UpstreamHealth,
         maxRPCBatch: Int = 1000,
         runs: (any RunReader)? = nil,
-        operations: OperationsEndpoints = OperationsEndpoints()
+        operations: OperationsEndpoints = OperationsEndpoints(),
+        auditTail: (any AuditTailSource)? = nil
     ) {
+        self.auditTail = auditTail
         self.pipeline = pipeline
         self.info = info
         self.health = health
@@ -77,6 +81,7 @@ public struct SocketRouter: Sendable {
         case .ping:
             return .json(200, PingBody(status: "ok", version: info.version))
         case .status:
+            if let refused = await readRefusal(request, logger: logger) { return refused }
             return .json(200, status(for: request))
         case .health:
             return await operations.health()
@@ -88,16 +93,38 @@ public struct SocketRouter: Sendable {
         case .rpc:
             return await rpc(request, logger: logger)
         case .listReplays:
-            return await ReplayRecordRoutes(pipeline: pipeline).list(request)
+            return await ReplayRecordRoutes(pipeline: pipeline).list(request, logger: logger)
         case .getReplay(let encodedKey):
-            return await ReplayRecordRoutes(pipeline: pipeline).get(request, encodedKey: encodedKey)
+            return await ReplayRecordRoutes(pipeline: pipeline).get(request, encodedKey: encodedKey, logger: logger)
+        case .auditTail:
+            guard let auditTail else {
+                return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
+            }
+            return await AuditTailRoute(pipeline: pipeline, source: auditTail).get(request, logger: logger)
         case .resolveReplay(let encodedKey):
             return await ReplayRecordRoutes(pipeline: pipeline).resolve(request, encodedKey: encodedKey, logger: logger)
         case .getRun(let encodedRunID):
+            if let refused = await readRefusal(request, logger: logger) { return refused }
             guard let runs else {
                 return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
             }
             return await RunReadRoute(reader: runs).get(request, encodedRunID: encodedRunID, logger: logger)
+        }
+    }
+
+    /// `nil` when the caller may `read` (status, runs); otherwise the audited 403.
+    private func readRefusal(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse? {
+        guard let principal = request.principal else { return nil }
+        do {
+            try await pipeline.authorize(
+                principal,
+                action: .read,
+                origin: RequestOrigin(door: .socket, requestID: request.requestID),
+                logger: logger
+            )
+            return nil
+        } catch {
+            return .error(error, requestID: request.requestID)
         }
     }
 
@@ -185,13 +212,16 @@ public struct SocketRouter: Sendable {
         case let other?:
             throw ReplayError(.badRequest, "force must be true or false, got \(other)", details: ["field=force"])
         }
-        return ReplayRequest(
+        var replay = ReplayRequest(
             runID: runID,
             fromCheckpoint: checkpoint,
             idempotencyKey: key,
             force: force,
             origin: RequestOrigin(door: .socket, requestID: request.requestID)
         )
+        // `replayctl bulk` says so, and then needs the `bulk` grant as well.
+        replay.bulk = request.headers.first(name: "Replayd-Bulk") == "1"
+        return replay
     }
 
     private func rpc(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse {

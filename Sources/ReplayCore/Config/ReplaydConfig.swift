@@ -23,6 +23,11 @@ public struct ReplaydConfig: Sendable {
     public var sources: [WebhookSourceConfig]
     /// `[admin]`: the optional admin listener (health and metrics on TCP).
     public var admin = AdminConfig()
+    /// `[[grants]]`: what principals may do, deny by default (``GrantConfig``). A config with principals and no
+    /// grants is refused, with the block that keeps the old behaviour.
+    public var grants: [GrantConfig] = []
+    /// `[auth]`: how grants are checked.
+    public var auth = AuthConfig()
 
     /// Creates a config; every section defaults to its own defaults.
     public init(
