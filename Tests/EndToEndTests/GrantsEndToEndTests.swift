@@ -163,6 +163,53 @@ import Testing
         harness.cleanUp()
     }
 
+    @Test func bulkFilesAndJSONRPCBatchesNeedTheBulkGrant() async throws {
+        let harness = try EndToEndHarness()
+        do {
+            try await harness.startSimulator()
+            try harness.writeConfig(
+                grants: """
+                    [[grants]]
+                    name = "single-replays"
+                    to = ["tester"]
+                    allow = ["replay", "read"]
+                    """
+            )
+            try await harness.startDaemon()
+            // One call alone is a replay; the same call in a batch is a bulk replay.
+            let single = try await harness.socketRequest(
+                "POST",
+                "/v1/rpc",
+                body: #"{"jsonrpc":"2.0","id":1,"method":"runs.replay","params":{"run_id":"run_failed_1"}}"#
+            )
+            #expect(Stack.json(single.body)["result"] != nil, "\(single.body)")
+            let batch = try await harness.socketRequest(
+                "POST",
+                "/v1/rpc",
+                body: #"[{"jsonrpc":"2.0","id":1,"method":"runs.replay","params":{"run_id":"run_failed_1"}},"#
+                    + #"{"jsonrpc":"2.0","id":2,"method":"runs.replay","params":{"run_id":"run_failed_2"}}]"#
+            )
+            let answers = (try JSONSerialization.jsonObject(with: Data(batch.body.utf8))) as? [[String: Any]] ?? []
+            #expect(answers.count == 2)
+            for answer in answers {
+                let error = answer["error"] as? [String: Any]
+                #expect(error?["code"] as? Int == -32007)
+                #expect((error?["message"] as? String)?.contains("no grant gives tester `bulk`") == true)
+            }
+            let file = harness.directory + "/runs.txt"
+            try "run_failed_1\nrun_failed_2\n".write(toFile: file, atomically: true, encoding: .utf8)
+            let bulk = try await harness.replayctl(["replay", "--from-file", file, "-o", "json"])
+            #expect(bulk.status == 4, "\(bulk.stdout)\(bulk.stderr)")
+            #expect(bulk.stdout.contains("no grant gives tester `bulk`"))
+            #expect(try await harness.simulatorReplayTotal() == 1)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+        harness.cleanUp()
+    }
+
     @Test func aConfigFromBeforeGrantsFailsConfigCheckWithTheBlockToAdd() async throws {
         let harness = try EndToEndHarness()
         defer { harness.cleanUp() }

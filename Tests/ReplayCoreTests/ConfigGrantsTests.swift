@@ -129,6 +129,34 @@ import Testing
         )
     }
 
+    @Test func configCheckShowsGrantsAndAuth() throws {
+        let config = try ReplaydConfig.decode(
+            toml: minimalConfig + """
+                [[principals]]
+                name = "alice"
+                unix_uids = [1000]
+                groups = ["oncall"]
+                [[grants]]
+                name = "rota"
+                to = ["group:oncall"]
+                allow = ["replay", "read"]
+                projects = ["proj_a"]
+                not_after = "2026-12-08T09:00:00Z"
+                """,
+            file: "replayd.toml",
+            environment: nil
+        )
+        let summary = config.summary()
+        #expect(summary.contains("  groups: oncall\n"))
+        #expect(
+            summary.contains(
+                "[[grants]] rota\n  to: group:oncall\n  allow: replay, read\n  projects: proj_a\n"
+                    + "  not_after: 2026-12-08T09:00:00Z\n"
+            )
+        )
+        #expect(summary.contains("[auth]\n  run_lookup_ttl: 5m\n  run_lookup_cache_size: 10000\n"))
+    }
+
     @Test func grantNamesAreUnique() {
         #expect(
             descriptions(

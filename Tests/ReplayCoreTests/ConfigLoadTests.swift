@@ -208,6 +208,13 @@ import Testing
                       slack_users: (none)
                       discord_users: (none)
                       github_logins: (none)
+                    [[grants]] as-before
+                      to: alice, deploy
+                      allow: replay, replay_from_checkpoint, force, bulk, read, resolve
+
+                    [auth]
+                      run_lookup_ttl: 5m
+                      run_lookup_cache_size: 10000
 
                     """
             )
