@@ -185,7 +185,12 @@ import Testing
         )
         #expect(
             config.grants == [
-                GrantConfig(name: "bots", to: ["alice", "group:bots"], allow: [.replay, .readAll], projects: ["proj_a"])
+                GrantConfig(
+                    name: "bots",
+                    to: ["alice", "group:bots"],
+                    allow: [.replay, .readAll],
+                    projects: ["proj_a"]
+                )
             ]
         )
         #expect(config.auth.runLookupTTL == .seconds(60))

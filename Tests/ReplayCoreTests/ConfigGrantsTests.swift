@@ -42,7 +42,11 @@ import Testing
 
                 """ + GrantConfig.migrationBlock(for: ["alice"])
         let config = try ReplaydConfig.decode(toml: toml, file: "replayd.toml", environment: nil)
-        #expect(config.grants == [GrantConfig(name: "mapped-principals", to: ["alice"], allow: GrantConfig.mappedPrincipalActions)])
+        #expect(
+            config.grants == [
+                GrantConfig(name: "mapped-principals", to: ["alice"], allow: GrantConfig.mappedPrincipalActions)
+            ]
+        )
     }
 
     @Test func aConfigWithoutPrincipalsNeedsNoGrants() throws {

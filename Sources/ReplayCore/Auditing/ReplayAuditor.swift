@@ -105,7 +105,9 @@ public final class ReplayAuditor: Sendable {
             details.append(("run_project", .string(run.projectID)))
             details.append(("run_job", .string(run.jobID)))
         }
-        if let cached = authorization.runCached { details.append(("run_lookup", .string(cached ? "cache" : "upstream"))) }
+        if let cached = authorization.runCached {
+            details.append(("run_lookup", .string(cached ? "cache" : "upstream")))
+        }
         return details
     }
 

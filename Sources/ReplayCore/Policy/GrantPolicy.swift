@@ -171,8 +171,7 @@ public struct GrantPolicy: ReplayPolicy, RecordVisibility {
         return ReplayAuthorization(grant: decision.grant, run: query.run, runCached: cached)
     }
 
-    public func authorize(_ principal: Principal, action: PolicyAction, door: RequestOrigin.Door) throws(ReplayError)
-    {
+    public func authorize(_ principal: Principal, action: PolicyAction, door: RequestOrigin.Door) throws(ReplayError) {
         let decision = decide(principal.name, query(principal, [action], door: door))
         guard decision.outcome == .allowed else {
             throw ReplayError(.forbidden, decision.reason, details: Self.details(decision))
