@@ -60,17 +60,18 @@ public struct GrantPolicy: ReplayPolicy, RecordVisibility {
     // MARK: Deciding
 
     /// The decision for `principal` and `query`, without side effects (no lookup, no audit): `needsRun` when a
-    /// grant scoped by project or job is reached and `query.run` is unknown.
-    public func decide(_ principal: String, _ query: PolicyQuery) -> PolicyDecision {
+    /// grant scoped by project or job is reached and `query.run` is unknown. With `explain`, the decision also
+    /// lists every grant considered and why it did not match (for `replayctl explain`; the request path skips it).
+    public func decide(_ principal: String, _ query: PolicyQuery, explain: Bool = false) -> PolicyDecision {
         let grants = grantsByPrincipal[principal] ?? []
         var matches: [PolicyDecision.Match] = []
         var evaluations: [PolicyDecision.Evaluation] = []
         for action in query.actions {
             var matched: String?
-            var mismatches: [PolicyDecision.Mismatch] = []
+            var mismatches = MismatchKinds()
             for grant in grants {
                 let mismatch = grant.mismatch(action, query)
-                if mismatch != .action {
+                if explain && mismatch != .action {
                     evaluations.append(.init(action: action, grant: grant.name, mismatch: mismatch))
                 }
                 if mismatch == .needsRun {
@@ -80,14 +81,14 @@ public struct GrantPolicy: ReplayPolicy, RecordVisibility {
                         outcome: .needsRun,
                         matches: matches,
                         evaluations: evaluations,
-                        reason: "the run's project and job must be looked up"
+                        denial: "the run's project and job must be looked up"
                     )
                 }
                 guard let mismatch else {
                     matched = grant.name
                     break
                 }
-                mismatches.append(mismatch)
+                mismatches.insert(mismatch)
             }
             guard let matched else {
                 return PolicyDecision(
@@ -97,7 +98,7 @@ public struct GrantPolicy: ReplayPolicy, RecordVisibility {
                     matches: matches,
                     deniedAction: action,
                     evaluations: evaluations,
-                    reason: Self.denial(principal, action, query, mismatches)
+                    denial: Self.denial(principal, action, query, mismatches)
                 )
             }
             matches.append(.init(action: action, grant: matched))
@@ -107,8 +108,7 @@ public struct GrantPolicy: ReplayPolicy, RecordVisibility {
             query: query,
             outcome: .allowed,
             matches: matches,
-            evaluations: evaluations,
-            reason: "allowed by " + matches.map { "\($0.grant) (\($0.action.rawValue))" }.joined(separator: ", ")
+            evaluations: evaluations
         )
     }
 
@@ -119,10 +119,9 @@ public struct GrantPolicy: ReplayPolicy, RecordVisibility {
         _ principal: String,
         _ action: PolicyAction,
         _ query: PolicyQuery,
-        _ mismatches: [PolicyDecision.Mismatch]
+        _ kinds: MismatchKinds
     ) -> String {
         var sentence = "no grant gives \(principal) `\(action.rawValue)`"
-        let kinds = Set(mismatches)
         if let run = query.run {
             if kinds.contains(.project) || !kinds.contains(.job) { sentence += " on project \(run.projectID)" }
             if kinds.contains(.job) { sentence += " for job \(run.jobID)" }
@@ -134,6 +133,33 @@ public struct GrantPolicy: ReplayPolicy, RecordVisibility {
             sentence += " at \(StraitTimestamp(secondsSinceEpoch: query.now / 1000, nanoseconds: 0).rawValue)"
         }
         return sentence
+    }
+
+    /// The kinds of mismatch seen while scanning, as bits (no allocation on the request path).
+    struct MismatchKinds {
+        private var bits: UInt16 = 0
+
+        init(_ kinds: [PolicyDecision.Mismatch] = []) {
+            for kind in kinds { insert(kind) }
+        }
+
+        mutating func insert(_ kind: PolicyDecision.Mismatch) { bits |= Self.bit(kind) }
+
+        func contains(_ kind: PolicyDecision.Mismatch) -> Bool { bits & Self.bit(kind) != 0 }
+
+        private static func bit(_ kind: PolicyDecision.Mismatch) -> UInt16 {
+            switch kind {
+            case .action: 1 << 0
+            case .door: 1 << 1
+            case .source: 1 << 2
+            case .channel: 1 << 3
+            case .project: 1 << 4
+            case .job: 1 << 5
+            case .notYet: 1 << 6
+            case .expired: 1 << 7
+            case .needsRun: 1 << 8
+            }
+        }
     }
 
     /// The query for `request` by `principal`, now.
@@ -158,7 +184,10 @@ public struct GrantPolicy: ReplayPolicy, RecordVisibility {
         var cached: Bool?
         if decision.outcome == .needsRun {
             guard let runs else {
-                throw ReplayError(.forbidden, Self.denial(principal.name, query.actions[0], query, [.project]))
+                throw ReplayError(
+                    .forbidden,
+                    Self.denial(principal.name, query.actions[0], query, MismatchKinds([.project]))
+                )
             }
             let found = try await runs.facts(of: request.runID, requestID: request.origin.requestID)
             query.run = found.facts

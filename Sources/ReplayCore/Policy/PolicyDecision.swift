@@ -62,10 +62,16 @@ public struct PolicyDecision: Sendable, Hashable {
     public var matches: [Match]
     /// The first action no grant allows, when denied.
     public var deniedAction: PolicyAction?
-    /// Every grant considered, in order, with why it did not match.
+    /// Every grant considered, in order, with why it did not match (only when decided with `explain: true`).
     public var evaluations: [Evaluation]
-    /// The sentence a denied caller is told: `no grant gives alice `replay` on project proj_payments`.
-    public var reason: String
+    /// Why it was denied or is undecided; `nil` when allowed.
+    public var denial: String?
+
+    /// The sentence a denied caller is told (`no grant gives alice `replay` on project proj_payments`), or which
+    /// grants allowed the request. Built on demand, so that an allowed request costs no string formatting.
+    public var reason: String {
+        denial ?? "allowed by " + matches.map { "\($0.grant) (\($0.action.rawValue))" }.joined(separator: ", ")
+    }
 
     /// Creates a decision.
     public init(
@@ -75,14 +81,14 @@ public struct PolicyDecision: Sendable, Hashable {
         matches: [Match] = [],
         deniedAction: PolicyAction? = nil,
         evaluations: [Evaluation] = [],
-        reason: String
+        denial: String? = nil
     ) {
         self.principal = principal
         self.query = query
         self.outcome = outcome
         self.deniedAction = deniedAction
         self.evaluations = evaluations
-        self.reason = reason
+        self.denial = denial
         self.matches = matches
     }
 
