@@ -30,7 +30,12 @@ struct CompiledGrant: Sendable {
 
     /// Why the grant does not allow `action` for `query`, or `nil` when it does.
     func mismatch(_ action: PolicyAction, _ query: PolicyQuery) -> PolicyDecision.Mismatch? {
-        guard actions.contains(action) else { return .action }
+        mismatch(action, ActionSet([action]), query)
+    }
+
+    /// ``mismatch(_:_:)`` with the action's bit computed once by the caller, for a scan of many grants.
+    func mismatch(_ action: PolicyAction, _ bit: ActionSet, _ query: PolicyQuery) -> PolicyDecision.Mismatch? {
+        guard actions.intersects(bit) else { return .action }
         if let doors, !doors.contains(query.door) { return .door }
         if let sources, !(query.source.map(sources.contains) ?? false) { return .source }
         if let channels, !(query.channel.map(channels.contains) ?? false) { return .channel }
@@ -56,6 +61,9 @@ struct ActionSet: Sendable, Hashable {
     }
 
     func contains(_ action: PolicyAction) -> Bool { bits & Self.bit(action) != 0 }
+
+    /// Whether the two sets share an action.
+    func intersects(_ other: ActionSet) -> Bool { bits & other.bits != 0 }
 
     /// One bit per action, in `allCases` order (new actions get the next bit).
     private static let bits: [PolicyAction: UInt32] = Dictionary(

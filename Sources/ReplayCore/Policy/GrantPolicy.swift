@@ -69,8 +69,9 @@ public struct GrantPolicy: ReplayPolicy, RecordVisibility {
         for action in query.actions {
             var matched: String?
             var mismatches = MismatchKinds()
+            let bit = ActionSet([action])
             for grant in grants {
-                let mismatch = grant.mismatch(action, query)
+                let mismatch = grant.mismatch(action, bit, query)
                 if explain && mismatch != .action {
                     evaluations.append(.init(action: action, grant: grant.name, mismatch: mismatch))
                 }
