@@ -191,7 +191,7 @@ let package = Package(
         .executableTarget(
             name: "replayd-bench",
             dependencies: [
-                "Audit", "Curl", "Strait", "StraitSimulator", "Webhooks",
+                "Audit", "Curl", "ReplayCore", "Strait", "StraitSimulator", "Webhooks",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

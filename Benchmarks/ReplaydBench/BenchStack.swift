@@ -79,6 +79,10 @@ final class BenchStack {
             [[principals]]
             name = "bench"
             unix_uids = [\(getuid())]
+            [[grants]]
+            name = "bench"
+            to = ["bench"]
+            allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
             """ + (extraConfig.isEmpty ? "" : "\n" + extraConfig)
         try config.write(toFile: directory + "/replayd.toml", atomically: true, encoding: .utf8)
         let daemon = Process()

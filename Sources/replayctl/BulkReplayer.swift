@@ -124,7 +124,8 @@ struct BulkReplayer: Sendable {
                     runID: entry.runID,
                     fromCheckpoint: entry.checkpoint.map { String($0) },
                     force: force,
-                    idempotencyKey: key
+                    idempotencyKey: key,
+                    bulk: true
                 )
                 inFlight += 1
                 group.addTask {

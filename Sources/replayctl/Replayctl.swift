@@ -16,13 +16,15 @@ struct Replayctl: AsyncParsableCommand {
               replayctl replay --from-file failed.txt --concurrency 16
               replayctl explain run_123
               replayctl status
+              replayctl history --since 1d
+              replayctl audit tail -n 20
               replayctl version
             """,
         version: ReplayctlVersion.current,
         subcommands: [
-            ReplayCommand.self, ExplainCommand.self, ShowCommand.self, PendingCommand.self, ResolveCommand.self,
-            PingCommand.self, StatusCommand.self, PauseCommand.self, ResumeCommand.self, ReloadCommand.self,
-            VersionCommand.self, TokenCommand.self,
+            ReplayCommand.self, ExplainCommand.self, ShowCommand.self, PendingCommand.self, HistoryCommand.self,
+            ResolveCommand.self, AuditCommand.self, PingCommand.self, StatusCommand.self, PauseCommand.self,
+            ResumeCommand.self, ReloadCommand.self, VersionCommand.self, TokenCommand.self,
         ]
     )
 

@@ -18,6 +18,7 @@ actor ConfigReloader {
     private let environment: [String: String]
     private let state: ReloadableState<LiveConfig>
     private let accounts: any UnixAccounts
+    private let clock: any ReplayClock
     private let notifier: ServiceNotifier
     private let auditor: ReplayAuditor
     private let configCheck: StaticReadinessCheck
@@ -28,6 +29,7 @@ actor ConfigReloader {
         environment: [String: String],
         state: ReloadableState<LiveConfig>,
         accounts: any UnixAccounts,
+        clock: any ReplayClock,
         notifier: ServiceNotifier,
         auditor: ReplayAuditor,
         configCheck: StaticReadinessCheck,
@@ -37,6 +39,7 @@ actor ConfigReloader {
         self.environment = environment
         self.state = state
         self.accounts = accounts
+        self.clock = clock
         self.notifier = notifier
         self.auditor = auditor
         self.configCheck = configCheck
@@ -76,7 +79,7 @@ actor ConfigReloader {
         }
         let next: LiveConfig
         do {
-            next = try LiveConfig.build(settings: settings, digest: candidate, accounts: accounts)
+            next = try LiveConfig.build(settings: settings, digest: candidate, accounts: accounts, clock: clock)
         } catch {
             report.errors = error.messages
             await reject(report, by: by, detail: error.messages.joined(separator: "; "))

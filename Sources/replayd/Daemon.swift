@@ -46,13 +46,15 @@ struct Daemon {
         } catch {
             throw DaemonStartError(message: "libcurl: \(error.message)")
         }
+        let clock = SystemReplayClock()
         // Everything a reload swaps, built once here and again by each reload; requests read it at their start.
         let initial: LiveConfig
         do {
             initial = try LiveConfig.build(
                 settings: settings,
                 digest: configPath.map(ConfigReloader.digest(ofFileAt:)) ?? "none",
-                accounts: accounts
+                accounts: accounts,
+                clock: clock
             )
         } catch {
             throw DaemonStartError(message: error.messages.joined(separator: "; "))
@@ -82,7 +84,6 @@ struct Daemon {
         for warning in initial.directory.unresolved {
             logger.warning("a principal mapping does not resolve", metadata: ["detail": "\(warning)"])
         }
-        let clock = SystemReplayClock()
         let (auditLog, auditKey) = try openAuditLog()
         let (metricsRegistry, metrics) = Self.makeMetrics(sources: Set(settings.sources.map(\.name)))
         let auditor = ReplayAuditor(
@@ -163,9 +164,17 @@ struct Daemon {
             logger: Logger(label: "replayd.replays")
         )
         let authenticator = CurrentPeerAuthenticator { live.current.directory }
+        let runLookup = CachedRunLookup(
+            upstream: strait,
+            clock: clock,
+            ttl: settings.auth.runLookupTTL,
+            capacity: settings.auth.runLookupCacheSize
+        )
+        let policy = CurrentPolicy(runs: runLookup) { live.current.policy }
         let pipeline = ReplayPipeline(
             authenticator: authenticator,
-            policy: CurrentPolicy { live.current.policy },
+            policy: policy,
+            visibility: policy,
             principals: authenticator,
             engine: engine
         )
@@ -176,6 +185,7 @@ struct Daemon {
                 environment: ProcessInfo.processInfo.environment,
                 state: live,
                 accounts: accounts,
+                clock: clock,
                 notifier: systemd.notifier,
                 auditor: auditor,
                 configCheck: configCheck,
@@ -218,7 +228,8 @@ struct Daemon {
             runs: strait,
             operations: operations,
             tokens: TokenRoutes(admin: team.admin, relay: team.relay, clock: clock),
-            gatewayOperator: DaemonOperator(reloader: reloader, engine: engine)
+            gatewayOperator: DaemonOperator(reloader: reloader, engine: engine),
+            auditTail: DirectoryAuditTail(directory: settings.audit.directory(state: settings.state))
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,

@@ -7,7 +7,7 @@ import Strait
 /// ``ReloadableState``; each request reads it once at its start, so a request in flight keeps the config it
 /// started with.
 ///
-/// To make something else reloadable (grants, limits), add a field here, build it in ``build(settings:digest:accounts:)``
+/// To make something else reloadable (grants, limits), add a field here, build it in ``build(settings:digest:accounts:clock:)``
 /// and read it through the daemon's `ReloadableState<LiveConfig>` where it is used.
 struct LiveConfig: Sendable {
     /// The whole config this snapshot was built from.
@@ -16,8 +16,8 @@ struct LiveConfig: Sendable {
     var digest: String
     /// `[[principals]]`, with user and group names resolved.
     var directory: PrincipalDirectory
-    /// Who may do what (`[[grants]]` once they exist).
-    var policy: any ReplayPolicy
+    /// Who may do what (`[[grants]]`), without the run lookup, which outlives reloads (``CurrentPolicy`` adds it).
+    var policy: GrantPolicy
     /// The upstream API key (`[upstream] api_key*`).
     var apiKey: StraitAPIKey
     /// `[[sources]]` with their keyrings, and the directory that maps senders.
@@ -33,7 +33,8 @@ struct LiveConfig: Sendable {
     static func build(
         settings: ReplaydConfig,
         digest: String,
-        accounts: any UnixAccounts
+        accounts: any UnixAccounts,
+        clock: any ReplayClock
     ) throws(BuildError) -> LiveConfig {
         var messages: [String] = []
         guard let apiKeySecret = settings.upstream.apiKey else {
@@ -54,7 +55,7 @@ struct LiveConfig: Sendable {
             settings: settings,
             digest: digest,
             directory: directory,
-            policy: MappedPrincipalsPolicy(),
+            policy: GrantPolicy(grants: settings.grants, principals: settings.principals, runs: nil, clock: clock),
             apiKey: apiKey,
             webhooks: WebhookDoorConfig(sources: sources, directory: directory)
         )
@@ -79,6 +80,8 @@ struct LiveConfig: Sendable {
         if old.replays != next.replays { needed.append("[replays]") }
         if old.audit != next.audit { needed.append("[audit]") }
         if old.admin.listen != next.admin.listen { needed.append("[admin] listen") }
+        if old.auth != next.auth { needed.append("[auth]") }
+        if old.team != next.team { needed.append("[team]") }
         if old.sources.isEmpty != next.sources.isEmpty {
             // The webhook listener runs only with sources; it is started (or stopped) at a restart.
             needed.append("[[sources]] (the webhook listener starts or stops only at a restart)")

@@ -28,6 +28,11 @@ import Glibc
                 name = "octo"
                 github_logins = ["octocat"]
 
+                [[grants]]
+                name = "octo-as-before"
+                to = ["octo"]
+                allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
+
                 [admin]
                 listen = "127.0.0.1:0"
 

@@ -488,6 +488,10 @@ timestamp_tolerance = "1h"
 [[principals]]
 name = "bench"
 unix_uids = [$(id -u)]
+[[grants]]
+name = "bench"
+to = ["bench"]
+allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
 [[sources]]
 name = "bench"
 kind = "standard_webhooks"

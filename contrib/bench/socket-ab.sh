@@ -51,6 +51,10 @@ deadline = "1h"
 [[principals]]
 name = "bench"
 unix_uids = [$(id -u)]
+[[grants]]
+name = "bench"
+to = ["bench"]
+allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
 TOML
 export STRAIT_API_KEY=strait_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
 wait_socket() {

@@ -19,6 +19,8 @@ enum SocketRoute: Equatable {
     case getReplay(encodedKey: Substring)
     /// `POST /v1/replays/{key}/resolve`
     case resolveReplay(encodedKey: Substring)
+    /// `GET /v1/audit`: the audit tail (`audit_read`).
+    case auditTail
     /// `GET /v1/runs/{runID}`: Strait's run, read through replayd (`replayctl replay --follow`).
     case getRun(encodedRunID: Substring)
     /// `POST /v1/tokens`: create a team token.
@@ -62,6 +64,7 @@ enum SocketRoute: Equatable {
             case 2 where parts == ["v1", "reload"]: (.reload, "POST")
             case 2 where parts == ["v1", "pause"]: (.pause, "POST")
             case 2 where parts == ["v1", "resume"]: (.resume, "POST")
+            case 2 where parts == ["v1", "audit"]: (.auditTail, "GET")
             case 3 where parts[0] == "v1" && parts[1] == "gateway" && parts[2] == "status": (.status, "GET")
             case 3 where parts[0] == "v1" && parts[1] == "replays": (.getReplay(encodedKey: parts[2]), "GET")
             case 3 where parts[0] == "v1" && parts[1] == "runs": (.getRun(encodedRunID: parts[2]), "GET")

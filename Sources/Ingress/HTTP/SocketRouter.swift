@@ -22,10 +22,12 @@ public struct SocketRouter: Sendable {
     private let operations: OperationsEndpoints
     private let tokens: TokenRoutes?
     private let gatewayOperator: (any GatewayOperator)?
+    private let auditTail: (any AuditTailSource)?
 
     /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404); `tokens`,
     /// when given, serves `/v1/tokens` (else 404); `gatewayOperator`, when given, serves `POST /v1/reload`,
-    /// `/v1/pause` and `/v1/resume` (else 404).
+    /// `/v1/pause` and `/v1/resume` (else 404); `auditTail`, when given, serves `GET /v1/audit` to principals with
+    /// `audit_read`.
     public init(
         pipeline: ReplayPipeline,
         info: GatewayInfo,
@@ -34,10 +36,12 @@ public struct SocketRouter: Sendable {
         runs: (any RunReader)? = nil,
         operations: OperationsEndpoints = OperationsEndpoints(),
         tokens: TokenRoutes? = nil,
-        gatewayOperator: (any GatewayOperator)? = nil
+        gatewayOperator: (any GatewayOperator)? = nil,
+        auditTail: (any AuditTailSource)? = nil
     ) {
         self.tokens = tokens
         self.gatewayOperator = gatewayOperator
+        self.auditTail = auditTail
         self.pipeline = pipeline
         self.info = info
         self.health = health
@@ -87,6 +91,7 @@ public struct SocketRouter: Sendable {
         case .ping:
             return .json(200, PingBody(status: "ok", version: info.version))
         case .status:
+            if let refused = await readRefusal(request, logger: logger) { return refused }
             return .json(200, await status(for: request))
         case .health:
             return await operations.health()
@@ -98,12 +103,18 @@ public struct SocketRouter: Sendable {
         case .rpc:
             return await rpc(request, logger: logger)
         case .listReplays:
-            return await ReplayRecordRoutes(pipeline: pipeline).list(request)
+            return await ReplayRecordRoutes(pipeline: pipeline).list(request, logger: logger)
         case .getReplay(let encodedKey):
-            return await ReplayRecordRoutes(pipeline: pipeline).get(request, encodedKey: encodedKey)
+            return await ReplayRecordRoutes(pipeline: pipeline).get(request, encodedKey: encodedKey, logger: logger)
+        case .auditTail:
+            guard let auditTail else {
+                return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
+            }
+            return await AuditTailRoute(pipeline: pipeline, source: auditTail).get(request, logger: logger)
         case .resolveReplay(let encodedKey):
             return await ReplayRecordRoutes(pipeline: pipeline).resolve(request, encodedKey: encodedKey, logger: logger)
         case .getRun(let encodedRunID):
+            if let refused = await readRefusal(request, logger: logger) { return refused }
             guard let runs else {
                 return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
             }
@@ -124,6 +135,22 @@ public struct SocketRouter: Sendable {
             }
             return await OperatorRoutes(pipeline: pipeline, gatewayOperator: gatewayOperator)
                 .handle(route, request, logger: logger)
+        }
+    }
+
+    /// `nil` when the caller may `read` (status, runs); otherwise the audited 403.
+    private func readRefusal(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse? {
+        guard let principal = request.principal else { return nil }
+        do {
+            try await pipeline.authorize(
+                principal,
+                action: .read,
+                origin: RequestOrigin(door: .socket, requestID: request.requestID),
+                logger: logger
+            )
+            return nil
+        } catch {
+            return .error(error, requestID: request.requestID)
         }
     }
 
@@ -228,12 +255,15 @@ public struct SocketRouter: Sendable {
         if request.queryValue("as") != nil, dryRun(request) == nil {
             throw ReplayError(.badRequest, "as is only accepted with dry_run=true", details: ["field=as"])
         }
-        return try ReplayRouteParser.parse(
+        var replay = try ReplayRouteParser.parse(
             encodedRunID: encodedRunID,
             queryValue: request.queryValue,
             headers: request.headers,
             origin: RequestOrigin(door: .socket, requestID: request.requestID)
         )
+        // `replayctl bulk` says so, and then needs the `bulk` grant as well.
+        replay.bulk = request.headers.first(name: "Replayd-Bulk") == "1"
+        return replay
     }
 
     private func rpc(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse {

@@ -120,9 +120,25 @@ public final class ReplayAuditor: Sendable {
                 force: request.force,
                 idempotencyKeyHash: key.hashValue(idempotencyKey),
                 decision: "accepted",
-                reason: request.idempotencyKey == nil ? "key generated" : "key from \(request.keySource.rawValue)"
+                reason: request.idempotencyKey == nil ? "key generated" : "key from \(request.keySource.rawValue)",
+                details: Self.details(request.authorization)
             )
         )
+    }
+
+    /// The grant that allowed a replay, and the run lookup it needed (`run_lookup`: `upstream` or `cache`).
+    static func details(_ authorization: ReplayAuthorization?) -> [(String, AuditJSON)] {
+        guard let authorization else { return [] }
+        var details: [(String, AuditJSON)] = []
+        if let grant = authorization.grant { details.append(("grant", .string(grant))) }
+        if let run = authorization.run {
+            details.append(("run_project", .string(run.projectID)))
+            details.append(("run_job", .string(run.jobID)))
+        }
+        if let cached = authorization.runCached {
+            details.append(("run_lookup", .string(cached ? "cache" : "upstream")))
+        }
+        return details
     }
 
     /// Records how a caller was answered when it is not a record's own final outcome. Best effort: the answer is

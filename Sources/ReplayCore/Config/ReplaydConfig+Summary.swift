@@ -175,6 +175,33 @@ extension ReplaydConfig {
             lines.append("  slack_users: \(Self.describeList(principal.slackUsers))")
             lines.append("  discord_users: \(Self.describeList(principal.discordUsers))")
             lines.append("  github_logins: \(Self.describeList(principal.githubLogins))")
+            if !principal.groups.isEmpty { lines.append("  groups: \(Self.describeList(principal.groups))") }
+        }
+        for grant in grants {
+            lines.append("[[grants]] \(grant.name)")
+            lines.append("  to: \(Self.describeList(grant.to))")
+            lines.append("  allow: \(Self.describeList(grant.allow.map(\.rawValue)))")
+            let scopes: [(String, [String]?)] = [
+                ("projects", grant.projects), ("jobs", grant.jobs), ("doors", grant.doors?.map(\.rawValue)),
+                ("sources", grant.sources), ("channels", grant.channels),
+            ]
+            for (key, values) in scopes {
+                if let values { lines.append("  \(key): \(Self.describeList(values))") }
+            }
+            for (key, milliseconds) in [("not_before", grant.notBefore), ("not_after", grant.notAfter)] {
+                guard let milliseconds else { continue }
+                let instant = StraitTimestamp(secondsSinceEpoch: milliseconds / 1000, nanoseconds: 0)
+                lines.append("  \(key): \(instant.rawValue)")
+            }
+        }
+        if !grants.isEmpty || auth != AuthConfig() {
+            section(
+                "auth",
+                [
+                    ("run_lookup_ttl", ConfigDuration.format(auth.runLookupTTL)),
+                    ("run_lookup_cache_size", "\(auth.runLookupCacheSize)"),
+                ]
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -25,6 +25,11 @@ public struct ReplaydConfig: Sendable {
     public var admin = AdminConfig()
     /// `[team]`: the team door (Strait's replay route on TCP with team tokens).
     public var team = TeamConfig()
+    /// `[[grants]]`: what principals may do, deny by default (``GrantConfig``). A config with principals and no
+    /// grants is refused, with the block that keeps the old behaviour.
+    public var grants: [GrantConfig] = []
+    /// `[auth]`: how grants are checked.
+    public var auth = AuthConfig()
 
     /// Creates a config; every section defaults to its own defaults.
     public init(

@@ -39,7 +39,7 @@ extension ReplayPipeline {
         let preview = await engine.preview(request, principal: principal, logger: logger)
         var leaderVisible = true
         if case .coalesce(let leader) = preview.claim {
-            leaderVisible = visibility.canSee(leader, principal: caller)
+            leaderVisible = visibility.canSee(leader, principal: caller, door: request.origin.door)
         }
         return ReplayExplanation(
             principal: principal,

@@ -19,7 +19,8 @@ public struct ReplayPipeline: Sendable {
     /// The exactly-once engine behind the pipeline.
     let engine: ReplayEngine
 
-    /// Creates a pipeline.
+    /// Creates a pipeline. The defaults allow every mapped principal and show each its own records: for pipelines
+    /// built in code; the daemon passes a ``GrantPolicy`` as both `policy` and `visibility`.
     ///
     /// - Parameters:
     ///   - limits: the limiter's read-only view, for explain (the limiter stage conforms).
@@ -55,12 +56,16 @@ public struct ReplayPipeline: Sendable {
         )
     }
 
-    /// The record with idempotency key `key` that `principal` may see, or `nil`: a key that does not exist and a
-    /// key `principal` may not see are the same answer.
-    public func record(key: String, for principal: Principal) async throws(StoreError) -> ReplayRecord? {
-        for owner in visibility.owners(visibleTo: principal) {
+    /// The record with idempotency key `key` that `principal` may see through `door`, or `nil`: a key that does
+    /// not exist and a key `principal` may not see are the same answer.
+    public func record(
+        key: String,
+        for principal: Principal,
+        door: RequestOrigin.Door = .socket
+    ) async throws(StoreError) -> ReplayRecord? {
+        for owner in visibility.owners(visibleTo: principal, door: door) {
             if let record = try await engine.record(ReplayRecordID(principal: owner, key: key)),
-                visibility.canSee(record, principal: principal)
+                visibility.canSee(record, principal: principal, door: door)
             {
                 return record
             }
@@ -68,16 +73,33 @@ public struct ReplayPipeline: Sendable {
         return nil
     }
 
-    /// The unfinished records `principal` may see, newest first (at most 1000 per owner).
-    public func unfinishedRecords(for principal: Principal) async throws(StoreError) -> [ReplayRecord] {
-        let owners = visibility.owners(visibleTo: principal)
-        var records: [ReplayRecord] = []
-        for owner in owners {
-            records += try await engine.unfinishedRecords(principal: owner)
-                .filter { visibility.canSee($0, principal: principal) }
+    /// The unfinished records `principal` may see through `door`, newest first (at most 1000).
+    public func unfinishedRecords(
+        for principal: Principal,
+        door: RequestOrigin.Door = .socket
+    ) async throws(StoreError) -> [ReplayRecord] {
+        switch visibility.scope(for: principal, door: door) {
+        case .none: return []
+        case .own: return try await engine.unfinishedRecords(principal: principal.name)
+        case .everyone: return try await engine.unfinishedRecords(principal: nil)
         }
-        if owners.count > 1 { records.sort { $0.createdAt > $1.createdAt } }
-        return records
+    }
+
+    /// The records `principal` may see through `door` that were created at or after `since` (Unix milliseconds),
+    /// finished or not, newest first (at most `limit`): `replayctl history`.
+    public func history(
+        for principal: Principal,
+        since: Int64,
+        limit: Int = 1000,
+        door: RequestOrigin.Door = .socket
+    ) async throws(StoreError) -> [ReplayRecord] {
+        let owner: String?
+        switch visibility.scope(for: principal, door: door) {
+        case .none: return []
+        case .own: owner = principal.name
+        case .everyone: owner = nil
+        }
+        return try await engine.history(principal: owner, since: since, limit: limit)
     }
 
     /// Applies an operator's decision (`replayctl resolve`) to the record with `key`, on behalf of `principal`,
@@ -88,15 +110,16 @@ public struct ReplayPipeline: Sendable {
     public func resolve(
         key: String,
         action: ResolveAction,
-        by principal: Principal
+        by principal: Principal,
+        door: RequestOrigin.Door = .socket
     ) async throws(ReplayError) -> ReplayRecord {
         let found: ReplayRecord?
         do {
-            found = try await record(key: key, for: principal)
+            found = try await record(key: key, for: principal, door: door)
         } catch {
             throw ReplayError(.unavailable, "replayd's state store is unavailable: \(error.message)")
         }
-        guard let found, visibility.canResolve(found, principal: principal) else {
+        guard let found, visibility.canResolve(found, principal: principal, door: door) else {
             throw ReplayError(.recordNotFound, "no replay with key \(key)")
         }
         return try await engine.resolve(found.id, action: action, operator: principal.name)
@@ -146,8 +169,9 @@ public struct ReplayPipeline: Sendable {
         logger: Logger,
         wait: Duration? = nil
     ) async -> ReplaySubmission {
+        var request = request
         do {
-            try policy.authorize(principal, request)
+            request.authorization = try await policy.authorize(principal, request)
         } catch {
             logger.notice("replay denied by policy", metadata: ["reason": "\(error.message)"])
             await engine.auditor.denied(

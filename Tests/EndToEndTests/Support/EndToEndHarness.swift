@@ -83,7 +83,16 @@ final class EndToEndHarness: @unchecked Sendable {
         simulatorURL = String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
     }
 
-    /// Writes a config whose principal is this process's uid (or `principalUID`), pointing at `upstream`.
+    /// What the test principal may do unless a test says otherwise: what being mapped allowed before grants.
+    static let testerGrant = """
+        [[grants]]
+        name = "tester-as-before"
+        to = ["tester"]
+        allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
+        """
+
+    /// Writes a config whose principal is this process's uid (or `principalUID`), pointing at `upstream`, with
+    /// `grants` (by default ``testerGrant``).
     func writeConfig(
         upstream: String? = nil,
         principalUID: UInt32 = getuid(),
@@ -91,7 +100,8 @@ final class EndToEndHarness: @unchecked Sendable {
         replays: String = "",
         audit: String = "",
         attemptTimeout: String = "5s",
-        webhooks: String = ""
+        webhooks: String = "",
+        grants: String = EndToEndHarness.testerGrant
     ) throws {
         let toml = """
             [upstream]
@@ -124,6 +134,8 @@ final class EndToEndHarness: @unchecked Sendable {
             [[principals]]
             name = "tester"
             unix_uids = [\(principalUID)]
+
+            \(grants)
 
             \(webhooks)
             """

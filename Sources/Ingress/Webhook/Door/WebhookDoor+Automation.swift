@@ -109,7 +109,8 @@ extension WebhookDoor {
                             (runID, fromCheckpoint, force),
                             key: key,
                             principal: principal,
-                            context: context
+                            context: context,
+                            channel: comment.repository
                         )
                     )
                 } catch {

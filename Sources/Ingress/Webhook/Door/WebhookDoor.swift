@@ -257,7 +257,8 @@ public final class WebhookDoor: WebhookRequestHandler {
         _ command: (runID: String, fromCheckpoint: Int?, force: Bool),
         key: String,
         principal: Principal,
-        context: WebhookContext
+        context: WebhookContext,
+        channel: String? = nil
     ) async throws(ReplayError) -> ReplayOutcomeSummary {
         let request: ReplayRequest
         do throws(StraitInputError) {
@@ -274,7 +275,8 @@ public final class WebhookDoor: WebhookRequestHandler {
                 origin: RequestOrigin(
                     door: Self.door(context.source.kind),
                     requestID: context.request.requestID,
-                    source: context.source.name
+                    source: context.source.name,
+                    channel: channel
                 )
             )
         } catch {

@@ -43,6 +43,10 @@ struct ConfigDecoder {
             reader.tableArray("principals"),
             servicePrincipals: servicePrincipals
         )
+        config.grants = GrantConfig.readAll(reader.tableArray("grants"), principals: config.principals, root: reader)
+        if reader.contains("auth"), let auth = reader.table("auth") {
+            config.auth = AuthConfig(reading: auth)
+        }
         config.sources = WebhookSourceConfig.readAll(
             sourceReaders,
             principals: config.principals,
