@@ -103,14 +103,14 @@ import Testing
     }
 
     @Test func tableOutputAndExplainAsAnUnknownPrincipal() async throws {
-        try await EndToEndHarness.withStack { harness in
+        try await EndToEndHarness.withStack(grants: EndToEndHarness.testerAndOperatorGrants) { harness in
             let requestsBefore = try await harness.simulatorRequestTotal()
             let table = try await harness.replayctl([
                 "explain", "run_failed_1", "--from-checkpoint", "2", "-o", "table",
             ])
             #expect(table.status == 0)
             #expect(table.stdout.contains("DRY RUN: nothing was sent"))
-            #expect(table.stdout.contains("policy       allowed: a mapped principal (no grants configured)"))
+            #expect(table.stdout.contains("policy       allowed by grant tester-as-before: it allows replay_from_checkpoint"))
             #expect(table.stdout.contains("/v1/runs/run_failed_1/replay?from_checkpoint=2"))
             #expect(table.stdout.contains("Authorization: Bearer strait_…(redacted)"))
             #expect(table.stdout.contains("verdict      201 (upstream)"))

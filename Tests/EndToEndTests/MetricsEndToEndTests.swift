@@ -6,7 +6,7 @@ import Testing
 /// numbers, and no label carries a run id, key or user id.
 @Suite(.timeLimit(.minutes(10))) struct MetricsEndToEndTests {
     @Test func countersMatchWhatWasDoneAndTheTextParsesWithPrometheusClient() async throws {
-        try await EndToEndHarness.withStack { harness in
+        try await EndToEndHarness.withStack(grants: EndToEndHarness.testerAndOperatorGrants) { harness in
             // The first attempt for run_failed_2 gets a 503 before Strait commits anything; the retry succeeds.
             _ = try await harness.simulatorJSON(
                 "/_sim/faults",

@@ -25,7 +25,10 @@ import Testing
         try await harness.startSimulator(extraArguments: [
             "--fixtures", fixtures, "--ip-rate-limit", "0", "--key-rate-limit", "0",
         ])
-        try harness.writeConfig(replays: "coalesce_window = \"0s\"")
+        try harness.writeConfig(
+            replays: "coalesce_window = \"0s\"",
+            grants: EndToEndHarness.testerAndOperatorGrants
+        )
         try await harness.startDaemon()
 
         let paused = try await harness.replayctl(["pause", "--all", "--reason", "Strait incident", "-o", "json"])
@@ -101,7 +104,9 @@ import Testing
     }
 
     @Test func aSlackCommandWhileItsSourceIsPausedSaysTheReplayIsHeldAndSendsNothing() async throws {
-        try await WebhookEndToEndTests.withWebhookStack { harness, capture, _ in
+        try await WebhookEndToEndTests.withWebhookStack(
+            grants: EndToEndHarness.testerAndOperatorGrants + "\n\n" + WebhookEndToEndTests.webhookGrants
+        ) { harness, capture, _ in
             let paused = try await harness.replayctl(["pause", "--source", "slack", "--reason", "deploy"])
             #expect(paused.status == 0, "\(paused.stdout) \(paused.stderr)")
             let answer = try await WebhookEndToEndTests.slackCommand(

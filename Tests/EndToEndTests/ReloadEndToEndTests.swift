@@ -14,7 +14,7 @@ import Glibc
         let harness = try EndToEndHarness()
         defer { harness.cleanUp() }
         try await harness.startSimulator()
-        try harness.writeConfig()
+        try harness.writeConfig(grants: EndToEndHarness.testerAndOperatorGrants)
         let notifyName = "@replayd-e2e-reload-\(UUID().uuidString.prefix(12))"
         let notify = try TestSockets.datagramReceiver(at: notifyName)
         defer { close(notify) }
@@ -69,6 +69,11 @@ extension ReloadEndToEndTests {
         [[principals]]
         name = "automation"
 
+        [[grants]]
+        name = "automation-replays"
+        to = ["automation"]
+        allow = ["replay"]
+
         [webhooks]
         listen = "127.0.0.1:0"
 
@@ -95,7 +100,11 @@ extension ReloadEndToEndTests {
             encoding: .utf8
         )
         try await harness.startSimulator(extraArguments: ["--faults", faults])
-        try harness.writeConfig(attemptTimeout: "30s", webhooks: Self.webhookConfig())
+        try harness.writeConfig(
+            attemptTimeout: "30s",
+            webhooks: Self.webhookConfig(),
+            grants: EndToEndHarness.testerAndOperatorGrants
+        )
         try await harness.startDaemon(environment: WebhookEndToEndTests.secrets)
         let daemon = try #require(harness.daemon)
 

@@ -19,7 +19,7 @@ import Testing
         let harness = try EndToEndHarness()
         defer { harness.cleanUp() }
         try await harness.startSimulator()
-        try harness.writeConfig()
+        try harness.writeConfig(grants: EndToEndHarness.testerAndOperatorGrants)
         let config = try String(contentsOfFile: harness.configPath, encoding: .utf8)
         try config.replacingOccurrences(of: "format = \"text\"", with: "format = \"json\"")
             .write(toFile: harness.configPath, atomically: true, encoding: .utf8)

@@ -19,7 +19,7 @@ struct TeamDoorEndToEndTests {
         let harness = try EndToEndHarness()
         do {
             try await harness.startSimulator()
-            try harness.writeConfig(webhooks: Self.team)
+            try harness.writeConfig(webhooks: Self.team, grants: EndToEndHarness.testerAndOperatorGrants)
             try await harness.startDaemon()
             try await body(harness)
         } catch {

@@ -15,7 +15,10 @@ import Testing
 
     /// A policy with no grants: every replay and every action is denied.
     struct NoGrants: ReplayPolicy {
-        func authorize(_ principal: Principal, _ request: ReplayRequest) throws(ReplayError) {
+        func authorize(
+            _ principal: Principal,
+            _ request: ReplayRequest
+        ) async throws(ReplayError) -> ReplayAuthorization {
             throw ReplayError(.forbidden, "no grant allows \(principal.name) to replay")
         }
 

@@ -123,7 +123,7 @@ import Testing
                 "replayd.toml:13: grants[0].allow[1]: must be one of replay, replay_from_checkpoint, force, bulk, read, "
                     + #"read_all, resolve, audit_read, token_admin, explain_as, reload, pause, got "fly""#,
                 "replayd.toml:14: grants[0].doors[0]: must be one of socket, rpc, slack, discord, github, "
-                    + #"standard_webhooks, strait, got "fax""#,
+                    + #"standard_webhooks, strait, team, got "fax""#,
                 "replayd.toml:15: grants[0].projects: must not be empty (leave the key out to match every project)",
                 #"replayd.toml:16: grants[0].not_before: must be an RFC 3339 time such as "2026-12-01T00:00:00Z""#,
                 "replayd.toml:17: grants[0].colour: unknown key",

@@ -27,7 +27,10 @@ import Testing
 
     /// Denies every replay and every action but `read`, as a deny-by-default policy with no grant would.
     struct DenyingPolicy: ReplayPolicy {
-        func authorize(_ principal: Principal, _ request: ReplayRequest) throws(ReplayError) {
+        func authorize(
+            _ principal: Principal,
+            _ request: ReplayRequest
+        ) async throws(ReplayError) -> ReplayAuthorization {
             throw ReplayError(.forbidden, "no grant allows \(principal.name) to replay \(request.runID)")
         }
 

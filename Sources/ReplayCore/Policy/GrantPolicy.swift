@@ -239,7 +239,7 @@ public struct GrantPolicy: ReplayPolicy, RecordVisibility {
             return PolicyVerdict(
                 allowed: true,
                 rule: authorization.grant,
-                reason: "allowed by grant \(authorization.grant ?? "(unnamed)") (\(actions))"
+                reason: "it allows \(actions)"
             )
         } catch {
             return PolicyVerdict(allowed: false, rule: nil, reason: error.message)

@@ -48,11 +48,15 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// Runs `body` against a fresh simulator and daemon (with `replays` added to the `[replays]` section), then
     /// stops both; on failure the daemon's log tail is attached to the test.
-    static func withStack(replays: String = "", _ body: (EndToEndHarness) async throws -> Void) async throws {
+    static func withStack(
+        replays: String = "",
+        grants: String = EndToEndHarness.testerGrant,
+        _ body: (EndToEndHarness) async throws -> Void
+    ) async throws {
         let harness = try EndToEndHarness()
         do {
             try await harness.startSimulator()
-            try harness.writeConfig(replays: replays)
+            try harness.writeConfig(replays: replays, grants: grants)
             try await harness.startDaemon()
             try await body(harness)
         } catch {
@@ -90,6 +94,18 @@ final class EndToEndHarness: @unchecked Sendable {
         to = ["tester"]
         allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
         """
+
+    /// The operator actions, for tests of reload, pause, token admin and explain --as (never implied by
+    /// ``testerGrant``: under grants each needs its own).
+    static let operatorGrant = """
+        [[grants]]
+        name = "tester-operator"
+        to = ["tester"]
+        allow = ["reload", "pause", "token_admin", "explain_as"]
+        """
+
+    /// ``testerGrant`` and ``operatorGrant``.
+    static let testerAndOperatorGrants = testerGrant + "\n\n" + operatorGrant
 
     /// Writes a config whose principal is this process's uid (or `principalUID`), pointing at `upstream`, with
     /// `grants` (by default ``testerGrant``).
