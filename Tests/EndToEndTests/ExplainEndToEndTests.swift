@@ -110,7 +110,11 @@ import Testing
             ])
             #expect(table.status == 0)
             #expect(table.stdout.contains("DRY RUN: nothing was sent"))
-            #expect(table.stdout.contains("policy       allowed by grant tester-as-before: it allows replay_from_checkpoint"))
+            #expect(
+                table.stdout.contains(
+                    "policy       allowed by grant tester-as-before: it allows replay_from_checkpoint"
+                )
+            )
             #expect(table.stdout.contains("/v1/runs/run_failed_1/replay?from_checkpoint=2"))
             #expect(table.stdout.contains("Authorization: Bearer strait_…(redacted)"))
             #expect(table.stdout.contains("verdict      201 (upstream)"))
