@@ -16,7 +16,7 @@ struct ReplaydBench: AsyncParsableCommand {
             "Measure replayd: added latency, concurrency on one network thread, pacing, the audit log, webhooks.",
         subcommands: [
             LatencyBench.self, ConcurrencyBench.self, PacingBench.self, AuditBench.self, WebhookBench.self,
-            DoorThroughputBench.self, UpstreamBench.self,
+            DoorThroughputBench.self, UpstreamBench.self, LimiterBench.self,
         ]
     )
 }

@@ -141,7 +141,12 @@ struct Daemon {
             crash: crash,
             logger: Logger(label: "replayd.replays")
         )
-        let pipeline = ReplayPipeline(authenticator: DirectoryPeerAuthenticator(directory: directory), engine: engine)
+        let pipeline = ReplayPipeline(
+            authenticator: DirectoryPeerAuthenticator(directory: directory),
+            engine: engine,
+            limiter: RateLimiter(configuration: settings.limits, clock: clock),
+            inFlight: InFlightLimiter(maxPerPrincipal: settings.limits.maxInFlightPerPrincipal)
+        )
         let configCheck = StaticReadinessCheck(name: "config", ok: true, detail: "loaded")
         if let configPath, let configDigest {
             let reloader = ConfigReloader(

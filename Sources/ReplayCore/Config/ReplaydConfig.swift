@@ -23,6 +23,8 @@ public struct ReplaydConfig: Sendable {
     public var sources: [WebhookSourceConfig]
     /// `[admin]`: the optional admin listener (health and metrics on TCP).
     public var admin = AdminConfig()
+    /// `[limits]`: rate limits and the per-principal in-flight cap, for every door.
+    public var limits = LimitsConfig()
 
     /// Creates a config; every section defaults to its own defaults.
     public init(

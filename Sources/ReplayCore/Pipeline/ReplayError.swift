@@ -30,6 +30,8 @@ public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let outcomePending = Code("outcome_pending", 202)
         /// The route exists, the method does not (405).
         public static let methodNotAllowed = Code("method_not_allowed", 405)
+        /// replayd's own rate limit or in-flight cap refused the request; retry after `Retry-After` (429).
+        public static let rateLimited = Code("rate_limited", 429)
         /// The request was not complete within the read timeout (408).
         public static let requestTimeout = Code("request_timeout", 408)
         /// The body is over the size limit (413).

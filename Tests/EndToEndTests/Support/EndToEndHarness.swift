@@ -83,6 +83,9 @@ final class EndToEndHarness: @unchecked Sendable {
         simulatorURL = String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
     }
 
+    /// `[limits]` for tests about something else: bulk and flood tests send thousands of replays from one user.
+    static let limitsOff = "enabled = false\nmax_in_flight_per_principal = 65536"
+
     /// Writes a config whose principal is this process's uid (or `principalUID`), pointing at `upstream`.
     func writeConfig(
         upstream: String? = nil,
@@ -91,7 +94,8 @@ final class EndToEndHarness: @unchecked Sendable {
         replays: String = "",
         audit: String = "",
         attemptTimeout: String = "5s",
-        webhooks: String = ""
+        webhooks: String = "",
+        limits: String = EndToEndHarness.limitsOff
     ) throws {
         let toml = """
             [upstream]
@@ -119,6 +123,9 @@ final class EndToEndHarness: @unchecked Sendable {
 
             [audit]
             \(audit)
+
+            [limits]
+            \(limits)
 
             [[principals]]
             name = "tester"

@@ -31,6 +31,11 @@ public final class PreAuthLimiter: Sendable {
 
     /// Takes a token from `source`'s bucket, or says how long until one is there.
     public func acquire(source: String) -> AdmissionDecision {
+        acquireWithStatus(source: source).decision
+    }
+
+    /// ``acquire(source:)``, and where the bucket stands afterwards, for the `RateLimit` response fields.
+    public func acquireWithStatus(source: String) -> (decision: AdmissionDecision, status: RateLimitStatus) {
         let limit = self.limit(for: source)
         let now = clock.monotonicNow()
         return buckets.withLock { buckets in
@@ -41,11 +46,36 @@ public final class PreAuthLimiter: Sendable {
             defer { buckets[source] = bucket }
             if bucket.tokens >= 1 {
                 bucket.tokens -= 1
-                return .admitted
+                return (.admitted, Self.status(limit, tokens: bucket.tokens))
             }
             let wait = (1 - bucket.tokens) / limit.ratePerSecond
-            return .refused(retryAfter: .nanoseconds(Int64((wait * 1e9).rounded(.up))))
+            return (
+                .refused(retryAfter: .nanoseconds(Int64((wait * 1e9).rounded(.up)))),
+                Self.status(limit, tokens: bucket.tokens)
+            )
         }
+    }
+
+    /// Where `source`'s bucket stands now, without taking a token.
+    public func status(source: String) -> RateLimitStatus {
+        Self.status(limit(for: source), tokens: availableTokens(source: source))
+    }
+
+    /// A bucket as a policy named `webhook`: `q` tokens per `w` seconds, `r` whole tokens left, `t` seconds until
+    /// the bucket is full.
+    static func status(_ limit: PreAuthLimit, tokens: Double) -> RateLimitStatus {
+        let rate = limit.ratePerSecond
+        let shape =
+            rate >= 1
+            ? RateLimit(count: Int(rate.rounded(.down)), per: .seconds(1), burst: limit.burst)
+            : RateLimit(count: 1, per: .seconds(Int64((1 / rate).rounded(.up))), burst: limit.burst)
+        let missing = max(0, Double(limit.burst) - tokens)
+        return RateLimitStatus(
+            name: "webhook",
+            limit: shape,
+            remaining: Int(max(0, tokens).rounded(.down)),
+            resetSeconds: Int((missing / rate).rounded(.up))
+        )
     }
 
     /// Tokens left in `source`'s bucket now (for diagnostics and tests).
