@@ -50,3 +50,30 @@ import Testing
         try await harness.stop()
     }
 }
+
+/// The webhook listener's answers carry the source's pre-auth bucket as IETF rate-limit fields.
+@Suite struct WebhookServerRateLimitFieldsTests {
+    @Test func answersCarryTheSourcesBucketAndA429SaysWhenToRetry() async throws {
+        let harness = try WebhookServerHarness {
+            $0.preAuthLimit = PreAuthLimit(ratePerSecond: 2, burst: 3)
+        }
+        try await harness.start()
+        var remaining: [StructuredFieldListReader.Bare?] = []
+        for _ in 0..<4 {
+            let answer = try await harness.post("/hooks/slack")
+            let policy = try StructuredFieldListReader.parse(try #require(answer.headers["RateLimit-Policy"]))
+            #expect(policy.count == 1)
+            #expect(policy.first?.item == .string("webhook"))
+            #expect(policy.first?.parameter("q") == .integer(2))
+            #expect(policy.first?.parameter("w") == .integer(1))
+            let state = try StructuredFieldListReader.parse(try #require(answer.headers["RateLimit"]))
+            remaining.append(state.first?.parameter("r"))
+            if answer.status == 429 {
+                #expect(answer.headers["Retry-After"] == "1")
+                #expect(state.first?.parameter("t") == .integer(2))
+            }
+        }
+        #expect(remaining == [.integer(2), .integer(1), .integer(0), .integer(0)])
+        try await harness.stop()
+    }
+}
