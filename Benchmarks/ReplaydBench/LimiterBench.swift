@@ -23,7 +23,7 @@ struct LimiterBench: ParsableCommand {
             perRun: RateLimit(count: 1_000_000, per: .seconds(1), burst: 1_000_000),
             global: RateLimit(count: 1_000_000_000, per: .seconds(1), burst: 1_000_000_000),
             readsPerPrincipal: RateLimit(count: 1_000_000, per: .seconds(1), burst: 1_000_000),
-            maxKeys: max(10_000, principals)
+            maxKeys: max(10_000, 2 * principals)
         )
         let limiter = RateLimiter(configuration: limits, clock: SystemReplayClock())
         let subjects = (0..<principals).map { index in

@@ -163,6 +163,35 @@ import Glibc
         try await harness.stop()
     }
 
+    @Test func jsonRPCReplaysBeyondTheBurstAreRateLimitedWithRetryAfterInData() async throws {
+        let harness = try SocketDoorHarness(limits: Self.limits, limitsClock: ManualReplayClock())
+        defer { harness.cleanUp() }
+        await harness.start()
+        let calls = (0..<6).map { index in
+            #"{"jsonrpc":"2.0","id":\#(index),"method":"runs.replay","params":{"run_id":"run_rpc_\#(index)"}}"#
+        }
+        let body = try await RawSocketClient.request(
+            path: harness.socketPath,
+            "POST",
+            "/v1/rpc",
+            headers: ["Content-Type": "application/json"],
+            body: "[" + calls.joined(separator: ",") + "]"
+        )
+        #expect(body.status == 200)
+        // The HTTP request is one read; the answer carries the reads policy.
+        #expect(try Self.members(body.headers["ratelimit-policy"]).first?.item == .string("reads"))
+        let answers = try #require(try JSONSerialization.jsonObject(with: Data(body.body)) as? [[String: Any]])
+        let errors = answers.compactMap { $0["error"] as? [String: Any] }
+        #expect(answers.count == 6)
+        #expect(errors.count == 1)
+        #expect((errors.first?["code"] as? NSNumber)?.intValue == -32009)
+        let data = errors.first?["data"] as? [String: Any]
+        #expect(data?["code"] as? String == "rate_limited")
+        #expect((data?["retry_after"] as? NSNumber)?.intValue == 2)
+        #expect((data?["status"] as? NSNumber)?.intValue == 429)
+        try await harness.stop()
+    }
+
     @Test func theInFlightCapRefusesOnePrincipalsExtraReplaysButNotAnothers() async throws {
         var limits = LimitsConfig.unlimited
         limits.maxInFlightPerPrincipal = 1

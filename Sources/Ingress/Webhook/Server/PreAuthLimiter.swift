@@ -4,7 +4,7 @@ import Synchronization
 /// A token bucket per source, checked before any request reaches signature verification, so a flood of forged
 /// requests costs a token-bucket update each and nothing more (the listener answers 429 with `Retry-After`).
 ///
-/// Each source has its own bucket, so a flood at one door does not close the others. Buckets start full. Time
+/// Each source has its own bucket, so a flood at one door does not close the others (nor waits on its lock). Buckets start full. Time
 /// comes from the injected clock's monotonic reading.
 public final class PreAuthLimiter: Sendable {
     private struct Bucket {
@@ -15,7 +15,18 @@ public final class PreAuthLimiter: Sendable {
     private let defaultLimit: PreAuthLimit
     private let limits: [String: PreAuthLimit]
     private let clock: any ReplayClock
-    private let buckets = Mutex<[String: Bucket]>([:])
+    /// Buckets in shards with a lock each, so sources rarely share a lock and no lock is taken by every request.
+    private let shards: [Shard] = (0..<16).map { _ in Shard() }
+
+    private final class Shard: Sendable {
+        let buckets = Mutex<[String: Bucket]>([:])
+    }
+
+    private func shard(for source: String) -> Shard {
+        var hasher = Hasher()
+        hasher.combine(source)
+        return shards[Int(UInt(bitPattern: hasher.finalize()) % UInt(shards.count))]
+    }
 
     /// Creates a limiter: `defaultLimit` for every source, unless `limits` names one.
     public init(defaultLimit: PreAuthLimit, limits: [String: PreAuthLimit] = [:], clock: any ReplayClock) {
@@ -38,7 +49,7 @@ public final class PreAuthLimiter: Sendable {
     public func acquireWithStatus(source: String) -> (decision: AdmissionDecision, status: RateLimitStatus) {
         let limit = self.limit(for: source)
         let now = clock.monotonicNow()
-        return buckets.withLock { buckets in
+        return shard(for: source).buckets.withLock { buckets in
             var bucket = buckets[source] ?? Bucket(tokens: Double(limit.burst), updatedAt: now)
             let elapsed = max(.zero, now - bucket.updatedAt)
             bucket.tokens = min(Double(limit.burst), bucket.tokens + Self.seconds(elapsed) * limit.ratePerSecond)
@@ -82,7 +93,7 @@ public final class PreAuthLimiter: Sendable {
     public func availableTokens(source: String) -> Double {
         let limit = self.limit(for: source)
         let now = clock.monotonicNow()
-        return buckets.withLock { buckets in
+        return shard(for: source).buckets.withLock { buckets in
             guard let bucket = buckets[source] else { return Double(limit.burst) }
             let elapsed = max(.zero, now - bucket.updatedAt)
             return min(Double(limit.burst), bucket.tokens + Self.seconds(elapsed) * limit.ratePerSecond)
