@@ -76,6 +76,13 @@ final class BenchStack {
             coalesce_window = "0s"
             wait = "10m"
             deadline = "1h"
+            [limits]
+            per_principal = "1000000000 per 1s, burst 1000000000"
+            per_source = "1000000000 per 1s, burst 1000000000"
+            per_run = "1000000000 per 1s, burst 1000000000"
+            global = "1000000000 per 1s, burst 1000000000"
+            reads_per_principal = "1000000000 per 1s, burst 1000000000"
+            max_in_flight_per_principal = 65536
             [[principals]]
             name = "bench"
             unix_uids = [\(getuid())]

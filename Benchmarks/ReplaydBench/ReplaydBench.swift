@@ -16,7 +16,7 @@ struct ReplaydBench: AsyncParsableCommand {
             "Measure replayd: added latency, concurrency on one network thread, pacing, the audit log, webhooks, grants.",
         subcommands: [
             LatencyBench.self, ConcurrencyBench.self, PacingBench.self, AuditBench.self, WebhookBench.self,
-            DoorThroughputBench.self, UpstreamBench.self, PolicyBench.self,
+            DoorThroughputBench.self, UpstreamBench.self, PolicyBench.self, LimiterBench.self,
         ]
     )
 }

@@ -176,7 +176,9 @@ struct Daemon {
             policy: policy,
             visibility: policy,
             principals: authenticator,
-            engine: engine
+            engine: engine,
+            limiter: RateLimiter(configuration: settings.limits, clock: clock),
+            inFlight: InFlightLimiter(maxPerPrincipal: settings.limits.maxInFlightPerPrincipal)
         )
         let configCheck = StaticReadinessCheck(name: "config", ok: true, detail: "loaded")
         let reloader = configPath.map { path in

@@ -30,7 +30,17 @@ final class SocketDoorHarness: Sendable {
     private let runTask: Mutex<Task<Void, any Error>?> = Mutex(nil)
 
     /// What the scripted upstream does with a replay.
-    typealias Upstream = @Sendable (_ url: String, _ headers: HTTPHeaders) throws(CurlError) -> HTTPResponse
+    typealias Upstream = @Sendable (_ url: String, _ headers: HTTPHeaders) async throws(CurlError) -> HTTPResponse
+
+    /// The upstream's default answer: a new queued run.
+    static let createdRun = HTTPResponse(
+        status: 201,
+        headers: ["Content-Type": "application/json"],
+        body: Array(
+            #"{"id":"new-run","job_id":"job-1","project_id":"proj-1","status":"queued","attempt":1,"triggered_by":"manual","priority":0,"job_version":1,"debug_mode":false,"lineage_depth":0,"created_at":"2026-05-01T12:00:00Z"}"#
+                .utf8
+        )
+    )
 
     static func newDirectory() -> String {
         let path = "/tmp/replayd-test-\(UUID().uuidString.prefix(8).lowercased())"
@@ -44,16 +54,9 @@ final class SocketDoorHarness: Sendable {
         directory: String = SocketDoorHarness.newDirectory(),
         auditWriteFaults: any AuditWriteFaults = NoAuditWriteFaults(),
         operations: (ReplayPipeline, TestAuditTrail) -> OperationsEndpoints = { _, _ in OperationsEndpoints() },
-        upstream: @escaping Upstream = { _, _ in
-            HTTPResponse(
-                status: 201,
-                headers: ["Content-Type": "application/json"],
-                body: Array(
-                    #"{"id":"new-run","job_id":"job-1","project_id":"proj-1","status":"queued","attempt":1,"triggered_by":"manual","priority":0,"job_version":1,"debug_mode":false,"lineage_depth":0,"created_at":"2026-05-01T12:00:00Z"}"#
-                        .utf8
-                )
-            )
-        }
+        limits: LimitsConfig? = nil,
+        limitsClock: any ReplayClock = ManualReplayClock(),
+        upstream: @escaping Upstream = { _, _ in SocketDoorHarness.createdRun }
     ) throws {
         self.directory = directory
         self.socketPath = directory + "/sock/replayd.sock"
@@ -62,7 +65,7 @@ final class SocketDoorHarness: Sendable {
         let calls = upstreamCalls
         let http = ClosureHTTPClient { request throws(CurlError) in
             calls.append(request.url)
-            return try upstream(request.url, request.headers)
+            return try await upstream(request.url, request.headers)
         }
         let health = UpstreamHealth(now: { 0 })
         var silent = Logger(label: "test")
@@ -95,7 +98,9 @@ final class SocketDoorHarness: Sendable {
                 )
             ),
             policy: policy,
-            engine: engine
+            engine: engine,
+            limiter: limits.map { RateLimiter(configuration: $0, clock: limitsClock) },
+            inFlight: limits.map { InFlightLimiter(maxPerPrincipal: $0.maxInFlightPerPrincipal) }
         )
         self.pipeline = pipeline
         router = SocketRouter(

@@ -153,7 +153,7 @@ import Testing
                       header_timeout: 5s
                       idle_timeout: 2m
                       max_connections: 16
-                      max_connections_per_uid: 32
+                      max_connections_per_uid: 16
 
                     [state]
                       dir: /var/lib/replayd-test

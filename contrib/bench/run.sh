@@ -478,6 +478,16 @@ level = "$log_level"
 coalesce_window = "0s"
 wait = "10m"
 deadline = "1h"
+[limits]
+# LIMITS=off turns the rate limits off; by default they are on but far above the load, so the run measures
+# their cost and never a refusal.
+enabled = $( [ "${LIMITS:-on}" = off ] && echo false || echo true )
+per_principal = "1000000000 per 1s, burst 1000000000"
+per_source = "1000000000 per 1s, burst 1000000000"
+per_run = "1000000000 per 1s, burst 1000000000"
+global = "1000000000 per 1s, burst 1000000000"
+reads_per_principal = "1000000000 per 1s, burst 1000000000"
+max_in_flight_per_principal = 65536
 [webhooks]
 listen = "127.0.0.1:$replayd_hook_port"
 max_connections = 4096

@@ -15,8 +15,9 @@
 #                       STRACE_ARGS=-y for one line per call with its file) into $OUT/strace.txt
 #   PERF=1              record a profile (perf record -g) into $OUT/perf.data
 #   OUT=DIR             where strace/perf output goes (default /tmp)
+#   LIMITS=off          run with [limits] enabled = false (default: on, far above the load, to measure its cost)
 set -euo pipefail
-if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BIN=$1; N=${2:-4000}; shift 2 || true; CONNS=${*:-16 64}
 OUT=${OUT:-/tmp}
@@ -48,6 +49,16 @@ level = "error"
 coalesce_window = "0s"
 wait = "10m"
 deadline = "1h"
+[limits]
+# LIMITS=off turns the rate limits off; by default they are on but far above the load, so the run measures
+# their cost and never a refusal.
+enabled = $( [ "${LIMITS:-on}" = off ] && echo false || echo true )
+per_principal = "1000000000 per 1s, burst 1000000000"
+per_source = "1000000000 per 1s, burst 1000000000"
+per_run = "1000000000 per 1s, burst 1000000000"
+global = "1000000000 per 1s, burst 1000000000"
+reads_per_principal = "1000000000 per 1s, burst 1000000000"
+max_in_flight_per_principal = 65536
 [[principals]]
 name = "bench"
 unix_uids = [$(id -u)]

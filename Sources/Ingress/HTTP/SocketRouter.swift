@@ -79,7 +79,9 @@ public struct SocketRouter: Sendable {
         return answer(miss, method: method, path: path, requestID: requestID)
     }
 
-    /// Answers one request.
+    /// Answers one request. A request of a mapped principal other than a replay passes the reads limit first
+    /// (429 `rate_limited` with `Retry-After` when refused); its answer carries `RateLimit-Policy` and `RateLimit`.
+    /// A replay's answer carries the fields of the replay limits it passed (or was refused by).
     public func handle(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse {
         let route: SocketRoute
         switch SocketRoute.match(method: request.method, path: request.path) {
@@ -87,6 +89,42 @@ public struct SocketRouter: Sendable {
         case .failure(let miss):
             return answer(miss, method: request.method, path: request.path, requestID: request.requestID)
         }
+        var readLimit: RateLimitDecision?
+        if let principal = request.principal, let door = Self.readDoor(route) {
+            let decision = pipeline.limitRead(principal, door: door)
+            if let seconds = decision.retryAfterSeconds {
+                logger.notice("request rate limited", metadata: ["retry_after": "\(seconds)"])
+                let limit = decision.statuses.last.map { " (\($0.name): \($0.limit))" } ?? ""
+                var response = GatewayResponse.error(
+                    ReplayError(
+                        .rateLimited,
+                        "too many requests\(limit); try again in \(seconds) s",
+                        details: ["policy=\(decision.refusedBy ?? "-")", "retry_after=\(seconds)"]
+                    ),
+                    requestID: request.requestID
+                )
+                RateLimitFields.apply(decision, to: &response)
+                return response
+            }
+            readLimit = decision
+        }
+        var response = await answer(route, request, logger: logger)
+        RateLimitFields.apply(readLimit, to: &response)
+        return response
+    }
+
+    /// The door a route's reads are limited under; `nil` for a replay (limited in the pipeline) and for the
+    /// unauthenticated operations routes.
+    private static func readDoor(_ route: SocketRoute) -> RequestOrigin.Door? {
+        switch route {
+        case .ping, .health, .metrics, .replay: return nil
+        case .rpc: return .rpc
+        case .status, .listReplays, .getReplay, .resolveReplay, .getRun, .auditTail: return .socket
+        case .createToken, .listTokens, .revokeToken, .reload, .pause, .resume: return .socket
+        }
+    }
+
+    private func answer(_ route: SocketRoute, _ request: GatewayRequest, logger: Logger) async -> GatewayResponse {
         switch route {
         case .ping:
             return .json(200, PingBody(status: "ok", version: info.version))
@@ -197,13 +235,17 @@ public struct SocketRouter: Sendable {
             return await explain(replayRequest, principal: principal, dryRun: dryRun, logger: logger)
         }
         let preference = ReplayWaitPreference(preferValues: request.headers["Prefer"])
-        let submission = await pipeline.execute(
+        let limited = await pipeline.submit(
             replayRequest,
             principal: principal,
             logger: logger,
             wait: preference?.wait
         )
-        var response = ReplayRenderer.render(submission, requestID: request.requestID)
+        var response = ReplayRenderer.render(limited.submission, requestID: request.requestID)
+        RateLimitFields.apply(limited.rateLimit, to: &response)
+        if let seconds = limited.retryAfterSeconds {
+            response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
+        }
         if let preference { response.headers.add(name: "Preference-Applied", value: preference.applied) }
         return response
     }

@@ -163,7 +163,9 @@ struct ReplaydRPCHandlers {
                 data: .object(data)
             )
         case .rejected(let error):
-            throw JSONRPCError(replayError: error)
+            let retryAfter = error.details.first { $0.hasPrefix("retry_after=") }
+                .flatMap { Int64($0.dropFirst("retry_after=".count)) }
+            throw JSONRPCError(replayError: error, retryAfterSeconds: retryAfter)
         }
     }
 }

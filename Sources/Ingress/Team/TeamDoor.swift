@@ -143,13 +143,17 @@ struct TeamDoor: HTTPDoor {
         }
         logger[metadataKey: "run_id"] = "\(replayRequest.runID)"
         let preference = ReplayWaitPreference(preferValues: request.head.headers["Prefer"])
-        let submission = await pipeline.execute(
+        let limited = await pipeline.submit(
             replayRequest,
             principal: principal,
             logger: logger,
             wait: preference?.wait
         )
-        var response = ReplayRenderer.render(submission, requestID: context.requestID)
+        var response = ReplayRenderer.render(limited.submission, requestID: context.requestID)
+        RateLimitFields.apply(limited.rateLimit, to: &response)
+        if let seconds = limited.retryAfterSeconds {
+            response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
+        }
         if let preference { response.headers.add(name: "Preference-Applied", value: preference.applied) }
         logger.info("team replay answered", metadata: ["status": "\(response.status)"])
         return response

@@ -1,4 +1,5 @@
 import HTTPServer
+import ReplayCore
 
 /// Settings of the team listener (HTTP/1.1 on TCP; TLS is a reverse proxy's job).
 public struct TeamServerConfiguration: Sendable {

@@ -30,6 +30,8 @@ public struct ReplaydConfig: Sendable {
     public var grants: [GrantConfig] = []
     /// `[auth]`: how grants are checked.
     public var auth = AuthConfig()
+    /// `[limits]`: rate limits and the per-principal in-flight cap, for every door.
+    public var limits = LimitsConfig()
 
     /// Creates a config; every section defaults to its own defaults.
     public init(

@@ -1,7 +1,7 @@
 import Logging
 import Strait
 
-/// The one pipeline every door calls: authenticate → authorize → audit `received` (durable) →
+/// The one pipeline every door calls: authenticate → authorize → rate-limit → audit `received` (durable) →
 /// the exactly-once engine (idempotency claim, durable attempts, classification, retries, reconciliation).
 ///
 /// Stages are injected at the seams (`PeerAuthenticator`, `ReplayPolicy`, `RecordVisibility`, `ReplayEngine` with
@@ -18,27 +18,36 @@ public struct ReplayPipeline: Sendable {
     let principals: (any PrincipalLookup)?
     /// The exactly-once engine behind the pipeline.
     let engine: ReplayEngine
+    /// The rate-limit stage's GCRA limits (`nil`: none).
+    let limiter: RateLimiter?
+    /// The rate-limit stage's per-principal in-flight cap (`nil`: none).
+    let inFlight: InFlightLimiter?
 
     /// Creates a pipeline. The defaults allow every mapped principal and show each its own records: for pipelines
-    /// built in code; the daemon passes a ``GrantPolicy`` as both `policy` and `visibility`.
+    /// built in code; the daemon passes a ``GrantPolicy`` as both `policy` and `visibility`. `limiter` and
+    /// `inFlight` are the rate-limit stage; without them nothing is limited.
     ///
     /// - Parameters:
-    ///   - limits: the limiter's read-only view, for explain (the limiter stage conforms).
+    ///   - limits: the limiter's read-only view, for explain (by default the `limiter`'s own, or none).
     ///   - principals: the configured principals, so that `explain --as NAME` can name one.
     public init(
         authenticator: any PeerAuthenticator,
         policy: any ReplayPolicy = MappedPrincipalsPolicy(),
         visibility: any RecordVisibility = OwnerOnlyVisibility(),
-        limits: any ReplayLimiterPreview = NoReplayLimits(),
+        limits: (any ReplayLimiterPreview)? = nil,
         principals: (any PrincipalLookup)? = nil,
-        engine: ReplayEngine
+        engine: ReplayEngine,
+        limiter: RateLimiter? = nil,
+        inFlight: InFlightLimiter? = nil
     ) {
         self.authenticator = authenticator
         self.policy = policy
         self.visibility = visibility
-        self.limits = limits
+        self.limits = limits ?? limiter ?? NoReplayLimits()
         self.principals = principals
         self.engine = engine
+        self.limiter = limiter
+        self.inFlight = inFlight
     }
 
     /// The upstream's base URL.
@@ -169,6 +178,16 @@ public struct ReplayPipeline: Sendable {
         logger: Logger,
         wait: Duration? = nil
     ) async -> ReplaySubmission {
+        await submit(request, principal: principal, logger: logger, wait: wait).submission
+    }
+
+    /// ``execute(_:principal:logger:wait:)``, with the rate-limit stage's verdict for the door's response fields.
+    public func submit(
+        _ request: ReplayRequest,
+        principal: Principal,
+        logger: Logger,
+        wait: Duration? = nil
+    ) async -> LimitedReplaySubmission {
         var request = request
         do {
             request.authorization = try await policy.authorize(principal, request)
@@ -182,8 +201,15 @@ public struct ReplayPipeline: Sendable {
                 runID: request.runID.rawValue,
                 reason: "\(error.code.rawValue): \(error.message)"
             )
-            return .rejected(error)
+            return LimitedReplaySubmission(.rejected(error))
         }
-        return await engine.submit(request, principal: principal, logger: logger, wait: wait)
+        switch await admitReplay(request, principal: principal, logger: logger) {
+        case .refused(let refusal):
+            return refusal
+        case .admitted(let decision, let inFlightSlot):
+            let submission = await engine.submit(request, principal: principal, logger: logger, wait: wait)
+            finishReplay(submission, principal: principal, decision: decision, inFlightSlot: inFlightSlot)
+            return LimitedReplaySubmission(submission, rateLimit: decision)
+        }
     }
 }

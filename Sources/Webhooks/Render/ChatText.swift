@@ -37,6 +37,10 @@ struct ChatText: Sendable {
             if let newRunID = summary.newRunID { text += " as run \(literal(newRunID))" }
             if let status = summary.newRunStatus { text += " (status: \(plain(status)))" }
             return text + "."
+        case .failed where summary.errorCode == "rate_limited":
+            // Nothing was sent: say so, with the wait the limiter named ("… try again in 12 s").
+            let reason = summary.errorMessage.map { ": " + plain(Self.clipped($0)) } ?? "; try again shortly"
+            return "Run \(run) was not replayed, you are being rate limited\(reason). Nothing was sent to Strait."
         case .failed:
             var text = "Replay of run \(run) failed"
             if let message = summary.errorMessage {

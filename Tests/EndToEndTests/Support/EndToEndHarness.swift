@@ -107,6 +107,9 @@ final class EndToEndHarness: @unchecked Sendable {
     /// ``testerGrant`` and ``operatorGrant``.
     static let testerAndOperatorGrants = testerGrant + "\n\n" + operatorGrant
 
+    /// `[limits]` for tests about something else: bulk and flood tests send thousands of replays from one user.
+    static let limitsOff = "enabled = false\nmax_in_flight_per_principal = 65536"
+
     /// Writes a config whose principal is this process's uid (or `principalUID`), pointing at `upstream`, with
     /// `grants` (by default ``testerGrant``).
     func writeConfig(
@@ -117,7 +120,8 @@ final class EndToEndHarness: @unchecked Sendable {
         audit: String = "",
         attemptTimeout: String = "5s",
         webhooks: String = "",
-        grants: String = EndToEndHarness.testerGrant
+        grants: String = EndToEndHarness.testerGrant,
+        limits: String = EndToEndHarness.limitsOff
     ) throws {
         let toml = """
             [upstream]
@@ -146,6 +150,9 @@ final class EndToEndHarness: @unchecked Sendable {
 
             [audit]
             \(audit)
+
+            [limits]
+            \(limits)
 
             [[principals]]
             name = "tester"

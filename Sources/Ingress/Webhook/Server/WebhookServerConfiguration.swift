@@ -1,4 +1,5 @@
 import HTTPServer
+import ReplayCore
 
 /// Settings of the webhook listener (HTTP/1.1 on TCP).
 public struct WebhookServerConfiguration: Sendable {

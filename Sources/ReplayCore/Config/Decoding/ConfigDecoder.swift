@@ -34,6 +34,9 @@ struct ConfigDecoder {
         if let audit = reader.table("audit") {
             config.audit = AuditConfig(reading: audit)
         }
+        if reader.contains("limits"), let limits = reader.table("limits") {
+            config.limits = LimitsConfig(reading: limits)
+        }
         if reader.contains("webhooks"), let webhooks = reader.table("webhooks") {
             config.webhooks = WebhooksConfig(reading: webhooks)
         }
