@@ -76,10 +76,12 @@ import Testing
     }
 
     @Test func losingTheDaemonStopsWithOneErrorLineAndCountsNotSentApart() async throws {
-        let (harness, file) = try await bulkStack(count: 60, latencyMs: 100)
+        // 600 lines at 100 ms each, two at a time: about 30 s of work, so the daemon is stopped long before the
+        // bulk could finish, however slow a loaded machine is to stop it (with 60 lines it sometimes finished).
+        let (harness, file) = try await bulkStack(count: 600, latencyMs: 100)
         defer { harness.cleanUp() }
         let tty = try terminal(harness, ["replay", "--from-file", file, "--concurrency", "2"])
-        let started = await tty.waitForText { Self.doneCounts($0, total: 60).contains { $0 >= 4 } }
+        let started = await tty.waitForText { Self.doneCounts($0, total: 600).contains { $0 >= 4 } }
         #expect(started, "output: \(tty.text.suffix(2000))")
         _ = await harness.daemon?.stop()
         let status = await tty.waitForExit()
