@@ -205,7 +205,7 @@ struct Daemon {
                 pause: pauseGate
             ),
             metrics: PrometheusExposition(registry: metricsRegistry) { [metrics] in
-                Self.sampleGauges(metrics: metrics, pipeline: pipeline, engine: engine)
+                Self.sampleGauges(metrics: metrics, pipeline: pipeline, engine: engine, audit: auditLog)
             }
         )
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)

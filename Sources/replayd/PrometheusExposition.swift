@@ -1,3 +1,4 @@
+import Audit
 import Ingress
 import Prometheus
 import ReplayCore
@@ -35,7 +36,18 @@ extension Daemon {
     }
 
     /// Sets the gauges that describe state now: pauses, breaker, pacer limit, replays in progress, audit health.
-    static func sampleGauges(metrics: ReplaydMetrics, pipeline: ReplayPipeline, engine: ReplayEngine) {
+    static func sampleGauges(
+        metrics: ReplaydMetrics,
+        pipeline: ReplayPipeline,
+        engine: ReplayEngine,
+        audit: AuditLog
+    ) {
+        let statistics = audit.statistics
+        metrics.auditGroups(
+            records: statistics.records,
+            commits: statistics.batches,
+            largest: statistics.largestBatch
+        )
         let pause = engine.pause
         let counts = engine.recordCounts
         metrics.gauge("replayd_records", Double(counts.unfinished), ("state", "unfinished"))

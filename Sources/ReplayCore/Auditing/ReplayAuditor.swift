@@ -283,6 +283,12 @@ public final class ReplayAuditor: Sendable {
         )
     }
 
+    /// Counts one reconciliation round's result (`replayd_reconciliations_total`). Reconciliation is not an audit
+    /// event of its own: the attempt and outcome records it leads to are.
+    public func reconciled(_ result: ReconciliationResult) {
+        metrics?.reconciled(result)
+    }
+
     /// Records a request refused before the engine. The first denial per source and reason in an interval is
     /// recorded in full; the rest are counted and recorded as one `denials_aggregated` record when the interval
     /// ends, so a flood cannot fill the disk.

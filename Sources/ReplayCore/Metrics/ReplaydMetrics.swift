@@ -74,6 +74,19 @@ public final class ReplaydMetrics: Sendable {
         }
     }
 
+    /// Counts one reconciliation round by what it found.
+    public func reconciled(_ result: ReconciliationResult) {
+        counter("replayd_reconciliations_total", ("result", result.rawValue))
+    }
+
+    /// The audit log's group commits so far: records committed, commits (one write and one sync each) and the
+    /// largest group, so that `rate(records) / rate(commits)` is the mean group size.
+    public func auditGroups(records: Int64, commits: Int64, largest: Int) {
+        gauge("replayd_audit_records_committed", Double(records))
+        gauge("replayd_audit_group_commits", Double(commits))
+        gauge("replayd_audit_group_size_max", Double(largest))
+    }
+
     /// Counts an audit record that could not be made durable.
     public func recordFailed(_ record: AuditRecord, code: AuditError.Code) {
         counter("replayd_audit_failures_total", ("code", code.rawValue))

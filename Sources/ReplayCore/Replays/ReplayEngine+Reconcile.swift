@@ -16,6 +16,7 @@ extension ReplayEngine {
     ) async throws(StoreError) -> Step {
         if let deadline = record.reconcileDeadline, now > deadline {
             logger.error("reconciliation horizon passed; the replay needs an operator (replayctl resolve)")
+            auditor.reconciled(.horizonPassed)
             record = try await store.update(
                 record,
                 at: now,
@@ -54,6 +55,7 @@ extension ReplayEngine {
                 if let run = found.value.first(where: { $0.creatingRequestID == attempt.requestID })
                     ?? found.value.first
                 {
+                    auditor.reconciled(.found)
                     logger.info(
                         "reconciled: the ambiguous attempt did create a run",
                         metadata: ["upstream_request_id": "\(attempt.requestID)", "new_run_id": "\(run.id)"]
@@ -88,6 +90,7 @@ extension ReplayEngine {
             let settled = lastSent + Self.milliseconds(settings.reconcileSettle)
             let now = clock.wallNowMilliseconds()
             if now < settled {
+                auditor.reconciled(.settling)
                 logger.info(
                     "no run found yet, but Strait may still be working on the last attempt; looking again later",
                     metadata: ["settles_in_ms": "\(settled - now)"]
@@ -104,6 +107,7 @@ extension ReplayEngine {
                 return .next
             }
         }
+        auditor.reconciled(.notFound)
         logger.notice(
             "reconciled: no run was created; a new attempt is allowed",
             metadata: ["checked": "\(candidates.count)"]
@@ -125,6 +129,7 @@ extension ReplayEngine {
     )
         async throws(StoreError) -> Step
     {
+        auditor.reconciled(.lookupFailed)
         let delay = settings.reconcileBackoff.backoff(retry: round, fraction: max(0.5, jitter.nextFraction()))
         logger.warning(
             "reconciliation lookup failed; will retry",
