@@ -127,6 +127,32 @@ import Testing
     }
 
     /// Parses the exposition with `prometheus_client.parser`, which fails on anything not in the text format.
+    /// One verified Standard Webhooks delivery and one with a bad signature: the ack latency histogram counts both
+    /// answers, the clock-skew histogram only the verified one (the bad one's timestamp proves nothing).
+    @Test func webhookAcksAndSenderClockSkewAreMeasuredPerKind() async throws {
+        try await WebhookEndToEndTests.withWebhookStack { harness, _, _ in
+            let good = try await WebhookEndToEndTests.standardWebhook(harness, id: "msg_metrics", runID: "run_failed_1")
+            let accepted = try await harness.postWebhook("std", body: good.body, headers: good.headers)
+            #expect((200..<300).contains(accepted.status), "\(accepted.status) \(accepted.body)")
+            let forged = good.headers.map { name, value in
+                (name, name.lowercased() == "webhook-signature" ? "v1,AAAA" : value)
+            }
+            let refused = try await harness.postWebhook("std", body: good.body, headers: forged)
+            #expect(refused.status == 401)
+
+            let metrics = try await harness.socketRequest("GET", "/metrics")
+            let samples = try await parse(metrics.body, harness: harness)
+            func value(_ name: String, _ labels: [String: String]) -> Double? {
+                samples.first { sample in
+                    sample.name == name && labels.allSatisfy { sample.labels[$0.key] == $0.value }
+                }?.value
+            }
+            #expect(value("replayd_webhook_ack_seconds_count", ["kind": "standard_webhooks"]) == 2)
+            #expect(value("replayd_webhook_clock_skew_seconds_count", ["kind": "standard_webhooks"]) == 1)
+            #expect(value("replayd_webhook_acks_late_total", ["kind": "standard_webhooks"]) == nil)
+        }
+    }
+
     private func parse(_ text: String, harness: EndToEndHarness) async throws -> [Sample] {
         let path = harness.directory + "/metrics.txt"
         try text.write(toFile: path, atomically: true, encoding: .utf8)

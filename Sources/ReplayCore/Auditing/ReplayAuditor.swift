@@ -18,7 +18,8 @@ public final class ReplayAuditor: Sendable {
     private let clock: any ReplayClock
     private let denials: Mutex<DenialAggregator>
     private let logger: Logger
-    private let metrics: ReplaydMetrics?
+    /// Where this auditor counts (and where doors count what is not an audit event); `nil` counts nothing.
+    public let metrics: ReplaydMetrics?
 
     /// Creates an auditor.
     ///

@@ -87,6 +87,19 @@ public final class ReplaydMetrics: Sendable {
         gauge("replayd_audit_group_size_max", Double(largest))
     }
 
+    /// How far a verified delivery's signed timestamp was from replayd's clock (either way), by sender kind.
+    public func senderClockSkew(kind: String, seconds: Int64) {
+        Timer(label: "replayd_webhook_clock_skew_seconds", dimensions: [("kind", kind)], factory: factory)
+            .recordSeconds(Double(seconds.magnitude))
+    }
+
+    /// How long a webhook answer took against its sender's deadline, by sender kind; a late one is also counted.
+    public func webhookAck(kind: String, after elapsed: Duration, deadline: Duration) {
+        Timer(label: "replayd_webhook_ack_seconds", dimensions: [("kind", kind)], factory: factory)
+            .recordNanoseconds(Self.nanoseconds(elapsed))
+        if elapsed > deadline { counter("replayd_webhook_acks_late_total", ("kind", kind)) }
+    }
+
     /// Counts an audit record that could not be made durable.
     public func recordFailed(_ record: AuditRecord, code: AuditError.Code) {
         counter("replayd_audit_failures_total", ("code", code.rawValue))

@@ -85,14 +85,29 @@ public final class WebhookDoor: WebhookRequestHandler {
     }
 
     public func handle(_ request: WebhookHTTPRequest) async -> WebhookHTTPResponse {
+        let started = clock.monotonicNow()
+        let (response, kind) = await answer(request)
+        if let kind {
+            auditor.metrics?.webhookAck(
+                kind: kind.rawValue,
+                after: clock.monotonicNow() - started,
+                deadline: kind.ackDeadline
+            )
+        }
+        return response
+    }
+
+    /// The answer to `request`, and the kind of its source when it has one.
+    private func answer(_ request: WebhookHTTPRequest) async -> (WebhookHTTPResponse, WebhookSourceKind?) {
         let config = live()
         guard let source = config.sources[request.source] else {
-            return Self.error(
+            let notFound = Self.error(
                 404,
                 "not_found",
                 "no webhook source is named \(request.source)",
                 requestID: request.requestID
             )
+            return (notFound, nil)
         }
         var logger = request.logger
         logger[metadataKey: "kind"] = "\(source.kind.rawValue)"
@@ -113,15 +128,19 @@ public final class WebhookDoor: WebhookRequestHandler {
                 runID: nil,
                 reason: "signature \(error.code.rawValue): \(error.message)"
             )
-            return Self.error(
+            let refused = Self.error(
                 401,
                 "unauthorized",
                 "signature verification failed (\(error.code.rawValue))",
                 requestID: request.requestID,
                 verificationFailed: true
             )
+            return (refused, source.kind)
         }
         logger[metadataKey: "key_id"] = "\(verification.keyID)"
+        if let signed = verification.signedTimestamp {
+            auditor.metrics?.senderClockSkew(kind: source.kind.rawValue, seconds: now / 1000 - signed)
+        }
         let context = WebhookContext(
             source: source,
             request: request,
@@ -130,13 +149,15 @@ public final class WebhookDoor: WebhookRequestHandler {
             directory: config.directory,
             logger: logger
         )
+        let response: WebhookHTTPResponse
         switch source.kind {
-        case .slack: return await slack(context)
-        case .discord: return await discord(context)
-        case .github: return await github(context)
-        case .standardWebhooks: return await standardWebhook(context)
-        case .strait: return await straitNotification(context)
+        case .slack: response = await slack(context)
+        case .discord: response = await discord(context)
+        case .github: response = await github(context)
+        case .standardWebhooks: response = await standardWebhook(context)
+        case .strait: response = await straitNotification(context)
         }
+        return (response, source.kind)
     }
 
     // MARK: Shared steps
