@@ -61,6 +61,7 @@ extension Daemon {
                 )
             },
             hashDestination: { auditor.hashValue($0) },
+            metrics: auditor.metrics,
             logger: Logger(label: "replayd.followups")
         )
         let replier = WebhookReplier(

@@ -150,6 +150,9 @@ import Testing
             #expect(value("replayd_webhook_ack_seconds_count", ["kind": "standard_webhooks"]) == 2)
             #expect(value("replayd_webhook_clock_skew_seconds_count", ["kind": "standard_webhooks"]) == 1)
             #expect(value("replayd_webhook_acks_late_total", ["kind": "standard_webhooks"]) == nil)
+            // The follow-up worker has made its first pass (at start): nothing is owed.
+            #expect(value("replayd_followups_pending", [:]) == 0)
+            #expect(value("replayd_followups_oldest_pending_age_seconds", [:]) == 0)
         }
     }
 

@@ -100,6 +100,12 @@ public final class ReplaydMetrics: Sendable {
         if elapsed > deadline { counter("replayd_webhook_acks_late_total", ("kind", kind)) }
     }
 
+    /// The follow-up outbox after a worker pass: replies still owed, and how long the oldest has waited.
+    public func followUpOutbox(pending: Int, oldestAgeSeconds: Double) {
+        gauge("replayd_followups_pending", Double(pending))
+        gauge("replayd_followups_oldest_pending_age_seconds", oldestAgeSeconds)
+    }
+
     /// Counts an audit record that could not be made durable.
     public func recordFailed(_ record: AuditRecord, code: AuditError.Code) {
         counter("replayd_audit_failures_total", ("code", code.rawValue))
