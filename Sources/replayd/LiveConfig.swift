@@ -82,6 +82,7 @@ struct LiveConfig: Sendable {
         if old.admin.listen != next.admin.listen { needed.append("[admin] listen") }
         if old.auth != next.auth { needed.append("[auth]") }
         if old.team != next.team { needed.append("[team]") }
+        if old.limits != next.limits { needed.append("[limits]") }
         if old.sources.isEmpty != next.sources.isEmpty {
             // The webhook listener runs only with sources; it is started (or stopped) at a restart.
             needed.append("[[sources]] (the webhook listener starts or stops only at a restart)")
