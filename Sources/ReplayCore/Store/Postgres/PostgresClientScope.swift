@@ -1,0 +1,22 @@
+import Logging
+import PostgresNIO
+
+/// A PostgreSQL client for the length of one call (`replayd state migrate`, the schema check before `serve`):
+/// its `run()` goes in a task group that ends with the call.
+public enum PostgresClientScope {
+    /// Runs `body` with a running client for `settings`, then shuts the client down.
+    public static func withClient<T: Sendable>(
+        _ settings: PostgresConnectionSettings,
+        logger: Logger,
+        _ body: (PostgresClient) async throws -> T
+    ) async throws -> T {
+        var configuration = settings.clientConfiguration()
+        configuration.options.maximumConnections = 2
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await body(client)
+        }
+    }
+}
