@@ -15,7 +15,7 @@ extension Daemon {
         pipeline: ReplayPipeline,
         engine: ReplayEngine,
         directory: PrincipalDirectory,
-        store: SQLiteReplayStore,
+        store: any ReplayStore & WebhookDeliveryStore,
         http: any HTTPClient,
         clock: any ReplayClock,
         eventLoops: any EventLoopGroup,

@@ -90,15 +90,7 @@ struct Daemon {
             logger: Logger(label: "replayd.audit"),
             metrics: metrics
         )
-        let store: SQLiteReplayStore
-        do {
-            store = try SQLiteReplayStore(
-                path: settings.state.directory + "/replayd.sqlite",
-                logger: Logger(label: "replayd.store")
-            )
-        } catch {
-            throw DaemonStartError(message: "cannot open the replay state store: \(error.message)")
-        }
+        let (store, stateServices) = try await openStateStore()
         let crash = CrashPoint(environment: ProcessInfo.processInfo.environment)
         if let phase = crash.phase {
             logger.warning(
@@ -223,7 +215,8 @@ struct Daemon {
             configuration: .init(
                 services: [
                     // The audit log comes first so that it shuts down last, after everything that records.
-                    .init(service: auditLog),
+                    .init(service: auditLog)
+                ] + stateServices + [
                     .init(
                         service: AuditTrailService(
                             auditor: auditor,

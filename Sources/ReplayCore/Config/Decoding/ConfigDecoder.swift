@@ -20,7 +20,7 @@ struct ConfigDecoder {
             config.socket = SocketConfig(reading: socket)
         }
         if let state = reader.table("state") {
-            config.state = StateConfig(reading: state)
+            config.state = StateConfig(reading: state, environment: environment)
         }
         if let log = reader.table("log") {
             config.log = LogConfig(reading: log)
@@ -53,15 +53,6 @@ struct ConfigDecoder {
             throw ConfigErrors(diagnostics.errors)
         }
         return config
-    }
-}
-
-extension StateConfig {
-    /// Reads `[state]`.
-    fileprivate init(reading reader: ConfigTableReader) {
-        self.init()
-        directory = reader.string("dir", validate: ConfigValidation.absolutePath) ?? directory
-        reader.finish()
     }
 }
 
