@@ -6,9 +6,11 @@
 # curl: the end-to-end tests talk to the socket with `curl --unix-socket`, as an operator would.
 # systemd: only `systemd-analyze verify` for contrib/systemd in CI (never booted).
 # python3-prometheus-client: the metrics test parses /metrics with an independent Prometheus text parser.
+# postgresql: the PostgreSQL state backend's tests start a throwaway cluster (initdb, pg_ctl) of their own.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config curl ca-certificates openssl systemd python3-prometheus-client)
+packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config curl ca-certificates openssl systemd python3-prometheus-client
+    postgresql)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
