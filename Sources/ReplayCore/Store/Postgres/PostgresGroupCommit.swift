@@ -12,7 +12,10 @@ import Synchronization
 /// - **Retry on conflict with another instance.** When a write of the batch hits a deadlock or a serialization
 ///   failure (another instance's transaction holds what this batch needs, and PostgreSQL chose this one to
 ///   abort), the whole batch is rolled back and run again, a few times, before its writes fail.
-/// - **Order.** Writes run in the order they were submitted, one batch at a time.
+/// - **Lanes.** Up to four batches are committed at once, each on a connection of its own, so one batch's round
+///   trips and flush overlap with the next's. A caller waits for its write's commit, so a write made after another
+///   returned always sees it; writes in flight together have no order (as between two instances).
+/// - **A lone write** (a batch of one) runs without a savepoint; if it fails, its transaction is rolled back.
 /// - **Structured.** Batches are committed by ``run(client:)``, which the store's service runs in its task group;
 ///   a write submitted when it is not running (before start, after shutdown) fails with `unavailable`. A caller
 ///   awaits a continuation, which a cancelled task cannot abandon: once submitted, a write commits or fails.
@@ -21,7 +24,9 @@ final class PostgresGroupCommit: Sendable {
     /// once the batch has committed (`nil`) or failed to (the error); `fail` answers a write whose batch failed
     /// before it could run.
     struct Write: Sendable {
-        let run: @Sendable (PostgresConnection, Logger) async -> Applied
+        /// `savepoint`: run inside a savepoint of its own (a batch of several writes); a lone write's batch is
+        /// rolled back instead when it fails.
+        let run: @Sendable (_ connection: PostgresConnection, _ logger: Logger, _ savepoint: Bool) async -> Applied
         let fail: @Sendable (any Error) -> Void
     }
 
@@ -29,6 +34,8 @@ final class PostgresGroupCommit: Sendable {
     struct Applied: Sendable {
         /// The write hit a deadlock or serialization failure: the batch is run again.
         var conflicted: Bool
+        /// The write failed (and its own effects were rolled back, or must be).
+        var failed: Bool
         /// Answers the write once the batch's outcome is known.
         var complete: @Sendable ((any Error)?) -> Void
     }
@@ -37,19 +44,22 @@ final class PostgresGroupCommit: Sendable {
         var queued: [Write] = []
         var running = false
         var stopped = false
-        var wake: CheckedContinuation<Void, Never>?
+        /// Idle committer lanes waiting for a write.
+        var idle: [CheckedContinuation<Void, Never>] = []
         /// Readers waiting for the committer (and so the client) to run: resumed with whether it runs.
         var waitingForStart: [CheckedContinuation<Bool, Never>] = []
     }
 
     private let state = Mutex(State())
     private let maxBatch: Int
+    private let lanes: Int
     private let maxConflictRetries: Int
     private let logger: Logger
 
     /// Creates the group commit; a batch takes at most `maxBatch` writes.
-    init(maxBatch: Int = 256, maxConflictRetries: Int = 5, logger: Logger) {
+    init(maxBatch: Int = 256, lanes: Int = 4, maxConflictRetries: Int = 5, logger: Logger) {
         self.maxBatch = max(1, maxBatch)
+        self.lanes = max(1, lanes)
         self.maxConflictRetries = max(0, maxConflictRetries)
         self.logger = logger
     }
@@ -64,11 +74,7 @@ final class PostgresGroupCommit: Sendable {
         let action = state.withLock { state -> Action in
             guard !state.stopped else { return .fail }
             state.queued.append(write)
-            if let wake = state.wake {
-                state.wake = nil
-                return .wake(wake)
-            }
-            return .none
+            return state.idle.isEmpty ? .none : .wake(state.idle.removeFirst())
         }
         switch action {
         case .none: break
@@ -89,10 +95,19 @@ final class PostgresGroupCommit: Sendable {
         }
         precondition(!alreadyRunning, "PostgresGroupCommit.run() runs once")
         for waiter in waiting { waiter.resume(returning: true) }
-        while !Task.isCancelled {
-            let batch = await nextBatch()
-            guard !batch.isEmpty else { continue }
-            await commit(batch, client: client)
+        // Several lanes, each committing a batch on a connection of its own: a batch's round trips (one per
+        // statement) and its commit's flush overlap with the others'. A write's caller waits for its commit, so
+        // a write made after another returned always sees it.
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<lanes {
+                group.addTask {
+                    while !Task.isCancelled {
+                        let batch = await self.nextBatch()
+                        guard !batch.isEmpty else { continue }
+                        await self.commit(batch, client: client)
+                    }
+                }
+            }
         }
         let (left, stillWaiting) = state.withLock { state in
             state.stopped = true
@@ -134,17 +149,17 @@ final class PostgresGroupCommit: Sendable {
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let resumeNow = state.withLock { state -> Bool in
                         guard state.queued.isEmpty, !Task.isCancelled else { return true }
-                        state.wake = continuation
+                        state.idle.append(continuation)
                         return false
                     }
                     if resumeNow { continuation.resume() }
                 }
             } onCancel: {
-                let waiting = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                    defer { state.wake = nil }
-                    return state.wake
+                let idle = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                    defer { state.idle = [] }
+                    return state.idle
                 }
-                waiting?.resume()
+                for lane in idle { lane.resume() }
             }
         }
     }
@@ -191,15 +206,19 @@ final class PostgresGroupCommit: Sendable {
                 completions.reserveCapacity(batch.count)
                 do {
                     try await connection.query("BEGIN", logger: logger)
+                    let alone = batch.count == 1
+                    var failed = false
                     for write in batch {
-                        let applied = await write.run(connection, logger)
+                        let applied = await write.run(connection, logger, !alone)
                         if applied.conflicted {
                             _ = try? await connection.query("ROLLBACK", logger: logger)
                             return .conflicted
                         }
+                        failed = failed || applied.failed
                         completions.append(applied.complete)
                     }
-                    try await connection.query("COMMIT", logger: logger)
+                    // A lone write that failed has no savepoint to have undone it: its batch is rolled back.
+                    try await connection.query(alone && failed ? "ROLLBACK" : "COMMIT", logger: logger)
                     return .committed(completions)
                 } catch {
                     _ = try? await connection.query("ROLLBACK", logger: logger)

@@ -41,12 +41,22 @@ public final class PostgresReplayStore: ReplayStore, Sendable {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
             commits.submit(
                 PostgresGroupCommit.Write(
-                    run: { connection, logger in
-                        let applied = await Self.inSavepoint(connection, logger) { try await body(connection, logger) }
-                        if case .failure(let error) = applied, Self.isConflict(error) {
-                            return .init(conflicted: true, complete: { _ in })
+                    run: { connection, logger, savepoint in
+                        let applied: Result<T, any Error>
+                        if savepoint {
+                            applied = await Self.inSavepoint(connection, logger) { try await body(connection, logger) }
+                        } else {
+                            do {
+                                applied = .success(try await body(connection, logger))
+                            } catch {
+                                applied = .failure(error)
+                            }
                         }
-                        return .init(conflicted: false) { commitError in
+                        if case .failure(let error) = applied, Self.isConflict(error) {
+                            return .init(conflicted: true, failed: true, complete: { _ in })
+                        }
+                        let failed = if case .failure = applied { true } else { false }
+                        return .init(conflicted: false, failed: failed) { commitError in
                             // A write's own error explains a failed commit better than the commit's.
                             if case .success = applied, let commitError {
                                 continuation.resume(returning: .failure(commitError))
