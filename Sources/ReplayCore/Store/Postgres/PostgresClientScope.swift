@@ -12,7 +12,11 @@ public enum PostgresClientScope {
     ) async throws -> T {
         var configuration = settings.clientConfiguration()
         configuration.options.maximumConnections = 2
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The body may lease a connection before the task group has started `run()`; PostgresNIO warns about
+        // that, though the lease just waits for the pool. Only the pool's errors are worth showing here.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
