@@ -16,7 +16,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 /// another connection to the file, or the file reopened after the store is closed; for PostgreSQL, another
 /// client with its own connections, as another instance would have.
 struct StoreFixture: Sendable {
-    typealias Store = any ReplayStore & WebhookDeliveryStore
+    typealias Store = any ReplayStore & WebhookDeliveryStore & PauseStore & TeamTokenStore
     let store: Store
     /// A second handle, the first one still open.
     let other: @Sendable () async throws -> Store

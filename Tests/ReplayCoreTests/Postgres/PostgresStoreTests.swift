@@ -14,12 +14,18 @@ import Testing
         let settings = try await PostgresTestCluster.shared.freshDatabase()
         try await T.withPostgresStores(settings) { first, second in
             let migrator = PostgresStateMigrator(client: first.client, logger: T.logger)
-            #expect(try await migrator.status() == .behind(missing: ["v1", "v2-webhooks"]))
-            #expect(try await migrator.migrate() == ["v1", "v2-webhooks"])
+            #expect(
+                try await migrator.status() == .behind(missing: ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause"])
+            )
+            #expect(try await migrator.migrate() == ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause"])
             #expect(try await migrator.status() == .current)
             #expect(try await PostgresStateMigrator(client: second.client, logger: T.logger).migrate() == [])
             try await migrator.requireCurrent()
         }
+    }
+
+    @Test func theMigrationsAreSQLitesByNameAndOrder() {
+        #expect(PostgresStateSchema.migrations.map(\.name) == SQLiteReplayStore.migrator.migrations)
     }
 
     @Test func anUnmigratedDatabaseIsRefusedWithTheCommandThatFixesIt() async throws {
@@ -55,7 +61,9 @@ import Testing
             async let a = PostgresStateMigrator(client: first.client, logger: T.logger).migrate()
             async let b = PostgresStateMigrator(client: second.client, logger: T.logger).migrate()
             let applied = try await [a, b]
-            #expect(applied.sorted { $0.count < $1.count } == [[], ["v1", "v2-webhooks"]])
+            #expect(
+                applied.sorted { $0.count < $1.count } == [[], ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause"]]
+            )
         }
     }
 
