@@ -47,7 +47,12 @@ final class GCRATable: Sendable {
         let interval = limit.intervalNanoseconds
         let tolerance = limit.toleranceNanoseconds
         return shard(for: key).state.withLock { lru in
-            GCRA.evaluate(tat: lru.value(for: key, touch: false) ?? now, now: now, interval: interval, tolerance: tolerance)
+            GCRA.evaluate(
+                tat: lru.value(for: key, touch: false) ?? now,
+                now: now,
+                interval: interval,
+                tolerance: tolerance
+            )
         }
     }
 
