@@ -7,9 +7,11 @@
 # systemd: only `systemd-analyze verify` for contrib/systemd in CI (never booted).
 # python3-prometheus-client: the metrics test parses /metrics with an independent Prometheus text parser.
 # python3-pip + http-sfv (PyPI): the rate-limit test parses RateLimit fields with an independent RFC 9651 parser.
+# postgresql: the PostgreSQL state backend's tests start a throwaway cluster (initdb, pg_ctl) of their own.
 set -euo pipefail
 
-packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config curl ca-certificates openssl systemd python3-prometheus-client python3-pip)
+packages=(libcurl4-openssl-dev libsqlite3-dev pkg-config curl ca-certificates openssl systemd python3-prometheus-client
+    python3-pip postgresql)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

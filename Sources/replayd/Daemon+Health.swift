@@ -8,10 +8,11 @@ extension Daemon {
         pipeline: ReplayPipeline,
         breaker: CircuitBreaker,
         config: StaticReadinessCheck,
-        pause: ReplayPauseGate
+        pause: ReplayPauseGate,
+        state: any ReadinessCheck
     ) -> ReadinessProbe {
         ReadinessProbe(checks: [
-            StateDatabaseReadinessCheck(path: settings.state.directory + "/replayd.sqlite"),
+            state,
             AuditReadinessCheck(
                 auditor: pipeline.auditor,
                 directory: settings.audit.directory(state: settings.state),

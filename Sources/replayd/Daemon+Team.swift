@@ -10,7 +10,7 @@ extension Daemon {
     /// work whether or not the team door listens), and the team listener when `[team] listen` is set.
     func teamServices(
         pipeline: ReplayPipeline,
-        store: SQLiteReplayStore,
+        store: any TeamTokenStore,
         auditor: ReplayAuditor,
         clock: any ReplayClock,
         trust: FileTrust,

@@ -16,7 +16,7 @@ extension Daemon {
         pipeline: ReplayPipeline,
         engine: ReplayEngine,
         live: ReloadableState<LiveConfig>,
-        store: SQLiteReplayStore,
+        store: any ReplayStore & WebhookDeliveryStore,
         http: any HTTPClient,
         clock: any ReplayClock,
         eventLoops: any EventLoopGroup,

@@ -94,21 +94,9 @@ struct Daemon {
             logger: Logger(label: "replayd.audit"),
             metrics: metrics
         )
-        let store: SQLiteReplayStore
-        do {
-            store = try SQLiteReplayStore(
-                path: settings.state.directory + "/replayd.sqlite",
-                logger: Logger(label: "replayd.store")
-            )
-        } catch {
-            throw DaemonStartError(message: "cannot open the replay state store: \(error.message)")
-        }
+        let (store, stateServices, stateReadiness, storedPauses) = try await openStateStore()
         let pauseGate = ReplayPauseGate(store: store)
-        do {
-            try await pauseGate.load()
-        } catch {
-            throw DaemonStartError(message: "cannot read the pauses from the state store: \(error.message)")
-        }
+        pauseGate.restore(storedPauses)
         if pauseGate.isPaused {
             logger.notice(
                 "replays are paused (since before this start); replayctl resume releases them",
@@ -202,7 +190,8 @@ struct Daemon {
                 pipeline: pipeline,
                 breaker: guards.breaker,
                 config: configCheck,
-                pause: pauseGate
+                pause: pauseGate,
+                state: stateReadiness
             ),
             metrics: PrometheusExposition(registry: metricsRegistry) { [metrics] in
                 Self.sampleGauges(metrics: metrics, pipeline: pipeline, engine: engine, audit: auditLog)
@@ -281,7 +270,8 @@ struct Daemon {
             configuration: .init(
                 services: [
                     // The audit log comes first so that it shuts down last, after everything that records.
-                    .init(service: auditLog),
+                    .init(service: auditLog)
+                ] + stateServices + [
                     .init(
                         service: AuditTrailService(
                             auditor: auditor,

@@ -13,7 +13,7 @@ struct Replayd: AsyncParsableCommand {
         version: ReplaydVersion.current,
         subcommands: [
             ServeCommand.self, SimulateCommand.self, ConfigCommand.self, AuditCommand.self, TokenCommand.self,
-            ExplainRequestCommand.self, DoctorCommand.self,
+            ExplainRequestCommand.self, DoctorCommand.self, StateCommand.self,
         ]
     )
 

@@ -49,8 +49,9 @@ struct TokenStateOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The replayd config file (TOML).", valueName: "file"))
     var config: String
 
-    /// The admin over the config's state database and token key.
-    func open(_ command: String) throws -> (admin: TeamTokenAdmin, store: SQLiteReplayStore) {
+    /// Runs `body` with the admin over the config's state store (the SQLite file, or the PostgreSQL database with
+    /// `[state] backend = "postgres"`) and token key, then closes the store.
+    func withAdmin<T: Sendable>(_ command: String, _ body: (TeamTokenAdmin) async throws -> T) async throws -> T {
         let bytes: [UInt8]
         do {
             bytes = try AuditFiles.read(config)
@@ -96,19 +97,58 @@ struct TokenStateOptions: ParsableArguments {
         }
         var logger = Logger(label: "replayd.token")
         logger.logLevel = .warning
-        let store: SQLiteReplayStore
-        do {
-            store = try SQLiteReplayStore(path: stateDirectory + "/replayd.sqlite", logger: logger)
-        } catch {
-            throw TokenCommand.failure(command, "cannot open the state database: \(error.message)")
+        let principals = Set(settings.principals.map(\.name))
+        switch settings.state.backend {
+        case .sqlite:
+            let store: SQLiteReplayStore
+            do {
+                store = try SQLiteReplayStore(path: stateDirectory + "/replayd.sqlite", logger: logger)
+            } catch {
+                throw TokenCommand.failure(command, "cannot open the state database: \(error.message)")
+            }
+            defer { try? store.close() }
+            return try await body(
+                TeamTokenAdmin(store: store, key: key, principals: principals, clock: SystemReplayClock())
+            )
+        case .postgres:
+            let connection = try Self.postgresConnection(command, settings)
+            do {
+                return try await PostgresClientScope.withStore(connection, logger: logger) { store in
+                    do {
+                        try await PostgresStateMigrator(client: store.client, logger: logger).requireCurrent()
+                    } catch let error as StoreError {
+                        throw TokenCommand.failure(command, "the PostgreSQL state at \(connection): \(error.message)")
+                    }
+                    return try await body(
+                        TeamTokenAdmin(store: store, key: key, principals: principals, clock: SystemReplayClock())
+                    )
+                }
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                throw TokenCommand.failure(command, "the PostgreSQL state at \(connection) could not be used")
+            }
         }
-        let admin = TeamTokenAdmin(
-            store: store,
-            key: key,
-            principals: Set(settings.principals.map(\.name)),
-            clock: SystemReplayClock()
-        )
-        return (admin, store)
+    }
+
+    /// The PostgreSQL connection of `settings`, its URL (a secret the config was read without) loaded now.
+    private static func postgresConnection(
+        _ command: String,
+        _ settings: ReplaydConfig
+    ) throws -> PostgresConnectionSettings {
+        guard var postgres = settings.state.postgres else {
+            throw TokenCommand.failure(command, "[state] backend = \"postgres\" needs url_env or url_file")
+        }
+        do {
+            postgres.url = try postgres.urlSource.resolve(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw TokenCommand.failure(command, "[state]: \(error.message)")
+        }
+        do {
+            return try postgres.connectionSettings()
+        } catch {
+            throw TokenCommand.failure(command, "[state]: \(error.description)")
+        }
     }
 
     /// Who is acting, as the audit log records it.
@@ -162,18 +202,18 @@ struct TokenCreateCommand: AsyncParsableCommand {
         case .success(let parsed): lifetime = parsed
         case .failure(let error): throw TokenCommand.failure("create", error)
         }
-        let (admin, store) = try options.open("create")
-        defer { try? store.close() }
-        let created: (token: String, record: TeamTokenRecord)
-        do {
-            created = try await admin.create(
-                principal: principal,
-                lifetime: lifetime,
-                note: note,
-                by: TokenStateOptions.actor
-            )
-        } catch {
-            throw TokenCommand.failure("create", error)
+        let (principal, note) = (principal, note)
+        let created = try await options.withAdmin("create") { admin in
+            do {
+                return try await admin.create(
+                    principal: principal,
+                    lifetime: lifetime,
+                    note: note,
+                    by: TokenStateOptions.actor
+                )
+            } catch let error as TeamTokenAdminError {
+                throw TokenCommand.failure("create", error)
+            }
         }
         let view = TeamTokenView(created.record, now: created.record.createdAt, token: created.token)
         switch output {
@@ -209,13 +249,12 @@ struct TokenListCommand: AsyncParsableCommand {
     var output: TokenOutput = .text
 
     func run() async throws {
-        let (admin, store) = try options.open("list")
-        defer { try? store.close() }
-        let records: [TeamTokenRecord]
-        do {
-            records = try await admin.list()
-        } catch {
-            throw TokenCommand.failure("list", error)
+        let records = try await options.withAdmin("list") { admin in
+            do {
+                return try await admin.list()
+            } catch let error as TeamTokenAdminError {
+                throw TokenCommand.failure("list", error)
+            }
         }
         let now = SystemReplayClock().wallNowMilliseconds()
         let views = records.map { TeamTokenView($0, now: now) }
@@ -276,13 +315,13 @@ struct TokenRevokeCommand: AsyncParsableCommand {
     var output: TokenOutput = .text
 
     func run() async throws {
-        let (admin, store) = try options.open("revoke")
-        defer { try? store.close() }
-        let record: TeamTokenRecord
-        do {
-            record = try await admin.revoke(id: id, by: TokenStateOptions.actor)
-        } catch {
-            throw TokenCommand.failure("revoke", error)
+        let id = id
+        let record = try await options.withAdmin("revoke") { admin in
+            do {
+                return try await admin.revoke(id: id, by: TokenStateOptions.actor)
+            } catch let error as TeamTokenAdminError {
+                throw TokenCommand.failure("revoke", error)
+            }
         }
         let view = TeamTokenView(record, now: SystemReplayClock().wallNowMilliseconds())
         switch output {

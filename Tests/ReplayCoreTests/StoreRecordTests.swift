@@ -7,8 +7,9 @@ import Testing
 @Suite struct StoreRecordTests {
     typealias T = StoreTesting
 
-    @Test func updateSetsNamedFieldsAndUpdatedAt() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func updateSetsNamedFieldsAndUpdatedAt(_ backend: StoreBackend) async throws
+    {
+        try await T.withStore(backend) { store, _ in
             let record = try await T.create(T.record(), in: store)
             let change = RecordChange(
                 state: .reconciling,
@@ -45,8 +46,8 @@ import Testing
         }
     }
 
-    @Test func updateClearsOnlyNamedNilFields() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func updateClearsOnlyNamedNilFields(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             let record = try await T.create(T.record(), in: store)
             let full = RecordChange(nextActionAt: 1, reconcileDeadline: 2, errorCode: "E", errorMessage: "M")
             try await store.update(record.id, at: T.t0 + 1, full)
@@ -72,8 +73,10 @@ import Testing
 
     /// Drivers keep their record in memory: what `applying`, `recordingAttempt` and `finishingAttempt` compute must
     /// be exactly what the store holds afterwards, change after change.
-    @Test func theRecordComputedInMemoryIsTheRecordStored() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func theRecordComputedInMemoryIsTheRecordStored(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             var record = try await T.create(T.record(), in: store)
             let changes: [RecordChange] = [
                 RecordChange(state: .pending, nextActionAt: T.t0 + 9, errorCode: "e", errorMessage: "m"),
@@ -111,8 +114,9 @@ import Testing
         }
     }
 
-    @Test func updateOfAMissingRecordIsNotFound() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func updateOfAMissingRecordIsNotFound(_ backend: StoreBackend) async throws
+    {
+        try await T.withStore(backend) { store, _ in
             do throws(StoreError) {
                 try await store.update(ReplayRecordID(principal: "a", key: "b"), at: T.t0, RecordChange(state: .failed))
                 Issue.record("updated a record that does not exist")
@@ -122,8 +126,10 @@ import Testing
         }
     }
 
-    @Test func unfinishedAreOldestFirstAndOnlyNotFinal() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func unfinishedAreOldestFirstAndOnlyNotFinal(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let states: [(String, Int64, ReplayState)] = [
                 ("late-pending", 50, .pending),
                 ("succeeded", 10, .succeeded),
@@ -144,8 +150,10 @@ import Testing
         }
     }
 
-    @Test func recordsAreFilteredByStateAndPrincipalNewestFirst() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func recordsAreFilteredByStateAndPrincipalNewestFirst(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let rows: [(String, String, Int64, ReplayState)] = [
                 ("alice", "a1", 1, .succeeded),
                 ("alice", "a2", 2, .failed),
@@ -172,9 +180,11 @@ import Testing
 
     /// A pass deletes in commits of at most `pruneChunk` records, and all of them in the end: here two full
     /// chunks and a partial one, with a fresh record and an unfinished old one left alone.
-    @Test func pruneDeletesInChunksUntilNothingOldIsLeft() async throws {
-        try await T.withStore { store, _ in
-            let old = 2 * SQLiteReplayStore.pruneChunk + 7
+    @Test(arguments: StoreBackend.allCases)
+    func pruneDeletesInChunksUntilNothingOldIsLeft(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
+            let chunk = backend == .sqlite ? SQLiteReplayStore.pruneChunk : PostgresReplayStore.pruneChunk
+            let old = 2 * chunk + 7
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<old {
                     group.addTask {

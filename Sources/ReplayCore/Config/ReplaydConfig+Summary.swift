@@ -49,7 +49,7 @@ extension ReplaydConfig {
                 ("max_connections_per_uid", "\(socket.maxConnectionsPerUID)"),
             ]
         )
-        section("state", [("dir", state.directory)])
+        section("state", state.summaryRows)
         section("log", [("level", log.level.rawValue), ("format", log.format.description)])
         section(
             "replays",

@@ -17,7 +17,12 @@ public final class ReplayPauseGate: Sendable {
     /// Loads the pauses stored before a restart.
     public func load() async throws(StoreError) {
         guard let store else { return }
-        let stored = try await store.pauses()
+        restore(try await store.pauses())
+    }
+
+    /// Applies pauses read from the store by the caller (the daemon reads a PostgreSQL store's before its
+    /// services run), replacing what is in memory.
+    public func restore(_ stored: [PauseEntry]) {
         entries.withLock { entries in
             entries = Dictionary(stored.map { ($0.scope.storageKey, $0) }, uniquingKeysWith: { $1 })
         }

@@ -38,14 +38,11 @@ extension SQLiteReplayStore {
 
     /// What a claim of `record` decides, before it writes anything: the one place both `claim` and `previewClaim`
     /// take the decision, so that explain cannot drift from the claim.
+    /// The rules are ``ClaimPreview/decide(_:coalesceSince:existing:target:)``'s, shared with PostgreSQL.
     static func decideClaim(_ record: ReplayRecord, coalesceSince: Int64?, _ db: Database) throws -> ClaimPreview {
-        if let existing = try fetchRecord(record.id, db) {
-            return existing.fingerprint == record.fingerprint ? .existing(existing) : .fingerprintMismatch(existing)
+        try ClaimPreview.decide(record, coalesceSince: coalesceSince, existing: try fetchRecord(record.id, db)) {
+            since in try coalescingTarget(for: record, since: since, db)
         }
-        if let coalesceSince, !record.force, let target = try coalescingTarget(for: record, since: coalesceSince, db) {
-            return .coalesce(into: target)
-        }
-        return .create
     }
 
     /// Inserts `record` coalesced into `target`: it copies a succeeded target's answer, otherwise waits `pending`.

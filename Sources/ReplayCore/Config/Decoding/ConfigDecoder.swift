@@ -23,7 +23,7 @@ struct ConfigDecoder {
             config.socket = SocketConfig(reading: socket)
         }
         if let state = reader.table("state") {
-            config.state = StateConfig(reading: state)
+            config.state = StateConfig(reading: state, environment: environment)
         }
         if let log = reader.table("log") {
             config.log = LogConfig(reading: log)
@@ -69,15 +69,6 @@ struct ConfigDecoder {
             throw ConfigErrors(diagnostics.errors)
         }
         return config
-    }
-}
-
-extension StateConfig {
-    /// Reads `[state]`.
-    fileprivate init(reading reader: ConfigTableReader) {
-        self.init()
-        directory = reader.string("dir", validate: ConfigValidation.absolutePath) ?? directory
-        reader.finish()
     }
 }
 
