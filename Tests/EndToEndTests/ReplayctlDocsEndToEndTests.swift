@@ -92,7 +92,9 @@ import Testing
         #expect(help.status == 0)
         let lines = help.stdout.components(separatedBy: "\n")
         let start = try #require(lines.firstIndex { $0.hasPrefix("SUBCOMMANDS:") })
+        // A subcommand's line starts with two spaces and its name; its wrapped abstract is indented further.
         let listed = lines[(start + 1)...].prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }
             .compactMap { $0.split(separator: " ").first.map(String.init) }
             .filter { $0 != "help" }
         #expect(listed.count >= 14, "subcommands: \(listed)")
