@@ -111,8 +111,8 @@ struct ReplayCommand: AsyncParsableCommand {
     )
     var followInterval: Double?
 
-    // Hidden until the README documents it (the docs tests hold every shown flag to README.md and
-    // docs/replayctl.md); REPLAYD_SERVER does the same.
+    // Documented in README.md and docs/replayctl.md (the docs tests hold every shown flag to both);
+    // REPLAYD_SERVER does the same.
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -121,8 +121,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 Default: $REPLAYD_SERVER. The bearer token comes from $REPLAYD_TOKEN, then $STRAIT_API_KEY. \
                 Plain http:// is refused except to loopback; put TLS in front.
                 """,
-            valueName: "url",
-            visibility: .hidden
+            valueName: "url"
         )
     )
     var server: String?

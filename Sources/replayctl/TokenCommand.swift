@@ -74,7 +74,12 @@ struct TokenCreate: AsyncParsableCommand {
 struct TokenList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List tokens (never the tokens themselves), newest first."
+        abstract: "List tokens (never the tokens themselves), newest first.",
+        discussion: """
+            With -q only the ids are printed. Examples:
+              replayctl token list
+              replayctl token list -o json
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -113,7 +118,11 @@ struct TokenList: AsyncParsableCommand {
 struct TokenRevoke: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
-        abstract: "Revoke a token by id (tok_…); it stops working on the next request."
+        abstract: "Revoke a token by id (tok_…); it stops working on the next request.",
+        discussion: """
+            Examples:
+              replayctl token revoke tok_0123456789abcdef
+            """
     )
 
     @Argument(help: ArgumentHelp("The token id from `replayctl token list`.", valueName: "id"))

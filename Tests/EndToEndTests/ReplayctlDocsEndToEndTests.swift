@@ -42,9 +42,14 @@ import Testing
         return after[..<end]
     }
 
+    /// The arguments of `replayctl COMMAND --help`, where `command` may name a subcommand (`audit tail`).
+    private static func helpArguments(_ command: String) -> [String] {
+        command.split(separator: " ").map(String.init) + ["--help"]
+    }
+
     /// The option lines of `replayctl COMMAND --help`.
     private static func helpFlags(_ harness: EndToEndHarness, _ command: String) async throws -> Set<String> {
-        let help = try await harness.replayctl([command, "--help"])
+        let help = try await harness.replayctl(helpArguments(command))
         #expect(help.status == 0)
         let options = help.stdout.components(separatedBy: "\n").filter {
             $0.trimmingCharacters(in: .whitespaces).hasPrefix("-")
@@ -52,7 +57,14 @@ import Testing
         return flags(options.joined(separator: "\n")[...]).subtracting(["--help", "--version"])
     }
 
-    @Test(arguments: ["replay", "show", "pending", "resolve", "ping", "status", "version"], documents)
+    /// Every replayctl command that has options or a section of its own; a command group is listed by its
+    /// subcommands (`audit tail`, `token create`, …).
+    static let commands = [
+        "replay", "explain", "show", "pending", "history", "resolve", "audit tail", "ping", "status", "pause",
+        "resume", "reload", "version", "token create", "token list", "token revoke",
+    ]
+
+    @Test(arguments: commands, documents)
     func theDocsListEveryFlagOfTheCommandAndNoOther(command: String, document: String) async throws {
         let harness = try EndToEndHarness()
         defer { harness.cleanUp() }
@@ -68,8 +80,26 @@ import Testing
             Self.flags(ownTable[...]).subtracting(shown).isEmpty,
             "documented but not in --help: \(Self.flags(ownTable[...]).subtracting(shown).sorted())"
         )
-        let help = try await harness.replayctl([command, "--help"])
+        let help = try await harness.replayctl(Self.helpArguments(command))
         #expect(help.stdout.contains("Examples:"), "\(command) --help has no examples")
+    }
+
+    /// Every subcommand `replayctl --help` lists is checked above, so a new command cannot go undocumented.
+    @Test func everyCommandOfTheHelpIsChecked() async throws {
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        let help = try await harness.replayctl(["--help"])
+        #expect(help.status == 0)
+        let lines = help.stdout.components(separatedBy: "\n")
+        let start = try #require(lines.firstIndex { $0.hasPrefix("SUBCOMMANDS:") })
+        // A subcommand's line starts with two spaces and its name; its wrapped abstract is indented further.
+        let listed = lines[(start + 1)...].prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }
+            .compactMap { $0.split(separator: " ").first.map(String.init) }
+            .filter { $0 != "help" }
+        #expect(listed.count >= 14, "subcommands: \(listed)")
+        let checked = Set(Self.commands.map { String($0.split(separator: " ")[0]) })
+        #expect(Set(listed).subtracting(checked).isEmpty, "not checked: \(Set(listed).subtracting(checked).sorted())")
     }
 
     @Test(arguments: documents)

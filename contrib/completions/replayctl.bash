@@ -173,22 +173,22 @@ _replayctl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    replay|show|pending|resolve|ping|status|version|help)
+    replay|explain|show|pending|history|resolve|audit|ping|status|pause|resume|reload|version|token|help)
         # Offer subcommand argument completions
         "_replayctl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'replay show pending resolve ping status version help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'replay explain show pending history resolve audit ping status pause resume reload version token help' -- "${cur}"))
         ;;
     esac
 }
 
 _replayctl_replay() {
     repeating_flags=()
-    non_repeating_flags=(--force --no-wait --follow -q --quiet -v --verbose --debug --no-color --version -h --help)
+    non_repeating_flags=(--force --dry-run --no-wait --follow -q --quiet -v --verbose --debug --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--from-checkpoint --idempotency-key --wait-timeout --from-file --concurrency --follow-timeout --follow-interval --socket -o --output --timeout)
+    non_repeating_options=(--from-checkpoint --idempotency-key --wait-timeout --from-file --concurrency --follow-timeout --follow-interval --server --socket -o --output --timeout)
     __replayctl_offer_flags_options 1
 
     # Offer option value completions
@@ -212,6 +212,40 @@ _replayctl_replay() {
         return
         ;;
     '--follow-interval')
+        return
+        ;;
+    '--server')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    '-o'|'--output')
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_replayctl_explain() {
+    repeating_flags=()
+    non_repeating_flags=(--force -q --quiet -v --verbose --debug --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--from-checkpoint --idempotency-key --as --socket -o --output --timeout)
+    __replayctl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--from-checkpoint')
+        return
+        ;;
+    '--idempotency-key')
+        return
+        ;;
+    '--as')
         return
         ;;
     '--socket')
@@ -271,6 +305,34 @@ _replayctl_pending() {
     esac
 }
 
+_replayctl_history() {
+    repeating_flags=()
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket -o --output --timeout --since --limit)
+    __replayctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '-o'|'--output')
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
 _replayctl_resolve() {
     repeating_flags=()
     non_repeating_flags=(--reconcile -q --quiet -v --verbose --debug --no-color --version -h --help)
@@ -294,6 +356,63 @@ _replayctl_resolve() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    esac
+}
+
+_replayctl_audit() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __replayctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    tail)
+        # Offer subcommand argument completions
+        "_replayctl_audit_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'tail' -- "${cur}"))
+        ;;
+    esac
+}
+
+_replayctl_audit_tail() {
+    repeating_flags=()
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket -o --output --timeout -n --lines --since --principal --run)
+    __replayctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '-o'|'--output')
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '-n'|'--lines')
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--principal')
+        return
+        ;;
+    '--run')
         return
         ;;
     esac
@@ -343,12 +462,185 @@ _replayctl_status() {
     esac
 }
 
+_replayctl_pause() {
+    repeating_flags=()
+    non_repeating_flags=(--all -q --quiet -v --verbose --debug --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--source --reason --socket -o --output --timeout)
+    __replayctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--source')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    '-o'|'--output')
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_replayctl_resume() {
+    repeating_flags=()
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--source --socket -o --output --timeout)
+    __replayctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--source')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    '-o'|'--output')
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_replayctl_reload() {
+    repeating_flags=()
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket -o --output --timeout)
+    __replayctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '-o'|'--output')
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
 _replayctl_version() {
     repeating_flags=()
     non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
     repeating_options=()
     non_repeating_options=(--socket -o --output --timeout)
     __replayctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '-o'|'--output')
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_replayctl_token() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __replayctl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|list|revoke)
+        # Offer subcommand argument completions
+        "_replayctl_token_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create list revoke' -- "${cur}"))
+        ;;
+    esac
+}
+
+_replayctl_token_create() {
+    repeating_flags=()
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--principal --expires --note --socket -o --output --timeout)
+    __replayctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--principal')
+        return
+        ;;
+    '--expires')
+        return
+        ;;
+    '--note')
+        return
+        ;;
+    '--socket')
+        return
+        ;;
+    '-o'|'--output')
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_replayctl_token_list() {
+    repeating_flags=()
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket -o --output --timeout)
+    __replayctl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--socket')
+        return
+        ;;
+    '-o'|'--output')
+        __replayctl_add_completions -W 'table'$'\n''json'$'\n''jsonl'$'\n''compact'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_replayctl_token_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(-q --quiet -v --verbose --debug --no-color --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--socket -o --output --timeout)
+    __replayctl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in

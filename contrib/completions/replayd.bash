@@ -173,13 +173,13 @@ _replayd() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    serve|simulate|config|audit|help)
+    serve|simulate|config|audit|token|explain|doctor|help)
         # Offer subcommand argument completions
         "_replayd_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'serve simulate config audit help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'serve simulate config audit token explain doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -357,6 +357,134 @@ _replayd_audit_hash-value() {
     # Offer option value completions
     case "${prev}" in
     '--key')
+        return
+        ;;
+    esac
+}
+
+_replayd_token() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __replayd_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|list|revoke)
+        # Offer subcommand argument completions
+        "_replayd_token_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create list revoke' -- "${cur}"))
+        ;;
+    esac
+}
+
+_replayd_token_create() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --principal --expires --note -o --output)
+    __replayd_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--principal')
+        return
+        ;;
+    '--expires')
+        return
+        ;;
+    '--note')
+        return
+        ;;
+    '-o'|'--output')
+        __replayd_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_replayd_token_list() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config -o --output)
+    __replayd_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '-o'|'--output')
+        __replayd_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_replayd_token_revoke() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config -o --output)
+    __replayd_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '-o'|'--output')
+        __replayd_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    esac
+}
+
+_replayd_explain() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--request --config --now)
+    __replayd_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--request')
+        return
+        ;;
+    '--config')
+        return
+        ;;
+    '--now')
+        return
+        ;;
+    esac
+}
+
+_replayd_doctor() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --output -o)
+    __replayd_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--output'|'-o')
         return
         ;;
     esac
