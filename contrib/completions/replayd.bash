@@ -173,13 +173,13 @@ _replayd() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    serve|simulate|config|audit|token|explain|doctor|help)
+    serve|simulate|config|audit|token|explain|doctor|state|help)
         # Offer subcommand argument completions
         "_replayd_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'serve simulate config audit token explain doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'serve simulate config audit token explain doctor state help' -- "${cur}"))
         ;;
     esac
 }
@@ -485,6 +485,59 @@ _replayd_doctor() {
         return
         ;;
     '--output'|'-o')
+        return
+        ;;
+    esac
+}
+
+_replayd_state() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __replayd_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    migrate|status)
+        # Offer subcommand argument completions
+        "_replayd_state_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'migrate status' -- "${cur}"))
+        ;;
+    esac
+}
+
+_replayd_state_migrate() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config)
+    __replayd_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    esac
+}
+
+_replayd_state_status() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config)
+    __replayd_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
         return
         ;;
     esac
