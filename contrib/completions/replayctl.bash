@@ -188,7 +188,7 @@ _replayctl_replay() {
     repeating_flags=()
     non_repeating_flags=(--force --dry-run --no-wait --follow -q --quiet -v --verbose --debug --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--from-checkpoint --idempotency-key --wait-timeout --from-file --concurrency --follow-timeout --follow-interval --socket -o --output --timeout)
+    non_repeating_options=(--from-checkpoint --idempotency-key --wait-timeout --from-file --concurrency --follow-timeout --follow-interval --server --socket -o --output --timeout)
     __replayctl_offer_flags_options 1
 
     # Offer option value completions
@@ -212,6 +212,9 @@ _replayctl_replay() {
         return
         ;;
     '--follow-interval')
+        return
+        ;;
+    '--server')
         return
         ;;
     '--socket')

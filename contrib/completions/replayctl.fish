@@ -23,7 +23,7 @@ function __replayctl_parse_tokens -S
         __replayctl_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'replay'
-            __replayctl_parse_subcommand 1 'from-checkpoint=' 'idempotency-key=' 'force' 'dry-run' 'no-wait' 'wait-timeout=' 'from-file=' 'concurrency=' 'follow' 'follow-timeout=' 'follow-interval=' 'socket=' 'o/output=' 'q/quiet' 'v/verbose' 'debug' 'no-color' 'timeout=' 'version' 'h/help'
+            __replayctl_parse_subcommand 1 'from-checkpoint=' 'idempotency-key=' 'force' 'dry-run' 'no-wait' 'wait-timeout=' 'from-file=' 'concurrency=' 'follow' 'follow-timeout=' 'follow-interval=' 'server=' 'socket=' 'o/output=' 'q/quiet' 'v/verbose' 'debug' 'no-color' 'timeout=' 'version' 'h/help'
         case 'explain'
             __replayctl_parse_subcommand 1 'from-checkpoint=' 'idempotency-key=' 'force' 'as=' 'socket=' 'o/output=' 'q/quiet' 'v/verbose' 'debug' 'no-color' 'timeout=' 'version' 'h/help'
         case 'show'
@@ -145,6 +145,7 @@ complete -c 'replayctl' -n '__replayctl_should_offer_completions_for_flags_or_op
 complete -c 'replayctl' -n '__replayctl_should_offer_completions_for_flags_or_options "replayctl replay" follow' -l 'follow' -d 'After the replay, follow the new run until it finishes; exit 0 if it completed, else 1.'
 complete -c 'replayctl' -n '__replayctl_should_offer_completions_for_flags_or_options "replayctl replay" follow-timeout' -l 'follow-timeout' -d 'With --follow: give up after this many seconds (default 300).' -rfka ''
 complete -c 'replayctl' -n '__replayctl_should_offer_completions_for_flags_or_options "replayctl replay" follow-interval' -l 'follow-interval' -d 'With --follow: seconds between two reads of the run (default 2.0).' -rfka ''
+complete -c 'replayctl' -n '__replayctl_should_offer_completions_for_flags_or_options "replayctl replay" server' -l 'server' -d 'Replay through a team door (http(s)://host:port) instead of the socket.' -rfka ''
 complete -c 'replayctl' -n '__replayctl_should_offer_completions_for_flags_or_options "replayctl replay" socket' -l 'socket' -d 'The replayd socket: a path, or unix:///path.' -rfka ''
 complete -c 'replayctl' -n '__replayctl_should_offer_completions_for_flags_or_options "replayctl replay" o output' -s 'o' -l 'output' -d 'Output format: table, json, jsonl or compact.' -rfka 'table json jsonl compact'
 complete -c 'replayctl' -n '__replayctl_should_offer_completions_for_flags_or_options "replayctl replay" q quiet' -s 'q' -l 'quiet' -d 'Print only ids (new run ids, keys) and errors.'
