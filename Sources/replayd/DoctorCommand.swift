@@ -166,7 +166,18 @@ struct DoctorCommand: AsyncParsableCommand {
         } catch {
             return [DoctorFinding(check: "upstream", status: .fail, message: error.message, fix: nil)]
         }
-        defer { Task { await http.shutdown() } }
+        let findings = await probeUpstream(settings, secret: secret, http: http)
+        await http.shutdown()
+        return findings
+    }
+
+    /// The read-only upstream call (`GET` of a run that does not exist) and what its answer says of the key and
+    /// the clock; `http` is shut down by the caller.
+    private static func probeUpstream(
+        _ settings: ReplaydConfig,
+        secret: Secret,
+        http: CurlClient
+    ) async -> [DoctorFinding] {
         let client = StraitClient(
             baseURL: settings.upstream.baseURL,
             apiKey: secret.withUnsafeValue { StraitAPIKey($0) },
