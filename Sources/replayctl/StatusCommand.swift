@@ -12,7 +12,8 @@ struct StatusCommand: AsyncParsableCommand {
             "Show who you are to replayd, its version, the upstream's health, breaker and rate limit, replays in flight, and pauses.",
         discussion: """
             Asks GET /v1/gateway/status, and GET /v1/replays?pending=true for your pending replays. JSON: the \
-            status body with "pending_replays" (your count) added.
+            status body with "pending_replays" (your count) added. The instance line shows this replayd's instance id \
+            ([state] instance_id) and, with the PostgreSQL state, the live instances of the fleet.
 
             Examples:
               replayctl status
@@ -77,7 +78,34 @@ struct StatusCommand: AsyncParsableCommand {
             "  failure  \(text(upstream["last_failure"])) at \(text(upstream["last_failure_at"]))",
             "replays    \(text(upstream["active_replays"])) in flight, \(text(root["pending_replays"])) of yours pending",
             "audit      \(auditState)",
-        ].joined(separator: "\n") + pauseLines(root)
+        ].joined(separator: "\n") + instanceLines(root) + pauseLines(root)
+    }
+
+    /// The instance lines: this instance's id and, with the PostgreSQL registry, the live instances (how long
+    /// since each one's heartbeat, by the database's clock) and a failing heartbeat or a shared id.
+    static func instanceLines(_ root: [String: JSONValue]) -> String {
+        guard case .object(let instance)? = root["instance"] else { return "" }
+        var lines = ["instance   \(DisplayText.text(instance["id"]))"]
+        if case .array(let live)? = instance["instances"] {
+            let names = live.map { value -> String in
+                guard case .object(let row) = value else { return "?" }
+                return "\(DisplayText.text(row["id"])) (seen \(DisplayText.text(row["last_seen"])), skew "
+                    + "\(DisplayText.text(row["skew_ms"])) ms)"
+            }
+            lines.append("  fleet    \(live.count) live: \(names.joined(separator: ", "))")
+        } else if instance["registry"] == .bool(true) {
+            lines.append("  fleet    no heartbeat yet")
+        }
+        if let error = DisplayText.optionalText(instance["registry_error"]) {
+            lines.append("  registry heartbeat failing: \(error)")
+        }
+        if case .object(let other)? = instance["id_claimed_by"] {
+            lines.append(
+                "  WARNING  another replayd uses this instance id (host \(DisplayText.text(other["host"])), pid "
+                    + "\(DisplayText.text(other["pid"]))): give each its own [state] instance_id"
+            )
+        }
+        return "\n" + lines.joined(separator: "\n")
     }
 
     /// The pause lines (`replayctl pause`), when the daemon reports them.

@@ -10,8 +10,14 @@ struct AuditLocationOptions: ParsableArguments {
         var description: String
     }
 
-    @Option(name: .long, help: ArgumentHelp("The audit directory (segments and checkpoints.jsonl).", valueName: "dir"))
-    var dir: String?
+    @Option(
+        name: .customLong("dir"),
+        help: ArgumentHelp(
+            "The audit directory (segments and checkpoints.jsonl); repeat for several instances' logs.",
+            valueName: "dir"
+        )
+    )
+    var dirs: [String] = []
 
     @Option(
         name: .long,
@@ -46,7 +52,7 @@ struct AuditLocationOptions: ParsableArguments {
             }
         }
         var flagged = flags
-        flagged.dir = dir ?? flags.dir
+        flagged.dir = dirs.first ?? flags.dir
         return fromConfig.overridden(by: flagged)
     }
 }

@@ -21,6 +21,11 @@ struct AuditTailCommand: AsyncParsableCommand {
             --since takes an RFC 3339 time (2026-11-29T13:00:00Z, 2026-11-29T14:00:00+01:00, 2026-11-29) or a \
             duration ago (90s, 10m, 2h, 1d, 1w, 1h30m).
 
+            Several instances: repeat --dir, once per instance's log. The records of all of them are merged in time \
+            order (by ts; equal times keep the order the --dir were given, then seq), and the table gets an INSTANCE \
+            column first (the record's "instance", else its directory). -o json prints each line as stored (its \
+            "instance" member names the instance). With -f, each poll's new records are merged the same way.
+
             -o table prints one line per record (seq, time, kind/stage, door, principal, run, decision/reason, new \
             run, attempt status); -o json prints each record's line exactly as stored. Default: table on a \
             terminal, json otherwise. Exit status: 0, or 2 for a usage or I/O error.
@@ -29,6 +34,7 @@ struct AuditTailCommand: AsyncParsableCommand {
               replayd audit tail --dir /var/lib/replayd/audit -n 20
               replayd audit tail --config /etc/replayd/replayd.toml --principal alice --since 2h
               replayd audit tail --dir /var/lib/replayd/audit -f -o json | jq .stage
+              replayd audit tail --dir ./gw-a/audit --dir ./gw-b/audit --dir ./gw-c/audit --since 1h
             """
     )
 
@@ -70,6 +76,17 @@ struct AuditTailCommand: AsyncParsableCommand {
             throw AuditCommand.failure("tail", error.description)
         }
         guard let dir = paths.dir else { throw AuditCommand.failure("tail", "no audit directory: pass --dir DIR") }
+        let filter = try tailFilter()
+        let format = output ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
+        if location.dirs.count > 1 {
+            try await tailMerged(directories: location.dirs, filter: filter, format: format)
+            return
+        }
+        try await tailOne(dir: dir, filter: filter, format: format)
+    }
+
+    /// The filter the flags describe.
+    private func tailFilter() throws -> AuditTailFilter {
         var filter = AuditTailFilter(principal: principal, runID: run)
         if let since {
             let now = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
@@ -81,7 +98,11 @@ struct AuditTailCommand: AsyncParsableCommand {
             }
             filter.since = instant
         }
-        let format = output ?? (isatty(STDOUT_FILENO) == 1 ? .table : .json)
+        return filter
+    }
+
+    /// One log, as before several could be given.
+    private func tailOne(dir: String, filter: AuditTailFilter, format: Format) async throws {
         var reader = AuditReader(directory: dir, filter: filter)
         // Trapped before the catch-up, so that SIGINT or SIGTERM from here on ends the command cleanly.
         let signals = follow ? await UnixSignalsSequence(trapping: .sigint, .sigterm) : nil

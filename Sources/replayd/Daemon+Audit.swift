@@ -51,7 +51,8 @@ extension Daemon {
             groupCommitWait: audit.groupCommitWait,
             groupCommitMaxRecords: audit.groupCommitMax,
             checkpointEveryRecords: Int64(audit.checkpointEvery),
-            checkpointInterval: audit.checkpointInterval
+            checkpointInterval: audit.checkpointInterval,
+            instance: state.instanceID(hostName: ProcessInfo.processInfo.hostName)
         )
         let log = AuditLog(configuration: configuration, logger: Logger(label: "replayd.audit"))
         if let reason = log.status.degradedReason {

@@ -95,6 +95,7 @@ struct Daemon {
             metrics: metrics
         )
         let (store, stateServices, stateReadiness, storedPauses) = try await openStateStore()
+        let (fleetView, fleetServices) = fleet(store: store, clock: clock)
         let pauseGate = ReplayPauseGate(store: store)
         pauseGate.restore(storedPauses)
         if pauseGate.isPaused {
@@ -195,6 +196,7 @@ struct Daemon {
             ),
             metrics: PrometheusExposition(registry: metricsRegistry) { [metrics] in
                 Self.sampleGauges(metrics: metrics, pipeline: pipeline, engine: engine, audit: auditLog)
+                Self.sampleFleetGauges(metrics: metrics, fleet: fleetView)
             }
         )
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -212,7 +214,8 @@ struct Daemon {
                 version: ReplaydVersion.current,
                 startedAtUnixSeconds: Int64(Date().timeIntervalSince1970),
                 startedAt: .now,
-                socketPath: settings.socket.path
+                socketPath: settings.socket.path,
+                fleet: fleetView
             ),
             health: health,
             maxRPCBatch: settings.replays.maxRPCBatch,
@@ -271,7 +274,7 @@ struct Daemon {
                 services: [
                     // The audit log comes first so that it shuts down last, after everything that records.
                     .init(service: auditLog)
-                ] + stateServices + [
+                ] + stateServices + fleetServices + [
                     .init(
                         service: AuditTrailService(
                             auditor: auditor,

@@ -25,7 +25,11 @@ struct DoctorCommand: AsyncParsableCommand {
             files (the trust model); the upstream, by one read-only call that also tells whether the API key is \
             accepted; the clock against the upstream's Date header (skew breaks webhook timestamp windows); the \
             socket's path, mode and group, and whether you can connect; the free space on the state and audit \
-            file systems. Nothing is created or changed. Exit status: 0 when nothing failed (warnings allowed), 1 \
+            file systems; with [state] backend = "postgres", the database connection, its migrations (missing ones \
+            are named, with the fix `replayd state migrate`), this machine's clock against the database's now() \
+            and the clock skew each other live instance recorded at its last heartbeat (a warning past half the \
+            webhook timestamp tolerance, at most 30 s; this machine's fails past the whole tolerance). Nothing is \
+            created or changed. Exit status: 0 when nothing failed (warnings allowed), 1 \
             when a check failed, 3 when the config is invalid.
 
             Examples:
@@ -67,6 +71,7 @@ struct DoctorCommand: AsyncParsableCommand {
         findings += await Self.upstream(settings)
         findings.append(Self.socket(settings))
         findings += Self.disk(settings)
+        findings += await Self.state(settings)
         report(findings)
         if findings.contains(where: { $0.status == .fail }) { throw ExitCode(1) }
     }

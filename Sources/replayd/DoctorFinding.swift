@@ -7,7 +7,8 @@ struct DoctorFinding: Encodable, Sendable {
         case fail
     }
 
-    /// The check's name (`config`, `files`, `upstream`, `clock`, `socket`, `disk`).
+    /// The check's name (`config`, `files`, `upstream`, `clock`, `socket`, `disk`; with PostgreSQL, `database`,
+    /// `skew`, `migrations`, `fleet`).
     var check: String
     var status: Status
     /// What was seen, in words; never a secret.

@@ -3,6 +3,7 @@ import Crypto
 /// The chain every record is sealed into.
 ///
 /// A sealed record is the ``AuditRecord``'s members plus:
+/// - `instance`: the instance id of the replayd that wrote it, when it has one (``instance``);
 /// - `seq`: gapless, starting at 1;
 /// - `ts`: RFC 3339 UTC with nanoseconds;
 /// - `key_id`: the ``AuditKey`` that MACed it;
@@ -44,17 +45,21 @@ public struct AuditChain: Sendable {
     public private(set) var head: Head
     /// The key that MACs new records.
     public var key: AuditKey
+    /// The instance id written into every record as `instance` (`[state] instance_id`); `nil` writes none.
+    public var instance: String?
 
-    /// Continues a chain from `head`.
-    public init(key: AuditKey, head: Head = .empty) {
+    /// Continues a chain from `head`, naming `instance` in every record it seals.
+    public init(key: AuditKey, head: Head = .empty, instance: String? = nil) {
         self.key = key
         self.head = head
+        self.instance = instance
     }
 
     /// Seals `record` as the next one, at wall time `unixNanoseconds`.
     public mutating func seal(_ record: AuditRecord, unixNanoseconds: Int64) -> Sealed {
         let seq = head.seq + 1
         guard case .object(var members) = record.json else { preconditionFailure("a record is an object") }
+        if let instance { members.append(("instance", .string(instance))) }
         members.append(("seq", .int(seq)))
         members.append(("ts", .string(AuditTimestamp.format(unixNanoseconds: unixNanoseconds))))
         members.append(("key_id", .string(key.id)))

@@ -17,6 +17,8 @@ public struct AuditLogConfiguration: Sendable {
     public var key: AuditKey
     /// Names the log in checkpoints (`[audit] origin`).
     public var origin: String
+    /// The instance id every record names as `instance` (`[state] instance_id`); `nil` writes none.
+    public var instance: String?
     /// A segment is closed before a write would take it past this size (a single batch larger than this still goes
     /// into one fresh segment).
     public var maxSegmentBytes: Int64
@@ -73,8 +75,10 @@ public struct AuditLogConfiguration: Sendable {
         groupCommitMaxRecords: Int = 64,
         checkpointEveryRecords: Int64 = 1000,
         checkpointInterval: Duration = .seconds(60),
-        maintenanceInterval: Duration = .seconds(1)
+        maintenanceInterval: Duration = .seconds(1),
+        instance: String? = nil
     ) {
+        self.instance = instance
         self.directory = directory
         self.key = key
         self.signingKeyBytes = Array(signingKey.rawRepresentation)

@@ -37,7 +37,7 @@ extension AuditSegmentWriter {
         }
         loadLastCheckpoint()
         guard let lastName = names.last, let firstSeq = AuditFiles.firstSeq(ofSegment: lastName) else {
-            chain = AuditChain(key: configuration.key)
+            chain = AuditChain(key: configuration.key, instance: configuration.instance)
             try startFirstSegment()
             return
         }
@@ -84,7 +84,7 @@ extension AuditSegmentWriter {
         var records: [AuditRecord] = []
         let previousKeyID: String?
         if let last = scan.last {
-            chain = AuditChain(key: configuration.key, head: last.head)
+            chain = AuditChain(key: configuration.key, head: last.head, instance: configuration.instance)
             previousKeyID = last.keyID
             segmentFirstUnixNanoseconds = scan.firstUnixNanoseconds
         } else if names.count > 1 {
@@ -101,7 +101,7 @@ extension AuditSegmentWriter {
                         + "\(previous.last.head.seq)"
                 )
             }
-            chain = AuditChain(key: configuration.key, head: previous.last.head)
+            chain = AuditChain(key: configuration.key, head: previous.last.head, instance: configuration.instance)
             previousKeyID = previous.last.keyID
             records.append(.segmentStart(previousSegment: previousName, previousHead: previous.last.head))
         } else {
@@ -111,7 +111,7 @@ extension AuditSegmentWriter {
                     "\(lastPath) is empty and no segment before it says where the chain stands"
                 )
             }
-            chain = AuditChain(key: configuration.key)
+            chain = AuditChain(key: configuration.key, instance: configuration.instance)
             previousKeyID = nil
         }
         segment = file

@@ -84,7 +84,7 @@ final class AuditSegmentWriter {
         self.logger = logger
         self.queue = queue
         self.signingKey = configuration.signingKey
-        self.chain = AuditChain(key: configuration.key)
+        self.chain = AuditChain(key: configuration.key, instance: configuration.instance)
     }
 
     var directory: String { configuration.directory }

@@ -24,6 +24,21 @@ public enum AuditTable {
         render(cells(record))
     }
 
+    /// How wide the instance column of a merged table (``mergedHeader``) is padded.
+    static let instanceWidth = 16
+
+    /// The heading line of a table of several instances' records: an `INSTANCE` column first.
+    public static var mergedHeader: String { instanceCell("INSTANCE") + header }
+
+    /// The row for `record` of `instance`, in a table of several instances' records.
+    public static func row(_ record: AuditJSON, instance: String) -> String {
+        instanceCell(instance.isEmpty ? "-" : instance) + row(record)
+    }
+
+    private static func instanceCell(_ text: String) -> String {
+        text + String(repeating: " ", count: max(0, instanceWidth - text.count) + 2)
+    }
+
     /// The cells of `record`'s row, in column order (empty where the record has nothing).
     public static func cells(_ record: AuditJSON) -> [String] {
         let seq = record["seq"]?.intValue.map(String.init) ?? ""

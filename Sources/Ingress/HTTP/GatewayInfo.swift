@@ -1,3 +1,5 @@
+import ReplayCore
+
 /// Facts about this replayd process for `GET /v1/gateway/status`.
 public struct GatewayInfo: Sendable {
     /// replayd's version.
@@ -8,12 +10,21 @@ public struct GatewayInfo: Sendable {
     public var startedAt: ContinuousClock.Instant
     /// The socket path.
     public var socketPath: String
+    /// This instance in the fleet (its id, the live instances); `nil` leaves `instance` out of the status.
+    public var fleet: (any FleetStatusSource)?
 
     /// Creates the facts.
-    public init(version: String, startedAtUnixSeconds: Int64, startedAt: ContinuousClock.Instant, socketPath: String) {
+    public init(
+        version: String,
+        startedAtUnixSeconds: Int64,
+        startedAt: ContinuousClock.Instant,
+        socketPath: String,
+        fleet: (any FleetStatusSource)? = nil
+    ) {
         self.version = version
         self.startedAtUnixSeconds = startedAtUnixSeconds
         self.startedAt = startedAt
         self.socketPath = socketPath
+        self.fleet = fleet
     }
 }

@@ -364,7 +364,8 @@ public struct SocketRouter: Sendable {
                 activeReplays: pipelineStatus.activeReplays
             ),
             audit: auditStatus(),
-            pause: pause
+            pause: pause,
+            instance: info.fleet.map { GatewayStatusBody.Instance($0.fleetSnapshot) }
         )
     }
 
@@ -425,6 +426,8 @@ struct GatewayStatusBody: Encodable, Sendable {
     var audit: Audit
     /// `replayctl pause`: the pauses in force and the replays held; absent without operator routes.
     var pause: PauseStatus?
+    /// This instance's id and the live instances (``Instance``); absent when the daemon gives no fleet view.
+    var instance: Instance?
 
     /// The audit log's health: when `state` is `degraded`, replays are refused with 503 (reads still work).
     struct Audit: Encodable, Sendable {
@@ -451,6 +454,6 @@ struct GatewayStatusBody: Encodable, Sendable {
         case version
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
-        case socket, principal, peer, upstream, audit, pause
+        case socket, principal, peer, upstream, audit, pause, instance
     }
 }

@@ -3,6 +3,7 @@ extension StateConfig {
     /// source, never the URL. (The default backend, SQLite, adds no row.)
     var summaryRows: [(String, String)] {
         var rows = [("dir", directory)]
+        if let instanceID { rows.append(("instance_id", instanceID)) }
         if let postgres {
             rows.append(("backend", backend.rawValue))
             rows.append(("url", "from \(postgres.urlSource) (not shown)"))

@@ -8,6 +8,10 @@ public struct StateConfig: Sendable, Hashable {
     /// The PostgreSQL backend's settings (`url_env` / `url_file`, `sslmode`, `ca_file`, `max_connections`); set
     /// exactly when `backend` is `postgres`.
     public var postgres: PostgresStateConfig?
+    /// `instance_id`: this instance's name in a fleet (1 to 64 letters, digits, `.`, `_`, `-`); default the host
+    /// name. Every audit record names it (`instance`), and with the PostgreSQL backend the instance registry,
+    /// `replayctl status` and `/metrics` show it. Every instance on one database needs its own.
+    public var instanceID: String?
 
     /// Creates the section with the defaults above.
     public init(
@@ -18,5 +22,10 @@ public struct StateConfig: Sendable, Hashable {
         self.directory = directory
         self.backend = backend
         self.postgres = postgres
+    }
+
+    /// `instance_id`, or `hostName` when it is not set.
+    public func instanceID(hostName: String) -> String {
+        instanceID ?? hostName
     }
 }

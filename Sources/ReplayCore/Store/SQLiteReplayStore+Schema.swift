@@ -18,6 +18,9 @@ extension SQLiteReplayStore {
         migrator.registerMigration("v4-pause") { db in
             try db.execute(sql: schemaV4Pause)
         }
+        migrator.registerMigration("v7-instances") { db in
+            try db.execute(sql: schemaV7Instances)
+        }
         return migrator
     }
 
@@ -121,5 +124,20 @@ extension SQLiteReplayStore {
             paused_by TEXT NOT NULL
         );
         ALTER TABLE replays ADD COLUMN source TEXT;
+        """
+
+    /// v7-instances: the instance registry, as in the PostgreSQL schema (same name, same meaning). A SQLite state
+    /// has one instance, so nothing writes it: it is here so that both schemas keep one list of migrations.
+    static let schemaV7Instances = """
+        CREATE TABLE instances (
+            instance_id TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            version TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            clock_at_last_seen INTEGER NOT NULL,
+            skew_ms INTEGER NOT NULL
+        );
         """
 }

@@ -14,6 +14,7 @@ extension StateConfig {
         ) {
             backend = StateBackend(rawValue: name) ?? backend
         }
+        instanceID = reader.string("instance_id", validate: ConfigValidation.instanceID)
         let postgresKeys = ["url_env", "url_file", "sslmode", "ca_file", "max_connections"]
         if backend == .postgres {
             postgres = Self.readPostgres(reader, environment: environment)

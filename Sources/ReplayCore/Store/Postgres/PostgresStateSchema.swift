@@ -1,7 +1,7 @@
 /// The PostgreSQL state's migrations, in order, with the same names and meaning as the SQLite store's
 /// (``SQLiteReplayStore/migrator``): `v1` (replay records and their attempts), `v2-webhooks` (webhook deliveries,
 /// replies owed, the automatic-replay budget, run lineage), `v3-team-tokens` (team tokens, with the marks of changes
-/// the audit log has not recorded yet), `v4-pause` (pauses, and each replay's source). A released migration is never edited: a later schema
+/// the audit log has not recorded yet), `v4-pause` (pauses, and each replay's source), `v7-instances` (the instance registry: heartbeats and clock skew). A released migration is never edited: a later schema
 /// change is a new migration appended to both.
 ///
 /// The columns are the SQLite schema's with PostgreSQL's types (`BIGINT` times and numbers, `BOOLEAN` flags,
@@ -151,6 +151,25 @@ enum PostgresStateSchema {
                 )
                 """,
                 "ALTER TABLE replays ADD COLUMN source TEXT",
+            ]
+        ),
+        Migration(
+            name: "v7-instances",
+            statements: [
+                // The instance registry: one row per instance id, upserted by every heartbeat. Times are Unix
+                // milliseconds; last_seen is the database's now(), skew_ms the instance's clock minus it.
+                """
+                CREATE TABLE instances (
+                    instance_id TEXT PRIMARY KEY,
+                    host TEXT NOT NULL,
+                    pid BIGINT NOT NULL,
+                    version TEXT NOT NULL,
+                    started_at BIGINT NOT NULL,
+                    last_seen BIGINT NOT NULL,
+                    clock_at_last_seen BIGINT NOT NULL,
+                    skew_ms BIGINT NOT NULL
+                )
+                """
             ]
         ),
     ]

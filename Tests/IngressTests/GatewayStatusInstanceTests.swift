@@ -1,0 +1,49 @@
+import Foundation
+import ReplayCore
+import Testing
+
+@testable import Ingress
+
+/// The `instance` object of `GET /v1/gateway/status`: the id always, the live instances with the registry, and
+/// nothing about leases or the fleet budget (not wired yet, so not reported).
+@Suite struct GatewayStatusInstanceTests {
+    static func encoded(_ snapshot: FleetSnapshot) throws -> [String: Any] {
+        let data = try JSONEncoder().encode(GatewayStatusBody.Instance(snapshot))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test func withoutARegistryOnlyTheId() throws {
+        let json = try Self.encoded(FleetSnapshot(instanceID: "gw-a", registered: false))
+        #expect(json["id"] as? String == "gw-a")
+        #expect(json["registry"] as? Bool == false)
+        #expect(Set(json.keys) == ["id", "registry"])
+    }
+
+    @Test func withTheRegistryTheLiveInstancesTheirSkewAndAnIdClaimedTwice() throws {
+        let row = InstanceRecord(
+            id: "gw-b",
+            host: "b.example",
+            pid: 12,
+            version: "1.2.3",
+            startedAtMilliseconds: 1_000,
+            lastSeenMilliseconds: 1_796_000_000_250,
+            skewMilliseconds: -1_500
+        )
+        var snapshot = FleetSnapshot(instanceID: "gw-a", registered: true)
+        snapshot.live = [row]
+        snapshot.skewMilliseconds = 40
+        snapshot.lastError = "the instance heartbeat failed: connection refused"
+        snapshot.claimedByOther = row
+        let json = try Self.encoded(snapshot)
+        #expect(json["skew_ms"] as? Int == 40)
+        #expect(json["registry_error"] as? String == "the instance heartbeat failed: connection refused")
+        let live = try #require(json["instances"] as? [[String: Any]])
+        #expect(live.count == 1)
+        #expect(live[0]["id"] as? String == "gw-b")
+        #expect(live[0]["host"] as? String == "b.example")
+        #expect(live[0]["skew_ms"] as? Int == -1_500)
+        #expect((live[0]["last_seen"] as? String)?.hasPrefix("2026-") == true, "\(live[0])")
+        #expect((json["id_claimed_by"] as? [String: Any])?["pid"] as? Int == 12)
+        #expect(json["leases"] == nil && json["budget"] == nil)
+    }
+}
