@@ -153,5 +153,28 @@ enum PostgresStateSchema {
                 "ALTER TABLE replays ADD COLUMN source TEXT",
             ]
         ),
+        // The fleet's upstream budget (`PostgresUpstreamBudget`): one GCRA state per API key, keyed by the key's
+        // SHA-256 (never the key). Times are microseconds on the budget's time base.
+        Migration(
+            name: "v6-upstream-budget",
+            statements: [
+                """
+                CREATE TABLE upstream_budget (
+                    key_hash TEXT PRIMARY KEY,
+                    limit_per_window BIGINT,
+                    remaining BIGINT,
+                    reset_at BIGINT,
+                    tat_us BIGINT,
+                    paused_until_us BIGINT NOT NULL DEFAULT 0,
+                    issued BIGINT NOT NULL DEFAULT 0,
+                    newest_observed BIGINT NOT NULL DEFAULT -1,
+                    last_start_us BIGINT NOT NULL DEFAULT 0,
+                    last_now_us BIGINT NOT NULL DEFAULT 0,
+                    last_admitted BOOLEAN NOT NULL DEFAULT TRUE,
+                    updated_at_us BIGINT NOT NULL DEFAULT 0
+                )
+                """
+            ]
+        ),
     ]
 }
