@@ -40,7 +40,11 @@ import Testing
             #expect(second.body == first.body)
             #expect(second.header("Idempotency-Replayed") == "true")
             #expect(first.header("Idempotency-Replayed") == nil)
-            let other = try await sim.replay("run_failed_1", requestID: "rq-3", extraHeaders: [("Idempotency-Key", "k2")])
+            let other = try await sim.replay(
+                "run_failed_1",
+                requestID: "rq-3",
+                extraHeaders: [("Idempotency-Key", "k2")]
+            )
             #expect(try Self.runID(other) != Self.runID(first))
             let counts = sim.simulator.replayCounts()
             #expect(counts.total == 2)
@@ -59,7 +63,11 @@ import Testing
             ]
             _ = try await sim.exchange("POST", "/v1/runs/run_failed_1/replay", headers: headers, timeout: .seconds(300))
             #expect(sim.simulator.replayCounts().total == 1)
-            let again = try await sim.replay("run_failed_1", requestID: "rq-2", extraHeaders: [("Idempotency-Key", "replayd-k1")])
+            let again = try await sim.replay(
+                "run_failed_1",
+                requestID: "rq-2",
+                extraHeaders: [("Idempotency-Key", "replayd-k1")]
+            )
             #expect(again.status == 201)
             #expect(again.header("Idempotency-Replayed") == "true")
             let created = try again.decode(JobRun.self)

@@ -79,7 +79,11 @@ import Testing
 
         let clock = ManualReplayClock(autoAdvance: true)
         try await Self.withFleet(clock: clock) { pacers, budgets, _ in
-            pacers[0].observe(try await pacers[0].acquire(), status: 201, headers: Self.headers(limit: 60, remaining: 9))
+            pacers[0].observe(
+                try await pacers[0].acquire(),
+                status: 201,
+                headers: Self.headers(limit: 60, remaining: 9)
+            )
             await budgets[0].flush()
             // Only the first instance saw an answer; the others are paced by what it learned.
             #expect(pacers[1].snapshot.limit == nil)

@@ -130,7 +130,10 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
                     )
                 }
                 setReachable(false)
-                let delay = min(configuration.retryDelay.lowerBound * (1 << min(failures - 1, 16)), configuration.retryDelay.upperBound)
+                let delay = min(
+                    configuration.retryDelay.lowerBound * (1 << min(failures - 1, 16)),
+                    configuration.retryDelay.upperBound
+                )
                 try await sleep(delay)
                 continue
             }
