@@ -37,6 +37,10 @@ public struct SimulatorConfiguration: Sendable, Hashable {
     public var hostname: String?
     /// The most body bytes kept per request; longer bodies are still read, but only this much is kept.
     public var maxBodyBytes: Int
+    /// Whether the replay route honours `Idempotency-Key` as Strait's idempotency middleware does on its other POST
+    /// routes (a repeat returns the first 2xx, with `Idempotency-Replayed: true`). `false`, the default, is the real
+    /// replay route today: the header is ignored and every replay creates a run (spec §4).
+    public var honorsReplayIdempotencyKey: Bool
 
     /// Creates a configuration; every parameter has Strait's default.
     public init(
@@ -47,7 +51,8 @@ public struct SimulatorConfiguration: Sendable, Hashable {
         authLockoutEnabled: Bool = true,
         stallTimeout: Duration = .seconds(300),
         hostname: String? = nil,
-        maxBodyBytes: Int = 1 << 20
+        maxBodyBytes: Int = 1 << 20,
+        honorsReplayIdempotencyKey: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -57,5 +62,6 @@ public struct SimulatorConfiguration: Sendable, Hashable {
         self.stallTimeout = stallTimeout
         self.hostname = hostname
         self.maxBodyBytes = maxBodyBytes
+        self.honorsReplayIdempotencyKey = honorsReplayIdempotencyKey
     }
 }

@@ -11,6 +11,13 @@ extension SimulatorStore {
             .envelope(status: status, message: message, requestID: caller.requestID, headers: caller.headers)
         }
 
+        // The idempotency middleware, when it is modelled as mounted on replay.
+        let idempotencyScope: String?
+        switch beginIdempotent(request, caller: caller, now: now) {
+        case .answer(let answer): return answer
+        case .proceed(let scope): idempotencyScope = scope
+        }
+
         // 9-13: scope, run, status, job, job enabled.
         if let forbidden = requireScope("runs:write", caller) { return forbidden }
         guard let original = dataset.run(id: runID, projectID: caller.key.projectID) else {
@@ -57,11 +64,23 @@ extension SimulatorStore {
         stored.executionMode = "http"
         stored.queueName = "default"
         dataset.insert(stored)
-        replayCounts.record(originalRunID: runID, requestID: caller.requestID)
+        replayCounts.record(
+            originalRunID: runID,
+            requestID: caller.requestID,
+            idempotencyKey: request.header("Idempotency-Key")
+        )
         created.executionMode = nil
         created.queueName = nil
+        let answer = SimulatorResponse.json(status: 201, created, headers: caller.headers)
 
-        switch faults.take(runID: runID, where: Self.isAfterCommitFault) {
+        let fault = faults.take(runID: runID, where: Self.isAfterCommitFault)
+        // The handler answered 201 unless the fault is an error status raised in the handler; a reset or a stall
+        // happens on the wire after the middleware kept the 201.
+        switch fault {
+        case .afterCommit(.status500), .afterCommit(.status504), .afterCommit(.status429): break
+        default: finishIdempotent(scope: idempotencyScope, handlerAnswer: answer, now: now)
+        }
+        switch fault {
         case .afterCommit(.status500):
             return refuse(500, "internal server error")
         case .afterCommit(.status504):
@@ -73,7 +92,7 @@ extension SimulatorStore {
         case .afterCommit(.stall):
             return .withoutResponse(.stall)
         default:
-            return .json(status: 201, created, headers: caller.headers)
+            return answer
         }
     }
 

@@ -31,6 +31,8 @@ struct SimulatorStore: Sendable {
     var keyLimiter = SlidingWindowLimiter()
     var lockout = AuthLockout()
     var requestIDs: RequestIDGenerator
+    /// The idempotency middleware's kept answers, by scope (only with `honorsReplayIdempotencyKey`).
+    var idempotentAnswers: [String: IdempotentAnswer] = [:]
 
     init(configuration: SimulatorConfiguration, fixtures: SimulatorFixtures, faults: SimulatorFaultPlan) {
         var generator = SystemRandomNumberGenerator()
@@ -52,6 +54,7 @@ struct SimulatorStore: Sendable {
         ipLimiter = SlidingWindowLimiter()
         keyLimiter = SlidingWindowLimiter()
         lockout = AuthLockout()
+        idempotentAnswers = [:]
     }
 
     /// Counts a non-`/_sim` request, gives it its request id and fires any latency fault.
@@ -60,6 +63,9 @@ struct SimulatorStore: Sendable {
         if case .route(let matched) = match { route = matched }
         requestCounts.record(route: route?.pattern ?? "unmatched")
         let requestID = requestIDs.id(inbound: request.header("X-Request-Id"))
+        if case .replay = route {
+            replayCounts.recordAttempt(requestID: requestID, idempotencyKey: request.header("Idempotency-Key"))
+        }
         var milliseconds = faults.latencyMilliseconds
         let fired = faults.take(runID: route?.runID) { fault in
             if case .latency = fault { return true }

@@ -117,10 +117,25 @@ struct Daemon {
             currentAPIKey: { live.current.apiKey },
             http: http
         )
+        // On PostgreSQL every instance using the key draws from one budget; on SQLite the pacer is alone.
+        var budget: any UpstreamBudget = LocalUpstreamBudget()
+        var budgetServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let postgres = store as? PostgresReplayStore {
+            let fleet = PostgresUpstreamBudget(
+                client: postgres.client,
+                keyHash: { PostgresUpstreamBudget.keyHash(of: live.current.apiKey) },
+                clock: clock,
+                logger: Logger(label: "replayd.upstream-budget"),
+                metrics: metrics
+            )
+            budget = fleet
+            budgetServices = [.init(service: fleet)]
+        }
         let guards = UpstreamGuards.standard(
             clock: clock,
             breakerFailures: settings.replays.breakerFailures,
-            breakerOpenTime: settings.replays.breakerOpenTime
+            breakerOpenTime: settings.replays.breakerOpenTime,
+            budget: budget
         )
         let engine = ReplayEngine(
             store: AuditedReplayStore(store, auditor: auditor),
@@ -274,7 +289,7 @@ struct Daemon {
                 services: [
                     // The audit log comes first so that it shuts down last, after everything that records.
                     .init(service: auditLog)
-                ] + stateServices + fleetServices + [
+                ] + stateServices + budgetServices + fleetServices + [
                     .init(
                         service: AuditTrailService(
                             auditor: auditor,

@@ -49,6 +49,15 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Turn off the per-IP lockout after repeated failed authentications.")
     var noAuthLockout = false
 
+    @Flag(
+        name: .long,
+        help: """
+            Honour Idempotency-Key on the replay route, as Strait does on its other POST routes (a repeat returns \
+            the first 2xx with Idempotency-Replayed: true). Off by default, as on the real replay route today.
+            """
+    )
+    var honorReplayIdempotencyKey = false
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -84,7 +93,8 @@ struct SimulateCommand: AsyncParsableCommand {
                 port: port,
                 perIPRateLimit: .init(requests: ipRateLimit, window: .seconds(60)),
                 apiKeyRateLimit: .init(requests: keyRateLimit, window: .seconds(60)),
-                authLockoutEnabled: !noAuthLockout
+                authLockoutEnabled: !noAuthLockout,
+                honorsReplayIdempotencyKey: honorReplayIdempotencyKey
             ),
             fixtures: loadedFixtures,
             faults: plan,

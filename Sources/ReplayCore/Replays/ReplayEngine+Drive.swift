@@ -239,6 +239,7 @@ extension ReplayEngine {
                     runID: runID,
                     fromCheckpoint: checkpoint,
                     requestID: requestID,
+                    idempotencyKey: UpstreamIdempotencyKey.forRecord(record),
                     timeout: settings.attemptTimeout
                 )
             )

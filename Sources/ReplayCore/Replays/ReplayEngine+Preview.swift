@@ -18,6 +18,7 @@ extension ReplayEngine {
             runID: request.runID,
             fromCheckpoint: request.fromCheckpoint,
             requestID: "\(request.origin.requestID)-1",
+            idempotencyKey: UpstreamIdempotencyKey.forRecord(record),
             timeout: settings.attemptTimeout
         )
         func preview(_ claim: ClaimPreview, _ outcome: ReplayPreview.Outcome) -> ReplayPreview {

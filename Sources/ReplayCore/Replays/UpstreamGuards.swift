@@ -16,14 +16,15 @@ public struct UpstreamGuards: Sendable {
         self.budget = budget
     }
 
-    /// Guards with the defaults, on `clock`.
+    /// Guards with the defaults, on `clock`; the pacer draws from `budget` too (shared by a fleet on PostgreSQL).
     public static func standard(
         clock: any ReplayClock,
         breakerFailures: Int = 5,
-        breakerOpenTime: Duration = .seconds(30)
+        breakerOpenTime: Duration = .seconds(30),
+        budget: any UpstreamBudget = LocalUpstreamBudget()
     ) -> UpstreamGuards {
         UpstreamGuards(
-            pacer: UpstreamPacer(clock: clock),
+            pacer: UpstreamPacer(clock: clock, budget: budget),
             breaker: CircuitBreaker(
                 configuration: CircuitBreaker.Configuration(
                     failureThreshold: breakerFailures,

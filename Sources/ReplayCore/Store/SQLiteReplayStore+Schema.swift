@@ -18,6 +18,9 @@ extension SQLiteReplayStore {
         migrator.registerMigration("v4-pause") { db in
             try db.execute(sql: schemaV4Pause)
         }
+        migrator.registerMigration("v6-upstream-budget") { db in
+            try db.execute(sql: schemaV6UpstreamBudget)
+        }
         migrator.registerMigration("v7-instances") { db in
             try db.execute(sql: schemaV7Instances)
         }
@@ -124,6 +127,25 @@ extension SQLiteReplayStore {
             paused_by TEXT NOT NULL
         );
         ALTER TABLE replays ADD COLUMN source TEXT;
+        """
+
+    /// v6: the fleet's upstream budget (``PostgresUpstreamBudget``). A single SQLite instance never uses it (its
+    /// pacer needs no shared budget); the table is here so both backends keep one schema, migration by migration.
+    static let schemaV6UpstreamBudget = """
+        CREATE TABLE upstream_budget (
+            key_hash TEXT PRIMARY KEY,
+            limit_per_window INTEGER,
+            remaining INTEGER,
+            reset_at INTEGER,
+            tat_us INTEGER,
+            paused_until_us INTEGER NOT NULL DEFAULT 0,
+            issued INTEGER NOT NULL DEFAULT 0,
+            newest_observed INTEGER NOT NULL DEFAULT -1,
+            last_start_us INTEGER NOT NULL DEFAULT 0,
+            last_now_us INTEGER NOT NULL DEFAULT 0,
+            last_admitted INTEGER NOT NULL DEFAULT 1,
+            updated_at_us INTEGER NOT NULL DEFAULT 0
+        );
         """
 
     /// v7-instances: the instance registry, as in the PostgreSQL schema (same name, same meaning). A SQLite state

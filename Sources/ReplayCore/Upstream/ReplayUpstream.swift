@@ -4,20 +4,23 @@ import Strait
 public protocol ReplayUpstream: Sendable {
     /// The upstream's base URL, for status pages and error messages.
     var baseURL: String { get }
-    /// One `POST /v1/runs/{id}/replay` carrying `X-Request-Id: requestID`.
+    /// One `POST /v1/runs/{id}/replay` carrying `X-Request-Id: requestID` and, when given,
+    /// `Idempotency-Key: idempotencyKey` (``UpstreamIdempotencyKey``: the same on every attempt of a record).
     func replay(
         runID: RunID,
         fromCheckpoint: CheckpointSequence?,
         requestID: String,
+        idempotencyKey: String?,
         timeout: Duration?
     ) async throws(StraitClientError) -> StraitResult<JobRun>
 
-    /// The request ``replay(runID:fromCheckpoint:requestID:timeout:)`` would send with these arguments, the API key
-    /// redacted, built by the same code (explain and dry-run). Sends nothing.
+    /// The request ``replay(runID:fromCheckpoint:requestID:idempotencyKey:timeout:)`` would send with these
+    /// arguments, the API key redacted, built by the same code (explain and dry-run). Sends nothing.
     func replayPreview(
         runID: RunID,
         fromCheckpoint: CheckpointSequence?,
         requestID: String,
+        idempotencyKey: String?,
         timeout: Duration?
     ) -> UpstreamRequestPreview
 

@@ -37,6 +37,10 @@ import Synchronization
 ///
 /// Before a limit is learned there is no pacing (only a pause, if one was asked for). The pacer tracks one
 /// limit: the one in the latest response that carried the headers.
+///
+/// **A fleet** of instances on one API key also draws from a shared ``UpstreamBudget`` (injected; by default
+/// ``LocalUpstreamBudget``, which adds nothing): a call the pacer lets go then waits for the shared budget's grant,
+/// and every response's limit, remaining, reset and pause are shared through it.
 public final class UpstreamPacer: Sendable {
     /// Tuning.
     public struct Configuration: Sendable, Hashable {
@@ -67,6 +71,8 @@ public final class UpstreamPacer: Sendable {
     public struct Ticket: Sendable, Hashable {
         /// The call's place in the order calls were let through (or given a slot), from 0.
         public let index: Int
+        /// The shared budget's grant for the call.
+        public internal(set) var grant = UpstreamBudgetGrant.local
     }
 
     /// A snapshot for status pages.
@@ -125,11 +131,24 @@ public final class UpstreamPacer: Sendable {
     private let configuration: Configuration
     private let clock: any ReplayClock
     private let state = Mutex(State())
+    private let budget: any UpstreamBudget
 
     /// Creates a pacer that knows nothing yet.
-    public init(configuration: Configuration = Configuration(), clock: any ReplayClock) {
+    ///
+    /// - Parameter budget: the budget shared with other instances; ``LocalUpstreamBudget`` (the default) for one.
+    public init(
+        configuration: Configuration = Configuration(),
+        clock: any ReplayClock,
+        budget: any UpstreamBudget = LocalUpstreamBudget()
+    ) {
         self.configuration = configuration
         self.clock = clock
+        self.budget = budget
+    }
+
+    /// The shared budget's state (limit, remaining, reset, pause) for status pages; `nil` without a shared budget.
+    public func budgetState() async -> UpstreamBudgetState? {
+        await budget.state()
     }
 
     /// Waits until this call may go to Strait. Every call must be followed by ``observe(_:status:headers:)``
@@ -138,6 +157,18 @@ public final class UpstreamPacer: Sendable {
     /// - Throws: `CancellationError` when the task is cancelled while waiting; the slot is given back.
     @discardableResult
     public func acquire() async throws(CancellationError) -> Ticket {
+        var ticket = try await acquireLocally()
+        do {
+            ticket.grant = try await budget.admit()
+        } catch {
+            abandon(ticket)
+            throw error
+        }
+        return ticket
+    }
+
+    /// Waits for this pacer's own schedule.
+    private func acquireLocally() async throws(CancellationError) -> Ticket {
         while true {
             let now = clock.monotonicNow()
             switch state.withLock({ admit(&$0, now: now) }) {
@@ -205,6 +236,17 @@ public final class UpstreamPacer: Sendable {
                 if let limit = state.limit { state.tat = state.pausedUntil + shape(limit: limit).tolerance }
             }
         }
+        let pausedUntil = state.withLock { $0.pausedUntil }
+        budget.learn(
+            UpstreamBudgetObservation(
+                grant: ticket.grant,
+                status: status,
+                limit: headers["X-RateLimit-Limit"].flatMap(Self.count),
+                remaining: headers["X-RateLimit-Remaining"].flatMap(Self.count),
+                resetAt: headers["X-RateLimit-Reset"].flatMap(Self.count).map { Int64($0) },
+                pause: (status == 429 || status == 503) && pausedUntil > now ? pausedUntil - now : nil
+            )
+        )
     }
 
     /// Forgets a call that got no response (a transport failure), so it no longer counts as in flight.

@@ -11,6 +11,12 @@ public struct StraitAPIKey: Sendable, CustomStringConvertible, CustomDebugString
     /// The `Authorization` header value. The only place the key is revealed.
     var authorizationHeaderValue: String { "Bearer " + value }
 
+    /// `hash` of the key's bytes, for keying shared state by the key without storing it (`hash` must be a
+    /// cryptographic digest; its result is what may be stored).
+    public func digest(_ hash: ([UInt8]) -> String) -> String {
+        hash(Array(value.utf8))
+    }
+
     /// The first 12 characters, as Strait stores them (`key_prefix`): safe to show.
     public var prefix: String { String(value.prefix(12)) }
 

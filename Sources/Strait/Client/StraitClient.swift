@@ -46,53 +46,73 @@ public struct StraitClient: Sendable {
         self.now = nowUnixSeconds
     }
 
-    /// `POST /v1/runs/{runID}/replay[?from_checkpoint=N]` with `X-Request-Id: requestID`. Not idempotent:
-    /// every 201 is a new run.
+    /// `POST /v1/runs/{runID}/replay[?from_checkpoint=N]` with `X-Request-Id: requestID`, and
+    /// `Idempotency-Key: idempotencyKey` when given. Not idempotent today: Strait ignores the key on this route,
+    /// so every 201 is a new run (spec §4); if Strait mounts its idempotency middleware here, a repeat with the
+    /// same key returns the first run.
     ///
     /// - Returns: the new run and the raw response (for verbatim pass-through and transfer facts).
     public func replay(
         runID: RunID,
         fromCheckpoint: CheckpointSequence? = nil,
         requestID: String,
+        idempotencyKey: String? = nil,
         timeout: Duration? = nil
     ) async throws(StraitClientError) -> StraitResult<JobRun> {
         try await send(
-            replayRequest(runID: runID, fromCheckpoint: fromCheckpoint, requestID: requestID, timeout: timeout)
+            replayRequest(
+                runID: runID,
+                fromCheckpoint: fromCheckpoint,
+                requestID: requestID,
+                idempotencyKey: idempotencyKey,
+                timeout: timeout
+            )
         )
     }
 
-    /// The exact request ``replay(runID:fromCheckpoint:requestID:timeout:)`` sends, with the API key shown as
-    /// `Bearer strait_…(redacted)`: what `replayctl explain` prints. Built by the same code, so the two cannot drift.
+    /// The exact request ``replay(runID:fromCheckpoint:requestID:idempotencyKey:timeout:)`` sends, with the API
+    /// key shown as `Bearer strait_…(redacted)`: what `replayctl explain` prints. Built by the same code, so the two
+    /// cannot drift.
     public func replayPreview(
         runID: RunID,
         fromCheckpoint: CheckpointSequence? = nil,
         requestID: String,
+        idempotencyKey: String? = nil,
         timeout: Duration? = nil
     ) -> UpstreamRequestPreview {
         UpstreamRequestPreview(
-            replayRequest(runID: runID, fromCheckpoint: fromCheckpoint, requestID: requestID, timeout: timeout)
+            replayRequest(
+                runID: runID,
+                fromCheckpoint: fromCheckpoint,
+                requestID: requestID,
+                idempotencyKey: idempotencyKey,
+                timeout: timeout
+            )
         )
     }
 
-    /// `POST /v1/runs/{runID}/replay[?from_checkpoint=N]`, as ``replay(runID:fromCheckpoint:requestID:timeout:)``
-    /// sends it.
+    /// `POST /v1/runs/{runID}/replay[?from_checkpoint=N]`, as
+    /// ``replay(runID:fromCheckpoint:requestID:idempotencyKey:timeout:)`` sends it.
     func replayRequest(
         runID: RunID,
         fromCheckpoint: CheckpointSequence?,
         requestID: String,
+        idempotencyKey: String? = nil,
         timeout: Duration?
     ) -> HTTPRequest {
         var path = "/v1/runs/\(runID.pathSegment)/replay"
         if let fromCheckpoint { path += "?from_checkpoint=\(fromCheckpoint.value)" }
         // A kept connection, never a silent second copy: if it dies after the request went out, the call fails
         // with `.resendRefused`, which the caller treats as ambiguous and reconciles.
-        return request(
+        var request = request(
             method: "POST",
             path: path,
             requestID: requestID,
             timeout: timeout,
             connectionReuse: .reuseWithoutResend
         )
+        if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
+        return request
     }
 
     /// `GET /v1/runs/{runID}`.

@@ -1,7 +1,7 @@
 /// The PostgreSQL state's migrations, in order, with the same names and meaning as the SQLite store's
 /// (``SQLiteReplayStore/migrator``): `v1` (replay records and their attempts), `v2-webhooks` (webhook deliveries,
 /// replies owed, the automatic-replay budget, run lineage), `v3-team-tokens` (team tokens, with the marks of changes
-/// the audit log has not recorded yet), `v4-pause` (pauses, and each replay's source), `v7-instances` (the instance registry: heartbeats and clock skew). A released migration is never edited: a later schema
+/// the audit log has not recorded yet), `v4-pause` (pauses, and each replay's source), `v6-upstream-budget` (the fleet's upstream budget), `v7-instances` (the instance registry: heartbeats and clock skew). A released migration is never edited: a later schema
 /// change is a new migration appended to both.
 ///
 /// The columns are the SQLite schema's with PostgreSQL's types (`BIGINT` times and numbers, `BOOLEAN` flags,
@@ -151,6 +151,29 @@ enum PostgresStateSchema {
                 )
                 """,
                 "ALTER TABLE replays ADD COLUMN source TEXT",
+            ]
+        ),
+        // The fleet's upstream budget (`PostgresUpstreamBudget`): one GCRA state per API key, keyed by the key's
+        // SHA-256 (never the key). Times are microseconds on the budget's time base.
+        Migration(
+            name: "v6-upstream-budget",
+            statements: [
+                """
+                CREATE TABLE upstream_budget (
+                    key_hash TEXT PRIMARY KEY,
+                    limit_per_window BIGINT,
+                    remaining BIGINT,
+                    reset_at BIGINT,
+                    tat_us BIGINT,
+                    paused_until_us BIGINT NOT NULL DEFAULT 0,
+                    issued BIGINT NOT NULL DEFAULT 0,
+                    newest_observed BIGINT NOT NULL DEFAULT -1,
+                    last_start_us BIGINT NOT NULL DEFAULT 0,
+                    last_now_us BIGINT NOT NULL DEFAULT 0,
+                    last_admitted BOOLEAN NOT NULL DEFAULT TRUE,
+                    updated_at_us BIGINT NOT NULL DEFAULT 0
+                )
+                """
             ]
         ),
         Migration(
