@@ -281,6 +281,8 @@ let package = Package(
             dependencies: [
                 "Audit", "AuditTestSupport",
                 "HTTPServer", "Ingress", "ReplayCore", "Strait", "Curl",
+                // Child processes: curl as another uid, Python's http_sfv as the independent RFC 9651 parser.
+                .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

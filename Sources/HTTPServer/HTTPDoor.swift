@@ -39,4 +39,25 @@ public protocol HTTPDoor: Sendable {
 
     /// Renders a refusal the core makes on its own (431, 413, 408, 400, 503) in the door's error shape.
     func render(_ refusal: HTTPRefusal, context: HTTPRequestContext) -> HTTPServerResponse
+
+    /// Adds what the door puts on every response, just before the core writes it: the responder's answers, the
+    /// head check's, and the core's own refusals alike (for replayd: the rate-limit fields, from a peek of the
+    /// limiter for what is known of the caller). `head` is `nil` for a request that could not be read (400, 408,
+    /// 431). It runs on the connection's task for each response, so it must be cheap and must not block.
+    func decorate(
+        _ response: inout HTTPServerResponse,
+        head: HTTPRequestHead?,
+        from peer: Peer,
+        context: HTTPRequestContext
+    )
+}
+
+extension HTTPDoor {
+    /// Adds nothing.
+    public func decorate(
+        _ response: inout HTTPServerResponse,
+        head: HTTPRequestHead?,
+        from peer: Peer,
+        context: HTTPRequestContext
+    ) {}
 }

@@ -33,7 +33,7 @@ struct HTTPExchange<Door: HTTPDoor> {
 
         if let refusal = refusalAtHead(head, shuttingDown: shuttingDown) {
             context.logger.notice("refused at the head", metadata: ["reason": "\(refusal.code.rawValue)"])
-            try await write(server.door.render(refusal, context: context), context: context, close: true)
+            try await write(server.door.render(refusal, context: context), head: head, context: context, close: true)
             return false
         }
         let admitted: Door.Admission
@@ -47,7 +47,7 @@ struct HTTPExchange<Door: HTTPDoor> {
             if !close {
                 guard case .end = try await parts.next() else { return false }
             }
-            try await write(response, context: context, close: close, version: head.version)
+            try await write(response, head: head, context: context, close: close, version: head.version)
             return !close
         case .admit(let admission):
             admitted = admission
@@ -71,6 +71,7 @@ struct HTTPExchange<Door: HTTPDoor> {
                     context.logger.notice("refused: body grew past the limit")
                     try await write(
                         server.door.render(Self.tooLarge(configuration.maxBodyBytes), context: context),
+                        head: head,
                         context: context,
                         close: true
                     )
@@ -89,7 +90,7 @@ struct HTTPExchange<Door: HTTPDoor> {
         // Cancelled: the shutdown grace period is over and the connection is being closed; nothing more is written.
         if Task.isCancelled { return false }
         let close = response.closeConnection || !head.isKeepAlive || server.registry.isShuttingDown
-        try await write(response, context: context, close: close, version: head.version)
+        try await write(response, head: head, context: context, close: close, version: head.version)
         return !close
     }
 
@@ -164,15 +165,19 @@ struct HTTPExchange<Door: HTTPDoor> {
         }
         let context = makeContext()
         context.logger.notice("refused: request unreadable", metadata: ["reason": "\(refusal.code.rawValue)"])
-        try await write(server.door.render(refusal, context: context), context: context, close: true)
+        try await write(server.door.render(refusal, context: context), head: nil, context: context, close: true)
     }
 
+    /// Writes `response` to `head` (`nil`: a request that could not be read), after the door's decoration.
     private func write(
         _ response: HTTPServerResponse,
+        head request: HTTPRequestHead?,
         context: HTTPRequestContext,
         close: Bool,
         version: HTTPVersion = .http1_1
     ) async throws {
+        var response = response
+        server.door.decorate(&response, head: request, from: peer, context: context)
         // The core frames the message: a responder's framing fields are dropped or replaced below.
         var headers = response.headers
         headers.remove(name: "Transfer-Encoding")

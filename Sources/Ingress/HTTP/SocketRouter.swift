@@ -67,6 +67,12 @@ public struct SocketRouter: Sendable {
         )
     }
 
+    /// The replay limits as they stand for a peer (and its principal, when mapped), peeked without charging: the
+    /// rate-limit fields of an answer that passed no limit.
+    public func rateLimitStatus(_ peer: PeerCredentials, principal: Principal?) -> [RateLimitStatus] {
+        pipeline.rateLimitStatus(principal: principal, door: .socket, source: "uid:\(peer.uid)")
+    }
+
     /// Whether a route may be served to a peer that maps to no principal.
     public func isPublic(method: String, path: String) -> Bool {
         OperationsEndpoints.publicPaths.contains(path)

@@ -68,6 +68,19 @@ struct SocketDoor: HTTPDoor {
         ErrorEnvelope.response(refusal, requestID: context.requestID)
     }
 
+    /// An answer that passed no limit (an early refusal, an unauthenticated route) gets the replay limits of the
+    /// peer as they stand: its principal's when the uid is mapped, its uid's `source`, and `global`.
+    func decorate(
+        _ response: inout HTTPServerResponse,
+        head: HTTPRequestHead?,
+        from peer: SocketPeer,
+        context: HTTPRequestContext
+    ) {
+        guard !response.headers.contains(name: "RateLimit") else { return }
+        let principal = try? peer.authentication.get()
+        RateLimitFields.apply(router.rateLimitStatus(peer.credentials, principal: principal), to: &response.headers)
+    }
+
     /// Splits `/path?a=b` into the path and the percent-decoded query items.
     static func splitURI(_ uri: String) -> (path: String, query: [(name: String, value: String)]) {
         guard let mark = uri.firstIndex(of: "?") else { return (uri, []) }

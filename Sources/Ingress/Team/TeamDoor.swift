@@ -111,6 +111,21 @@ struct TeamDoor: HTTPDoor {
         ErrorEnvelope.response(refusal, requestID: context.requestID)
     }
 
+    /// An answer that passed no limit before its token was known (the core's refusals, a route miss, a 401, the
+    /// failed-token block, ping) gets the `global` replay limit as it stands; a replay's answer has its own.
+    func decorate(
+        _ response: inout HTTPServerResponse,
+        head: HTTPRequestHead?,
+        from peer: String,
+        context: HTTPRequestContext
+    ) {
+        guard !response.headers.contains(name: "RateLimit") else { return }
+        RateLimitFields.apply(
+            pipeline.rateLimitStatus(principal: nil, door: .team, source: nil),
+            to: &response.headers
+        )
+    }
+
     private func replay(
         _ request: HTTPServerRequest,
         encodedRunID: Substring,
@@ -139,7 +154,12 @@ struct TeamDoor: HTTPDoor {
                 runID: nil,
                 reason: "\(error.code.rawValue): \(error.message)"
             )
-            return .error(error, requestID: context.requestID)
+            var response = GatewayResponse.error(error, requestID: context.requestID)
+            RateLimitFields.apply(
+                pipeline.rateLimitStatus(principal: principal, door: .team, source: nil),
+                to: &response.headers
+            )
+            return response
         }
         logger[metadataKey: "run_id"] = "\(replayRequest.runID)"
         let preference = ReplayWaitPreference(preferValues: request.head.headers["Prefer"])
@@ -151,6 +171,13 @@ struct TeamDoor: HTTPDoor {
         )
         var response = ReplayRenderer.render(limited.submission, requestID: context.requestID)
         RateLimitFields.apply(limited.rateLimit, to: &response)
+        if !response.headers.contains(name: "RateLimit") {
+            // Refused before the limits (a grant, a pause): the principal's limits as they stand.
+            RateLimitFields.apply(
+                pipeline.rateLimitStatus(principal: principal, door: .team, source: nil),
+                to: &response.headers
+            )
+        }
         if let seconds = limited.retryAfterSeconds {
             response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
         }

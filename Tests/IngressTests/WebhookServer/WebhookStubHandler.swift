@@ -1,4 +1,5 @@
 import Ingress
+import ReplayCore
 import Synchronization
 
 /// A `WebhookRequestHandler` that records every request it is given, answers with a script, and can be held at
@@ -14,9 +15,11 @@ final class WebhookStubHandler: WebhookRequestHandler {
     private let state = Mutex(State())
     private let script: Script
     private let gate: WebhookTestGate?
+    private let limits: RateLimiter?
 
     init(
         gate: WebhookTestGate? = nil,
+        limits: RateLimiter? = nil,
         script: @escaping Script = { _ in
             WebhookHTTPResponse(
                 status: 200,
@@ -26,7 +29,13 @@ final class WebhookStubHandler: WebhookRequestHandler {
         }
     ) {
         self.gate = gate
+        self.limits = limits
         self.script = script
+    }
+
+    /// Like the real door's: `limits`' `source` (as a Slack source) and `global`, peeked.
+    func rateLimitStatus(source: String?) -> [RateLimitStatus] {
+        limits?.status(principal: nil, source: source.map { "slack/\($0)" }) ?? []
     }
 
     func handle(_ request: WebhookHTTPRequest) async -> WebhookHTTPResponse {

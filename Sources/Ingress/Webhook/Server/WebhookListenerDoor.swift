@@ -129,6 +129,23 @@ struct WebhookListenerDoor: HTTPDoor {
         ErrorEnvelope.response(refusal, requestID: context.requestID)
     }
 
+    /// Every answer gets the limits of what its path names: for a served `/hooks/{source}`, the source's
+    /// pre-auth bucket (`webhook`, peeked without taking a token) and the replay limits its deliveries pass
+    /// (`source`, `global`); for any other path, or a request that could not be read, `global` alone.
+    func decorate(
+        _ response: inout HTTPServerResponse,
+        head: HTTPRequestHead?,
+        from peer: String,
+        context: HTTPRequestContext
+    ) {
+        let source = head.flatMap { Self.source(inURI: $0.uri) }.flatMap { name in
+            (handler.servesSource(name) ?? sources.contains(name)) ? name : nil
+        }
+        var statuses = source.map { [limiter.status(source: $0)] } ?? []
+        statuses += handler.rateLimitStatus(source: source)
+        RateLimitFields.apply(statuses, to: &response.headers)
+    }
+
     /// The source named by `/hooks/{source}` (a query string is ignored), or `nil` for any other path.
     static func source(inURI uri: String) -> String? {
         let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""

@@ -1,3 +1,5 @@
+import ReplayCore
+
 /// What the webhook listener hands a complete, admitted request to: the door that verifies, parses and acts.
 ///
 /// By the time `handle` runs, the listener has already routed `POST /hooks/{source}` to a configured source,
@@ -10,9 +12,14 @@ public protocol WebhookRequestHandler: Sendable {
     /// Whether `/hooks/{name}` is served now: `nil` leaves it to the source names the listener was built with.
     /// A handler whose sources change on reload answers for itself.
     func servesSource(_ name: String) -> Bool?
+    /// The replay limits that deliveries of `source` (`nil`: no served source) pass, peeked without charging,
+    /// for the rate-limit fields of every answer.
+    func rateLimitStatus(source: String?) -> [RateLimitStatus]
 }
 
 extension WebhookRequestHandler {
     /// No opinion: the listener's own source names decide.
     public func servesSource(_ name: String) -> Bool? { nil }
+    /// None.
+    public func rateLimitStatus(source: String?) -> [RateLimitStatus] { [] }
 }
