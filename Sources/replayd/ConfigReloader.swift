@@ -10,13 +10,16 @@ import ReplayCore
 /// it in atomically. An invalid file keeps the config in force; the error is logged and audited. Every reload is
 /// audited with the digests of the old and the new config, and tells systemd `RELOADING=1` … `READY=1`.
 ///
-/// Principals, sources with their keyrings, the policy and the upstream API key reload live. Settings that are
-/// read only at start (listener addresses, the engine's and the store's) are reported as needing a restart.
-/// Reloads run one at a time.
+/// Principals, sources with their keyrings, the policy, the upstream API key, `[limits]`, `[auth]` and `[team]`
+/// (other than its address, connection limits and token key) reload live: the snapshot is swapped, then each
+/// ``ReloadApplier`` (the rate limiter, the in-flight cap, the run lookup, the team door) takes its settings. Settings
+/// that are read only at start (listener addresses, the engine's and the store's) are reported as needing a
+/// restart (``LiveConfig/restartNeeded(for:)``). Reloads run one at a time.
 actor ConfigReloader {
     private let path: String
     private let environment: [String: String]
     private let state: ReloadableState<LiveConfig>
+    private let appliers: [any ReloadApplier]
     private let accounts: any UnixAccounts
     private let clock: any ReplayClock
     private let notifier: ServiceNotifier
@@ -28,6 +31,7 @@ actor ConfigReloader {
         path: String,
         environment: [String: String],
         state: ReloadableState<LiveConfig>,
+        appliers: [any ReloadApplier] = [],
         accounts: any UnixAccounts,
         clock: any ReplayClock,
         notifier: ServiceNotifier,
@@ -38,6 +42,7 @@ actor ConfigReloader {
         self.path = path
         self.environment = environment
         self.state = state
+        self.appliers = appliers
         self.accounts = accounts
         self.clock = clock
         self.notifier = notifier
@@ -92,6 +97,9 @@ actor ConfigReloader {
         report.result = .applied
         // The swap: requests that already read the old snapshot finish under it; the next ones read this one.
         state.replace(with: next)
+        // Then the parts that keep state across reloads (limiter TATs, in-flight counts, throttle records) take
+        // their new settings in place.
+        for applier in appliers { applier.apply(reloaded: settings) }
         logger.notice(
             report.restartNeeded.isEmpty
                 ? "reload applied: the config file is valid and now in force"

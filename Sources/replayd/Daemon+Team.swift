@@ -7,9 +7,11 @@ import ServiceLifecycle
 
 extension Daemon {
     /// The team token key, admin and audit relay: always (the socket's `/v1/tokens` routes and `replayd token`
-    /// work whether or not the team door listens), and the team listener when `[team] listen` is set.
+    /// work whether or not the team door listens), and the team listener when `[team] listen` is set, which a
+    /// reload updates through `reloadable`. `isPrincipal` answers from the `[[principals]]` in force.
     func teamServices(
         pipeline: ReplayPipeline,
+        isPrincipal: @escaping @Sendable (String) -> Bool,
         store: any TeamTokenStore,
         auditor: ReplayAuditor,
         clock: any ReplayClock,
@@ -19,7 +21,8 @@ extension Daemon {
         admin: TeamTokenAdmin,
         relay: TeamTokenAuditRelay,
         services: [ServiceGroupConfiguration.ServiceConfiguration],
-        listening: (@Sendable () async throws -> Void)?
+        listening: (@Sendable () async throws -> Void)?,
+        reloadable: (any ReloadApplier)?
     ) {
         let team = settings.team
         let keyPath = team.tokenKeyPath(state: settings.state)
@@ -33,15 +36,14 @@ extension Daemon {
         } catch {
             throw DaemonStartError(message: error.message)
         }
-        let principals = Set(settings.principals.map(\.name))
-        let admin = TeamTokenAdmin(store: store, key: key, principals: principals, clock: clock)
+        let admin = TeamTokenAdmin(store: store, key: key, isPrincipal: isPrincipal, clock: clock)
         let relay = TeamTokenAuditRelay(
             store: store,
             auditor: auditor,
             clock: clock,
             logger: Logger(label: "replayd.tokens")
         )
-        guard let address = team.listen else { return (admin, relay, [.init(service: relay)], nil) }
+        guard let address = team.listen else { return (admin, relay, [.init(service: relay)], nil, nil) }
         var trusted: [CIDR] = []
         for text in team.trustedProxies {
             do {
@@ -59,14 +61,10 @@ extension Daemon {
                 port: address.port,
                 http: http,
                 trustedProxies: trusted,
-                failureThrottle: FailureThrottlePolicy(
-                    threshold: team.failureThreshold,
-                    initialBlock: team.failureBlock,
-                    maxBlock: team.failureBlockMax
-                )
+                failureThrottle: team.failureThrottlePolicy
             ),
             pipeline: pipeline,
-            authenticator: TeamTokenAuthenticator(store: store, key: key, principals: principals, clock: clock),
+            authenticator: TeamTokenAuthenticator(store: store, key: key, isPrincipal: isPrincipal, clock: clock),
             clock: clock,
             version: ReplaydVersion.current,
             group: eventLoops,
@@ -74,7 +72,7 @@ extension Daemon {
         )
         return (
             admin, relay, [.init(service: relay), .init(service: server)],
-            { _ = try await server.waitUntilListening() }
+            { _ = try await server.waitUntilListening() }, server
         )
     }
 }

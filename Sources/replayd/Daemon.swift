@@ -175,32 +175,19 @@ struct Daemon {
             capacity: settings.auth.runLookupCacheSize
         )
         let policy = CurrentPolicy(runs: runLookup) { live.current.policy }
+        // The limiter and the in-flight cap outlive reloads (they hold every key's state); a reload updates them.
+        let limiter = RateLimiter(configuration: settings.limits, clock: clock)
+        let inFlight = InFlightLimiter(maxPerPrincipal: settings.limits.maxInFlightPerPrincipal)
         let pipeline = ReplayPipeline(
             authenticator: authenticator,
             policy: policy,
             visibility: policy,
             principals: authenticator,
             engine: engine,
-            limiter: RateLimiter(configuration: settings.limits, clock: clock),
-            inFlight: InFlightLimiter(maxPerPrincipal: settings.limits.maxInFlightPerPrincipal)
+            limiter: limiter,
+            inFlight: inFlight
         )
         let configCheck = StaticReadinessCheck(name: "config", ok: true, detail: "loaded")
-        let reloader = configPath.map { path in
-            ConfigReloader(
-                path: path,
-                environment: ProcessInfo.processInfo.environment,
-                state: live,
-                accounts: accounts,
-                clock: clock,
-                notifier: systemd.notifier,
-                auditor: auditor,
-                configCheck: configCheck,
-                logger: Logger(label: "replayd.reload")
-            )
-        }
-        if let reloader {
-            hangups = hangups.handling { await reloader.reload(by: "SIGHUP") }
-        }
         let operations = OperationsEndpoints(
             readiness: readinessProbe(
                 pipeline: pipeline,
@@ -217,12 +204,31 @@ struct Daemon {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let team = try teamServices(
             pipeline: pipeline,
+            isPrincipal: { live.current.directory.hasPrincipal(named: $0) },
             store: store,
             auditor: auditor,
             clock: clock,
             trust: trust,
             eventLoops: eventLoops
         )
+        let appliers: [any ReloadApplier] = [limiter, inFlight, runLookup] + (team.reloadable.map { [$0] } ?? [])
+        let reloader = configPath.map { path in
+            ConfigReloader(
+                path: path,
+                environment: ProcessInfo.processInfo.environment,
+                state: live,
+                appliers: appliers,
+                accounts: accounts,
+                clock: clock,
+                notifier: systemd.notifier,
+                auditor: auditor,
+                configCheck: configCheck,
+                logger: Logger(label: "replayd.reload")
+            )
+        }
+        if let reloader {
+            hangups = hangups.handling { await reloader.reload(by: "SIGHUP") }
+        }
         let router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(

@@ -7,8 +7,9 @@ import Strait
 /// ``ReloadableState``; each request reads it once at its start, so a request in flight keeps the config it
 /// started with.
 ///
-/// To make something else reloadable (grants, limits), add a field here, build it in ``build(settings:digest:accounts:clock:)``
-/// and read it through the daemon's `ReloadableState<LiveConfig>` where it is used.
+/// To make something else reloadable, add a field here, build it in ``build(settings:digest:accounts:clock:)``
+/// and read it through the daemon's `ReloadableState<LiveConfig>` where it is used; or, for a part that keeps
+/// state across reloads (the rate limiter), make it a `ReloadApplier` that the reloader hands the new settings.
 struct LiveConfig: Sendable {
     /// The whole config this snapshot was built from.
     var settings: ReplaydConfig
@@ -63,7 +64,8 @@ struct LiveConfig: Sendable {
 
     /// The settings that differ between `self` and `new` but are read only at start, so they take effect at the
     /// next restart: listener addresses (never re-bound live), and the sections the engine, store, audit log and
-    /// listeners were built from. Principals, sources and their keyrings, and the API key reload live.
+    /// listeners were built from. Principals, sources and their keyrings, and the API key reload live, and so do
+    /// `[auth]`, `[limits]`, and `[team]` other than `listen`, the connection limits and the token key file.
     func restartNeeded(for new: LiveConfig) -> [String] {
         let old = settings
         let next = new.settings
@@ -80,9 +82,8 @@ struct LiveConfig: Sendable {
         if old.replays != next.replays { needed.append("[replays]") }
         if old.audit != next.audit { needed.append("[audit]") }
         if old.admin.listen != next.admin.listen { needed.append("[admin] listen") }
-        if old.auth != next.auth { needed.append("[auth]") }
-        if old.team != next.team { needed.append("[team]") }
-        if old.limits != next.limits { needed.append("[limits]") }
+        // [limits] and [auth] reload whole (RateLimiter, InFlightLimiter, CachedRunLookup are ReloadAppliers).
+        needed += Self.teamRestartNeeded(old.team, next.team)
         if old.sources.isEmpty != next.sources.isEmpty {
             // The webhook listener runs only with sources; it is started (or stopped) at a restart.
             needed.append("[[sources]] (the webhook listener starts or stops only at a restart)")
@@ -93,6 +94,23 @@ struct LiveConfig: Sendable {
         // The tolerance is applied to the sources, which are rebuilt on reload.
         oldWebhooks.timestampTolerance = next.webhooks.timestampTolerance
         if oldWebhooks != next.webhooks { needed.append("[webhooks]") }
+        return needed
+    }
+
+    /// The `[team]` settings read only at start: the address and the HTTP core's connection limits (fixed when the
+    /// listener is built, as for every listener), and the token key, which every stored token is hashed under: a
+    /// new key would invalidate every token made under the old one, so it is switched by a restart, deliberately.
+    /// Trusted proxies and the failed-token throttle reload live.
+    static func teamRestartNeeded(_ old: TeamConfig, _ next: TeamConfig) -> [String] {
+        var needed: [String] = []
+        if old.listen != next.listen { needed.append("[team] listen") }
+        if old.maxConnections != next.maxConnections { needed.append("[team] max_connections") }
+        if old.maxConnectionsPerClient != next.maxConnectionsPerClient {
+            needed.append("[team] max_connections_per_client")
+        }
+        if old.tokenKeyFile != next.tokenKeyFile {
+            needed.append("[team] token_key_file (a new key invalidates every token made under the old one)")
+        }
         return needed
     }
 

@@ -19,15 +19,49 @@ struct TeamDoor: HTTPDoor {
 
     var pipeline: ReplayPipeline
     var authenticator: TeamTokenAuthenticator
-    var trustedProxies: TrustedProxies
+    /// `[team] trusted_proxies` in force; a reload replaces it.
+    var trustedProxies: ShardedSnapshot<TrustedProxies>
     var throttle: VerificationFailureThrottle
     var version: String
 
+    /// Creates the door with trusted proxies that a reload replaces (the team listener's).
+    init(
+        pipeline: ReplayPipeline,
+        authenticator: TeamTokenAuthenticator,
+        trustedProxies: ShardedSnapshot<TrustedProxies>,
+        throttle: VerificationFailureThrottle,
+        version: String
+    ) {
+        self.pipeline = pipeline
+        self.authenticator = authenticator
+        self.trustedProxies = trustedProxies
+        self.throttle = throttle
+        self.version = version
+    }
+
+    /// Creates the door with fixed trusted proxies.
+    init(
+        pipeline: ReplayPipeline,
+        authenticator: TeamTokenAuthenticator,
+        trustedProxies: TrustedProxies,
+        throttle: VerificationFailureThrottle,
+        version: String
+    ) {
+        self.init(
+            pipeline: pipeline,
+            authenticator: authenticator,
+            trustedProxies: ShardedSnapshot(trustedProxies),
+            throttle: throttle,
+            version: version
+        )
+    }
+
     func identify(_ channel: any Channel) async throws -> HTTPPeer<String> {
         let address = channel.remoteAddress?.ipAddress.map { IPAddress($0)?.description ?? $0 } ?? "unknown"
+        let proxies = trustedProxies.current(for: address)
         return HTTPPeer(
             identity: address,
-            clientKey: IPAddress(address).map(trustedProxies.isTrusted) == true ? nil : address
+            clientKey: IPAddress(address).map(proxies.isTrusted) == true ? nil : address
         )
     }
 
@@ -36,7 +70,10 @@ struct TeamDoor: HTTPDoor {
         from peer: String,
         context: HTTPRequestContext
     ) async -> HTTPHeadDecision<TeamAdmission> {
-        let client = trustedProxies.clientAddress(peer: peer, forwardedFor: head.headers["X-Forwarded-For"])
+        let client = trustedProxies.current(for: peer).clientAddress(
+            peer: peer,
+            forwardedFor: head.headers["X-Forwarded-For"]
+        )
         var logger = context.logger
         logger[metadataKey: "client"] = "\(client)"
         let (path, _) = SocketDoor.splitURI(head.uri)

@@ -5,9 +5,12 @@ import ReplayCore
 import ServiceLifecycle
 
 /// The team listener (`[team] listen`): the ``TeamDoor`` on its own TCP port, as a ServiceLifecycle `Service`.
+///
+/// A reload puts `[team] trusted_proxies` and the failed-token throttle's settings in force with
+/// ``apply(trustedProxies:failureThrottle:)``; the address and the HTTP core's limits are fixed at start.
 public final class TeamServer: Service, Sendable {
     private let listener: HTTPTCPListener<TeamDoor>
-    private let trustedProxyCount: Int
+    private let trustedProxies: ShardedSnapshot<TrustedProxies>
 
     /// The failed-token throttle the door checks and feeds.
     public let failureThrottle: VerificationFailureThrottle
@@ -24,7 +27,8 @@ public final class TeamServer: Service, Sendable {
     ) {
         let throttle = VerificationFailureThrottle(policy: configuration.failureThrottle, clock: clock)
         self.failureThrottle = throttle
-        self.trustedProxyCount = configuration.trustedProxies.count
+        let proxies = ShardedSnapshot(TrustedProxies(configuration.trustedProxies))
+        self.trustedProxies = proxies
         self.listener = HTTPTCPListener(
             name: "team",
             host: configuration.host,
@@ -36,7 +40,7 @@ public final class TeamServer: Service, Sendable {
                 door: TeamDoor(
                     pipeline: pipeline,
                     authenticator: authenticator,
-                    trustedProxies: TrustedProxies(configuration.trustedProxies),
+                    trustedProxies: proxies,
                     throttle: throttle,
                     version: version
                 ),
@@ -56,12 +60,33 @@ public final class TeamServer: Service, Sendable {
         }
     }
 
+    /// The trusted proxies in force.
+    public var trustedProxyNetworks: [CIDR] { trustedProxies.current(for: 0).networks }
+
+    /// Puts new trusted proxies and a new failed-token policy in force (a reload), for the next connection and
+    /// request; blocks already in force keep their end.
+    public func apply(trustedProxies networks: [CIDR], failureThrottle policy: FailureThrottlePolicy) {
+        trustedProxies.replace(with: TrustedProxies(networks))
+        failureThrottle.apply(policy)
+    }
+
     public func run() async throws {
         do {
-            try await listener.run(readyMetadata: ["trusted_proxies": "\(trustedProxyCount)"])
+            let count = trustedProxies.current(for: 0).networks.count
+            try await listener.run(readyMetadata: ["trusted_proxies": "\(count)"])
         } catch {
             throw TeamServerError(message: error.message)
         }
+    }
+}
+
+extension TeamServer: ReloadApplier {
+    /// Puts `[team] trusted_proxies` and `failure_*` in force. The CIDRs were validated when the config loaded.
+    public func apply(reloaded settings: ReplaydConfig) {
+        apply(
+            trustedProxies: settings.team.trustedProxies.compactMap { try? CIDR($0) },
+            failureThrottle: settings.team.failureThrottlePolicy
+        )
     }
 }
 

@@ -40,6 +40,12 @@ public struct TeamConfig: Sendable, Hashable {
         self.maxConnectionsPerClient = maxConnectionsPerClient
     }
 
+    /// The failed-token throttle's policy: `failure_threshold` within a minute, `failure_block` doubling up to
+    /// `failure_block_max`.
+    public var failureThrottlePolicy: FailureThrottlePolicy {
+        FailureThrottlePolicy(threshold: failureThreshold, initialBlock: failureBlock, maxBlock: failureBlockMax)
+    }
+
     /// The token key file for `state`.
     public func tokenKeyPath(state: StateConfig) -> String {
         tokenKeyFile ?? state.directory + "/team-token.key"

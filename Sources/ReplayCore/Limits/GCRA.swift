@@ -44,4 +44,37 @@ public enum GCRA {
         }
         return Result(allowed: false, newTAT: tat, remaining: 0, retryAfter: allowAt - now, resetAfter: base - now)
     }
+
+    /// The TAT of a key after its limit changed (a reload) from one with emission interval `interval` to one with
+    /// `newInterval` and tolerance `newTolerance`, at `now`: what the key owes is kept, counted in requests and
+    /// priced at the new interval, and capped at the new tolerance. A key that owes nothing is left as it is (it
+    /// gets the new full burst, as it would have had the old one); a key that used `n` requests of its burst has
+    /// used `n` of the new one; one that used more than the new burst is full, and waits one new interval.
+    /// So nobody gains a burst by a reload, and a raised burst gives exactly the difference.
+    ///
+    /// With the interval unchanged this only caps the TAT (a no-op when the tolerance did not shrink either).
+    /// Fractions of a request owed are rounded up, to the nanosecond, in the key's disfavour.
+    public static func carry(
+        tat: Int64,
+        interval: Int64,
+        now: Int64,
+        newInterval: Int64,
+        newTolerance: Int64
+    )
+        -> Int64
+    {
+        guard tat > now else { return tat }
+        let owed = tat - now
+        let cap = max(0, newTolerance)
+        guard interval != newInterval, interval > 0, newInterval > 0 else {
+            return now.addingReportingOverflow(min(owed, cap)).partialValue
+        }
+        // owed × newInterval / interval, exactly (128-bit), unless it is past the cap (or Int64) anyway.
+        let estimate = Double(owed) / Double(interval) * Double(newInterval)
+        if estimate >= Double(cap) || estimate >= 9e18 { return now.addingReportingOverflow(cap).partialValue }
+        let product = owed.multipliedFullWidth(by: newInterval)
+        let (quotient, remainder) = interval.dividingFullWidth(product)
+        let repriced = quotient + (remainder > 0 ? 1 : 0)
+        return now.addingReportingOverflow(min(repriced, cap)).partialValue
+    }
 }

@@ -56,4 +56,31 @@ final class GCRACell: Sendable {
             current = original
         }
     }
+
+    /// Carries the TAT over from `old` to `new` (a reload changed the global limit) at `now`, with
+    /// ``GCRA/carry(tat:interval:now:newInterval:newTolerance:)``.
+    func carry(from old: RateLimit, to new: RateLimit, now: Int64) {
+        var current = tat.load(ordering: .relaxed)
+        while current != Int64.min {
+            let carried = GCRA.carry(
+                tat: current,
+                interval: old.intervalNanoseconds,
+                now: now,
+                newInterval: new.intervalNanoseconds,
+                newTolerance: new.toleranceNanoseconds
+            )
+            let (exchanged, original) = tat.compareExchange(
+                expected: current,
+                desired: carried,
+                ordering: .acquiringAndReleasing
+            )
+            if exchanged { return }
+            current = original
+        }
+    }
+
+    /// Forgets the TAT: the next request starts from a full burst (the global limit was off, and is on again).
+    func reset() {
+        tat.store(Int64.min, ordering: .releasing)
+    }
 }

@@ -2,9 +2,10 @@ extension RateLimiter: ReplayLimiterPreview {
     /// Each limit that applies to the replay, as ``check(_:)`` would find it now, without charging anything: the
     /// limits explain and dry-run show. `remaining` counts this request (0: it would be refused, 429).
     public func peek(_ principal: Principal, _ request: ReplayRequest) async -> [LimitState] {
-        guard limits.enabled else { return [] }
+        let configuration = limits(for: principal.name)
+        guard configuration.enabled else { return [] }
         let now = RateLimit.nanoseconds(clock.monotonicNow())
-        return policies(for: .replay(request, principal: principal)).map { name, limit, store in
+        return policies(for: .replay(request, principal: principal), in: configuration).map { name, limit, store in
             let result: GCRA.Result
             switch store {
             case .table(let table, let key): result = table.peek(key, limit: limit, now: now)

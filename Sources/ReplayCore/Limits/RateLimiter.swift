@@ -5,6 +5,14 @@
 /// later one refuses, the earlier charges are given back, so a refused request costs nothing. Every keyed limit
 /// lives in its own ``GCRATable`` (sharded locks, LRU-bounded to `max_keys`); the global limit is one atomic
 /// (``GCRACell``). No lock is shared by every request. Time is the injected clock's monotonic reading.
+///
+/// A reload swaps the limits in force with ``apply(_:)``, atomically (a ``ShardedSnapshot``: each check reads the
+/// limits once, from the shard of its principal, so no lock is shared by every request here either). A check that
+/// read the old limits finishes under them. State is kept: a key whose limit did not change keeps its TAT as it
+/// is; a key whose limit changed keeps what it owes, counted in requests, repriced at the new rate and capped at
+/// the new burst, the first time it is checked under the new limit (``GCRA/carry(tat:interval:now:newInterval:newTolerance:)``),
+/// so a reload never hands out a fresh burst, and a raised burst gives exactly the difference. A new `max_keys`
+/// resizes each table in place (``GCRATable/resize(capacity:)``).
 public final class RateLimiter: Sendable {
     /// One charge taken, to give back.
     struct Charge: Sendable {
@@ -17,7 +25,7 @@ public final class RateLimiter: Sendable {
         var limit: RateLimit
     }
 
-    private let configuration: LimitsConfig
+    private let inForce: ShardedSnapshot<LimitsConfig>
     let clock: any ReplayClock
     private let principals: GCRATable
     private let sources: GCRATable
@@ -27,7 +35,7 @@ public final class RateLimiter: Sendable {
 
     /// Creates a limiter with `configuration`'s limits (an `enabled = false` configuration passes everything).
     public init(configuration: LimitsConfig, clock: any ReplayClock) {
-        self.configuration = configuration
+        inForce = ShardedSnapshot(configuration)
         self.clock = clock
         principals = GCRATable(capacity: configuration.maxKeys)
         sources = GCRATable(capacity: configuration.maxKeys)
@@ -36,15 +44,39 @@ public final class RateLimiter: Sendable {
     }
 
     /// The limits in force.
-    public var limits: LimitsConfig { configuration }
+    public var limits: LimitsConfig { inForce.current(for: 0) }
+
+    /// The limits in force, read from `principal`'s shard (what a check for that principal uses).
+    func limits(for principal: String) -> LimitsConfig { inForce.current(for: principal) }
+
+    /// Puts `new` in force (a reload), atomically; see the type's documentation for what happens to the state of
+    /// each key.
+    public func apply(_ new: LimitsConfig) {
+        let old = inForce.replace(with: new)
+        if old.maxKeys != new.maxKeys {
+            for table in [principals, sources, runs, reads] { table.resize(capacity: new.maxKeys) }
+        }
+        let oldGlobal = old.enabled ? old.global : nil
+        let newGlobal = new.enabled ? new.global : nil
+        switch (oldGlobal, newGlobal) {
+        case (let before?, let after?) where before != after:
+            global.carry(from: before, to: after, now: RateLimit.nanoseconds(clock.monotonicNow()))
+        case (nil, .some(_)):
+            // It was off, so nobody owed it anything.
+            global.reset()
+        default:
+            break
+        }
+    }
 
     /// Checks and charges one request.
     public func check(_ subject: RateLimitSubject) -> RateLimitDecision {
+        let configuration = inForce.current(for: subject.principal)
         guard configuration.enabled else { return .unlimited }
         let now = RateLimit.nanoseconds(clock.monotonicNow())
         var statuses: [RateLimitStatus] = []
         var charges: [Charge] = []
-        for (name, limit, store) in policies(for: subject) {
+        for (name, limit, store) in policies(for: subject, in: configuration) {
             let result: GCRA.Result
             switch store {
             case .table(let table, let key): result = table.take(key, limit: limit, now: now)
@@ -95,12 +127,15 @@ public final class RateLimiter: Sendable {
 
     private func refund(_ charge: Charge, now: Int64) {
         switch charge.store {
-        case .table(let table, let key): table.refund(key, limit: charge.limit, now: now)
+        case .table(let table, let key): table.refund(key, now: now)
         case .cell(let cell): cell.refund(limit: charge.limit, now: now)
         }
     }
 
-    func policies(for subject: RateLimitSubject) -> [(String, RateLimit, Charge.Store)] {
+    func policies(
+        for subject: RateLimitSubject,
+        in configuration: LimitsConfig
+    ) -> [(String, RateLimit, Charge.Store)] {
         var policies: [(String, RateLimit, Charge.Store)] = []
         switch subject.kind {
         case .read:

@@ -11,6 +11,11 @@ import Synchronization
 /// is already in force (requests that were in flight when it started) neither count nor extend it. Pairs live in
 /// shards, each with its own lock and its share of `maxTrackedClients`, so no lock is taken by every request.
 /// Time comes from the injected clock's monotonic reading.
+///
+/// A reload changes the policy with ``apply(_:)``: each shard holds its copy, so the next failure is counted under
+/// the new threshold, window and block lengths. Blocks already in force keep the end they were given, and a pair's
+/// count of blocks so far is kept (its next block doubles from the new `initialBlock`). `maxTrackedClients` stays
+/// the one the throttle was made with.
 public final class VerificationFailureThrottle: Sendable {
     private struct Key: Hashable {
         var source: String
@@ -25,12 +30,18 @@ public final class VerificationFailureThrottle: Sendable {
         var blocks = 0
     }
 
+    private struct ShardState {
+        var records: [Key: Record] = [:]
+        var policy: FailureThrottlePolicy
+    }
+
     private final class Shard: Sendable {
-        let records = Mutex<[Key: Record]>([:])
+        let state: Mutex<ShardState>
+        init(policy: FailureThrottlePolicy) { state = Mutex(ShardState(policy: policy)) }
     }
 
     /// The policy in force.
-    public let policy: FailureThrottlePolicy
+    public var policy: FailureThrottlePolicy { shards[0].state.withLock { $0.policy } }
     private let clock: any ReplayClock
     private let shards: [Shard]
     /// Pairs each shard remembers at most.
@@ -38,11 +49,15 @@ public final class VerificationFailureThrottle: Sendable {
 
     /// Creates a throttle.
     public init(policy: FailureThrottlePolicy, clock: any ReplayClock) {
-        self.policy = policy
         self.clock = clock
         let count = max(1, min(16, policy.maxTrackedClients))
-        shards = (0..<count).map { _ in Shard() }
+        shards = (0..<count).map { _ in Shard(policy: policy) }
         perShard = max(1, policy.maxTrackedClients / count)
+    }
+
+    /// Puts `new` in force (a reload) for the next check and failure; `maxTrackedClients` is not changed.
+    public func apply(_ new: FailureThrottlePolicy) {
+        for shard in shards { shard.state.withLock { $0.policy = new } }
     }
 
     private func shard(for key: Key) -> Shard {
@@ -55,8 +70,8 @@ public final class VerificationFailureThrottle: Sendable {
     public func check(source: String, client: String) -> AdmissionDecision {
         let now = clock.monotonicNow()
         let key = Key(source: source, client: client)
-        return shard(for: key).records.withLock { records in
-            guard let until = records[key]?.blockedUntil, until > now else {
+        return shard(for: key).state.withLock { state in
+            guard let until = state.records[key]?.blockedUntil, until > now else {
                 return .admitted
             }
             return .refused(retryAfter: until - now)
@@ -68,10 +83,10 @@ public final class VerificationFailureThrottle: Sendable {
     public func recordFailure(source: String, client: String) -> Duration? {
         let now = clock.monotonicNow()
         let key = Key(source: source, client: client)
-        let policy = self.policy
         let cap = perShard
-        return shard(for: key).records.withLock { records in
-            var record = records[key] ?? Record(lastFailure: now)
+        return shard(for: key).state.withLock { state in
+            let policy = state.policy
+            var record = state.records[key] ?? Record(lastFailure: now)
             if let until = record.blockedUntil, until > now { return nil }
             if now - record.lastFailure >= policy.forgetAfter { record = Record(lastFailure: now) }
             record.lastFailure = now
@@ -85,8 +100,8 @@ public final class VerificationFailureThrottle: Sendable {
                 record.failures = []
                 started = duration
             }
-            records[key] = record
-            if records.count > cap { Self.evict(&records, now: now, policy: policy, cap: cap) }
+            state.records[key] = record
+            if state.records.count > cap { Self.evict(&state.records, now: now, policy: policy, cap: cap) }
             return started
         }
     }
@@ -94,11 +109,11 @@ public final class VerificationFailureThrottle: Sendable {
     /// Clears the pair's record after a successful verification.
     public func recordSuccess(source: String, client: String) {
         let key = Key(source: source, client: client)
-        _ = shard(for: key).records.withLock { $0.removeValue(forKey: key) }
+        _ = shard(for: key).state.withLock { $0.records.removeValue(forKey: key) }
     }
 
     /// How many (source, client) pairs are remembered now.
-    public var trackedCount: Int { shards.reduce(0) { $0 + $1.records.withLock { $0.count } } }
+    public var trackedCount: Int { shards.reduce(0) { $0 + $1.state.withLock { $0.records.count } } }
 
     /// Drops forgotten pairs, then the unblocked ones that failed longest ago, then the blocks that end soonest,
     /// down to 90 % of the shard's cap so eviction does not run on every failure.

@@ -7,7 +7,7 @@
 public struct TeamTokenAdmin: Sendable {
     private let store: any TeamTokenStore
     private let key: TeamTokenKey
-    private let principals: Set<String>
+    private let isPrincipal: @Sendable (String) -> Bool
     private let clock: any ReplayClock
 
     /// The longest note, in bytes.
@@ -15,9 +15,20 @@ public struct TeamTokenAdmin: Sendable {
 
     /// Creates the admin. `principals` are the configured `[[principals]]` names a token may be issued to.
     public init(store: any TeamTokenStore, key: TeamTokenKey, principals: Set<String>, clock: any ReplayClock) {
+        self.init(store: store, key: key, isPrincipal: { principals.contains($0) }, clock: clock)
+    }
+
+    /// Creates the admin. `isPrincipal` answers whether a name is in the `[[principals]]` in force now (the
+    /// daemon's, which a reload changes).
+    public init(
+        store: any TeamTokenStore,
+        key: TeamTokenKey,
+        isPrincipal: @escaping @Sendable (String) -> Bool,
+        clock: any ReplayClock
+    ) {
         self.store = store
         self.key = key
-        self.principals = principals
+        self.isPrincipal = isPrincipal
         self.clock = clock
     }
 
@@ -30,7 +41,7 @@ public struct TeamTokenAdmin: Sendable {
         note: String?,
         by: String
     ) async throws(TeamTokenAdminError) -> (token: String, record: TeamTokenRecord) {
-        guard principals.contains(principal) else {
+        guard isPrincipal(principal) else {
             throw TeamTokenAdminError(
                 .invalid,
                 "principal \"\(principal.prefix(64))\" is not in [[principals]]; a token acts as a configured principal"

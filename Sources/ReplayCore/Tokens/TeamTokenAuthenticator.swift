@@ -7,7 +7,7 @@
 public struct TeamTokenAuthenticator: Sendable {
     private let store: any TeamTokenStore
     private let key: TeamTokenKey
-    private let principals: Set<String>
+    private let isPrincipal: @Sendable (String) -> Bool
     private let clock: any ReplayClock
     /// How stale `last_used` may get before a request updates it (one write per token per interval, not per request).
     private let touchInterval: Int64
@@ -20,9 +20,27 @@ public struct TeamTokenAuthenticator: Sendable {
         clock: any ReplayClock,
         touchIntervalMilliseconds: Int64 = 60_000
     ) {
+        self.init(
+            store: store,
+            key: key,
+            isPrincipal: { principals.contains($0) },
+            clock: clock,
+            touchIntervalMilliseconds: touchIntervalMilliseconds
+        )
+    }
+
+    /// Creates the stage. `isPrincipal` answers whether a name is in the `[[principals]]` in force now, so a
+    /// reload that removes a principal refuses its tokens on the next request.
+    public init(
+        store: any TeamTokenStore,
+        key: TeamTokenKey,
+        isPrincipal: @escaping @Sendable (String) -> Bool,
+        clock: any ReplayClock,
+        touchIntervalMilliseconds: Int64 = 60_000
+    ) {
         self.store = store
         self.key = key
-        self.principals = principals
+        self.isPrincipal = isPrincipal
         self.clock = clock
         self.touchInterval = touchIntervalMilliseconds
     }
@@ -51,7 +69,7 @@ public struct TeamTokenAuthenticator: Sendable {
         case .expired: return .failure(TeamTokenDenial(.expired, tokenID: record.id, principal: record.principal))
         case .active: break
         }
-        guard principals.contains(record.principal) else {
+        guard isPrincipal(record.principal) else {
             return .failure(TeamTokenDenial(.unknownPrincipal, tokenID: record.id, principal: record.principal))
         }
         if now - (record.lastUsedAt ?? 0) >= touchInterval {
