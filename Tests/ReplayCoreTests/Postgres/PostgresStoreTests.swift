@@ -15,9 +15,10 @@ import Testing
         try await T.withPostgresStores(settings) { first, second in
             let migrator = PostgresStateMigrator(client: first.client, logger: T.logger)
             #expect(
-                try await migrator.status() == .behind(missing: ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause"])
+                try await migrator.status()
+                    == .behind(missing: ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases"])
             )
-            #expect(try await migrator.migrate() == ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause"])
+            #expect(try await migrator.migrate() == ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases"])
             #expect(try await migrator.status() == .current)
             #expect(try await PostgresStateMigrator(client: second.client, logger: T.logger).migrate() == [])
             try await migrator.requireCurrent()
@@ -62,7 +63,9 @@ import Testing
             async let b = PostgresStateMigrator(client: second.client, logger: T.logger).migrate()
             let applied = try await [a, b]
             #expect(
-                applied.sorted { $0.count < $1.count } == [[], ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause"]]
+                applied.sorted { $0.count < $1.count } == [
+                    [], ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases"],
+                ]
             )
         }
     }
