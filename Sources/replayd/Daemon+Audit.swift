@@ -52,7 +52,7 @@ extension Daemon {
             groupCommitMaxRecords: audit.groupCommitMax,
             checkpointEveryRecords: Int64(audit.checkpointEvery),
             checkpointInterval: audit.checkpointInterval,
-            instance: state.instanceID(hostName: ProcessInfo.processInfo.hostName)
+            instance: state.resolvedInstanceID()
         )
         let log = AuditLog(configuration: configuration, logger: Logger(label: "replayd.audit"))
         if let reason = log.status.degradedReason {

@@ -13,9 +13,9 @@ extension Daemon {
     ) -> (
         view: FleetView, services: [ServiceGroupConfiguration.ServiceConfiguration]
     ) {
-        let host = ProcessInfo.processInfo.hostName
+        let host = StateInstanceID.currentHostname()
         let identity = InstanceIdentity(
-            id: settings.state.instanceID(hostName: host),
+            id: settings.state.resolvedInstanceID(hostname: host),
             host: host,
             pid: Int64(ProcessInfo.processInfo.processIdentifier),
             version: ReplaydVersion.current,

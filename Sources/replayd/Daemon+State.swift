@@ -53,10 +53,19 @@ extension Daemon {
                 throw DaemonStartError(message: "the PostgreSQL state at \(connection) could not be checked")
             }
             let client = PostgresClient(configuration: connection.clientConfiguration(), backgroundLogger: logger)
-            let store = PostgresReplayStore(client: client, logger: logger)
+            let instanceID = settings.state.resolvedInstanceID()
+            let store = PostgresReplayStore(
+                client: client,
+                logger: logger,
+                instanceID: instanceID,
+                leaseTTL: settings.state.leaseTTL
+            )
             logger.info(
                 "replay state on PostgreSQL: replay records, webhook dedup and replies owed, pauses and team tokens",
-                metadata: ["database": "\(connection)"]
+                metadata: [
+                    "database": "\(connection)", "instance": "\(instanceID)",
+                    "lease_ttl": "\(ConfigDuration.format(settings.state.leaseTTL))",
+                ]
             )
             logStaysPerInstance(logger)
             return (

@@ -290,12 +290,28 @@ struct Daemon {
         }
         let adminServices: [ServiceGroupConfiguration.ServiceConfiguration] =
             adminServer.map { [.init(service: $0)] } ?? []
+        // PostgreSQL: this instance's leases are renewed, and expired ones of other instances taken over. Listed
+        // before the drivers, so that it stops after them.
+        let leaseServices: [ServiceGroupConfiguration.ServiceConfiguration] =
+            (store as? any ReplayLeaseStore).map { leases in
+                [
+                    .init(
+                        service: ReplayLeaseService(
+                            leases: leases,
+                            engine: engine,
+                            auditor: auditor,
+                            clock: clock,
+                            logger: Logger(label: "replayd.leases")
+                        )
+                    )
+                ]
+            } ?? []
         let services = ServiceGroup(
             configuration: .init(
                 services: [
                     // The audit log comes first so that it shuts down last, after everything that records.
                     .init(service: auditLog)
-                ] + stateServices + budgetServices + fleetServices + [
+                ] + stateServices + leaseServices + budgetServices + fleetServices + [
                     .init(
                         service: AuditTrailService(
                             auditor: auditor,

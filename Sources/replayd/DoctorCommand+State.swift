@@ -27,7 +27,7 @@ extension DoctorCommand {
                 client: client,
                 clock: SystemReplayClock(),
                 tolerance: settings.webhooks.timestampTolerance,
-                instanceID: settings.state.instanceID(hostName: ProcessInfo.processInfo.hostName),
+                instanceID: settings.state.resolvedInstanceID(),
                 logger: logger
             ).run()
         }

@@ -55,16 +55,20 @@ extension StoreTesting {
         }
     }
 
-    /// Two PostgreSQL stores on the database of `settings`, each with its own client, their services running in
-    /// a task group for the length of `body`.
+    /// Two PostgreSQL stores on the database of `settings`, each with its own client (two instances, `A` and `B`
+    /// unless `instanceIDs` says otherwise), their services running in a task group for the length of `body`.
     static func withPostgresStores<Result: Sendable>(
         _ settings: PostgresConnectionSettings,
+        instanceIDs: (String, String) = ("A", "B"),
+        leaseTTL: Duration = StateConfig.defaultLeaseTTL,
         _ body: (PostgresReplayStore, PostgresReplayStore) async throws -> Result
     ) async throws -> Result {
-        let stores = (0..<2).map { _ in
+        let stores = [instanceIDs.0, instanceIDs.1].map { instanceID in
             PostgresReplayStore(
                 client: PostgresClient(configuration: settings.clientConfiguration(), backgroundLogger: logger),
-                logger: logger
+                logger: logger,
+                instanceID: instanceID,
+                leaseTTL: leaseTTL
             )
         }
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -13,8 +13,8 @@ import Synchronization
 /// - `answered`: the caller was answered from an existing record or not yet (`idempotent_replay`, `in_progress`,
 ///   `key_reused`, `pending`, `rejected`).
 public final class ReplayAuditor: Sendable {
-    private let sink: any AuditSink
-    private let key: AuditKey
+    let sink: any AuditSink
+    let key: AuditKey
     private let clock: any ReplayClock
     private let denials: Mutex<DenialAggregator>
     private let logger: Logger

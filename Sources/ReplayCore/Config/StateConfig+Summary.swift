@@ -10,6 +10,8 @@ extension StateConfig {
             rows.append(("sslmode", postgres.sslMode?.rawValue ?? "from the URL (default prefer)"))
             if let caFile = postgres.caFile { rows.append(("ca_file", caFile)) }
             rows.append(("max_connections", "\(postgres.maxConnections)"))
+            rows.append(("instance_id", instanceID ?? "\(resolvedInstanceID()) (derived)"))
+            rows.append(("lease_ttl", ConfigDuration.format(leaseTTL)))
         }
         return rows
     }

@@ -8,24 +8,34 @@ public struct StateConfig: Sendable, Hashable {
     /// The PostgreSQL backend's settings (`url_env` / `url_file`, `sslmode`, `ca_file`, `max_connections`); set
     /// exactly when `backend` is `postgres`.
     public var postgres: PostgresStateConfig?
-    /// `instance_id`: this instance's name in a fleet (1 to 64 letters, digits, `.`, `_`, `-`); default the host
-    /// name. Every audit record names it (`instance`), and with the PostgreSQL backend the instance registry,
-    /// `replayctl status` and `/metrics` show it. Every instance on one database needs its own.
+    /// `instance_id`: this instance's id in a fleet, named in every audit record (`instance`), written on
+    /// the leases it takes, and shown by the instance registry, `replayctl status` and `/metrics`; `nil` derives one (``StateInstanceID/derived(hostname:stateDirectory:)``). Must be unique among
+    /// the instances sharing a database, and should stay the same across restarts.
     public var instanceID: String?
+    /// `lease_ttl` (PostgreSQL): how long an instance's lease on a replay lasts after it was taken or last renewed
+    /// (renewed every third of it). Another instance takes a dead one's replays over after this. Default 15 s.
+    public var leaseTTL: Duration
+
+    /// The default `lease_ttl`.
+    public static let defaultLeaseTTL: Duration = .seconds(15)
 
     /// Creates the section with the defaults above.
     public init(
         directory: String = "/var/lib/replayd",
         backend: StateBackend = .sqlite,
-        postgres: PostgresStateConfig? = nil
+        postgres: PostgresStateConfig? = nil,
+        instanceID: String? = nil,
+        leaseTTL: Duration = StateConfig.defaultLeaseTTL
     ) {
         self.directory = directory
         self.backend = backend
         self.postgres = postgres
+        self.instanceID = instanceID
+        self.leaseTTL = leaseTTL
     }
 
-    /// `instance_id`, or `hostName` when it is not set.
-    public func instanceID(hostName: String) -> String {
-        instanceID ?? hostName
+    /// `instance_id`, or the one derived from `hostname` and `dir`.
+    public func resolvedInstanceID(hostname: String = StateInstanceID.currentHostname()) -> String {
+        instanceID ?? StateInstanceID.derived(hostname: hostname, stateDirectory: directory)
     }
 }

@@ -20,7 +20,8 @@ extension ReplayEngine {
     /// The driver keeps its record in memory (`initial`, when the caller has it, saves the first read) and writes
     /// only changes; it reads the record again only after a store failure, when what is durable is the truth.
     /// Every step ends at a durable point (its change is committed). When shutdown begins, the driver stops at
-    /// the next one, and a sleep ends early: the record stays unfinished and is resumed at the next start.
+    /// the next one, and a sleep ends early: the record stays unfinished and is resumed at the next start. When a
+    /// write finds the record's lease lost (`leaseLost`: another instance took it over), the driver stops at once.
     func drive(
         _ id: ReplayRecordID,
         initial: ReplayRecord?,
@@ -59,6 +60,14 @@ extension ReplayEngine {
                 )
                 current = record
                 storeFailures = 0
+            } catch  where error.code == .leaseLost {
+                // Another instance took the record over (this one's lease expired): it is that instance's to
+                // drive and reconcile now. Nothing more is written or sent from here.
+                logger.warning(
+                    "lost the lease on the replay to another instance; stopping without sending anything more",
+                    metadata: ["error": "\(error.message)"]
+                )
+                return
             } catch {
                 current = nil
                 fresh = nil
@@ -228,7 +237,15 @@ extension ReplayEngine {
         } else {
             number = (record.attempts.last?.number ?? 0) + 1
             requestID = "\(record.requestID)-\(number)"
-            record = try await store.recordAttempt(record, requestID: requestID, at: clock.wallNowMilliseconds())
+            do throws(StoreError) {
+                record = try await store.recordAttempt(record, requestID: requestID, at: clock.wallNowMilliseconds())
+            } catch {
+                // Nothing is sent (the store failed, or another instance holds the lease): the pacer's slot and
+                // a half-open breaker's probe go back.
+                if let ticket { guards?.pacer.abandon(ticket) }
+                guards?.breaker.recordAbandoned()
+                throw error
+            }
         }
         crash.reached(.afterAttemptRecorded)
 

@@ -74,7 +74,7 @@ public protocol ReplayStore: Sendable {
     func release(_ record: ReplayRecord) async throws(StoreError)
 
     /// Records that are not final (`pending`, `in_flight`, `reconciling`), oldest first: what crash recovery and
-    /// the background worker resume.
+    /// the background worker resume. With leases (PostgreSQL), only the records whose lease this instance holds.
     func unfinished(limit: Int) async throws(StoreError) -> [ReplayRecord]
 
     /// Records in `state` (any principal when `principal` is nil), newest first.
@@ -183,6 +183,10 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case io
         /// A record that must exist does not.
         case notFound = "not_found"
+        /// This instance no longer holds the record's lease (PostgreSQL fleet): another instance took it over
+        /// after it expired, and its fencing token moved. Nothing was written; the caller stops working on the
+        /// record and sends nothing more for it.
+        case leaseLost = "lease_lost"
     }
 
     /// What failed.

@@ -18,6 +18,9 @@ extension SQLiteReplayStore {
         migrator.registerMigration("v4-pause") { db in
             try db.execute(sql: schemaV4Pause)
         }
+        migrator.registerMigration("v5-leases") { db in
+            try db.execute(sql: schemaV5Leases)
+        }
         migrator.registerMigration("v6-upstream-budget") { db in
             try db.execute(sql: schemaV6UpstreamBudget)
         }
@@ -127,6 +130,15 @@ extension SQLiteReplayStore {
             paused_by TEXT NOT NULL
         );
         ALTER TABLE replays ADD COLUMN source TEXT;
+        """
+
+    /// v5-leases: the lease columns PostgreSQL's fleet uses (owner, expiry, fencing token), for the two schemas'
+    /// shared meaning. SQLite has one instance (the instance lock), which owns every record: it never reads or
+    /// writes them.
+    static let schemaV5Leases = """
+        ALTER TABLE replays ADD COLUMN lease_owner TEXT;
+        ALTER TABLE replays ADD COLUMN lease_expires_at INTEGER;
+        ALTER TABLE replays ADD COLUMN lease_fence INTEGER NOT NULL DEFAULT 0;
         """
 
     /// v6: the fleet's upstream budget (``PostgresUpstreamBudget``). A single SQLite instance never uses it (its

@@ -74,18 +74,6 @@ enum ConfigValidation {
     }
 
     /// An absolute path.
-    /// `[state] instance_id`: 1 to 64 ASCII letters, digits, `.`, `_` or `-` (a host name fits).
-    static func instanceID(_ id: String) -> String? {
-        let bytes = Array(id.utf8)
-        let valid =
-            (1...64).contains(bytes.count)
-            && bytes.allSatisfy {
-                isASCIILetter($0) || isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_")
-                    || $0 == UInt8(ascii: "-")
-            }
-        return valid ? nil : "must be 1 to 64 letters, digits, '.', '_' or '-'"
-    }
-
     static func absolutePath(_ path: String) -> String? {
         guard path.hasPrefix("/") else {
             return "must be an absolute path (starting with /)"

@@ -1,7 +1,8 @@
 extension StateConfig {
-    /// Reads `[state]`: `dir`, `backend`, and for `backend = "postgres"` the URL's source (`url_env` or
-    /// `url_file`, exactly one), `sslmode`, `ca_file` and `max_connections`. With `environment`, the URL is loaded
-    /// and parsed, and a problem is reported at the key it came from, never quoting the URL.
+    /// Reads `[state]`: `dir`, `backend`, `instance_id`, and for `backend = "postgres"` the URL's source
+    /// (`url_env` or `url_file`, exactly one), `sslmode`, `ca_file`, `max_connections` and `lease_ttl`. With
+    /// `environment`, the URL is loaded and parsed, and a problem is reported at the key it came from, never
+    /// quoting the URL.
     init(reading reader: ConfigTableReader, environment: [String: String]?) {
         self.init()
         directory = reader.string("dir", validate: ConfigValidation.absolutePath) ?? directory
@@ -14,10 +15,11 @@ extension StateConfig {
         ) {
             backend = StateBackend(rawValue: name) ?? backend
         }
-        instanceID = reader.string("instance_id", validate: ConfigValidation.instanceID)
-        let postgresKeys = ["url_env", "url_file", "sslmode", "ca_file", "max_connections"]
+        instanceID = reader.string("instance_id", validate: StateInstanceID.problem) ?? instanceID
+        let postgresKeys = ["url_env", "url_file", "sslmode", "ca_file", "max_connections", "lease_ttl"]
         if backend == .postgres {
             postgres = Self.readPostgres(reader, environment: environment)
+            leaseTTL = reader.duration("lease_ttl", in: .seconds(3)...(.seconds(600))) ?? leaseTTL
         } else {
             for key in postgresKeys {
                 reader.forbid(key, "applies only with backend = \"postgres\"; remove it or set the backend")

@@ -16,24 +16,33 @@ extension PostgresReplayStore {
             throw StoreError(.io, "recording an attempt for \(record.id) produced no attempt")
         }
         let id = record.id
-        try await write("recording an attempt for \(id)") { connection, logger in
+        let lease = leaseTerms(at: time)
+        // Fenced, and renews the lease: an attempt is recorded (and then sent) only under this instance's lease.
+        try await fencedWrite(id, "recording an attempt for \(id)") { connection, logger, fence in
             var binds = PostgresBindings()
             binds.append(ReplayState.inFlight.rawValue)
             binds.append(time)
             binds.append(id.principal)
             binds.append(id.key)
+            binds.append(lease.owner)
+            binds.append(lease.expiresAt)
+            binds.append(fence)
             let changed = try await Self.rows(
                 connection,
                 logger,
                 """
-                UPDATE replays SET state = $1, next_action_at = NULL, updated_at = $2
-                WHERE principal = $3 AND key = $4 RETURNING 1
+                UPDATE replays SET state = $1, next_action_at = NULL, updated_at = $2,
+                    lease_owner = $5, lease_expires_at = $6::bigint,
+                    lease_fence = CASE WHEN $7::bigint IS NULL THEN lease_fence + 1 ELSE lease_fence END
+                WHERE principal = $3 AND key = $4 AND \(Self.fenceCondition(7))
+                RETURNING lease_fence
                 """,
                 binds
             )
-            guard changed.count == 1 else {
-                throw StoreError(.notFound, "no replay record \(id)")
+            guard let row = changed.first else {
+                throw try await Self.leaseFailure(id, fence: fence, connection, logger)
             }
+            let held = try row.decode(Int64.self)
             do {
                 try await Self.insertAttempt(attempt, of: id, connection, logger)
             } catch  where Self.sqlState(error) == Self.uniqueViolation {
@@ -42,6 +51,7 @@ extension PostgresReplayStore {
                     "attempt \(attempt.number) or request id \(requestID) of \(id) is already recorded"
                 )
             }
+            return held
         }
         return updated
     }
@@ -59,7 +69,8 @@ extension PostgresReplayStore {
         _ change: RecordChange
     ) async throws(StoreError) -> ReplayRecord {
         let id = record.id
-        try await write("finishing attempt \(number) of \(id)") { connection, logger in
+        let lease = leaseTerms(at: time)
+        try await fencedWrite(id, "finishing attempt \(number) of \(id)") { connection, logger, fence in
             var binds = PostgresBindings()
             binds.append(outcome.rawValue)
             binds.append(status)
@@ -80,7 +91,8 @@ extension PostgresReplayStore {
             guard changed.count == 1 else {
                 throw StoreError(.notFound, "no attempt \(number) of replay record \(id)")
             }
-            try await Self.apply(change, to: id, at: time, connection, logger)
+            // Fenced: a stale instance's result is rolled back with the attempt's update (the savepoint).
+            return try await Self.apply(change, to: id, at: time, fence: fence, lease: lease, connection, logger)
         }
         return record.finishingAttempt(number, outcome: outcome, status: status, detail: detail, at: time)
             .applying(change, at: time)

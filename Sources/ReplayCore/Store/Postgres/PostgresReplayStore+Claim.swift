@@ -12,7 +12,9 @@ extension PostgresReplayStore {
         coalesceSince: Int64?,
         firstAttempt: String?
     ) async throws(StoreError) -> ClaimResult {
-        try await write("claiming \(record.id)") { connection, logger in
+        // The record is inserted under this instance's lease (fencing token 1) unless it is final already.
+        let lease = leaseTerms(at: record.createdAt)
+        let claimed = try await write("claiming \(record.id)") { connection, logger -> ClaimResult in
             var inserted = record
             inserted.attempts = []
             switch try await Self.decideClaim(record, coalesceSince: coalesceSince, lock: true, connection, logger) {
@@ -28,7 +30,7 @@ extension PostgresReplayStore {
                 } else {
                     inserted.state = .pending
                 }
-                guard try await Self.insertRecordIfAbsent(inserted, connection, logger) else {
+                guard try await Self.insertRecordIfAbsent(inserted, lease: lease, connection, logger) else {
                     return try await Self.claimedMeanwhile(record, connection, logger)
                 }
                 return .coalesced(inserted, into: target)
@@ -37,7 +39,7 @@ extension PostgresReplayStore {
             if let firstAttempt {
                 inserted = inserted.recordingAttempt(requestID: firstAttempt, at: record.createdAt)
             }
-            guard try await Self.insertRecordIfAbsent(inserted, connection, logger) else {
+            guard try await Self.insertRecordIfAbsent(inserted, lease: lease, connection, logger) else {
                 return try await Self.claimedMeanwhile(record, connection, logger)
             }
             for attempt in inserted.attempts {
@@ -45,6 +47,10 @@ extension PostgresReplayStore {
             }
             return .created(inserted)
         }
+        if let inserted = claimed.inserted, Self.isLeased(inserted.state) {
+            leases.set(inserted.id, fence: Self.firstFence)
+        }
+        return claimed
     }
 
     /// See `ReplayStore.previewClaim`: the same decision as ``claim(_:coalesceSince:firstAttempt:)``, by the same

@@ -27,22 +27,36 @@ extension PostgresReplayStore {
         _ change: RecordChange
     ) async throws(StoreError) -> ReplayRecord {
         let id = record.id
-        try await write("updating \(id)") { connection, logger in
-            try await Self.apply(change, to: id, at: time, connection, logger)
+        let lease = leaseTerms(at: time)
+        try await fencedWrite(id, "updating \(id)") { connection, logger, fence in
+            try await Self.apply(change, to: id, at: time, fence: fence, lease: lease, connection, logger)
         }
         return record.applying(change, at: time)
     }
 
     /// Applies `change` to the record inside the caller's transaction, with one statement: a field set in
     /// `change` is written, a `nil` field named in `clear` becomes NULL, and every other column keeps its value.
+    ///
+    /// Fenced: with `fence` (this instance's token for the record), the record must still carry it; without one,
+    /// the record must have no lease (a final or indeterminate record, or one stored before leases). A record
+    /// left unfinished by the change is leased to `lease.owner` until `lease.expiresAt` (a new token when it had
+    /// none); a final or indeterminate one has no lease (no expiry; `lease_owner` keeps the instance that drove it
+    /// last). Returns the token this instance holds afterwards (`nil`:
+    /// none).
+    ///
+    /// - Throws: `StoreError(.leaseLost, …)` when the fence does not match; `StoreError(.notFound, …)` when the
+    ///   record does not exist.
+    @discardableResult
     static func apply(
         _ change: RecordChange,
         to id: ReplayRecordID,
         at time: Int64,
+        fence: Int64?,
+        lease: LeaseTerms,
         _ connection: PostgresConnection,
         _ logger: Logger
-    ) async throws {
-        var binds = PostgresBindings(capacity: 17)
+    ) async throws -> Int64? {
+        var binds = PostgresBindings(capacity: 20)
         binds.append(time)
         binds.append(change.state?.rawValue)
         binds.append(change.nextActionAt)
@@ -60,6 +74,9 @@ extension PostgresReplayStore {
         binds.append(change.resolution)
         binds.append(id.principal)
         binds.append(id.key)
+        binds.append(fence)
+        binds.append(lease.owner)
+        binds.append(lease.expiresAt)
         let changed = try await rows(
             connection,
             logger,
@@ -76,15 +93,22 @@ extension PostgresReplayStore {
                 response_body = COALESCE($10, response_body),
                 error_code = CASE WHEN $11::text IS NOT NULL THEN $11 WHEN $12 THEN NULL ELSE error_code END,
                 error_message = CASE WHEN $13::text IS NOT NULL THEN $13 WHEN $14 THEN NULL ELSE error_message END,
-                resolution = COALESCE($15, resolution)
-            WHERE principal = $16 AND key = $17
-            RETURNING 1
+                resolution = COALESCE($15, resolution),
+                lease_owner = CASE WHEN COALESCE($2, state) IN (\(unfinishedStates)) THEN $19 ELSE lease_owner END,
+                lease_expires_at =
+                    CASE WHEN COALESCE($2, state) IN (\(unfinishedStates)) THEN $20::bigint ELSE NULL END,
+                lease_fence = CASE WHEN COALESCE($2, state) IN (\(unfinishedStates)) AND $18::bigint IS NULL
+                    THEN lease_fence + 1 ELSE lease_fence END
+            WHERE principal = $16 AND key = $17 AND \(fenceCondition(18))
+            RETURNING lease_fence, lease_expires_at IS NOT NULL
             """,
             binds
         )
-        guard changed.count == 1 else {
-            throw StoreError(.notFound, "no replay record \(id)")
+        guard let row = changed.first else {
+            throw try await leaseFailure(id, fence: fence, connection, logger)
         }
+        let (newFence, leased) = try row.decode((Int64, Bool).self)
+        return leased ? newFence : nil
     }
 
     /// See `ReplayStore.release`. Its attempts go with it (`ON DELETE CASCADE`).
@@ -96,17 +120,28 @@ extension PostgresReplayStore {
             binds.append(id.key)
             try await Self.rows(connection, logger, "DELETE FROM replays WHERE principal = $1 AND key = $2", binds)
         }
+        leases.set(id, fence: nil)
     }
 
-    /// See `ReplayStore.unfinished`: oldest first (by `createdAt`, then insertion order). Uses `replays_state`.
+    /// See `ReplayStore.unfinished`: the unfinished records whose lease this instance holds, oldest first (by
+    /// `createdAt`, then insertion order). Uses `replays_lease_owner`.
+    ///
+    /// The first call of a process first reclaims the records an earlier process of this instance left
+    /// unfinished (``reclaimOwnLeases()``: new fencing tokens, so that a process still running under the same
+    /// instance id can no longer write them). The records of other instances are taken over only once their
+    /// lease expires (``takeOverExpiredLeases(at:limit:)``).
     public func unfinished(limit: Int) async throws(StoreError) -> [ReplayRecord] {
         guard limit > 0 else { return [] }
+        try await reclaimOwnLeasesOnce()
+        let owner = instanceID
         return try await read("listing unfinished records") { connection, logger in
             var binds = PostgresBindings()
             binds.append(limit)
+            binds.append(owner)
             let sql = Self.recordsQuery(
                 picked: """
-                    SELECT \(Self.replayColumns), seq FROM replays WHERE state IN (\(Self.unfinishedStates))
+                    SELECT \(Self.replayColumns), seq FROM replays
+                    WHERE state IN (\(Self.unfinishedStates)) AND lease_owner = $2
                     ORDER BY created_at, seq LIMIT $1
                     """,
                 order: "p.created_at, p.seq"

@@ -32,21 +32,30 @@ extension PostgresReplayStore {
             """
     }
 
-    /// Inserts `record`'s row (not its attempts) unless its id exists; returns whether it inserted.
+    /// Inserts `record`'s row (not its attempts) unless its id exists; returns whether it inserted. An unfinished
+    /// record is inserted under `lease` with fencing token ``firstFence``; a final one without a lease.
     static func insertRecordIfAbsent(
         _ record: ReplayRecord,
+        lease: LeaseTerms,
         _ connection: PostgresConnection,
         _ logger: Logger
     ) async throws -> Bool {
-        let placeholders = (1...replayColumnNames.count).map { "$\($0)" }.joined(separator: ", ")
+        let count = replayColumnNames.count
+        let placeholders = (1...count + 3).map { "$\($0)" }.joined(separator: ", ")
+        var binds = replayBindings(record)
+        let leased = isLeased(record.state)
+        binds.append(leased ? lease.owner : nil)
+        binds.append(leased ? lease.expiresAt : nil)
+        binds.append(leased ? firstFence : 0)
         let rows = try await Self.rows(
             connection,
             logger,
             """
-            INSERT INTO replays (\(replayColumns)) VALUES (\(placeholders))
+            INSERT INTO replays (\(replayColumns), lease_owner, lease_expires_at, lease_fence)
+            VALUES (\(placeholders))
             ON CONFLICT (principal, key) DO NOTHING RETURNING 1
             """,
-            replayBindings(record)
+            binds
         )
         return !rows.isEmpty
     }

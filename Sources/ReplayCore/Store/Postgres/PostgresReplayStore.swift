@@ -17,18 +17,37 @@ import PostgresNIO
 ///   read together).
 /// - **Lifetime.** The store does nothing until ``PostgresStateService`` runs its client and its group commit;
 ///   writes submitted when that service is not running fail with `unavailable`.
+/// - **Leases.** Each unfinished record is driven by one instance, under a lease (``ReplayLeaseStore``): its
+///   claim takes it, every later write of the record is fenced by this instance's token for it and fails with
+///   `leaseLost` once another instance has taken it over, and ``unfinished(limit:)`` lists only this instance's.
 /// - **Schema.** The store never migrates: ``PostgresStateMigrator`` does, explicitly (`replayd state migrate`),
 ///   and the daemon checks the schema before it serves.
 public final class PostgresReplayStore: ReplayStore, Sendable {
     /// The client the store runs on (run by ``PostgresStateService``).
     public let client: PostgresClient
+    /// The owner written on the leases this store takes (`[state] instance_id`).
+    public let instanceID: String
+    /// How long a lease lasts after it was taken or last renewed (`[state] lease_ttl`).
+    public let leaseTTL: Duration
     let commits: PostgresGroupCommit
+    let leases = PostgresLeaseBook()
     let logger: Logger
 
     /// Creates the store on `client`, which ``PostgresStateService`` (or the caller's task group) must run.
-    public init(client: PostgresClient, logger: Logger) {
+    ///
+    /// - Parameters:
+    ///   - instanceID: this instance's id, unique in the fleet (``StateConfig/instanceID``).
+    ///   - leaseTTL: how long a lease lasts after it was taken or last renewed.
+    public init(
+        client: PostgresClient,
+        logger: Logger,
+        instanceID: String = "replayd",
+        leaseTTL: Duration = StateConfig.defaultLeaseTTL
+    ) {
         self.client = client
         self.logger = logger
+        self.instanceID = instanceID
+        self.leaseTTL = leaseTTL
         commits = PostgresGroupCommit(logger: logger)
     }
 
@@ -75,7 +94,7 @@ public final class PostgresReplayStore: ReplayStore, Sendable {
             return value
         case .failure(let error):
             let failure = Self.storeError(error, operation())
-            if failure.code != .notFound {
+            if failure.code != .notFound, failure.code != .leaseLost {
                 logger.error("PostgreSQL state write failed", metadata: ["error": "\(failure)"])
             }
             throw failure

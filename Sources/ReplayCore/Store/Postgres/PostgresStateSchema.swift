@@ -1,8 +1,11 @@
 /// The PostgreSQL state's migrations, in order, with the same names and meaning as the SQLite store's
 /// (``SQLiteReplayStore/migrator``): `v1` (replay records and their attempts), `v2-webhooks` (webhook deliveries,
 /// replies owed, the automatic-replay budget, run lineage), `v3-team-tokens` (team tokens, with the marks of changes
-/// the audit log has not recorded yet), `v4-pause` (pauses, and each replay's source), `v6-upstream-budget` (the fleet's upstream budget), `v7-instances` (the instance registry: heartbeats and clock skew). A released migration is never edited: a later schema
-/// change is a new migration appended to both.
+/// the audit log has not recorded yet), `v4-pause` (pauses, and each replay's source), `v5-leases` (each
+/// unfinished replay's lease: the instance that drives it, until when, and its fencing token),
+/// `v6-upstream-budget` (the fleet's upstream budget), `v7-instances` (the instance registry: heartbeats and clock
+/// skew). A released migration
+/// is never edited: a later schema change is a new migration appended to both.
 ///
 /// The columns are the SQLite schema's with PostgreSQL's types (`BIGINT` times and numbers, `BOOLEAN` flags,
 /// `BYTEA` bodies), plus `replays.seq`, which stands for SQLite's `rowid` (insertion order, for ties in
@@ -151,6 +154,26 @@ enum PostgresStateSchema {
                 )
                 """,
                 "ALTER TABLE replays ADD COLUMN source TEXT",
+            ]
+        ),
+        Migration(
+            name: "v5-leases",
+            statements: [
+                // The instance that drives the record, until when (Unix ms, the instances' clocks), and the
+                // fencing token: incremented by every takeover, checked by every write of the driver.
+                "ALTER TABLE replays ADD COLUMN lease_owner TEXT",
+                "ALTER TABLE replays ADD COLUMN lease_expires_at BIGINT",
+                "ALTER TABLE replays ADD COLUMN lease_fence BIGINT NOT NULL DEFAULT 0",
+                // The takeover scan: unfinished records by expiry. Records from before v5 have no lease (NULL)
+                // and are taken over at once.
+                """
+                CREATE INDEX replays_leases ON replays (lease_expires_at)
+                WHERE state IN ('pending', 'in_flight', 'reconciling')
+                """,
+                """
+                CREATE INDEX replays_lease_owner ON replays (lease_owner)
+                WHERE state IN ('pending', 'in_flight', 'reconciling')
+                """,
             ]
         ),
         // The fleet's upstream budget (`PostgresUpstreamBudget`): one GCRA state per API key, keyed by the key's
