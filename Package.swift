@@ -26,8 +26,17 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // Operations (issue 12): the metrics API, and its Prometheus registry and text exposition.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The PostgreSQL state backend (issue 14): a shared store for a fleet of instances.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // Its TLS configuration type (postgres-nio depends on it): the backend's sslmode and ca_file.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // Tests only: runs `openssl` from async tests without blocking a cooperative thread.
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        // Rate limits (issue 11): the IETF `RateLimit` and `RateLimit-Policy` fields are RFC 9651 structured fields.
+        .package(url: "https://github.com/apple/swift-http-structured-headers.git", from: "1.7.0"),
     ],
     targets: [
         // libcurl, through pkg-config. `shim.h` holds typed, prefixed wrappers for the variadic calls.
@@ -96,9 +105,12 @@ let package = Package(
                 "Strait",
                 "Curl",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: strictSettings
         ),
@@ -119,6 +131,7 @@ let package = Package(
         .target(
             name: "Ingress",
             dependencies: [
+                "Audit",
                 "HTTPServer",
                 "ReplayCore",
                 "Webhooks",
@@ -128,6 +141,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
             ],
             swiftSettings: strictSettings
         ),
@@ -145,6 +160,7 @@ let package = Package(
                 "HTTPServer",
                 "ReplayCore",
                 "Ingress",
+                "ReplayctlKit",
                 "StraitSimulator",
                 "Strait",
                 "Curl",
@@ -152,6 +168,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -182,8 +201,9 @@ let package = Package(
         .executableTarget(
             name: "replayd-bench",
             dependencies: [
-                "Audit", "Curl", "Strait", "StraitSimulator", "Webhooks",
+                "Audit", "Curl", "ReplayCore", "Strait", "StraitSimulator", "Webhooks",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -250,6 +270,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The PostgreSQL store's tests start a throwaway cluster with `initdb` and `pg_ctl`.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strictSettings
         ),

@@ -76,9 +76,20 @@ final class BenchStack {
             coalesce_window = "0s"
             wait = "10m"
             deadline = "1h"
+            [limits]
+            per_principal = "1000000000 per 1s, burst 1000000000"
+            per_source = "1000000000 per 1s, burst 1000000000"
+            per_run = "1000000000 per 1s, burst 1000000000"
+            global = "1000000000 per 1s, burst 1000000000"
+            reads_per_principal = "1000000000 per 1s, burst 1000000000"
+            max_in_flight_per_principal = 65536
             [[principals]]
             name = "bench"
             unix_uids = [\(getuid())]
+            [[grants]]
+            name = "bench"
+            to = ["bench"]
+            allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
             """ + (extraConfig.isEmpty ? "" : "\n" + extraConfig)
         try config.write(toFile: directory + "/replayd.toml", atomically: true, encoding: .utf8)
         let daemon = Process()

@@ -13,10 +13,10 @@ struct ReplaydBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replayd-bench",
         abstract:
-            "Measure replayd: added latency, concurrency on one network thread, pacing, the audit log, webhooks.",
+            "Measure replayd: added latency, concurrency, pacing, the audit log, webhooks, grants, limits, the store.",
         subcommands: [
             LatencyBench.self, ConcurrencyBench.self, PacingBench.self, AuditBench.self, WebhookBench.self,
-            DoorThroughputBench.self,
+            DoorThroughputBench.self, UpstreamBench.self, PolicyBench.self, LimiterBench.self, StoreBench.self,
         ]
     )
 }

@@ -270,6 +270,10 @@ struct WebhookAckLoad {
         github_logins = ["octocat"]
         [[principals]]
         name = "bot"
+        [[grants]]
+        name = "bench-webhooks"
+        to = ["alice", "bot"]
+        allow = ["replay", "replay_from_checkpoint", "force", "read"]
         [[sources]]
         name = "slack"
         kind = "slack"

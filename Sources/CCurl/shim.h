@@ -102,6 +102,30 @@ static inline CURLcode rcurl_easy_setopt_debug_callback(CURL *handle, CURLoption
     return curl_easy_setopt(handle, option, value);
 }
 
+/** CURLOPT_PREREQFUNCTION's callback type (7.80.0+), spelled out so it exists with older headers too. */
+typedef int (*rcurl_prereq_callback)(void *clientp, char *conn_primary_ip, char *conn_local_ip,
+                                     int conn_primary_port, int conn_local_port);
+
+/** What a pre-request callback returns: go on (CURL_PREREQFUNC_OK) or fail the transfer (CURL_PREREQFUNC_ABORT). */
+static const int RCURL_PREREQFUNC_OK = 0;
+static const int RCURL_PREREQFUNC_ABORT = 1;
+
+/**
+ * Sets CURLOPT_PREREQFUNCTION and CURLOPT_PREREQDATA. libcurl calls it each time it is about to send the
+ * request on a connection, including when it re-sends on a fresh connection by itself. Returns
+ * CURLE_UNKNOWN_OPTION when this libcurl (at build or at run time) predates 7.80.0.
+ */
+static inline CURLcode rcurl_easy_setopt_prereq_callback(CURL *handle, rcurl_prereq_callback value, void *userdata) {
+#if LIBCURL_VERSION_NUM >= 0x075000
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, value);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_PREREQDATA, userdata);
+#else
+    (void)handle; (void)value; (void)userdata;
+    return CURLE_UNKNOWN_OPTION;
+#endif
+}
+
 /** Restricts a handle to HTTP and HTTPS, with the option this libcurl version prefers. */
 static inline CURLcode rcurl_easy_restrict_to_http(CURL *handle) {
 #if LIBCURL_VERSION_NUM >= 0x075500

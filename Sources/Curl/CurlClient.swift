@@ -31,7 +31,13 @@ public final class CurlClient: HTTPClient {
         try CurlRuntime.initialize()
         self.configuration = configuration
         self.logger = logger
-        self.loop = CurlMultiLoop(logger: logger)
+        self.loop = CurlMultiLoop(
+            logger: logger,
+            limits: CurlMultiLoop.Limits(
+                maxCachedConnections: configuration.maxCachedConnections,
+                maxConnectionsPerHost: configuration.maxConnectionsPerHost
+            )
+        )
         try loop.start()
     }
 

@@ -10,6 +10,7 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
             case timedOut = "timed_out"
             case sendFailed = "send_failed"
             case receiveFailed = "receive_failed"
+            case resendRefused = "resend_refused"
             case tls = "tls"
             case responseTooLarge = "response_too_large"
             case cancelled = "cancelled"
@@ -33,6 +34,11 @@ public struct CurlError: Error, Sendable, CustomStringConvertible {
         public static let sendFailed = Code(.sendFailed)
         /// Reading the response failed (for example a reset after the request was sent, or an empty reply).
         public static let receiveFailed = Code(.receiveFailed)
+        /// A kept connection died after (part of) the request was written and before any answer byte, and
+        /// libcurl was about to send the request again on a fresh connection. That second copy was refused:
+        /// the server may have read the first one. Only requests sent with
+        /// `HTTPRequest.ConnectionReuse.reuseWithoutResend` get this; the request counts as sent (`facts.requestSent`).
+        public static let resendRefused = Code(.resendRefused)
         /// TLS handshake or certificate verification failed.
         public static let tls = Code(.tls)
         /// The response body was larger than the configured cap; the transfer was aborted.

@@ -50,8 +50,17 @@ final class CurlMultiLoop: Sendable {
     let pollTimeoutMilliseconds: Int32 = 1000
     private let nextTicketID = Atomic<UInt64>(1)
 
-    init(logger: Logger) {
+    /// Bounds of the multi handle's connection pool.
+    struct Limits: Sendable {
+        var maxCachedConnections: Int
+        var maxConnectionsPerHost: Int
+    }
+
+    let limits: Limits
+
+    init(logger: Logger, limits: Limits) {
         self.logger = logger
+        self.limits = limits
     }
 
     /// A fresh ticket id.

@@ -22,17 +22,26 @@ final class CurlNetworkWorker {
     private var running: [UInt64: CurlTransfer] = [:]
     private var runningByHandle: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var lastThreadID: UInt64 = 0
+    private var warnedAboutMissingReuseGuard = false
 
     /// Creates and configures the multi handle. Runs on the network thread.
     init(loop: CurlMultiLoop) throws(CurlError) {
         guard let multi = curl_multi_init() else {
             throw CurlError(code: .other, message: "curl_multi_init failed")
         }
-        // HTTP/2 transfers to one host share a connection; HTTP/1.1 transfers each get one from the pool.
-        let code = rcurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
-        guard code == CURLM_OK else {
-            curl_multi_cleanup(multi)
-            throw CurlError(code: .other, message: "curl_multi_setopt(CURLMOPT_PIPELINING) failed: \(code.rawValue)")
+        // HTTP/2 transfers to one host share a connection; HTTP/1.1 transfers each get one from the pool, which
+        // is bounded: at most `maxCachedConnections` kept open, `maxConnectionsPerHost` to one host.
+        let options: [(String, CURLMoption, Int)] = [
+            ("CURLMOPT_PIPELINING", CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX)),
+            ("CURLMOPT_MAXCONNECTS", CURLMOPT_MAXCONNECTS, max(1, loop.limits.maxCachedConnections)),
+            ("CURLMOPT_MAX_HOST_CONNECTIONS", CURLMOPT_MAX_HOST_CONNECTIONS, max(0, loop.limits.maxConnectionsPerHost)),
+        ]
+        for (name, option, value) in options {
+            let code = rcurl_multi_setopt_long(multi, option, value)
+            guard code == CURLM_OK else {
+                curl_multi_cleanup(multi)
+                throw CurlError(code: .other, message: "curl_multi_setopt(\(name)) failed: \(code.rawValue)")
+            }
         }
         self.loop = loop
         self.multi = multi
@@ -119,6 +128,15 @@ final class CurlNetworkWorker {
             retireUnadded(transfer, error)
             return false
         }
+        if transfer.reuseGuardUnavailable && !warnedAboutMissingReuseGuard {
+            warnedAboutMissingReuseGuard = true
+            loop.logger.warning(
+                """
+                this libcurl has no CURLOPT_PREREQFUNCTION (7.80.0 or newer is needed), so requests that may reuse \
+                a connection without a re-send (replays) get a new connection each
+                """
+            )
+        }
         let added = curl_multi_add_handle(multi, transfer.easy)
         guard added == CURLM_OK else {
             let error = CurlError(code: .other, message: "curl_multi_add_handle failed: \(added.rawValue)")
@@ -147,12 +165,23 @@ final class CurlNetworkWorker {
             if code == CURLE_OK {
                 retire(transfer, .success(transfer.response(facts: facts)))
             } else {
-                let error = CurlError(
-                    transferCode: code,
-                    errorBuffer: transfer.errorText,
-                    bodyLimitExceeded: transfer.bodyLimitExceeded,
-                    facts: facts
-                )
+                let error: CurlError
+                if transfer.resendRefused {
+                    error = CurlError(
+                        code: .resendRefused,
+                        curlCode: CurlError.rawCode(code),
+                        message: "the kept connection closed after the request was sent and before any answer; "
+                            + "libcurl's automatic re-send was refused",
+                        facts: facts
+                    )
+                } else {
+                    error = CurlError(
+                        transferCode: code,
+                        errorBuffer: transfer.errorText,
+                        bodyLimitExceeded: transfer.bodyLimitExceeded,
+                        facts: facts
+                    )
+                }
                 retire(transfer, .failure(error))
             }
         }

@@ -59,6 +59,29 @@ extension CurlTransfer {
         return 0
     }
 
+    /// `CURLOPT_PREREQFUNCTION`, installed for `.reuseWithoutResend`: runs each time libcurl is about to send
+    /// the request on a connection. The first time is the request itself. A second time is libcurl's own
+    /// retry after the kept connection died before an answer byte (`Curl_retry_request`): allowed only while
+    /// nothing of the first copy was written, because then the server cannot have read it. Otherwise it is
+    /// refused and the transfer fails (`CURLE_ABORTED_BY_CALLBACK`, reported as `.resendRefused`).
+    static let beforeRequest: rcurl_prereq_callback = { userdata, _, _, _, _ in
+        guard let userdata else {
+            return RCURL_PREREQFUNC_ABORT
+        }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+        transfer.noteThread()
+        transfer.requestStarts += 1
+        guard transfer.requestStarts > 1 else {
+            return RCURL_PREREQFUNC_OK
+        }
+        let written = max(transfer.requestBytesWritten, transfer.getLong(CURLINFO_REQUEST_SIZE) ?? 0)
+        guard written == 0 else {
+            transfer.resendRefused = true
+            return RCURL_PREREQFUNC_ABORT
+        }
+        return RCURL_PREREQFUNC_OK
+    }
+
     /// Folds one raw header line into `responseHeaders`.
     private func receiveHeaderLine(_ raw: UnsafeRawBufferPointer) {
         var line = raw[...]

@@ -37,9 +37,9 @@ extension CurlTransfer {
         try set(CURLOPT_TCP_KEEPINTVL, 30)
         try set(CURLOPT_MAXAGE_CONN, plan.maxConnectionAgeSeconds)
         // libcurl re-sends a request whose *reused* connection died before the first answer byte
-        // (`Curl_retry_request`), with no option to turn that off. For a non-idempotent request that resend is a
-        // silent duplicate, so such a request always gets a connection of its own.
-        try set(CURLOPT_FRESH_CONNECT, plan.freshConnection ? 1 : 0)
+        // (`Curl_retry_request`), with no option to turn that off. For a non-idempotent request that re-send is a
+        // silent duplicate, so it is refused by the pre-request callback once a byte went out.
+        try configureConnectionReuse(context: context)
 
         // TLS: verification is always on.
         try set(CURLOPT_SSL_VERIFYPEER, 1)
@@ -70,6 +70,24 @@ extension CurlTransfer {
         try check("CURLOPT_DEBUGFUNCTION", rcurl_easy_setopt_debug_callback(easy, CURLOPT_DEBUGFUNCTION, Self.observe))
         try setPointer(CURLOPT_DEBUGDATA, context)
         try set(CURLOPT_VERBOSE, 1)
+    }
+
+    /// `CURLOPT_FRESH_CONNECT`, or the pre-request guard for `.reuseWithoutResend`.
+    private func configureConnectionReuse(context: UnsafeMutableRawPointer) throws(CurlError) {
+        var fresh = plan.connectionReuse == .fresh
+        if plan.connectionReuse == .reuseWithoutResend {
+            let code = rcurl_easy_setopt_prereq_callback(easy, Self.beforeRequest, context)
+            switch code {
+            case CURLE_OK:
+                break
+            case CURLE_UNKNOWN_OPTION, CURLE_NOT_BUILT_IN:
+                fresh = true  // libcurl before 7.80.0: no guard, so no reuse either
+                reuseGuardUnavailable = true
+            default:
+                try check("CURLOPT_PREREQFUNCTION", code)
+            }
+        }
+        try set(CURLOPT_FRESH_CONNECT, fresh ? 1 : 0)
     }
 
     /// Method, headers and body.

@@ -30,6 +30,14 @@ final class CurlTransfer {
     var bodyLimitExceeded = false
     /// Request bytes (header and body) libcurl reported writing to the connection, from the debug callback.
     var requestBytesWritten = 0
+    /// How often libcurl was about to start sending the request (the pre-request callback); more than once
+    /// means it retried on a fresh connection after a kept one died.
+    var requestStarts = 0
+    /// Set when the pre-request callback refused libcurl's re-send of a request that had already gone out.
+    var resendRefused = false
+    /// Set by `configure` when `.reuseWithoutResend` fell back to a fresh connection because this libcurl has
+    /// no pre-request callback (before 7.80.0).
+    var reuseGuardUnavailable = false
     /// Every thread that called into this handle or ran one of its callbacks.
     private(set) var threadIDs: Set<UInt64> = []
     private var lastThreadID: UInt64 = 0

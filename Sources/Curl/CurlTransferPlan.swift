@@ -9,6 +9,20 @@ struct CurlTransferPlan: Sendable {
         case fields([UInt8])
     }
 
+    /// How the transfer may use the multi handle's connection cache.
+    enum ConnectionReuse: Sendable, Equatable {
+        /// Take a kept connection when there is one. If it dies before the first answer byte, libcurl sends the
+        /// request again on a fresh connection by itself: harmless for an idempotent request.
+        case reuse
+        /// Take a kept connection, but let libcurl start the request a second time only while no byte of it
+        /// has been written (`CURLOPT_PREREQFUNCTION`). Once a byte went out, the server may have read the
+        /// request, so libcurl's own re-send is refused and the transfer fails with `.resendRefused`. Where
+        /// libcurl has no pre-request callback (before 7.80.0) this falls back to `.fresh`.
+        case reuseWithoutResend
+        /// Always a new connection (`CURLOPT_FRESH_CONNECT`); libcurl never retries on a fresh connection.
+        case fresh
+    }
+
     /// How the method is expressed to libcurl.
     enum MethodOption: Sendable, Equatable {
         /// libcurl's default GET.
@@ -38,8 +52,9 @@ struct CurlTransferPlan: Sendable {
     var lowSpeedTimeSeconds: Int
     var maxConnectionAgeSeconds: Int
     var maxResponseBodyBytes: Int
-    /// Open a new connection for this transfer (`CURLOPT_FRESH_CONNECT`): set for non-idempotent requests.
-    var freshConnection: Bool
+    /// From the request's `connectionReuse`: `.automatic` is `.reuse` for idempotent requests and `.fresh`
+    /// for the others.
+    var connectionReuse: ConnectionReuse
 
     /// Validates `request` and computes the plan.
     ///
@@ -80,7 +95,11 @@ struct CurlTransferPlan: Sendable {
         lowSpeedTimeSeconds = Self.seconds(configuration.lowSpeedTime)
         maxConnectionAgeSeconds = Self.seconds(configuration.maxConnectionAge)
         maxResponseBodyBytes = max(0, configuration.maxResponseBodyBytes)
-        freshConnection = !request.isIdempotent
+        switch request.connectionReuse {
+        case .automatic: connectionReuse = request.isIdempotent ? .reuse : .fresh
+        case .reuseWithoutResend: connectionReuse = .reuseWithoutResend
+        case .fresh: connectionReuse = .fresh
+        }
     }
 
     private static func methodAndBody(method: String, body: [UInt8]?) throws(CurlError) -> (MethodOption, Body) {

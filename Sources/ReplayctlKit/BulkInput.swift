@@ -1,3 +1,5 @@
+import Strait
+
 /// A bulk replay file, parsed: one run id per line, optionally followed by whitespace and a checkpoint number.
 ///
 /// Blank lines and comments are skipped: a line whose first non-blank character is `#`, and anything from a
@@ -65,6 +67,11 @@ public struct BulkInput: Sendable, Hashable {
             let hex = String(bad.value, radix: 16, uppercase: true)
             let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
             return error("the run id contains a control character (U+\(padded))")
+        }
+        do {
+            _ = try RunID(String(runField))
+        } catch let invalid {
+            return error(invalid.message)
         }
         var checkpoint: Int64?
         if fields.count == 2 {

@@ -41,6 +41,16 @@ public struct BulkLineReport: Sendable, Hashable, Encodable {
         }
     }
 
+    /// The report of a line that was never sent (replayd lost, or Ctrl-C first).
+    public init(notSent entry: BulkEntry, key: String, exitStatus: ExitStatus) {
+        line = entry.line
+        runID = entry.runID
+        self.key = key
+        status = .notSent
+        error = "not sent"
+        exitCode = exitStatus.rawValue
+    }
+
     /// The report of a malformed line.
     public init(malformed: BulkLineError) {
         line = malformed.line

@@ -10,6 +10,10 @@ public enum BulkLineStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case failed
     /// replayd is still working on it (`--no-wait`, or the wait ran out).
     case pending
+    /// Never sent: replayd was lost, or Ctrl-C came first. Safe to retry: run the same command again.
+    case notSent = "not_sent"
+    /// Sent, but Ctrl-C cancelled the wait for its answer. The same command again finds it by its key.
+    case interrupted
 
     /// The status of a result. A key already done wins over coalescing: this time, nothing new happened.
     public init(_ result: ReplayResult) {

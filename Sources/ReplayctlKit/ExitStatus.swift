@@ -17,6 +17,9 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     /// replayd accepted the replay and is still working on it (`202 outcome_pending`, or the wait ran out):
     /// `replayctl show KEY` tells how it ends. Re-running with the same key never creates a second run.
     case outcomePending = 12
+    /// Stopped by Ctrl-C (SIGINT), as shells count it (128 + 2). A bulk replay prints how many lines are left;
+    /// running the same command again resumes.
+    case interrupted = 130
 
     /// The Strait CLI's JSON `code` word for this status.
     public var codeWord: String {
@@ -33,6 +36,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .upstreamUnreachable: return "upstream_unreachable"
         case .outcomeUnknown: return "outcome_unknown"
         case .outcomePending: return "outcome_pending"
+        case .interrupted: return "interrupted"
         }
     }
 
@@ -58,7 +62,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     /// From least to most severe: `ok`; `outcomePending` (work continues, nothing is wrong yet); refusals of one
     /// request (`notFound`, `conflict`, `badRequest`); `general`; trouble on the way (`upstreamServerError`,
     /// `upstreamUnreachable`); refusals of the caller (`auth`); `daemonUnreachable`; `outcomeUnknown` (a run may
-    /// exist: a person must look); `usage`.
+    /// exist: a person must look); `usage`; `interrupted`.
     public var severity: Int {
         switch self {
         case .ok: return 0
@@ -73,6 +77,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .daemonUnreachable: return 9
         case .outcomeUnknown: return 10
         case .usage: return 11
+        case .interrupted: return 12
         }
     }
 

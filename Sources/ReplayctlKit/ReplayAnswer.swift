@@ -37,7 +37,7 @@ public enum ReplayAnswer: Sendable {
             self = .pending(pending)
         case (409, "request_in_progress"):
             self = .inProgress(key: key, retryAfter: headers["Retry-After"])
-        case (503, "service_unavailable"), (503, "too_many_connections"):
+        case (503, "service_unavailable"), (503, "too_many_connections"), (429, "rate_limited"):
             self = .overloaded(Self.failure(response, envelope, key), retryAfter: headers["Retry-After"])
         default:
             self = .failed(Self.failure(response, envelope, key))

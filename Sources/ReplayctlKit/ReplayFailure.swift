@@ -17,6 +17,10 @@ public struct ReplayFailure: Sendable, Hashable, Error {
     public var requestID: String?
     /// The idempotency key involved, when known.
     public var key: String?
+    /// What the transport said, shown only with `--debug`.
+    public var debugDetail: String?
+    /// A short word for what went wrong locally (`no_socket`, `permission_denied`), for JSON output.
+    public var reason: String?
 
     /// Creates a failure.
     public init(
@@ -67,8 +71,11 @@ public struct ReplayFailure: Sendable, Hashable, Error {
     public init(transport error: DaemonError, key: String?) {
         var message = error.message
         if let key, error.requestMayHaveArrived {
-            message += "; the replay may still go ahead: `replayctl show \(key)` tells"
+            message += message.hasSuffix(".") ? " The replay" : "; the replay"
+            message += " may still go ahead: `replayctl show \(key)` tells"
         }
         self.init(message: message, exitStatus: error.exitStatus, key: key)
+        debugDetail = error.debugDetail
+        reason = error.reason
     }
 }

@@ -18,6 +18,9 @@ public enum ReplayPaths {
         return query.isEmpty ? path : path + "?" + query.joined(separator: "&")
     }
 
+    /// Percent-encodes a query value.
+    public static func queryValue(_ value: String) -> String { PercentEncoding.queryValue(value) }
+
     /// `GET` here for the record of `key`.
     public static func record(key: String) -> String { "/v1/replays/\(segment(key))" }
 
@@ -26,6 +29,24 @@ public enum ReplayPaths {
 
     /// `GET` here for the caller's records that are not final.
     public static let pending = "/v1/replays?pending=true"
+
+    /// `GET` here for the caller's records (everyone's with `read_all`) created since `since` (RFC 3339 or a
+    /// duration ago such as `1d`), finished and pending.
+    public static func history(since: String, limit: Int? = nil) -> String {
+        var path = "/v1/replays?since=" + PercentEncoding.queryValue(since)
+        if let limit { path += "&limit=\(limit)" }
+        return path
+    }
+
+    /// `GET` here for the last `lines` audit records that match (needs `audit_read`).
+    public static func auditTail(lines: Int?, since: String?, principal: String?, run: String?) -> String {
+        var query: [String] = []
+        if let lines { query.append("n=\(lines)") }
+        if let since { query.append("since=" + PercentEncoding.queryValue(since)) }
+        if let principal { query.append("principal=" + PercentEncoding.queryValue(principal)) }
+        if let run { query.append("run=" + PercentEncoding.queryValue(run)) }
+        return "/v1/audit" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+    }
 
     /// Where to poll for `key`: the answer's `Location` when it names a replay record, else the path built from
     /// the key.

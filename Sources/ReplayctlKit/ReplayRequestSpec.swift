@@ -10,13 +10,22 @@ public struct ReplayRequestSpec: Sendable, Hashable {
     public var force: Bool
     /// The `Idempotency-Key` to send; `nil` lets replayd generate one.
     public var idempotencyKey: String?
+    /// One line of a bulk file: sent with `Replayd-Bulk: 1`, so replayd also checks the `bulk` grant.
+    public var bulk = false
 
     /// Creates a request.
-    public init(runID: String, fromCheckpoint: String? = nil, force: Bool = false, idempotencyKey: String? = nil) {
+    public init(
+        runID: String,
+        fromCheckpoint: String? = nil,
+        force: Bool = false,
+        idempotencyKey: String? = nil,
+        bulk: Bool = false
+    ) {
         self.runID = runID
         self.fromCheckpoint = fromCheckpoint
         self.force = force
         self.idempotencyKey = idempotencyKey
+        self.bulk = bulk
     }
 
     /// The request path, with its query.
@@ -28,6 +37,7 @@ public struct ReplayRequestSpec: Sendable, Hashable {
     public var headers: HTTPHeaders {
         var headers: HTTPHeaders = [:]
         if let idempotencyKey { headers.add(name: "Idempotency-Key", value: idempotencyKey) }
+        if bulk { headers.add(name: "Replayd-Bulk", value: "1") }
         return headers
     }
 }

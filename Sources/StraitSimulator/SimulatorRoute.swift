@@ -12,6 +12,9 @@ enum SimulatorRoute: Sendable, Hashable {
     case simRequests
     case simReset
     case simClock
+    /// `POST /_sim/runs/{runID}/status` `{"status":"executing"}`: moves a run along queued → executing →
+    /// completed or failed, for `--follow` tests and demos.
+    case simRunStatus(runID: String)
 
     /// The outcome of matching a method and path.
     enum Match: Sendable, Hashable {
@@ -34,13 +37,14 @@ enum SimulatorRoute: Sendable, Hashable {
         case .simRequests: return "GET /_sim/requests"
         case .simReset: return "POST /_sim/reset"
         case .simClock: return "GET /_sim/clock"
+        case .simRunStatus: return "POST /_sim/runs/{runID}/status"
         }
     }
 
     /// The run id in the path, if the route has one.
     var runID: String? {
         switch self {
-        case .replay(let id), .getRun(let id), .checkpoints(let id): return id
+        case .replay(let id), .getRun(let id), .checkpoints(let id), .simRunStatus(let id): return id
         case .listRuns, .simFaults, .simReplays, .simRequests, .simReset, .simClock: return nil
         }
     }
@@ -48,7 +52,7 @@ enum SimulatorRoute: Sendable, Hashable {
     /// Whether this is one of the simulator's own `/_sim` routes (no auth, not counted, no faults).
     var isControl: Bool {
         switch self {
-        case .simFaults, .simReplays, .simRequests, .simReset, .simClock: return true
+        case .simFaults, .simReplays, .simRequests, .simReset, .simClock, .simRunStatus: return true
         case .replay, .getRun, .listRuns, .checkpoints: return false
         }
     }
@@ -79,6 +83,8 @@ enum SimulatorRoute: Sendable, Hashable {
         case 4
         where segments[0] == "v1" && segments[1] == "runs" && !segments[2].isEmpty && segments[3] == "checkpoints":
             candidate = (["GET"], .checkpoints(runID: segments[2]))
+        case 4 where segments[0] == "_sim" && segments[1] == "runs" && !segments[2].isEmpty && segments[3] == "status":
+            candidate = (["POST"], .simRunStatus(runID: segments[2]))
         case 2 where segments[0] == "_sim":
             switch segments[1] {
             case "faults": candidate = (["GET", "POST", "DELETE"], .simFaults)

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import Strait
 
 extension SimulatorStore {
     private struct ResetAnswer: Encodable, Sendable {
@@ -49,9 +50,50 @@ extension SimulatorStore {
                 unixMs: now.unix.totalNanoseconds / 1_000_000
             )
             return .json(status: 200, answer)
+        case .simRunStatus(let runID):
+            return moveRun(runID, body: request.body, now: now)
         case .replay, .getRun, .listRuns, .checkpoints:
             return .plainText(status: 404, "404 page not found")
         }
+    }
+
+    private struct RunStatusBody: Decodable {
+        var status: String
+    }
+
+    /// The moves `POST /_sim/runs/{id}/status` allows: a new run is `queued`; it starts `executing`, then ends
+    /// `completed` or `failed` (a queued run may also end at once).
+    static let runMoves: [RunStatus: Set<RunStatus>] = [
+        .queued: [.executing, .completed, .failed],
+        .executing: [.completed, .failed],
+    ]
+
+    /// Moves run `runID` to the body's status, setting `started_at` and `finished_at` as Strait does.
+    private mutating func moveRun(_ runID: String, body: [UInt8], now: Now) -> SimulatorResponse {
+        guard let target = (try? JSONDecoder().decode(RunStatusBody.self, from: Data(body)))?.status else {
+            return .envelope(status: 400, message: "body must be {\"status\": \"...\"}", requestID: nil)
+        }
+        guard var run = dataset.runs[runID] else {
+            return .envelope(status: 404, message: "run not found", requestID: nil)
+        }
+        let status = RunStatus(rawValue: target)
+        guard Self.runMoves[run.status]?.contains(status) == true else {
+            return .envelope(
+                status: 409,
+                message: "cannot move a \(run.status) run to \(status) (queued → executing → completed|failed)",
+                requestID: nil
+            )
+        }
+        let (seconds, _) = now.unix.components
+        let stamp = StraitTimestamp(secondsSinceEpoch: seconds, nanoseconds: 0)
+        if status == .executing || run.startedAt == nil { run.startedAt = stamp }
+        if status.isTerminal {
+            run.finishedAt = stamp
+            if status == .failed { run.error = "failed by the simulator's control route" }
+        }
+        run.status = status
+        dataset.insert(run)
+        return .json(status: 200, run)
     }
 
     /// A `/_sim` path that matched no control route (wrong path or wrong method).

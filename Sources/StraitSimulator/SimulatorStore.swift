@@ -113,7 +113,7 @@ struct SimulatorStore: Sendable {
         case .getRun(let runID): return getRun(runID: runID, caller: caller)
         case .checkpoints(let runID): return listCheckpoints(runID: runID, caller: caller)
         case .listRuns: return listRuns(request: request, caller: caller)
-        case .simFaults, .simReplays, .simRequests, .simReset, .simClock:
+        case .simFaults, .simReplays, .simRequests, .simReset, .simClock, .simRunStatus:
             return .plainText(status: 404, "404 page not found", headers: headers)
         }
     }

@@ -5,47 +5,31 @@ import ReplayctlKit
 import Glibc
 #endif
 
-/// `-o table|json`. Without `-o`, a terminal gets the table and anything else gets JSON (like the Strait CLI).
+/// `-o table|json|jsonl|compact`, or `REPLAYCTL_OUTPUT`. Without either, a terminal gets the table and anything
+/// else gets JSON (like the Strait CLI). An explicit `table` is a table even when piped.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    /// Text for people.
     case table
+    /// Pretty-printed JSON.
     case json
+    /// One JSON value per line: lists print one element per line.
+    case jsonl
+    /// JSON on one line.
+    case compact
 
-    /// The format to use given the flag and whether stdout is a terminal.
-    static func resolve(_ flag: OutputFormat?) -> OutputFormat {
+    /// The environment variable that picks the format when `-o` is not given.
+    static let environmentVariable = "REPLAYCTL_OUTPUT"
+
+    /// Whether this is one of the JSON formats.
+    var isJSON: Bool { self != .table }
+
+    /// The format from the flag, then `REPLAYCTL_OUTPUT`, then whether stdout is a terminal. An unknown value in
+    /// the environment is refused by `GlobalOptions.validate()` before this runs.
+    static func resolve(_ flag: OutputFormat?, environment: [String: String]) -> OutputFormat {
         if let flag { return flag }
+        if let text = environment[environmentVariable], let format = OutputFormat(rawValue: text.lowercased()) {
+            return format
+        }
         return isatty(STDOUT_FILENO) == 1 ? .table : .json
-    }
-}
-
-/// The options every command shares.
-struct GlobalOptions: ParsableArguments {
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "The replayd socket.",
-            discussion: "Default: $REPLAYD_SOCKET, then \(DaemonClient.defaultSocketPath).",
-            valueName: "path"
-        )
-    )
-    var socket: String?
-
-    @Option(name: [.short, .long], help: "Output format: table or json (default: table on a terminal, else json).")
-    var output: OutputFormat?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp("Give up waiting for replayd after this many seconds.", valueName: "seconds")
-    )
-    var timeout: Int = 120
-
-    /// The socket path: the flag, then `REPLAYD_SOCKET`, then the default.
-    func socketPath(environment: [String: String]) -> String {
-        if let socket, !socket.isEmpty { return socket }
-        if let fromEnvironment = environment["REPLAYD_SOCKET"], !fromEnvironment.isEmpty { return fromEnvironment }
-        return DaemonClient.defaultSocketPath
-    }
-
-    func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 }

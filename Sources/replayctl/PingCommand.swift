@@ -6,7 +6,14 @@ import Strait
 struct PingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ping",
-        abstract: "Check that replayd answers on its socket."
+        abstract: "Check that replayd answers on its socket.",
+        discussion: """
+            Exit 0 when it answers; 9 when the socket is missing, not a socket, refused (not running) or not             yours to use (the message says which, and what to do).
+
+            Examples:
+              replayctl ping
+              replayctl ping --socket unix:///run/replayd/replayd.sock
+            """
     )
 
     @OptionGroup var global: GlobalOptions

@@ -11,9 +11,13 @@ struct ProgressDisplay {
     let enabled: Bool
     private var throttle = ProgressThrottle(interval: .milliseconds(100))
     private var lastLine: String?
+    private var elapsed: Duration = .zero
+    private let start: Duration
 
-    init(enabled: Bool) {
+    /// A display whose elapsed time counts from `start` (a `WaitClock` reading).
+    init(enabled: Bool, start: Duration = .zero) {
         self.enabled = enabled
+        self.start = start
     }
 
     /// Whether stderr is a terminal.
@@ -22,6 +26,7 @@ struct ProgressDisplay {
     /// Redraws the line if it is time to.
     mutating func update(_ tally: BulkTally, now: Duration) {
         guard enabled, throttle.shouldDraw(at: now) else { return }
+        elapsed = now - start
         draw(tally)
     }
 
@@ -36,14 +41,15 @@ struct ProgressDisplay {
     }
 
     /// Draws the final line and moves below it.
-    mutating func finish(_ tally: BulkTally) {
+    mutating func finish(_ tally: BulkTally, now: Duration) {
         guard enabled else { return }
+        elapsed = now - start
         draw(tally)
         write("\n")
     }
 
     private mutating func draw(_ tally: BulkTally) {
-        let text = "\r" + tally.progressLine(fitting: Self.terminalColumns()) + "\u{1B}[K"
+        let text = "\r" + tally.progressLine(fitting: Self.terminalColumns(), elapsed: elapsed) + "\u{1B}[K"
         lastLine = text
         write(text)
     }

@@ -8,10 +8,23 @@ struct Replayctl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replayctl",
         abstract: "Replay Strait runs through the local replayd daemon.",
+        discussion: """
+            Environment: REPLAYD_SOCKET (the socket), REPLAYCTL_OUTPUT (the default -o), NO_COLOR (no colour).
+
+            Examples:
+              replayctl replay run_123
+              replayctl replay --from-file failed.txt --concurrency 16
+              replayctl explain run_123
+              replayctl status
+              replayctl history --since 1d
+              replayctl audit tail -n 20
+              replayctl version
+            """,
         version: ReplayctlVersion.current,
         subcommands: [
-            ReplayCommand.self, ShowCommand.self, PendingCommand.self, ResolveCommand.self, PingCommand.self,
-            StatusCommand.self,
+            ReplayCommand.self, ExplainCommand.self, ShowCommand.self, PendingCommand.self, HistoryCommand.self,
+            ResolveCommand.self, AuditCommand.self, PingCommand.self, StatusCommand.self, PauseCommand.self,
+            ResumeCommand.self, ReloadCommand.self, VersionCommand.self, TokenCommand.self,
         ]
     )
 

@@ -11,6 +11,11 @@ struct ResolveCommand: AsyncParsableCommand {
         discussion: """
             Give exactly one of --reconcile (the default: look for the run again), --succeeded RUN_ID (Strait \
             created this run for it) or --failed REASON (no run was created). Prints the updated record.
+
+            Examples:
+              replayctl resolve nightly-42 --reconcile
+              replayctl resolve nightly-42 --succeeded 01926f3a-7c1e-7000-8000-000000000001
+              replayctl resolve nightly-42 --failed "no run in Strait's list"
             """
     )
 
@@ -29,6 +34,7 @@ struct ResolveCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+        try LocalValidation.idempotencyKey(key, argument: "KEY")
         var chosen: [String] = []
         if reconcile { chosen.append("--reconcile") }
         if succeeded != nil { chosen.append("--succeeded") }
@@ -41,6 +47,7 @@ struct ResolveCommand: AsyncParsableCommand {
         if let succeeded, succeeded.isEmpty {
             throw ValidationError("--succeeded needs the id of the run Strait created")
         }
+        if let succeeded { try LocalValidation.runID(succeeded, argument: "--succeeded") }
         if let failed, failed.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--failed needs a reason")
         }

@@ -8,6 +8,7 @@ enum Session {
     static func run(
         global: GlobalOptions,
         reporter: Reporter,
+        server: DaemonClient.Server? = nil,
         _ body: (DaemonClient) async throws(DaemonError) -> ExitStatus
     ) async -> ExitStatus {
         do {
@@ -30,12 +31,25 @@ enum Session {
         } catch {
             return reporter.failure("cannot start the HTTP client: \(error.message)", status: .general)
         }
-        let client = DaemonClient(socketPath: socketPath, timeout: timeout, http: http)
+        let trace: (@Sendable (String) -> Void)? =
+            reporter.options.verbose ? { @Sendable [reporter] line in reporter.trace(line) } : nil
+        let client = DaemonClient(
+            socketPath: socketPath,
+            timeout: timeout,
+            http: http,
+            trace: trace,
+            server: server
+        )
         let status: ExitStatus
         do {
             status = try await body(client)
         } catch {
-            status = reporter.failure(error.message, status: error.exitStatus)
+            status = reporter.failure(
+                error.message,
+                status: error.exitStatus,
+                reason: error.reason,
+                debugDetail: error.debugDetail
+            )
         }
         await http.shutdown()
         return status
@@ -47,20 +61,27 @@ enum Session {
         method: String = "GET",
         path: String,
         body: [UInt8]? = nil,
+        expecting: Int = 200,
         global: GlobalOptions,
+        quiet: ((_ body: [UInt8]) -> String)? = nil,
         table: @escaping (_ body: [UInt8], _ socketPath: String) -> String
     ) async -> ExitStatus {
-        let format = OutputFormat.resolve(global.output)
-        let reporter = Reporter(format: format)
+        let reporter = Reporter(options: global.outputOptions(environment: ProcessInfo.processInfo.environment))
+        let format = reporter.format
         return await run(global: global, reporter: reporter) { client async throws(DaemonError) in
             let response = try await client.send(method: method, path: path, body: body)
-            guard response.status == 200 else {
+            guard response.status == expecting else {
                 return reporter.failure(
                     ReplayFailure(status: response.status, body: response.body, headers: response.headers)
                 )
             }
+            if reporter.options.quiet {
+                let text = quiet?(response.body) ?? ""
+                if !text.isEmpty { print(text) }
+                return .ok
+            }
             switch format {
-            case .json: reporter.printRawJSON(response.body)
+            case .json, .jsonl, .compact: reporter.printRawJSON(response.body)
             case .table:
                 let text = table(response.body, client.socketPath)
                 if !text.isEmpty { print(text) }

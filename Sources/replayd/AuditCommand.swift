@@ -14,6 +14,11 @@ struct AuditCommand: AsyncParsableCommand {
             Exit status: 0 success (for `verify`: intact), 1 tampered (`verify` only), 2 a usage or I/O error (bad \
             flags, a missing directory, an unreadable key). Usage errors exit 2 here, not 3 as elsewhere in replayd, \
             so that a script can tell "tampered" from "could not check".
+
+            Examples:
+              replayd audit verify --config /etc/replayd/replayd.toml --key /var/lib/replayd/audit.key
+              replayd audit tail --config /etc/replayd/replayd.toml --since 1h
+              replayd audit hash-value nightly-42 --key /var/lib/replayd/audit.key
             """,
         subcommands: [AuditVerifyCommand.self, AuditTailCommand.self, AuditHashValueCommand.self]
     )

@@ -15,6 +15,10 @@ struct AuditHashValueCommand: AsyncParsableCommand {
 
             Use the key the records were written under. A value that begins with "-" goes last, after "--": \
             replayd audit hash-value --key FILE -- -VALUE. Exit status: 0, or 2 when the key cannot be read.
+
+            Examples:
+              replayd audit hash-value nightly-42 --key /var/lib/replayd/audit.key
+              replayd audit hash-value --key /var/lib/replayd/audit.key -- -starts-with-a-dash
             """
     )
 

@@ -24,6 +24,11 @@ struct AuditTailCommand: AsyncParsableCommand {
             -o table prints one line per record (seq, time, kind/stage, door, principal, run, decision/reason, new \
             run, attempt status); -o json prints each record's line exactly as stored. Default: table on a \
             terminal, json otherwise. Exit status: 0, or 2 for a usage or I/O error.
+
+            Examples:
+              replayd audit tail --dir /var/lib/replayd/audit -n 20
+              replayd audit tail --config /etc/replayd/replayd.toml --principal alice --since 2h
+              replayd audit tail --dir /var/lib/replayd/audit -f -o json | jq .stage
             """
     )
 

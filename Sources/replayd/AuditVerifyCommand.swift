@@ -25,6 +25,10 @@ struct AuditVerifyCommand: AsyncParsableCommand {
 
             Exit status: 0 intact; 1 tampered (prints "tampered: seq N (segment S, line L): reason"); 2 a usage or \
             I/O error (no directory, an unreadable key or file, bad flags).
+
+            Examples:
+              replayd audit verify --dir /var/lib/replayd/audit --key /var/lib/replayd/audit.key
+              replayd audit verify --dir ./audit-copy --key old.key --key audit.key --checkpoints ./offsite/checkpoints.jsonl
             """
     )
 

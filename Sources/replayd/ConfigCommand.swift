@@ -21,6 +21,10 @@ struct ConfigCommand: AsyncParsableCommand {
                 world-readable key file is reported) but never printed. The socket, state and audit directories and
                 the key files are checked the way `serve` checks them, as the user running the check: owned by it or
                 root, not writable by others, no symbolic links, creatable. Exit status: 0 valid, 3 invalid.
+
+                Examples:
+                  replayd config check /etc/replayd/replayd.toml
+                  sudo -u replayd replayd config check /etc/replayd/replayd.toml
                 """
         )
 

@@ -8,27 +8,25 @@ import ReplayCore
 import ServiceLifecycle
 
 extension Daemon {
-    /// The webhook listener, its door, the replier and the follow-up worker, from `[webhooks]` and `[[sources]]`;
-    /// empty when no source is configured.
+    /// The webhook listener, its door, the replier and the follow-up worker, from `[webhooks]` and `[[sources]]`,
+    /// and a wait for the listener to accept; empty (and `nil`) when no source is configured. A
+    /// `listeningDescriptor` (socket activation) is served instead of binding `[webhooks] listen`. The door reads its
+    /// sources and directory from `live` at each delivery, so a reload changes them without a restart.
     func webhookServices(
         pipeline: ReplayPipeline,
         engine: ReplayEngine,
-        directory: PrincipalDirectory,
-        store: SQLiteReplayStore,
+        live: ReloadableState<LiveConfig>,
+        store: any ReplayStore & WebhookDeliveryStore,
         http: any HTTPClient,
         clock: any ReplayClock,
-        eventLoops: any EventLoopGroup
-    ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        guard !settings.sources.isEmpty else { return [] }
+        eventLoops: any EventLoopGroup,
+        listeningDescriptor: CInt? = nil
+    ) throws -> (
+        services: [ServiceGroupConfiguration.ServiceConfiguration], listening: (@Sendable () async throws -> Void)?
+    ) {
+        guard !settings.sources.isEmpty else { return ([], nil) }
         let webhooks = settings.webhooks
-        var sources: [WebhookSource] = []
-        for config in settings.sources {
-            do {
-                sources.append(try WebhookSource(config: config, tolerance: webhooks.timestampTolerance))
-            } catch {
-                throw DaemonStartError(message: error.description)
-            }
-        }
+        let sources = live.current.webhooks.sources.values.sorted { $0.name < $1.name }
         let outbox: FollowUpOutbox
         do {
             outbox = try FollowUpOutbox(
@@ -63,6 +61,7 @@ extension Daemon {
                 )
             },
             hashDestination: { auditor.hashValue($0) },
+            metrics: auditor.metrics,
             logger: Logger(label: "replayd.followups")
         )
         let replier = WebhookReplier(
@@ -75,9 +74,8 @@ extension Daemon {
             logger: Logger(label: "replayd.replies")
         )
         let door = WebhookDoor(
-            sources: sources,
+            live: { live.current.webhooks },
             pipeline: pipeline,
-            directory: directory,
             deliveries: store,
             replier: replier,
             clock: clock,
@@ -116,7 +114,8 @@ extension Daemon {
                         threshold: webhooks.failureThreshold,
                         initialBlock: webhooks.failureBlock,
                         maxBlock: webhooks.failureBlockMax
-                    )
+                    ),
+                    listeningDescriptor: listeningDescriptor
                 ),
                 sources: Set(sources.map(\.name)),
                 handler: door,
@@ -134,6 +133,9 @@ extension Daemon {
                 "sources": "\(sources.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", "))",
             ]
         )
-        return [.init(service: worker), .init(service: replier), .init(service: server)]
+        return (
+            [.init(service: worker), .init(service: replier), .init(service: server)],
+            { _ = try await server.waitUntilListening() }
+        )
     }
 }

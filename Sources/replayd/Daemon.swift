@@ -15,10 +15,13 @@ import Strait
 struct Daemon {
     let settings: ReplaydConfig
     let logger: Logger
+    /// The config file `settings` came from, re-read on SIGHUP; `nil` leaves SIGHUP logged and ignored.
+    var configPath: String? = nil
 
     func run() async throws {
-        // SIGHUP is trapped first, so that from here on it is logged and ignored instead of killing the daemon.
-        let hangups = await HangupService.trapping(logger: logger)
+        // SIGHUP is trapped first, so that from here on it is handled instead of killing the daemon.
+        var hangups = await HangupService.trapping(logger: logger)
+        let systemd = try systemdIntegration()
         // First, before anything is written: one replayd per socket. A refused second instance must not touch the
         // live audit log or the store (issue 9), so the lock comes before both are opened. It is held until the
         // process ends; the socket door uses it rather than taking its own.
@@ -43,11 +46,21 @@ struct Daemon {
         } catch {
             throw DaemonStartError(message: "libcurl: \(error.message)")
         }
-        guard let apiKeySecret = settings.upstream.apiKey else {
-            throw DaemonStartError(message: "no upstream API key was loaded")
+        let clock = SystemReplayClock()
+        // Everything a reload swaps, built once here and again by each reload; requests read it at their start.
+        let initial: LiveConfig
+        do {
+            initial = try LiveConfig.build(
+                settings: settings,
+                digest: configPath.map(ConfigReloader.digest(ofFileAt:)) ?? "none",
+                accounts: accounts,
+                clock: clock
+            )
+        } catch {
+            throw DaemonStartError(message: error.messages.joined(separator: "; "))
         }
-        let apiKey = apiKeySecret.withUnsafeValue { StraitAPIKey($0) }
-        if !apiKey.hasStraitFormat {
+        let live = ReloadableState(initial)
+        if !initial.apiKey.hasStraitFormat {
             logger.warning("the upstream API key does not look like a Strait key (strait_ + 64 hex characters)")
         }
 
@@ -58,6 +71,7 @@ struct Daemon {
         curlConfiguration.lowSpeedTime = settings.upstream.lowSpeedTime
         curlConfiguration.maxResponseBodyBytes = settings.upstream.maxResponseSize
         curlConfiguration.allowInsecureHTTP = settings.upstream.allowInsecureHTTP
+        curlConfiguration.caBundlePath = settings.upstream.caFile
         curlConfiguration.userAgent = "replayd/\(ReplaydVersion.current)"
         let http: CurlClient
         do {
@@ -67,30 +81,27 @@ struct Daemon {
         }
 
         let health = UpstreamHealth(now: { Int64(Date().timeIntervalSince1970) })
-        let directory = PrincipalDirectory(
-            mappings: settings.principals,
-            accounts: accounts
-        )
-        for warning in directory.unresolved {
+        for warning in initial.directory.unresolved {
             logger.warning("a principal mapping does not resolve", metadata: ["detail": "\(warning)"])
         }
-        let clock = SystemReplayClock()
         let (auditLog, auditKey) = try openAuditLog()
+        let (metricsRegistry, metrics) = Self.makeMetrics(sources: Set(settings.sources.map(\.name)))
         let auditor = ReplayAuditor(
-            sink: auditLog,
+            sink: MeteredAuditSink(auditLog, metrics: metrics),
             key: auditKey,
             clock: clock,
             denialInterval: settings.audit.denialInterval,
-            logger: Logger(label: "replayd.audit")
+            logger: Logger(label: "replayd.audit"),
+            metrics: metrics
         )
-        let store: SQLiteReplayStore
-        do {
-            store = try SQLiteReplayStore(
-                path: settings.state.directory + "/replayd.sqlite",
-                logger: Logger(label: "replayd.store")
+        let (store, stateServices, stateReadiness, storedPauses) = try await openStateStore()
+        let pauseGate = ReplayPauseGate(store: store)
+        pauseGate.restore(storedPauses)
+        if pauseGate.isPaused {
+            logger.notice(
+                "replays are paused (since before this start); replayctl resume releases them",
+                metadata: ["pauses": "\(pauseGate.current.map(\.scope.storageKey).joined(separator: ","))"]
             )
-        } catch {
-            throw DaemonStartError(message: "cannot open the replay state store: \(error.message)")
         }
         let crash = CrashPoint(environment: ProcessInfo.processInfo.environment)
         if let phase = crash.phase {
@@ -99,9 +110,20 @@ struct Daemon {
                 metadata: ["phase": "\(phase.rawValue)"]
             )
         }
+        // The key is read at each call, so a reload rotates it without rebuilding the client or the engine.
+        let strait = StraitClient(
+            baseURL: settings.upstream.baseURL,
+            currentAPIKey: { live.current.apiKey },
+            http: http
+        )
+        let guards = UpstreamGuards.standard(
+            clock: clock,
+            breakerFailures: settings.replays.breakerFailures,
+            breakerOpenTime: settings.replays.breakerOpenTime
+        )
         let engine = ReplayEngine(
             store: AuditedReplayStore(store, auditor: auditor),
-            upstream: StraitClient(baseURL: settings.upstream.baseURL, apiKey: apiKey, http: http),
+            upstream: strait,
             auditor: auditor,
             clock: clock,
             settings: ReplayEngineSettings(
@@ -124,15 +146,66 @@ struct Daemon {
                 reconcileSettle: settings.replays.reconcileSettle
             ),
             health: health,
-            guards: .standard(
-                clock: clock,
-                breakerFailures: settings.replays.breakerFailures,
-                breakerOpenTime: settings.replays.breakerOpenTime
-            ),
+            guards: guards,
             crash: crash,
+            pause: pauseGate,
             logger: Logger(label: "replayd.replays")
         )
-        let pipeline = ReplayPipeline(authenticator: DirectoryPeerAuthenticator(directory: directory), engine: engine)
+        let authenticator = CurrentPeerAuthenticator { live.current.directory }
+        let runLookup = CachedRunLookup(
+            upstream: strait,
+            clock: clock,
+            ttl: settings.auth.runLookupTTL,
+            capacity: settings.auth.runLookupCacheSize
+        )
+        let policy = CurrentPolicy(runs: runLookup) { live.current.policy }
+        let pipeline = ReplayPipeline(
+            authenticator: authenticator,
+            policy: policy,
+            visibility: policy,
+            principals: authenticator,
+            engine: engine,
+            limiter: RateLimiter(configuration: settings.limits, clock: clock),
+            inFlight: InFlightLimiter(maxPerPrincipal: settings.limits.maxInFlightPerPrincipal)
+        )
+        let configCheck = StaticReadinessCheck(name: "config", ok: true, detail: "loaded")
+        let reloader = configPath.map { path in
+            ConfigReloader(
+                path: path,
+                environment: ProcessInfo.processInfo.environment,
+                state: live,
+                accounts: accounts,
+                clock: clock,
+                notifier: systemd.notifier,
+                auditor: auditor,
+                configCheck: configCheck,
+                logger: Logger(label: "replayd.reload")
+            )
+        }
+        if let reloader {
+            hangups = hangups.handling { await reloader.reload(by: "SIGHUP") }
+        }
+        let operations = OperationsEndpoints(
+            readiness: readinessProbe(
+                pipeline: pipeline,
+                breaker: guards.breaker,
+                config: configCheck,
+                pause: pauseGate,
+                state: stateReadiness
+            ),
+            metrics: PrometheusExposition(registry: metricsRegistry) { [metrics] in
+                Self.sampleGauges(metrics: metrics, pipeline: pipeline, engine: engine, audit: auditLog)
+            }
+        )
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let team = try teamServices(
+            pipeline: pipeline,
+            store: store,
+            auditor: auditor,
+            clock: clock,
+            trust: trust,
+            eventLoops: eventLoops
+        )
         let router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(
@@ -142,7 +215,12 @@ struct Daemon {
                 socketPath: settings.socket.path
             ),
             health: health,
-            maxRPCBatch: settings.replays.maxRPCBatch
+            maxRPCBatch: settings.replays.maxRPCBatch,
+            runs: strait,
+            operations: operations,
+            tokens: TokenRoutes(admin: team.admin, relay: team.relay, clock: clock),
+            gatewayOperator: DaemonOperator(reloader: reloader, engine: engine),
+            auditTail: DirectoryAuditTail(directory: settings.audit.directory(state: settings.state))
         )
         let socketConfiguration = SocketServerConfiguration(
             path: settings.socket.path,
@@ -156,29 +234,44 @@ struct Daemon {
                 maxConnections: settings.socket.maxConnections,
                 maxConnectionsPerClient: settings.socket.maxConnectionsPerUID
             ),
-            instanceLock: instanceLock
+            instanceLock: instanceLock,
+            listeningDescriptor: systemd.activation.descriptor(for: .socket)
         )
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let socketServer = SocketServer(
             configuration: socketConfiguration,
             router: router,
             group: eventLoops,
             logger: Logger(label: "replayd.socket")
         )
-        let webhookServices = try webhookServices(
+        let (webhookServices, webhooksListening) = try webhookServices(
             pipeline: pipeline,
             engine: engine,
-            directory: directory,
+            live: live,
             store: store,
             http: http,
             clock: clock,
-            eventLoops: eventLoops
+            eventLoops: eventLoops,
+            listeningDescriptor: systemd.activation.descriptor(for: .webhooks)
         )
+        let adminServer = settings.admin.listen.map { address in
+            AdminServer(
+                host: address.host,
+                port: address.port,
+                listeningDescriptor: systemd.activation.descriptor(for: .admin),
+                operations: operations,
+                version: ReplaydVersion.current,
+                group: eventLoops,
+                logger: Logger(label: "replayd.admin")
+            )
+        }
+        let adminServices: [ServiceGroupConfiguration.ServiceConfiguration] =
+            adminServer.map { [.init(service: $0)] } ?? []
         let services = ServiceGroup(
             configuration: .init(
                 services: [
                     // The audit log comes first so that it shuts down last, after everything that records.
-                    .init(service: auditLog),
+                    .init(service: auditLog)
+                ] + stateServices + [
                     .init(
                         service: AuditTrailService(
                             auditor: auditor,
@@ -208,7 +301,27 @@ struct Daemon {
                             logger: Logger(label: "replayd.pruner")
                         )
                     ),
-                ] + webhookServices,
+                ] + webhookServices + adminServices + team.services + [
+                    // Last, so that it hears of shutdown first and says STOPPING=1 before anything stops.
+                    .init(
+                        service: ServiceNotifierService(
+                            notifier: systemd.notifier,
+                            whenReady: {
+                                await socketServer.waitUntilListening()
+                                guard socketServer.isListening else {
+                                    // The door failed and the group stops on its error: wait to be cancelled.
+                                    try await gracefulShutdown()
+                                    throw CancellationError()
+                                }
+                                try await webhooksListening?()
+                                _ = try await adminServer?.waitUntilListening()
+                                try await team.listening?()
+                            },
+                            status: "serving on \(settings.socket.path)",
+                            logger: Logger(label: "replayd.systemd")
+                        )
+                    )
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

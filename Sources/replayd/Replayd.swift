@@ -11,7 +11,10 @@ struct Replayd: AsyncParsableCommand {
         abstract: "Replay Strait runs for local tools through a Unix socket, with the API key kept here.",
         discussion: "Start with `replayd serve --config FILE`; try it with `replayd simulate` and Config/demo.toml.",
         version: ReplaydVersion.current,
-        subcommands: [ServeCommand.self, SimulateCommand.self, ConfigCommand.self, AuditCommand.self]
+        subcommands: [
+            ServeCommand.self, SimulateCommand.self, ConfigCommand.self, AuditCommand.self, TokenCommand.self,
+            ExplainRequestCommand.self, DoctorCommand.self, StateCommand.self,
+        ]
     )
 
     /// Ignores SIGPIPE (libcurl runs with NOSIGNAL, so writes to a closed socket must not kill us), then parses and

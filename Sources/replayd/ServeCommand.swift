@@ -16,8 +16,18 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Stops gracefully on SIGTERM or SIGINT: it stops accepting, finishes requests in progress, lets replays
             in flight reach a durable point for up to [replays] shutdown_grace (the rest resume at the next start),
-            and removes its socket. SIGHUP is logged and ignored (there is no reload yet). Exit status: 0 after a
-            clean stop, 1 on a runtime failure, 3 for a config error.
+            and removes its socket (a socket inherited from systemd is left to systemd). SIGHUP (systemctl reload, or
+            replayctl reload) re-reads and validates the config file and swaps it in: principals, sources and their
+            keys, and the upstream API key apply to the next request, requests in flight finish under the old
+            config, an invalid file changes nothing, and settings read only at start are reported as needing a
+            restart; every reload is logged and audited with both digests. Under systemd it reports READY=1, RELOADING=1,
+            STOPPING=1 and the watchdog on $NOTIFY_SOCKET. Exit status: 0 after a clean stop, 1 on a runtime
+            failure, 3 for a config error.
+
+            Examples:
+              replayd serve --config /etc/replayd/replayd.toml
+              replayd serve --config ./replayd.toml --log-level debug
+              curl --unix-socket /run/replayd/replayd.sock http://localhost/v1/health
             """
     )
 
@@ -45,14 +55,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let output = LogOutput()
         let chosenLevel = level
-        let format: LineLogHandler.Format = settings.log.format == .json ? .json : .text
+        let format: LineLogHandler.Format =
+            settings.log.format.resolved(stderrIsTerminal: isatty(STDERR_FILENO) == 1) == .json ? .json : .text
         LoggingSystem.bootstrap { label in
             LineLogHandler(label: label, level: chosenLevel, format: format, output: output)
         }
         let logger = Logger(label: "replayd")
 
         do {
-            try await Daemon(settings: settings, logger: logger).run()
+            try await Daemon(settings: settings, logger: logger, configPath: config).run()
         } catch let error as DaemonStartError {
             logger.critical("replayd could not start", metadata: ["reason": "\(error.message)"])
             FileHandle.standardError.write(Data("replayd: \(error.message)\n".utf8))

@@ -14,6 +14,11 @@ struct SimulateCommand: AsyncParsableCommand {
             Prints `listening on http://HOST:PORT` on stdout once bound (port 0 picks a free port). Control routes:
             POST/GET/DELETE /_sim/faults, GET /_sim/replays, GET /_sim/requests, POST /_sim/reset.
             See docs/simulator.md. The fixtures' demo write key is \(SimulatorFixtures.demoWriteKey) (fake).
+
+            Examples:
+              replayd simulate
+              replayd simulate --listen 127.0.0.1:0 --faults faults.json --key-rate-limit 0
+              curl -X POST localhost:18080/_sim/faults -d '{"faults":[{"kind":"latency","ms":5000,"count":1}]}'
             """
     )
 

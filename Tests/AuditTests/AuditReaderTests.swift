@@ -155,5 +155,15 @@ import Testing
         )
         #expect(AuditTable.cells(denial)[6] == "denied: unknown_peer")
         #expect(AuditTable.row(denial).hasSuffix("  -"))
+        // UUID run ids fit their columns: the columns after them line up with the heading's.
+        let uuid = "0b6f4a55-1c63-4f8e-9d2a-7c5d3e1f2a90"
+        let uuids = try AuditJSONParser.parse(
+            Array(#"{"seq":8,"kind":"replay","run_id":"\#(uuid)","new_run_id":"\#(uuid)","decision":"ok"}"#.utf8)
+        )
+        let header = AuditTable.header
+        let uuidRow = AuditTable.row(uuids)
+        let attemptColumn = try #require(header.range(of: "ATTEMPT")).lowerBound.utf16Offset(in: header)
+        #expect(uuidRow.utf16.count == attemptColumn + 1, "row: \(uuidRow)")
+        #expect(uuidRow.hasSuffix("  -"))
     }
 }

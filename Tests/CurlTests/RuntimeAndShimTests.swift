@@ -57,6 +57,10 @@ import Testing
             rcurl_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, CurlTransfer.receiveHeaderLine) == CURLE_OK
         )
         #expect(rcurl_easy_setopt_debug_callback(easy, CURLOPT_DEBUGFUNCTION, CurlTransfer.observe) == CURLE_OK)
+        // The re-send guard behind `.reuseWithoutResend` (7.80.0+); this libcurl must have it, or replay POSTs
+        // silently fall back to a connection each.
+        #expect(rcurl_easy_setopt_prereq_callback(easy, CurlTransfer.beforeRequest, nil) == CURLE_OK)
+        #expect(rcurl_easy_setopt_long(easy, CURLOPT_FRESH_CONNECT, 0) == CURLE_OK)
 
         let list = try #require(curl_slist_append(nil, "Expect:"))
         defer { curl_slist_free_all(list) }

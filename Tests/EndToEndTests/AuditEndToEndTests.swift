@@ -43,7 +43,9 @@ import Testing
             ["replay", "run_failed_1", "--idempotency-key", sentinelKey, "-o", "json"]
         )
         #expect(again.status == 0)
-        #expect(try await harness.replayctl(["replay", "../x", "-o", "json"]).status != 0)
+        // A refused request (sent past replayctl, which now refuses `../x` itself, exit 3) is audited as denied.
+        #expect(try await harness.replayctl(["replay", "../x", "-o", "json"]).status == 3)
+        #expect(try await harness.socketRequest("POST", "/v1/runs/%2E%2E%2Fx/replay").status == 400)
         let status = try await harness.replayctl(["status", "-o", "json"])
         #expect((status.json?["audit"] as? [String: Any])?["state"] as? String == "ok")
         await harness.stop()

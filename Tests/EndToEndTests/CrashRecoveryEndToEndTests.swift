@@ -35,4 +35,43 @@ import Testing
         #expect(again.json?["id"] as? String == record["new_run_id"] as? String)
         await harness.stop()
     }
+
+    /// The answer goes out before the outcome's commit. `kill -9` after the caller has its answer and before that
+    /// commit: the restart reconciles the recorded attempt, finds the same run, and creates none.
+    @Test func aCrashBetweenTheAnswerAndTheOutcomesCommitKeepsTheAnswer() async throws {
+        let harness = try EndToEndHarness()
+        defer { harness.cleanUp() }
+        try await harness.startSimulator()
+        try harness.writeConfig()
+        try await harness.startDaemon(environment: ["REPLAYD_CRASH_AT": "outcome_never_committed"])
+        let key = "crash-after-answer"
+        let answered = try await harness.replayctl([
+            "replay", "run_failed_1", "--idempotency-key", key, "-o", "json",
+        ])
+        #expect(answered.status == 0, "the replay should have been answered: \(answered.stdout)")
+        let newRunID = try #require(answered.json?["id"] as? String)
+        let daemon = try #require(harness.daemon)
+        kill(daemon.pid, SIGKILL)
+        #expect(await daemon.waitForExit() == 137)
+
+        try await harness.startDaemon()
+        let (state, body) = try await harness.waitForRecord(key, in: ["succeeded", "failed"])
+        #expect(state == "succeeded", "record after restart: \(body)")
+        let record = try #require((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])
+        #expect(record["new_run_id"] as? String == newRunID)
+        let attempts = try #require(record["attempts"] as? [[String: Any]])
+        #expect(attempts.count == 1, "the restart reconciled the attempt instead of sending another: \(body)")
+        // The outcome really was not committed: the restart found the attempt without a result.
+        let restarted = try #require(harness.daemon)
+        let log = restarted.stdout + restarted.stderr
+        #expect(log.contains("resuming a replay whose last attempt has no recorded result"))
+        #expect(log.contains("reconciled: the ambiguous attempt did create a run"))
+        let again = try await harness.replayctl(["replay", "run_failed_1", "--idempotency-key", key, "-o", "json"])
+        #expect(again.status == 0)
+        #expect(again.json?["id"] as? String == newRunID)
+        let counts = try await harness.simulatorJSON("/_sim/replays")
+        let byOriginal = try #require(counts["by_original_run"] as? [String: Any])
+        #expect((byOriginal["run_failed_1"] as? NSNumber)?.intValue == 1)
+        await harness.stop()
+    }
 }

@@ -90,20 +90,26 @@ import Glibc
     @Test func badInputIs400AndTheSimulatorSeesNothing() async throws {
         try await EndToEndHarness.withStack { harness in
             let before = try await harness.simulatorRequestTotal()
-            let checkpoint = try await harness.replayctl([
+            // replayd refuses bad input with 400 itself (asked directly, past replayctl's own checks).
+            let checkpoint = try await harness.socketRequest("POST", "/v1/runs/run_failed_1/replay?from_checkpoint=abc")
+            #expect(checkpoint.status == 400)
+            #expect(checkpoint.body.contains("from_checkpoint must be a positive integer"))
+            let traversal = try await harness.socketRequest("POST", "/v1/runs/%2E%2E%2Fx/replay")
+            #expect(traversal.status == 400)
+            #expect(traversal.body.contains("invalid run id"))
+            let dots = try await harness.socketRequest("POST", "/v1/runs/%2E%2E/replay")
+            #expect(dots.status == 400)
+            // replayctl checks the same rules before sending (issue 13): exit 3, naming the argument.
+            let localCheckpoint = try await harness.replayctl([
                 "replay", "run_failed_1", "--from-checkpoint", "abc", "-o", "json",
             ])
-            #expect(checkpoint.status == 7)
-            #expect((checkpoint.json?["status"] as? NSNumber)?.intValue == 400)
-            #expect(
-                (checkpoint.json?["error"] as? String)?.contains("from_checkpoint must be a positive integer") == true
-            )
-            let traversal = try await harness.replayctl(["replay", "../x", "-o", "json"])
-            #expect(traversal.status == 7)
-            #expect((traversal.json?["status"] as? NSNumber)?.intValue == 400)
-            #expect((traversal.json?["error"] as? String)?.contains("invalid run id") == true)
-            let dots = try await harness.replayctl(["replay", "..", "-o", "json"])
-            #expect(dots.status == 7)
+            #expect(localCheckpoint.status == 3)
+            #expect(localCheckpoint.stderr.contains("--from-checkpoint must be a positive integer"))
+            let localTraversal = try await harness.replayctl(["replay", "../x", "-o", "json"])
+            #expect(localTraversal.status == 3)
+            #expect(localTraversal.stderr.contains("RUN_ID: invalid run id"))
+            let localDots = try await harness.replayctl(["replay", "..", "-o", "json"])
+            #expect(localDots.status == 3)
             #expect(try await harness.simulatorRequestTotal() == before)
             #expect(try await harness.simulatorReplayTotal() == 0)
         }

@@ -16,8 +16,17 @@ struct WebhookEndToEndTests {
     static let standardKey = Array("sentinel-std-webhook-key".utf8)
 
     /// A fresh stack with every source configured; `body` gets the harness, the capture server and the Discord key.
+    /// What alice and the automation principal may do unless a test says otherwise: what being mapped allowed.
+    static let webhookGrants = """
+        [[grants]]
+        name = "webhook-principals-as-before"
+        to = ["alice", "automation"]
+        allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
+        """
+
     static func withWebhookStack(
         maxAutomaticReplays: Int = 1,
+        grants: String = EndToEndHarness.testerGrant + "\n\n" + WebhookEndToEndTests.webhookGrants,
         _ body: (EndToEndHarness, CaptureHTTPServer, String) async throws -> Void
     ) async throws {
         let harness = try EndToEndHarness()
@@ -82,7 +91,8 @@ struct WebhookEndToEndTests {
                     [[sources.keys]]
                     id = "app"
                     public_key = "\(discordHex)"
-                    """
+                    """,
+                grants: grants
             )
             try await harness.startDaemon(environment: secrets)
             try await body(harness, capture, discord.pem)

@@ -43,6 +43,40 @@ import Glibc
         try await harness.stop()
     }
 
+    /// The request's audit record and its claim are written at the same time. When the audit record fails, the
+    /// claim is released: the key is not left taken, and the same request succeeds once the log works again.
+    @Test func aRefusedRequestLeavesItsKeyFree() async throws {
+        let faults = SwitchableAuditWriteFaults()
+        let harness = try SocketDoorHarness(auditWriteFaults: faults)
+        defer { harness.cleanUp() }
+        await harness.start()
+        faults.set(ENOSPC)
+        let headers = ["Idempotency-Key": "released-1"]
+        let refused = try await RawSocketClient.request(
+            path: harness.socketPath,
+            "POST",
+            "/v1/runs/r1/replay",
+            headers: headers
+        )
+        #expect(refused.status == 503)
+        #expect(refused.errorCode == "audit_unavailable")
+        let lookup = try await RawSocketClient.request(path: harness.socketPath, "GET", "/v1/replays/released-1")
+        #expect(lookup.status == 404, "the refused request left no record")
+
+        faults.set(nil)
+        await harness.audit.log.maintain()
+        let accepted = try await RawSocketClient.request(
+            path: harness.socketPath,
+            "POST",
+            "/v1/runs/r1/replay",
+            headers: headers
+        )
+        #expect(accepted.status == 201)
+        #expect(accepted.headers["idempotent-replayed"] == nil, "a new replay, not the refusal replayed")
+        #expect(harness.upstreamURLs.count == 1)
+        try await harness.stop()
+    }
+
     private func expectAuditFailing(
         _ harness: SocketDoorHarness,
         sourceLocation: SourceLocation = #_sourceLocation

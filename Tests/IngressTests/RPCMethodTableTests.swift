@@ -7,7 +7,7 @@ import Testing
     @Test func replaydsMethodNamesAndTheTableListing() {
         #expect(
             ReplaydRPCMethod.allCases.map(\.rawValue)
-                == ["runs.replay", "replays.get", "replays.pending", "gateway.status"]
+                == ["runs.replay", "runs.explain", "replays.get", "replays.pending", "gateway.status"]
         )
         var table = JSONRPCMethodTable()
         table.register("b") { _, _ throws(JSONRPCError) in .null }

@@ -22,12 +22,25 @@ final class SocketDoorHarness: Sendable {
     /// The router behind the server, for tests that call it without a socket.
     let router: SocketRouter
     let audit: TestAuditTrail
+    /// The pipeline behind the router, and the state store (for doors and routes a test builds itself).
+    let pipeline: ReplayPipeline
+    let store: SQLiteReplayStore
     private let group: ServiceGroup
     private let upstreamCalls = CallLog()
     private let runTask: Mutex<Task<Void, any Error>?> = Mutex(nil)
 
     /// What the scripted upstream does with a replay.
-    typealias Upstream = @Sendable (_ url: String, _ headers: HTTPHeaders) throws(CurlError) -> HTTPResponse
+    typealias Upstream = @Sendable (_ url: String, _ headers: HTTPHeaders) async throws(CurlError) -> HTTPResponse
+
+    /// The upstream's default answer: a new queued run.
+    static let createdRun = HTTPResponse(
+        status: 201,
+        headers: ["Content-Type": "application/json"],
+        body: Array(
+            #"{"id":"new-run","job_id":"job-1","project_id":"proj-1","status":"queued","attempt":1,"triggered_by":"manual","priority":0,"job_version":1,"debug_mode":false,"lineage_depth":0,"created_at":"2026-05-01T12:00:00Z"}"#
+                .utf8
+        )
+    )
 
     static func newDirectory() -> String {
         let path = "/tmp/replayd-test-\(UUID().uuidString.prefix(8).lowercased())"
@@ -36,19 +49,14 @@ final class SocketDoorHarness: Sendable {
 
     init(
         mappings: [PrincipalConfig]? = nil,
+        policy: any ReplayPolicy = MappedPrincipalsPolicy(),
         configure: (inout SocketServerConfiguration) -> Void = { _ in },
         directory: String = SocketDoorHarness.newDirectory(),
         auditWriteFaults: any AuditWriteFaults = NoAuditWriteFaults(),
-        upstream: @escaping Upstream = { _, _ in
-            HTTPResponse(
-                status: 201,
-                headers: ["Content-Type": "application/json"],
-                body: Array(
-                    #"{"id":"new-run","job_id":"job-1","project_id":"proj-1","status":"queued","attempt":1,"triggered_by":"manual","priority":0,"job_version":1,"debug_mode":false,"lineage_depth":0,"created_at":"2026-05-01T12:00:00Z"}"#
-                        .utf8
-                )
-            )
-        }
+        operations: (ReplayPipeline, TestAuditTrail) -> OperationsEndpoints = { _, _ in OperationsEndpoints() },
+        limits: LimitsConfig? = nil,
+        limitsClock: any ReplayClock = ManualReplayClock(),
+        upstream: @escaping Upstream = { _, _ in SocketDoorHarness.createdRun }
     ) throws {
         self.directory = directory
         self.socketPath = directory + "/sock/replayd.sock"
@@ -57,19 +65,21 @@ final class SocketDoorHarness: Sendable {
         let calls = upstreamCalls
         let http = ClosureHTTPClient { request throws(CurlError) in
             calls.append(request.url)
-            return try upstream(request.url, request.headers)
+            return try await upstream(request.url, request.headers)
         }
         let health = UpstreamHealth(now: { 0 })
         var silent = Logger(label: "test")
         silent.logLevel = .critical
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try SQLiteReplayStore(path: directory + "/replayd.sqlite", logger: silent)
+        self.store = store
         let clock = ManualReplayClock(autoAdvance: true)
         let audit = TestAuditTrail(directory: directory, clock: clock, writeFaults: auditWriteFaults, logger: silent)
         self.audit = audit
+        let strait = StraitClient(baseURL: "http://127.0.0.1:9", apiKey: StraitAPIKey("strait_test"), http: http)
         let engine = ReplayEngine(
             store: AuditedReplayStore(store, auditor: audit.auditor),
-            upstream: StraitClient(baseURL: "http://127.0.0.1:9", apiKey: StraitAPIKey("strait_test"), http: http),
+            upstream: strait,
             auditor: audit.auditor,
             clock: clock,
             waitClock: ManualReplayClock(),
@@ -87,12 +97,18 @@ final class SocketDoorHarness: Sendable {
                     mappings: mappings ?? [PrincipalConfig(name: "tester", unixUIDs: [getuid()])]
                 )
             ),
-            engine: engine
+            policy: policy,
+            engine: engine,
+            limiter: limits.map { RateLimiter(configuration: $0, clock: limitsClock) },
+            inFlight: limits.map { InFlightLimiter(maxPerPrincipal: $0.maxInFlightPerPrincipal) }
         )
+        self.pipeline = pipeline
         router = SocketRouter(
             pipeline: pipeline,
             info: GatewayInfo(version: "test", startedAtUnixSeconds: 0, startedAt: .now, socketPath: socketPath),
-            health: health
+            health: health,
+            runs: strait,
+            operations: operations(pipeline, audit)
         )
         var logger = Logger(label: "test")
         logger.logLevel = .critical

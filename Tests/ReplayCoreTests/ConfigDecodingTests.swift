@@ -69,7 +69,7 @@ import Testing
     @Test func unknownSectionsAndNestedKeys() {
         let toml =
             minimalConfig + """
-                [grants]
+                [grant]
                 allow = ["replay"]
                 [log]
                 levle = "info"
@@ -77,10 +77,13 @@ import Testing
                 name = "a"
                 unix_uids = [1]
                 teams_users = ["U1"]
+                [[grants]]
+                to = ["a"]
+                allow = ["replay"]
                 """
         #expect(
             descriptions(toml) == [
-                "replayd.toml:7: grants: unknown key",
+                #"replayd.toml:7: grant: unknown key (did you mean "grants"?)"#,
                 #"replayd.toml:10: log.levle: unknown key (did you mean "level"?)"#,
                 "replayd.toml:14: principals[0].teams_users: unknown key",
             ]
@@ -163,14 +166,35 @@ import Testing
                 [[principals]]
                 name = "ci.bot_2-x"
                 unix_uids = [0, 4294967294]
+                groups = ["bots"]
+                [[grants]]
+                name = "bots"
+                to = ["alice", "group:bots"]
+                allow = ["replay", "read_all"]
+                projects = ["proj_a"]
+                [auth]
+                run_lookup_ttl = "1m"
+                run_lookup_cache_size = 50
                 """
         )
         #expect(
             config.principals == [
                 PrincipalConfig(name: "alice", unixUsers: ["alice"], unixUIDs: [1000], unixGroups: ["oncall"]),
-                PrincipalConfig(name: "ci.bot_2-x", unixUIDs: [0, 4_294_967_294]),
+                PrincipalConfig(name: "ci.bot_2-x", unixUIDs: [0, 4_294_967_294], groups: ["bots"]),
             ]
         )
+        #expect(
+            config.grants == [
+                GrantConfig(
+                    name: "bots",
+                    to: ["alice", "group:bots"],
+                    allow: [.replay, .readAll],
+                    projects: ["proj_a"]
+                )
+            ]
+        )
+        #expect(config.auth.runLookupTTL == .seconds(60))
+        #expect(config.auth.runLookupCacheSize == 50)
     }
 
     @Test func duplicatePrincipalName() {
@@ -183,6 +207,10 @@ import Testing
                 [[principals]]
                 name = "alice"
                 unix_uids = [1001]
+
+                [[grants]]
+                to = ["alice"]
+                allow = ["read"]
                 """
         let errors = decodeErrors(toml)
         #expect(
@@ -213,6 +241,9 @@ import Testing
                 name = "bad name!"
                 unix_uids = [-1, "2"]
                 unix_users = [""]
+                [[grants]]
+                to = ["alice"]
+                allow = ["read"]
                 """
         #expect(
             descriptions(toml) == [
@@ -404,7 +435,7 @@ import Testing
                     "replayd.toml:8: state.dir: must be an absolute path (starting with /)",
                     "replayd.toml:10: log.level: must be one of trace, debug, info, notice, warning, error, critical, "
                         + #"got "verbose""#,
-                    #"replayd.toml:11: log.format: must be one of text, json, got "xml""#,
+                    #"replayd.toml:11: log.format: must be one of text, json, auto, got "xml""#,
                 ]
         )
     }
@@ -422,6 +453,9 @@ import Testing
             path = "relative.sock"
             [[principals]]
             name = "a"
+            [[grants]]
+            to = ["a"]
+            allow = ["read"]
             """
         let errors = decodeErrors(toml)
         #expect(errors.map(\.line) == [2, 4, 6, 7, 9, 10])

@@ -67,6 +67,11 @@ import Testing
         [[principals]]
         name = "deploy"
         unix_uids = [998, 999]
+
+        [[grants]]
+        name = "as-before"
+        to = ["alice", "deploy"]
+        allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
         """
 
     @Test func fullFileRoundTrip() throws {
@@ -148,7 +153,7 @@ import Testing
                       header_timeout: 5s
                       idle_timeout: 2m
                       max_connections: 16
-                      max_connections_per_uid: 32
+                      max_connections_per_uid: 16
 
                     [state]
                       dir: /var/lib/replayd-test
@@ -203,6 +208,13 @@ import Testing
                       slack_users: (none)
                       discord_users: (none)
                       github_logins: (none)
+                    [[grants]] as-before
+                      to: alice, deploy
+                      allow: replay, replay_from_checkpoint, force, bulk, read, resolve
+
+                    [auth]
+                      run_lookup_ttl: 5m
+                      run_lookup_cache_size: 10000
 
                     """
             )
@@ -349,6 +361,13 @@ import Testing
         #expect(
             principalKeys == [
                 "name", "unix_users", "unix_uids", "unix_groups", "slack_users", "discord_users", "github_logins",
+                "groups",
+            ]
+        )
+        let grantKeys = Set(root["grants"]?.arrayValue?.flatMap { $0.tableValue?.keys ?? [] } ?? [])
+        #expect(
+            grantKeys == [
+                "name", "to", "allow", "projects", "jobs", "doors", "sources", "channels", "not_before", "not_after",
             ]
         )
         let webhookKeys = Set(root["webhooks"]?.tableValue?.keys ?? [])

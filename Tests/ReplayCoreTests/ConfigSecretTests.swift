@@ -168,4 +168,37 @@ import Testing
         let config = try ReplaydConfig.decode(toml: toml, environment: ["STRAIT_API_KEY": value])
         #expect(config.upstream.apiKey?.withUnsafeValue { $0 } == value)
     }
+
+    /// systemd's `LoadCredential=NAME:…` puts the secret in `$CREDENTIALS_DIRECTORY/NAME`; a `*_file` key may say
+    /// so, and the file trust model still applies to the file found there.
+    @Test func aCredentialsDirectorySecretResolvesThroughTheEnvironment() throws {
+        try withTemporaryDirectory { directory in
+            try writeFile(directory + "/strait-api-key", value + "\n", mode: 0o400)
+            let toml = """
+                [upstream]
+                base_url = "https://x"
+                api_key_file = "$CREDENTIALS_DIRECTORY/strait-api-key"
+                [socket]
+                path = "/s"
+
+                """
+            let config = try ReplaydConfig.decode(toml: toml, environment: ["CREDENTIALS_DIRECTORY": directory])
+            #expect(config.upstream.apiKey?.withUnsafeValue { $0 } == value)
+            let braced = toml.replacingOccurrences(of: "$CREDENTIALS_DIRECTORY", with: "${CREDENTIALS_DIRECTORY}")
+            let again = try ReplaydConfig.decode(toml: braced, environment: ["CREDENTIALS_DIRECTORY": directory + "/"])
+            #expect(again.upstream.apiKey?.withUnsafeValue { $0 } == value)
+
+            let unset = decodeErrors(toml, environment: [:]).map(\.description)
+            #expect(unset.count == 1)
+            #expect(unset.first?.contains("CREDENTIALS_DIRECTORY is not set") == true, "\(unset)")
+
+            try writeFile(directory + "/strait-api-key", value, mode: 0o644)
+            let exposed = decodeErrors(toml, environment: ["CREDENTIALS_DIRECTORY": directory]).map(\.description)
+            #expect(exposed.first?.contains("other users can read or write it") == true, "\(exposed)")
+
+            let escaping = toml.replacingOccurrences(of: "strait-api-key", with: "../etc/passwd")
+            let refused = decodeErrors(escaping, environment: ["CREDENTIALS_DIRECTORY": directory]).map(\.description)
+            #expect(refused.first?.contains("must name one credential") == true, "\(refused)")
+        }
+    }
 }

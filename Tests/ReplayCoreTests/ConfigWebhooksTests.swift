@@ -43,6 +43,10 @@ import Testing
             [[principals]]
             name = "strait-bot"
 
+            [[grants]]
+            to = ["alice", "strait-bot"]
+            allow = ["replay"]
+
             [[sources]]
             name = "slack"
             kind = "slack"
@@ -212,6 +216,9 @@ import Testing
             [[principals]]
             name = "b"
             github_logins = ["octocat"]
+            [[grants]]
+            to = ["a", "b"]
+            allow = ["replay"]
             """
         )
         #expect(found.count == 1)
@@ -223,6 +230,9 @@ import Testing
             """
             [[principals]]
             name = "lonely"
+            [[grants]]
+            to = ["lonely"]
+            allow = ["replay"]
             """
         )
         #expect(found.count == 1)
@@ -237,6 +247,9 @@ import Testing
             toml: minimalConfig + """
                 [[principals]]
                 name = "bot"
+                [[grants]]
+                to = ["bot"]
+                allow = ["replay"]
                 [[sources]]
                 name = "notify"
                 kind = "strait"

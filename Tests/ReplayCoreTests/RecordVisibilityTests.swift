@@ -14,15 +14,15 @@ import Testing
 
     /// Bob may see Alice's records (a stand-in for a later grant) but not resolve them.
     private struct SharedReadingVisibility: RecordVisibility {
-        func owners(visibleTo principal: Principal) -> [String] {
+        func scope(for principal: Principal, door: RequestOrigin.Door) -> RecordScope {
+            principal.name == "bob" ? .everyone : .own
+        }
+
+        func owners(visibleTo principal: Principal, door: RequestOrigin.Door) -> [String] {
             principal.name == "bob" ? ["bob", "alice"] : [principal.name]
         }
 
-        func canSee(_ record: ReplayRecord, principal: Principal) -> Bool {
-            record.principal == principal.name || principal.name == "bob"
-        }
-
-        func canResolve(_ record: ReplayRecord, principal: Principal) -> Bool {
+        func canResolve(_ record: ReplayRecord, principal: Principal, door: RequestOrigin.Door) -> Bool {
             record.principal == principal.name
         }
     }

@@ -6,8 +6,10 @@ import Testing
 @Suite struct StoreAttemptTests {
     typealias T = StoreTesting
 
-    @Test func attemptsAreNumberedAndPutTheRecordInFlight() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func attemptsAreNumberedAndPutTheRecordInFlight(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let record = try await T.create(T.record(), in: store)
             try await store.update(record.id, at: T.t0 + 1, RecordChange(nextActionAt: T.t0 + 60_000))
 
@@ -24,8 +26,10 @@ import Testing
         }
     }
 
-    @Test func finishAttemptStoresTheResultAndTheOutcomeTogether() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func finishAttemptStoresTheResultAndTheOutcomeTogether(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let record = try await T.create(T.record(), in: store)
             _ = try await store.recordAttempt(record.id, requestID: "fin-1", at: T.t0 + 10)
             try await store.finishAttempt(
@@ -61,8 +65,8 @@ import Testing
         }
     }
 
-    @Test func numberingIsPerRecord() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func numberingIsPerRecord(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             let a = try await T.create(T.record(key: "a"), in: store)
             let b = try await T.create(T.record(key: "b"), in: store)
             _ = try await store.recordAttempt(a.id, requestID: "a-1", at: T.t0)
@@ -92,8 +96,8 @@ import Testing
         }
     }
 
-    @Test func attemptResultIsStored() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func attemptResultIsStored(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             let record = try await T.create(T.record(), in: store)
             _ = try await store.recordAttempt(record.id, requestID: "att-1", at: T.t0 + 1)
             _ = try await store.recordAttempt(record.id, requestID: "att-2", at: T.t0 + 2)
@@ -138,8 +142,9 @@ import Testing
         }
     }
 
-    @Test func missingRecordOrAttemptIsNotFound() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func missingRecordOrAttemptIsNotFound(_ backend: StoreBackend) async throws
+    {
+        try await T.withStore(backend) { store, _ in
             let missing = ReplayRecordID(principal: "alice", key: "nope")
             do throws(StoreError) {
                 _ = try await store.recordAttempt(missing, requestID: "att-1", at: T.t0)
@@ -165,8 +170,9 @@ import Testing
         }
     }
 
-    @Test func requestIDsAreUniqueAcrossRecords() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func requestIDsAreUniqueAcrossRecords(_ backend: StoreBackend) async throws
+    {
+        try await T.withStore(backend) { store, _ in
             let a = try await T.create(T.record(key: "a"), in: store)
             let b = try await T.create(T.record(key: "b"), in: store)
             _ = try await store.recordAttempt(a.id, requestID: "att-1", at: T.t0)
@@ -183,8 +189,8 @@ import Testing
         }
     }
 
-    @Test func recordIsFoundByAttemptRequestID() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func recordIsFoundByAttemptRequestID(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             let a = try await T.create(T.record(principal: "alice", key: "a"), in: store)
             let b = try await T.create(T.record(principal: "bob", key: "b"), in: store)
             _ = try await store.recordAttempt(a.id, requestID: "att-a", at: T.t0)

@@ -6,8 +6,10 @@ import Testing
 @Suite struct StoreClaimTests {
     typealias T = StoreTesting
 
-    @Test func firstClaimCreatesAndRepeatFindsTheSameRecord() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func firstClaimCreatesAndRepeatFindsTheSameRecord(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let record = T.record()
             let first = try await store.claim(record, coalesceSince: nil)
             #expect(first == .created(record))
@@ -20,8 +22,10 @@ import Testing
         }
     }
 
-    @Test func sameKeyForAnotherRequestIsAFingerprintMismatch() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func sameKeyForAnotherRequestIsAFingerprintMismatch(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let record = try await T.create(T.record(runID: "run_1"), in: store)
             let other = T.record(runID: "run_2", requestID: "req-2")
             #expect(try await store.claim(other, coalesceSince: nil) == .fingerprintMismatch(record))
@@ -29,8 +33,8 @@ import Testing
         }
     }
 
-    @Test func keysAreScopedPerPrincipal() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func keysAreScopedPerPrincipal(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             try await T.create(T.record(principal: "alice", key: "same"), in: store)
             let bob = T.record(principal: "bob", key: "same", runID: "run_2")
             #expect(try await store.claim(bob, coalesceSince: nil) == .created(bob))
@@ -38,8 +42,8 @@ import Testing
         }
     }
 
-    @Test func claimStoresEveryField() async throws {
-        try await T.withStore { store, path in
+    @Test(arguments: StoreBackend.allCases) func claimStoresEveryField(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, fixture in
             var record = T.record(checkpoint: 7, force: true)
             record.keySource = .derived
             record.nextActionAt = T.t0 + 1
@@ -52,14 +56,15 @@ import Testing
             record.responseBody = [0, 1, 2, 255]
             record.coalescedFrom = ReplayRecordID(principal: "bob", key: "k")
             try await T.create(record, in: store)
-            try store.close()
-            let reopened = try SQLiteReplayStore(path: path, logger: T.logger)
+            let reopened = try await fixture.reopen()
             #expect(try await reopened.record(record.id) == record)
         }
     }
 
-    @Test func hundredConcurrentClaimsOfOneIDCreateExactlyOne() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func hundredConcurrentClaimsOfOneIDCreateExactlyOne(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let results = try await withThrowingTaskGroup(of: ClaimResult.self) { group in
                 for index in 0..<100 {
                     group.addTask {
@@ -76,9 +81,11 @@ import Testing
         }
     }
 
-    @Test func concurrentClaimsFromTwoConnectionsCreateExactlyOne() async throws {
-        try await T.withStore { first, path in
-            let second = try SQLiteReplayStore(path: path, logger: T.logger)
+    /// Two handles on one state: two SQLite connections to one file, or two PostgreSQL clients (two instances).
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentClaimsFromTwoConnectionsCreateExactlyOne(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { first, fixture in
+            let second = try await fixture.other()
             let results = try await withThrowingTaskGroup(of: ClaimResult.self) { group in
                 for index in 0..<40 {
                     let store = index.isMultiple(of: 2) ? first : second
@@ -91,8 +98,10 @@ import Testing
         }
     }
 
-    @Test func concurrentRequestsForOneRunCoalesceIntoExactlyOneReplay() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func concurrentRequestsForOneRunCoalesceIntoExactlyOneReplay(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let results = try await withThrowingTaskGroup(of: ClaimResult.self) { group in
                 for index in 0..<30 {
                     group.addTask {
@@ -117,8 +126,10 @@ import Testing
         }
     }
 
-    @Test func claimOfAnExistingKeyIsNotCoalesced() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func claimOfAnExistingKeyIsNotCoalesced(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let driver = try await T.create(T.record(principal: "bob", key: "driver"), in: store)
             let mine = try await T.create(T.record(key: "mine", createdAt: T.t0 - 10), in: store)
             #expect(driver.id != mine.id)

@@ -8,8 +8,10 @@ import Testing
 @Suite struct StoreCoalescingTests {
     typealias T = StoreTesting
 
-    @Test func requestForARunInProgressIsPendingAndPointsAtIt() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func requestForARunInProgressIsPendingAndPointsAtIt(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let driver = try await T.create(T.record(principal: "alice", key: "a"), in: store)
             _ = try await store.recordAttempt(driver.id, requestID: "att-1", at: T.t0 + 10)
             let inFlight = try #require(try await store.record(driver.id))
@@ -30,8 +32,8 @@ import Testing
         }
     }
 
-    @Test func windowStartIsInclusive() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func windowStartIsInclusive(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             try await T.create(T.record(key: "a", createdAt: T.t0), in: store)
             // `a` is one millisecond before the window.
             let b = try await store.claim(T.record(key: "b", createdAt: T.t0 + 5), coalesceSince: T.t0 + 1)
@@ -46,8 +48,8 @@ import Testing
         }
     }
 
-    @Test func newestMatchIsChosen() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func newestMatchIsChosen(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             try await T.create(T.record(principal: "alice", key: "a", createdAt: T.t0), in: store)
             try await T.create(T.record(principal: "bob", key: "b", force: true, createdAt: T.t0 + 10), in: store)
             try await T.create(T.record(principal: "carol", key: "c", force: true, createdAt: T.t0 + 5), in: store)
@@ -61,24 +63,26 @@ import Testing
         }
     }
 
-    @Test func forceBypassesCoalescing() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func forceBypassesCoalescing(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             try await T.create(T.record(key: "a"), in: store)
             let forced = T.record(key: "b", force: true, createdAt: T.t0 + 1)
             #expect(try await store.claim(forced, coalesceSince: T.t0) == .created(forced))
         }
     }
 
-    @Test func noWindowMeansNoCoalescing() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func noWindowMeansNoCoalescing(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             try await T.create(T.record(key: "a"), in: store)
             let next = T.record(key: "b", createdAt: T.t0 + 1)
             #expect(try await store.claim(next, coalesceSince: nil) == .created(next))
         }
     }
 
-    @Test func failedReplaysAreNotCoalescedIntoButOlderSuccessesAre() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func failedReplaysAreNotCoalescedIntoButOlderSuccessesAre(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let older = try await T.create(T.record(key: "a", createdAt: T.t0), in: store)
             try await store.update(older.id, at: T.t0 + 1, RecordChange(state: .succeeded, newRunID: "run_new"))
             let newer = try await T.create(T.record(key: "b", force: true, createdAt: T.t0 + 2), in: store)
@@ -99,8 +103,8 @@ import Testing
         }
     }
 
-    @Test func succeededReplayLendsItsAnswer() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func succeededReplayLendsItsAnswer(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             let driver = try await T.create(T.record(principal: "alice", key: "a", checkpoint: 4), in: store)
             let body: [UInt8] = Array(#"{"id":"run_9"}"#.utf8)
             let change = RecordChange(state: .succeeded, newRunID: "run_9", responseStatus: 201, responseBody: body)
@@ -119,8 +123,10 @@ import Testing
         }
     }
 
-    @Test func onlyTheSameActionRunAndCheckpointMatch() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func onlyTheSameActionRunAndCheckpointMatch(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             try await T.create(T.record(key: "a", runID: "run_1", checkpoint: nil), in: store)
             try await T.create(T.record(key: "b", runID: "run_1", checkpoint: 3, createdAt: T.t0 + 1), in: store)
             let cases = [
@@ -140,8 +146,10 @@ import Testing
         }
     }
 
-    @Test func coalescedRecordsAreNeverTargetsSoThereAreNoChains() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func coalescedRecordsAreNeverTargetsSoThereAreNoChains(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let driver = try await T.create(T.record(principal: "alice", key: "a"), in: store)
             let second = try await store.claim(
                 T.record(principal: "bob", key: "b", createdAt: T.t0 + 1),

@@ -26,8 +26,10 @@ import Testing
         }
     }
 
-    @Test func aReleasedClaimIsNewAgainButAnAnsweredOneIsNot() async throws {
-        try await StoreTesting.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func aReleasedClaimIsNewAgainButAnAnsweredOneIsNot(
+        _ backend: StoreBackend
+    ) async throws {
+        try await StoreTesting.withStore(backend) { store, _ in
             #expect(try await store.claimDelivery(delivery, at: StoreTesting.t0) == .new)
             try await store.releaseDelivery(delivery)
             #expect(try await store.claimDelivery(delivery, at: StoreTesting.t0) == .new)
@@ -37,8 +39,10 @@ import Testing
         }
     }
 
-    @Test func answeringAnUnclaimedDeliveryIsNotFound() async throws {
-        try await StoreTesting.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func answeringAnUnclaimedDeliveryIsNotFound(
+        _ backend: StoreBackend
+    ) async throws {
+        try await StoreTesting.withStore(backend) { store, _ in
             let error = await #expect(throws: StoreError.self) {
                 try await store.answerDelivery(delivery, answer: answer, reply: nil)
             }
@@ -46,8 +50,10 @@ import Testing
         }
     }
 
-    @Test func repliesOwedSurviveUntilFinishedAndBlockPruning() async throws {
-        try await StoreTesting.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func repliesOwedSurviveUntilFinishedAndBlockPruning(
+        _ backend: StoreBackend
+    ) async throws {
+        try await StoreTesting.withStore(backend) { store, _ in
             let slack = DeliveryID(source: "slack", id: "trigger-1")
             let reply = PendingReply(
                 delivery: slack,
@@ -72,8 +78,10 @@ import Testing
         }
     }
 
-    @Test func theAutomaticReplayBudgetIsCountedPerOriginalRunAndSource() async throws {
-        try await StoreTesting.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func theAutomaticReplayBudgetIsCountedPerOriginalRunAndSource(
+        _ backend: StoreBackend
+    ) async throws {
+        try await StoreTesting.withStore(backend) { store, _ in
             let atMostTwo: @Sendable (Int, Int64?) -> Bool = { count, _ in count < 2 }
             #expect(try await store.reserveAutomaticReplay(source: "s", originalRunID: "r", at: 1, decide: atMostTwo))
             #expect(try await store.reserveAutomaticReplay(source: "s", originalRunID: "r", at: 2, decide: atMostTwo))
@@ -90,8 +98,8 @@ import Testing
         }
     }
 
-    @Test func lineageAlwaysPointsAtTheRootRun() async throws {
-        try await StoreTesting.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func lineageAlwaysPointsAtTheRootRun(_ backend: StoreBackend) async throws {
+        try await StoreTesting.withStore(backend) { store, _ in
             #expect(try await store.originalRun(of: "a") == "a")
             try await store.recordLineage(newRunID: "b", originalRunID: "a", at: 1)
             try await store.recordLineage(newRunID: "c", originalRunID: "b", at: 2)

@@ -187,11 +187,12 @@ import Testing
                     )
                 )
             }
-            #expect(migrations == ["v1", "v2-webhooks"])
+            #expect(migrations == ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause"])
             #expect(
                 indexes == [
                     "attempts_request_id", "replays_coalescing", "replays_new_run", "replays_state", "replays_updated",
-                    "webhook_deliveries_received", "webhook_deliveries_replies",
+                    "team_tokens_hash", "team_tokens_unaudited", "webhook_deliveries_received",
+                    "webhook_deliveries_replies",
                 ]
             )
         }
@@ -206,7 +207,7 @@ import Testing
             try v1.close()
 
             var migrator = SQLiteReplayStore.migrator
-            migrator.registerMigration("v3-test") { db in
+            migrator.registerMigration("v5-test") { db in
                 try db.execute(sql: "ALTER TABLE replays ADD COLUMN note TEXT")
                 try db.execute(sql: "CREATE INDEX replays_note ON replays (note)")
             }
@@ -220,7 +221,7 @@ import Testing
             let v2Migrator = migrator
             let again = try SQLiteReplayStore(path: path, logger: T.logger, migrator: v2Migrator)
             let applied = try await again.withWriterConnection { db in try v2Migrator.appliedMigrations(db) }
-            #expect(applied == ["v1", "v2-webhooks", "v3-test"])
+            #expect(applied == ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-test"])
             try again.close()
 
             do throws(StoreError) {

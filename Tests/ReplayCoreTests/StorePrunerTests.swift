@@ -37,33 +37,40 @@ import Testing
             return deleted
         }
 
-        func claim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimResult {
-            try await inner.claim(record, coalesceSince: coalesceSince)
+        func claim(
+            _ record: ReplayRecord,
+            coalesceSince: Int64?,
+            firstAttempt: String?
+        ) async throws(StoreError) -> ClaimResult {
+            try await inner.claim(record, coalesceSince: coalesceSince, firstAttempt: firstAttempt)
+        }
+        func previewClaim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimPreview {
+            try await inner.previewClaim(record, coalesceSince: coalesceSince)
         }
         func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord? { try await inner.record(id) }
         func record(forAttemptRequestID requestID: String) async throws(StoreError) -> ReplayRecord? {
             try await inner.record(forAttemptRequestID: requestID)
         }
         func recordAttempt(
-            _ id: ReplayRecordID,
+            _ record: ReplayRecord,
             requestID: String,
             at time: Int64
         ) async throws(StoreError)
-            -> AttemptRecord
+            -> ReplayRecord
         {
-            try await inner.recordAttempt(id, requestID: requestID, at: time)
+            try await inner.recordAttempt(record, requestID: requestID, at: time)
         }
         func finishAttempt(
-            _ id: ReplayRecordID,
+            _ record: ReplayRecord,
             attempt number: Int,
             outcome: AttemptOutcome,
             status: Int?,
             detail: String?,
             at time: Int64,
             _ change: RecordChange
-        ) async throws(StoreError) {
+        ) async throws(StoreError) -> ReplayRecord {
             try await inner.finishAttempt(
-                id,
+                record,
                 attempt: number,
                 outcome: outcome,
                 status: status,
@@ -72,32 +79,17 @@ import Testing
                 change
             )
         }
-
-        func recordAttemptResult(
-            _ id: ReplayRecordID,
-            attempt number: Int,
-            outcome: AttemptOutcome,
-            status: Int?,
-            detail: String?,
-            at time: Int64
-        ) async throws(StoreError) {
-            try await inner.recordAttemptResult(
-                id,
-                attempt: number,
-                outcome: outcome,
-                status: status,
-                detail: detail,
-                at: time
-            )
-        }
         func update(
-            _ id: ReplayRecordID,
+            _ record: ReplayRecord,
             at time: Int64,
             _ change: RecordChange
         ) async throws(StoreError)
             -> ReplayRecord
         {
-            try await inner.update(id, at: time, change)
+            try await inner.update(record, at: time, change)
+        }
+        func release(_ record: ReplayRecord) async throws(StoreError) {
+            try await inner.release(record)
         }
         func unfinished(limit: Int) async throws(StoreError) -> [ReplayRecord] {
             try await inner.unfinished(limit: limit)

@@ -7,8 +7,9 @@ import Testing
 @Suite struct StoreRecordTests {
     typealias T = StoreTesting
 
-    @Test func updateSetsNamedFieldsAndUpdatedAt() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func updateSetsNamedFieldsAndUpdatedAt(_ backend: StoreBackend) async throws
+    {
+        try await T.withStore(backend) { store, _ in
             let record = try await T.create(T.record(), in: store)
             let change = RecordChange(
                 state: .reconciling,
@@ -45,8 +46,8 @@ import Testing
         }
     }
 
-    @Test func updateClearsOnlyNamedNilFields() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func updateClearsOnlyNamedNilFields(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
             let record = try await T.create(T.record(), in: store)
             let full = RecordChange(nextActionAt: 1, reconcileDeadline: 2, errorCode: "E", errorMessage: "M")
             try await store.update(record.id, at: T.t0 + 1, full)
@@ -70,8 +71,52 @@ import Testing
         }
     }
 
-    @Test func updateOfAMissingRecordIsNotFound() async throws {
-        try await T.withStore { store, _ in
+    /// Drivers keep their record in memory: what `applying`, `recordingAttempt` and `finishingAttempt` compute must
+    /// be exactly what the store holds afterwards, change after change.
+    @Test(arguments: StoreBackend.allCases) func theRecordComputedInMemoryIsTheRecordStored(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
+            var record = try await T.create(T.record(), in: store)
+            let changes: [RecordChange] = [
+                RecordChange(state: .pending, nextActionAt: T.t0 + 9, errorCode: "e", errorMessage: "m"),
+                RecordChange(projectID: "proj_1", clear: [.nextActionAt, .errorCode]),
+                RecordChange(state: .reconciling, reconcileDeadline: T.t0 + 50, clear: [.errorMessage]),
+                RecordChange(nextActionAt: T.t0 + 70, reconcileDeadline: T.t0 + 60, clear: [.nextActionAt]),
+                RecordChange(clear: [.reconcileDeadline, .nextActionAt, .errorCode, .errorMessage]),
+                RecordChange(
+                    state: .succeeded,
+                    newRunID: "run_new",
+                    responseStatus: 201,
+                    responseBody: Array("{}".utf8),
+                    resolution: "ok"
+                ),
+            ]
+            for (index, change) in changes.enumerated() {
+                let time = T.t0 + Int64(index + 1) * 100
+                if index == 1 {
+                    record = try await store.recordAttempt(record, requestID: "rq_mem-1", at: time)
+                    record = try await store.finishAttempt(
+                        record,
+                        attempt: 1,
+                        outcome: .answered,
+                        status: 503,
+                        detail: "unavailable",
+                        at: time + 1,
+                        change
+                    )
+                } else {
+                    record = try await store.update(record, at: time, change)
+                }
+                let stored = try await store.record(record.id)
+                #expect(stored == record, "after change \(index)")
+            }
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases) func updateOfAMissingRecordIsNotFound(_ backend: StoreBackend) async throws
+    {
+        try await T.withStore(backend) { store, _ in
             do throws(StoreError) {
                 try await store.update(ReplayRecordID(principal: "a", key: "b"), at: T.t0, RecordChange(state: .failed))
                 Issue.record("updated a record that does not exist")
@@ -81,8 +126,10 @@ import Testing
         }
     }
 
-    @Test func unfinishedAreOldestFirstAndOnlyNotFinal() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func unfinishedAreOldestFirstAndOnlyNotFinal(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let states: [(String, Int64, ReplayState)] = [
                 ("late-pending", 50, .pending),
                 ("succeeded", 10, .succeeded),
@@ -103,8 +150,10 @@ import Testing
         }
     }
 
-    @Test func recordsAreFilteredByStateAndPrincipalNewestFirst() async throws {
-        try await T.withStore { store, _ in
+    @Test(arguments: StoreBackend.allCases) func recordsAreFilteredByStateAndPrincipalNewestFirst(
+        _ backend: StoreBackend
+    ) async throws {
+        try await T.withStore(backend) { store, _ in
             let rows: [(String, String, Int64, ReplayState)] = [
                 ("alice", "a1", 1, .succeeded),
                 ("alice", "a2", 2, .failed),
@@ -126,6 +175,32 @@ import Testing
             #expect(try await store.records(in: [.pending], principal: "bob", limit: 10).isEmpty)
             #expect(try await store.records(in: [], principal: nil, limit: 10).isEmpty)
             #expect(try await store.records(in: final, principal: nil, limit: 0).isEmpty)
+        }
+    }
+
+    /// A pass deletes in commits of at most `pruneChunk` records, and all of them in the end: here two full
+    /// chunks and a partial one, with a fresh record and an unfinished old one left alone.
+    @Test(arguments: StoreBackend.allCases)
+    func pruneDeletesInChunksUntilNothingOldIsLeft(_ backend: StoreBackend) async throws {
+        try await T.withStore(backend) { store, _ in
+            let chunk = backend == .sqlite ? SQLiteReplayStore.pruneChunk : PostgresReplayStore.pruneChunk
+            let old = 2 * chunk + 7
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<old {
+                    group.addTask {
+                        let record = try await T.create(T.record(key: "old-\(index)", createdAt: T.t0), in: store)
+                        _ = try await store.update(record, at: T.t0, RecordChange(state: .succeeded))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let pending = try await T.create(T.record(key: "old-pending", createdAt: T.t0), in: store)
+            let fresh = try await T.create(T.record(key: "fresh", createdAt: T.t0 + T.hour), in: store)
+            _ = try await store.update(fresh, at: T.t0 + T.hour, RecordChange(state: .failed))
+            #expect(try await store.prune(updatedBefore: T.t0 + 1) == old)
+            #expect(try await store.record(pending.id) != nil)
+            #expect(try await store.record(fresh.id) != nil)
+            #expect(try await store.record(ReplayRecordID(principal: "alice", key: "old-0")) == nil)
         }
     }
 

@@ -104,3 +104,85 @@ extension ClaimResult {
         return false
     }
 }
+
+/// The store calls by record id that the store tests make: each reads the record first (the production calls take
+/// the caller's copy). An unknown id goes to the store with a stand-in record of that id, so that the store itself
+/// answers `not_found`.
+extension ReplayStore {
+    private func current(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord {
+        if let record = try await record(id) { return record }
+        return ReplayRecord(
+            principal: id.principal,
+            key: id.key,
+            keySource: .client,
+            fingerprint: "-",
+            runID: "-",
+            fromCheckpoint: nil,
+            force: false,
+            door: "-",
+            requestID: "-",
+            createdAt: 0
+        )
+    }
+
+    /// ``ReplayStore/recordAttempt(_:requestID:at:)`` by id; returns the new attempt.
+    func recordAttempt(
+        _ id: ReplayRecordID,
+        requestID: String,
+        at time: Int64
+    ) async throws(StoreError) -> AttemptRecord {
+        let updated = try await recordAttempt(try await current(id), requestID: requestID, at: time)
+        guard let attempt = updated.attempts.last else { throw StoreError(.io, "no attempt was recorded") }
+        return attempt
+    }
+
+    /// An attempt's result alone: ``ReplayStore/finishAttempt(_:attempt:outcome:status:detail:at:_:)`` by id,
+    /// with no other change.
+    func recordAttemptResult(
+        _ id: ReplayRecordID,
+        attempt number: Int,
+        outcome: AttemptOutcome,
+        status: Int?,
+        detail: String?,
+        at time: Int64
+    ) async throws(StoreError) {
+        try await finishAttempt(
+            id,
+            attempt: number,
+            outcome: outcome,
+            status: status,
+            detail: detail,
+            at: time,
+            .init()
+        )
+    }
+
+    /// ``ReplayStore/finishAttempt(_:attempt:outcome:status:detail:at:_:)`` by id.
+    func finishAttempt(
+        _ id: ReplayRecordID,
+        attempt number: Int,
+        outcome: AttemptOutcome,
+        status: Int?,
+        detail: String?,
+        at time: Int64,
+        _ change: RecordChange
+    ) async throws(StoreError) {
+        _ = try await finishAttempt(
+            try await current(id),
+            attempt: number,
+            outcome: outcome,
+            status: status,
+            detail: detail,
+            at: time,
+            change
+        )
+    }
+
+    /// ``ReplayStore/update(_:at:_:)`` by id; returns the record as read back afterwards.
+    @discardableResult
+    func update(_ id: ReplayRecordID, at time: Int64, _ change: RecordChange) async throws(StoreError) -> ReplayRecord {
+        _ = try await update(try await current(id), at: time, change)
+        guard let updated = try await record(id) else { throw StoreError(.notFound, "no replay record \(id)") }
+        return updated
+    }
+}

@@ -254,6 +254,16 @@ import Testing
             wire: .failure(.sendFailed, curl: 55, bytesSent: 40),
             expected: .ambiguous(reason: .noResponse(.sendFailed))
         ),
+        Case(
+            row: "kept connection died after the request went out, re-send refused: ambiguous",
+            wire: .failure(.resendRefused, curl: 42, bytesSent: 312),
+            expected: .ambiguous(reason: .noResponse(.resendRefused))
+        ),
+        Case(
+            row: "re-send refused is ambiguous even with no byte count",
+            wire: .failure(.resendRefused, curl: 42, bytesSent: 0),
+            expected: .ambiguous(reason: .noResponse(.resendRefused))
+        ),
     ]
 
     @Test(arguments: rows)

@@ -46,6 +46,16 @@ import Testing
         #expect(request.body == nil)
     }
 
+    /// Replays keep their connection, and a kept connection that dies never turns into a second copy.
+    @Test func replayRidesAKeptConnectionWithoutResend() async throws {
+        let recorder = Recorder()
+        let client = client(recorder: recorder)
+        _ = try await client.replay(runID: RunID("run_failed_1"), requestID: "rq-1")
+        _ = try? await client.getRun(RunID("run_failed_1"))
+        let requests = recorder.all
+        #expect(requests.map(\.connectionReuse) == [.reuseWithoutResend, .automatic])
+    }
+
     @Test func apiErrorsCarryTheEnvelope() async throws {
         let recorder = Recorder()
         let client = client(

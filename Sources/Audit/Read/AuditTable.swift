@@ -8,10 +8,11 @@ public enum AuditTable {
         var width: Int
     }
 
+    /// Run ids are up to a UUID long (36 characters); both run columns fit one, so rows with UUIDs still line up.
     private static let columns = [
         Column(title: "SEQ", width: 7), Column(title: "TS", width: 24), Column(title: "KIND/STAGE", width: 22),
-        Column(title: "DOOR", width: 7), Column(title: "PRINCIPAL", width: 12), Column(title: "RUN", width: 14),
-        Column(title: "DECISION/REASON", width: 24), Column(title: "NEW RUN", width: 14),
+        Column(title: "DOOR", width: 7), Column(title: "PRINCIPAL", width: 12), Column(title: "RUN", width: 36),
+        Column(title: "DECISION/REASON", width: 24), Column(title: "NEW RUN", width: 36),
         Column(title: "ATTEMPT", width: 0),
     ]
 

@@ -47,7 +47,9 @@ public enum ReplayRenderer {
     static func stored(_ record: ReplayRecord) -> GatewayResponse {
         var body = record.responseBody ?? Array("{}\n".utf8)
         let status = record.responseStatus ?? 500
-        if (200..<300).contains(status),
+        if (200..<300).contains(status), let spliced = JobRunKeySplice.inject(key: record.key, into: body) {
+            body = spliced
+        } else if (200..<300).contains(status),
             case .object(var run)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body))
         {
             var metadata: [String: JSONValue] = [:]
@@ -84,6 +86,16 @@ struct PendingBody: Encodable {
     }
 
     init(record: ReplayRecord, requestID: String) {
+        if record.errorCode == ReplayError.Code.paused.rawValue, record.state == .pending {
+            error = StraitErrorEnvelope.Body(
+                code: ReplayError.Code.paused.rawValue,
+                message: (record.errorMessage ?? "replays are paused") + "; follow it at /v1/replays/"
+                    + PercentEncoding.pathSegment(record.key)
+            )
+            replay = ReplayRecordView(record)
+            self.requestID = requestID
+            return
+        }
         error = StraitErrorEnvelope.Body(
             code: ReplayError.Code.outcomePending.rawValue,
             message: "the outcome of replay \(record.key) is not known yet (\(record.state.rawValue)); "

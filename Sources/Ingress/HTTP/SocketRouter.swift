@@ -8,20 +8,46 @@ import Strait
 ///
 /// - `POST /v1/runs/{runID}/replay[?from_checkpoint=N]`: mirrors Strait's route. It waits up to `[replays] wait`
 ///   for the outcome, or less when the caller says `Prefer: respond-async` (a `202` at once) or `Prefer: wait=N`.
+///   With `dry_run=true` (and optionally `as=PRINCIPAL`) it sends nothing and answers 200 with the explanation of
+///   what the same request would do, parsed by the same code.
 /// - `GET /v1/_ping`: unauthenticated liveness.
 /// - `GET /v1/gateway/status`: version, uptime, upstream and its last-seen health.
+/// - `GET /v1/health` and `GET /metrics`: readiness and metrics (``OperationsEndpoints``), unauthenticated.
 public struct SocketRouter: Sendable {
     private let pipeline: ReplayPipeline
     private let info: GatewayInfo
     private let health: UpstreamHealth
     private let maxRPCBatch: Int
+    private let runs: (any RunReader)?
+    private let operations: OperationsEndpoints
+    private let tokens: TokenRoutes?
+    private let gatewayOperator: (any GatewayOperator)?
+    private let auditTail: (any AuditTailSource)?
 
-    /// Creates the router.
-    public init(pipeline: ReplayPipeline, info: GatewayInfo, health: UpstreamHealth, maxRPCBatch: Int = 1000) {
+    /// Creates the router. `runs`, when given, serves `GET /v1/runs/{id}` (else that route answers 404); `tokens`,
+    /// when given, serves `/v1/tokens` (else 404); `gatewayOperator`, when given, serves `POST /v1/reload`,
+    /// `/v1/pause` and `/v1/resume` (else 404); `auditTail`, when given, serves `GET /v1/audit` to principals with
+    /// `audit_read`.
+    public init(
+        pipeline: ReplayPipeline,
+        info: GatewayInfo,
+        health: UpstreamHealth,
+        maxRPCBatch: Int = 1000,
+        runs: (any RunReader)? = nil,
+        operations: OperationsEndpoints = OperationsEndpoints(),
+        tokens: TokenRoutes? = nil,
+        gatewayOperator: (any GatewayOperator)? = nil,
+        auditTail: (any AuditTailSource)? = nil
+    ) {
+        self.tokens = tokens
+        self.gatewayOperator = gatewayOperator
+        self.auditTail = auditTail
         self.pipeline = pipeline
         self.info = info
         self.health = health
         self.maxRPCBatch = maxRPCBatch
+        self.runs = runs
+        self.operations = operations
     }
 
     /// The authenticate stage for a connection's peer.
@@ -43,7 +69,7 @@ public struct SocketRouter: Sendable {
 
     /// Whether a route may be served to a peer that maps to no principal.
     public func isPublic(method: String, path: String) -> Bool {
-        path == "/v1/_ping"
+        OperationsEndpoints.publicPaths.contains(path)
     }
 
     /// The answer to a request whose method and path match no route (404, or 405 with `Allow`), decided from the
@@ -53,7 +79,9 @@ public struct SocketRouter: Sendable {
         return answer(miss, method: method, path: path, requestID: requestID)
     }
 
-    /// Answers one request.
+    /// Answers one request. A request of a mapped principal other than a replay passes the reads limit first
+    /// (429 `rate_limited` with `Retry-After` when refused); its answer carries `RateLimit-Policy` and `RateLimit`.
+    /// A replay's answer carries the fields of the replay limits it passed (or was refused by).
     public func handle(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse {
         let route: SocketRoute
         switch SocketRoute.match(method: request.method, path: request.path) {
@@ -61,21 +89,106 @@ public struct SocketRouter: Sendable {
         case .failure(let miss):
             return answer(miss, method: request.method, path: request.path, requestID: request.requestID)
         }
+        var readLimit: RateLimitDecision?
+        if let principal = request.principal, let door = Self.readDoor(route) {
+            let decision = pipeline.limitRead(principal, door: door)
+            if let seconds = decision.retryAfterSeconds {
+                logger.notice("request rate limited", metadata: ["retry_after": "\(seconds)"])
+                let limit = decision.statuses.last.map { " (\($0.name): \($0.limit))" } ?? ""
+                var response = GatewayResponse.error(
+                    ReplayError(
+                        .rateLimited,
+                        "too many requests\(limit); try again in \(seconds) s",
+                        details: ["policy=\(decision.refusedBy ?? "-")", "retry_after=\(seconds)"]
+                    ),
+                    requestID: request.requestID
+                )
+                RateLimitFields.apply(decision, to: &response)
+                return response
+            }
+            readLimit = decision
+        }
+        var response = await answer(route, request, logger: logger)
+        RateLimitFields.apply(readLimit, to: &response)
+        return response
+    }
+
+    /// The door a route's reads are limited under; `nil` for a replay (limited in the pipeline) and for the
+    /// unauthenticated operations routes.
+    private static func readDoor(_ route: SocketRoute) -> RequestOrigin.Door? {
+        switch route {
+        case .ping, .health, .metrics, .replay: return nil
+        case .rpc: return .rpc
+        case .status, .listReplays, .getReplay, .resolveReplay, .getRun, .auditTail: return .socket
+        case .createToken, .listTokens, .revokeToken, .reload, .pause, .resume: return .socket
+        }
+    }
+
+    private func answer(_ route: SocketRoute, _ request: GatewayRequest, logger: Logger) async -> GatewayResponse {
         switch route {
         case .ping:
             return .json(200, PingBody(status: "ok", version: info.version))
         case .status:
-            return .json(200, status(for: request))
+            if let refused = await readRefusal(request, logger: logger) { return refused }
+            return .json(200, await status(for: request))
+        case .health:
+            return await operations.health()
+        case .metrics:
+            return operations.metricsResponse()
+                ?? .error(ReplayError(.routeNotFound, "metrics are off"), requestID: request.requestID)
         case .replay(let encodedRunID):
             return await replay(request, encodedRunID: encodedRunID, logger: logger)
         case .rpc:
             return await rpc(request, logger: logger)
         case .listReplays:
-            return await ReplayRecordRoutes(pipeline: pipeline).list(request)
+            return await ReplayRecordRoutes(pipeline: pipeline).list(request, logger: logger)
         case .getReplay(let encodedKey):
-            return await ReplayRecordRoutes(pipeline: pipeline).get(request, encodedKey: encodedKey)
+            return await ReplayRecordRoutes(pipeline: pipeline).get(request, encodedKey: encodedKey, logger: logger)
+        case .auditTail:
+            guard let auditTail else {
+                return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
+            }
+            return await AuditTailRoute(pipeline: pipeline, source: auditTail).get(request, logger: logger)
         case .resolveReplay(let encodedKey):
             return await ReplayRecordRoutes(pipeline: pipeline).resolve(request, encodedKey: encodedKey, logger: logger)
+        case .getRun(let encodedRunID):
+            if let refused = await readRefusal(request, logger: logger) { return refused }
+            guard let runs else {
+                return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
+            }
+            return await RunReadRoute(reader: runs).get(request, encodedRunID: encodedRunID, logger: logger)
+        case .createToken, .listTokens, .revokeToken:
+            guard let tokens else {
+                return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
+            }
+            switch route {
+            case .createToken: return await tokens.create(request, pipeline: pipeline, logger: logger)
+            case .revokeToken(let id):
+                return await tokens.revoke(request, encodedID: id, pipeline: pipeline, logger: logger)
+            default: return await tokens.list(request, pipeline: pipeline, logger: logger)
+            }
+        case .reload, .pause, .resume:
+            guard let gatewayOperator else {
+                return answer(.notFound, method: request.method, path: request.path, requestID: request.requestID)
+            }
+            return await OperatorRoutes(pipeline: pipeline, gatewayOperator: gatewayOperator)
+                .handle(route, request, logger: logger)
+        }
+    }
+
+    /// `nil` when the caller may `read` (status, runs); otherwise the audited 403.
+    private func readRefusal(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse? {
+        guard let principal = request.principal else { return nil }
+        do {
+            try await pipeline.authorize(
+                principal,
+                action: .read,
+                origin: RequestOrigin(door: .socket, requestID: request.requestID),
+                logger: logger
+            )
+            return nil
+        } catch {
+            return .error(error, requestID: request.requestID)
         }
     }
 
@@ -118,58 +231,81 @@ public struct SocketRouter: Sendable {
         var logger = logger
         logger[metadataKey: "run_id"] = "\(replayRequest.runID)"
         logger[metadataKey: "principal"] = "\(principal.name)"
+        if let dryRun = dryRun(request) {
+            return await explain(replayRequest, principal: principal, dryRun: dryRun, logger: logger)
+        }
         let preference = ReplayWaitPreference(preferValues: request.headers["Prefer"])
-        let submission = await pipeline.execute(
+        let limited = await pipeline.submit(
             replayRequest,
             principal: principal,
             logger: logger,
             wait: preference?.wait
         )
-        var response = ReplayRenderer.render(submission, requestID: request.requestID)
+        var response = ReplayRenderer.render(limited.submission, requestID: request.requestID)
+        RateLimitFields.apply(limited.rateLimit, to: &response)
+        if let seconds = limited.retryAfterSeconds {
+            response.headers.replaceOrAdd(name: "Retry-After", value: String(seconds))
+        }
         if let preference { response.headers.add(name: "Preference-Applied", value: preference.applied) }
         return response
     }
 
-    private func parseReplay(_ request: GatewayRequest, encodedRunID: Substring) throws(ReplayError) -> ReplayRequest {
-        guard let decoded = PercentEncoding.decode(encodedRunID) else {
-            throw ReplayError(.badRequest, "invalid run id: malformed percent-encoding in the path")
+    /// `?dry_run=true[&as=NAME]`: the request is explained, not executed. `nil` without `dry_run`; a
+    /// `dry_run` that is not a boolean was refused by ``parseReplay(_:encodedRunID:)``.
+    private func dryRun(_ request: GatewayRequest) -> DryRun? {
+        guard let value = request.queryValue("dry_run"), value == "true" || value == "1" || value == "" else {
+            return nil
         }
-        let runID: RunID
+        let other = request.queryValue("as")
+        return DryRun(explainAs: other?.isEmpty == false ? other : nil)
+    }
+
+    /// A dry run's options.
+    private struct DryRun {
+        /// `as=NAME`: explain as this principal.
+        var explainAs: String?
+    }
+
+    /// Answers a dry run: 200 with the explanation, or the error the explain stage raised (403 for a denied
+    /// `as`). Nothing is claimed, audited or sent.
+    private func explain(
+        _ replayRequest: ReplayRequest,
+        principal: Principal,
+        dryRun: DryRun,
+        logger: Logger
+    ) async -> GatewayResponse {
         do {
-            runID = try RunID(decoded)
-        } catch {
-            throw ReplayError(.badRequest, error.message, details: ["field=\(error.field)"])
-        }
-        var checkpoint: CheckpointSequence?
-        if let text = request.queryValue("from_checkpoint"), !text.isEmpty {
-            do {
-                checkpoint = try CheckpointSequence(parsing: text)
-            } catch {
-                throw ReplayError(.badRequest, error.message, details: ["field=\(error.field)"])
-            }
-        }
-        let key = request.headers.first(name: "Idempotency-Key")
-        if let key, !IdempotencyKey.isValid(key) {
-            throw ReplayError(
-                .badRequest,
-                "Idempotency-Key must be 1 to 255 printable ASCII characters",
-                details: ["field=Idempotency-Key"]
+            let explanation = try await pipeline.explain(
+                replayRequest,
+                principal: principal,
+                as: dryRun.explainAs,
+                logger: logger
             )
+            let auditor = pipeline.auditor
+            return .json(200, ReplayExplanationView(explanation) { auditor.hashValue($0) })
+        } catch {
+            return .error(error, requestID: replayRequest.origin.requestID)
         }
-        let force: Bool
-        switch request.queryValue("force") {
-        case nil, "false", "0": force = false
-        case "true", "1", "": force = true
+    }
+
+    private func parseReplay(_ request: GatewayRequest, encodedRunID: Substring) throws(ReplayError) -> ReplayRequest {
+        switch request.queryValue("dry_run") {
+        case nil, "false", "0", "true", "1", "": break
         case let other?:
-            throw ReplayError(.badRequest, "force must be true or false, got \(other)", details: ["field=force"])
+            throw ReplayError(.badRequest, "dry_run must be true or false, got \(other)", details: ["field=dry_run"])
         }
-        return ReplayRequest(
-            runID: runID,
-            fromCheckpoint: checkpoint,
-            idempotencyKey: key,
-            force: force,
+        if request.queryValue("as") != nil, dryRun(request) == nil {
+            throw ReplayError(.badRequest, "as is only accepted with dry_run=true", details: ["field=as"])
+        }
+        var replay = try ReplayRouteParser.parse(
+            encodedRunID: encodedRunID,
+            queryValue: request.queryValue,
+            headers: request.headers,
             origin: RequestOrigin(door: .socket, requestID: request.requestID)
         )
+        // `replayctl bulk` says so, and then needs the `bulk` grant as well.
+        replay.bulk = request.headers.first(name: "Replayd-Bulk") == "1"
+        return replay
     }
 
     private func rpc(_ request: GatewayRequest, logger: Logger) async -> GatewayResponse {
@@ -179,7 +315,7 @@ public struct SocketRouter: Sendable {
                 requestID: request.requestID
             )
         }
-        let statusBody = status(for: request)
+        let statusBody = await status(for: request)
         let handlers = ReplaydRPCHandlers(
             pipeline: pipeline,
             principal: principal,
@@ -199,7 +335,8 @@ public struct SocketRouter: Sendable {
         return GatewayResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
     }
 
-    private func status(for request: GatewayRequest) -> GatewayStatusBody {
+    private func status(for request: GatewayRequest) async -> GatewayStatusBody {
+        let pause = try? await gatewayOperator?.pauseStatus()
         let snapshot = health.snapshot
         let pipelineStatus = pipeline.status
         let uptime = info.startedAt.duration(to: .now)
@@ -226,7 +363,8 @@ public struct SocketRouter: Sendable {
                 rateLimitRemaining: pipelineStatus.rateLimitRemaining,
                 activeReplays: pipelineStatus.activeReplays
             ),
-            audit: auditStatus()
+            audit: auditStatus(),
+            pause: pause
         )
     }
 
@@ -285,6 +423,8 @@ struct GatewayStatusBody: Encodable, Sendable {
     var peer: Peer
     var upstream: Upstream
     var audit: Audit
+    /// `replayctl pause`: the pauses in force and the replays held; absent without operator routes.
+    var pause: PauseStatus?
 
     /// The audit log's health: when `state` is `degraded`, replays are refused with 503 (reads still work).
     struct Audit: Encodable, Sendable {
@@ -311,6 +451,6 @@ struct GatewayStatusBody: Encodable, Sendable {
         case version
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
-        case socket, principal, peer, upstream, audit
+        case socket, principal, peer, upstream, audit, pause
     }
 }

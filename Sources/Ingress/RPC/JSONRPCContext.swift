@@ -8,6 +8,8 @@ public struct JSONRPCContext: Sendable, Hashable {
     public var requestID: String
     /// Who is calling, as the door authenticated it (a principal name), or nil when unauthenticated.
     public var principal: String?
+    /// Whether the call is one of a batch (a replay in a batch needs the `bulk` grant).
+    public var inBatch = false
 
     /// Creates a context.
     public init(requestID: String, principal: String? = nil) {
@@ -20,6 +22,7 @@ public struct JSONRPCContext: Sendable, Hashable {
     public func batchCall(_ index: Int) -> JSONRPCContext {
         var call = self
         call.requestID = "\(requestID).\(index + 1)"
+        call.inBatch = true
         return call
     }
 }

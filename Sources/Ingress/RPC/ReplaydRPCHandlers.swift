@@ -33,23 +33,64 @@ struct ReplaydRPCHandlers {
                 )
                 throw error
             }
-            let request = ReplayRequest(
+            var request = ReplayRequest(
                 runID: parsed.runID,
                 fromCheckpoint: parsed.fromCheckpoint,
                 idempotencyKey: parsed.idempotencyKey,
                 force: parsed.force,
                 origin: RequestOrigin(door: .rpc, requestID: context.requestID)
             )
+            request.bulk = context.inBatch
             var callLogger = logger
             callLogger[metadataKey: "run_id"] = "\(parsed.runID)"
             let submission = await pipeline.execute(request, principal: principal, logger: callLogger)
             return try Self.result(of: submission, requestID: context.requestID)
         }
+        table.register(ReplaydRPCMethod.runsExplain.rawValue) { params, context throws(JSONRPCError) in
+            let parsed = try RunsExplainParams(params)
+            let request = ReplayRequest(
+                runID: parsed.replay.runID,
+                fromCheckpoint: parsed.replay.fromCheckpoint,
+                idempotencyKey: parsed.replay.idempotencyKey,
+                force: parsed.replay.force,
+                origin: RequestOrigin(door: .rpc, requestID: context.requestID)
+            )
+            do throws(ReplayError) {
+                let explanation = try await pipeline.explain(
+                    request,
+                    principal: principal,
+                    as: parsed.explainAs,
+                    logger: logger
+                )
+                let auditor = pipeline.auditor
+                let view = ReplayExplanationView(explanation) { auditor.hashValue($0) }
+                guard let data = try? StraitJSON.encoder.encode(view),
+                    let value = try? JSONDecoder().decode(JSONValue.self, from: data)
+                else { return .null }
+                return value
+            } catch {
+                throw JSONRPCError(replayError: error)
+            }
+        }
+        /// Throws the audited `forbidden` unless the caller may `read`.
+        @Sendable func mayRead(_ context: JSONRPCContext) async throws(JSONRPCError) {
+            do throws(ReplayError) {
+                try await pipeline.authorize(
+                    principal,
+                    action: .read,
+                    origin: RequestOrigin(door: .rpc, requestID: context.requestID),
+                    logger: logger
+                )
+            } catch {
+                throw JSONRPCError(replayError: error)
+            }
+        }
         table.register(ReplaydRPCMethod.replaysGet.rawValue) { params, context throws(JSONRPCError) in
             let parsed = try ReplaysGetParams(params)
+            try await mayRead(context)
             let record: ReplayRecord?
             do {
-                record = try await pipeline.record(key: parsed.key, for: principal)
+                record = try await pipeline.record(key: parsed.key, for: principal, door: .rpc)
             } catch {
                 throw JSONRPCError(replayError: ReplayError(.unavailable, "state store unavailable: \(error)"))
             }
@@ -58,17 +99,19 @@ struct ReplaydRPCHandlers {
             }
             return ReplayRecordView(record).jsonValue
         }
-        table.register(ReplaydRPCMethod.replaysPending.rawValue) { params, _ throws(JSONRPCError) in
+        table.register(ReplaydRPCMethod.replaysPending.rawValue) { params, context throws(JSONRPCError) in
             try JSONRPCParams.none(params)
+            try await mayRead(context)
             do {
-                let records = try await pipeline.unfinishedRecords(for: principal)
+                let records = try await pipeline.unfinishedRecords(for: principal, door: .rpc)
                 return .array(records.map { ReplayRecordView($0).jsonValue })
             } catch {
                 throw JSONRPCError(replayError: ReplayError(.unavailable, "state store unavailable: \(error)"))
             }
         }
-        table.register(ReplaydRPCMethod.gatewayStatus.rawValue) { params, _ throws(JSONRPCError) in
+        table.register(ReplaydRPCMethod.gatewayStatus.rawValue) { params, context throws(JSONRPCError) in
             try JSONRPCParams.none(params)
+            try await mayRead(context)
             return status()
         }
         return table
@@ -120,7 +163,9 @@ struct ReplaydRPCHandlers {
                 data: .object(data)
             )
         case .rejected(let error):
-            throw JSONRPCError(replayError: error)
+            let retryAfter = error.details.first { $0.hasPrefix("retry_after=") }
+                .flatMap { Int64($0.dropFirst("retry_after=".count)) }
+            throw JSONRPCError(replayError: error, retryAfterSeconds: retryAfter)
         }
     }
 }

@@ -3,6 +3,9 @@
 public enum ReplaydRPCMethod: String, Sendable, Hashable, CaseIterable {
     /// Replays a run through the pipeline, like `POST /v1/runs/{run_id}/replay` (params: ``RunsReplayParams``).
     case runsReplay = "runs.replay"
+    /// Explains what `runs.replay` would do, sending nothing, like `POST /v1/runs/{run_id}/replay?dry_run=true`
+    /// (params: ``RunsExplainParams``).
+    case runsExplain = "runs.explain"
     /// A replay's durable record by idempotency key (params: ``ReplaysGetParams``).
     case replaysGet = "replays.get"
     /// Replays that are not final yet (`pending`, `in_flight`, `reconciling`); no params.

@@ -25,7 +25,9 @@ public final class SocketServer: Service, Sendable {
     private let core: HTTPServer<SocketDoor>
     private let group: any EventLoopGroup
     private let logger: Logger
-    private let readiness = Mutex<(bound: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let readiness = Mutex<(bound: Bool, failed: Bool, waiters: [CheckedContinuation<Void, Never>])>(
+        (false, false, [])
+    )
 
     /// Creates the server.
     public init(
@@ -45,11 +47,14 @@ public final class SocketServer: Service, Sendable {
     /// Connections counted against the caps right now.
     public var connectionCount: Int { core.connectionCount }
 
-    /// Returns once the socket is listening.
+    /// Whether the socket has been bound and listened on (false before, and after `run()` failed to).
+    public var isListening: Bool { readiness.withLock { $0.bound } }
+
+    /// Returns once the socket is listening, or once `run()` failed before it could (check ``isListening``).
     public func waitUntilListening() async {
         await withCheckedContinuation { continuation in
             let ready = readiness.withLock { state -> Bool in
-                if state.bound { return true }
+                if state.bound || state.failed { return true }
                 state.waiters.append(continuation)
                 return false
             }
@@ -59,6 +64,25 @@ public final class SocketServer: Service, Sendable {
 
     /// Binds, serves until graceful shutdown or cancellation, then drains and cleans up.
     public func run() async throws {
+        do {
+            try await bindAndServe()
+        } catch {
+            // Nobody may wait forever for a socket that will never listen.
+            let waiters = readiness.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.failed = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+            throw error
+        }
+    }
+
+    private func bindAndServe() async throws {
+        if let descriptor = configuration.listeningDescriptor {
+            try await serveAdopted(descriptor)
+            return
+        }
         let pathGuard = try SocketPathGuard(
             socketPath: configuration.path,
             groupID: configuration.groupID,
@@ -91,14 +115,52 @@ public final class SocketServer: Service, Sendable {
                 "max_connections_per_uid": "\(configuration.http.maxConnectionsPerClient)",
             ]
         )
+        publishListening()
+
+        await core.serve(listener)
+        logger.info("socket door stopped")
+    }
+
+    /// Serves on a socket the service manager bound: no path guard (its stale-socket check would unlink the
+    /// manager's socket), no umask, chgrp or unlink; the instance lock is still held by the daemon.
+    private func serveAdopted(_ descriptor: CInt) async throws {
+        let boundPath = ListenerActivation.boundPath(of: descriptor)
+        guard ListenerActivation.isUnixSocket(descriptor) else {
+            throw SocketServerError(.system, "inherited socket descriptor \(descriptor) is not a Unix socket")
+        }
+        if boundPath != configuration.path {
+            logger.warning(
+                "the inherited socket is not at [socket] path; serving on the inherited one",
+                metadata: ["inherited": "\(boundPath ?? "unnamed")", "configured": "\(configuration.path)"]
+            )
+        }
+        let listener: NIOAsyncChannel<HTTPServerConnection, Never>
+        do {
+            let core = self.core
+            listener = try await ServerBootstrap(group: group)
+                .bind(descriptor) { channel in core.configure(channel) }
+        } catch {
+            throw SocketServerError(.system, "cannot serve on inherited socket descriptor \(descriptor): \(error)")
+        }
+        logger.info(
+            "listening on inherited unix socket",
+            metadata: [
+                "path": "\(boundPath ?? configuration.path)", "descriptor": "\(descriptor)",
+                "max_connections": "\(configuration.http.maxConnections)",
+                "max_connections_per_uid": "\(configuration.http.maxConnectionsPerClient)",
+            ]
+        )
+        publishListening()
+        await core.serve(listener)
+        logger.info("socket door stopped; the inherited socket stays for the service manager")
+    }
+
+    private func publishListening() {
         let waiters = readiness.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.bound = true
             defer { state.waiters = [] }
             return state.waiters
         }
         for waiter in waiters { waiter.resume() }
-
-        await core.serve(listener)
-        logger.info("socket door stopped")
     }
 }

@@ -12,17 +12,22 @@ public struct SocketServerConfiguration: Sendable {
     /// The instance lock for `path`, when the caller took it already (the daemon takes it before it writes
     /// anything); `nil` makes the server take it when it starts.
     public var instanceLock: InstanceLock?
+    /// A listening Unix socket handed over by the service manager (socket activation), adopted instead of binding
+    /// `path`; it is never chmodded, chgrped or unlinked. `nil` binds `path`.
+    public var listeningDescriptor: CInt?
 
     /// Creates a configuration.
     public init(
         path: String,
         groupID: UInt32? = nil,
         http: HTTPServerConfiguration = HTTPServerConfiguration(),
-        instanceLock: InstanceLock? = nil
+        instanceLock: InstanceLock? = nil,
+        listeningDescriptor: CInt? = nil
     ) {
         self.path = path
         self.groupID = groupID
         self.http = http
         self.instanceLock = instanceLock
+        self.listeningDescriptor = listeningDescriptor
     }
 }

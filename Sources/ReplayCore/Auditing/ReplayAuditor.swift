@@ -18,24 +18,29 @@ public final class ReplayAuditor: Sendable {
     private let clock: any ReplayClock
     private let denials: Mutex<DenialAggregator>
     private let logger: Logger
+    /// Where this auditor counts (and where doors count what is not an audit event); `nil` counts nothing.
+    public let metrics: ReplaydMetrics?
 
     /// Creates an auditor.
     ///
     /// - Parameters:
     ///   - key: hashes idempotency keys and delivery ids (the same key `replayd audit hash-value` takes).
     ///   - denialInterval: denials from one source for one reason are recorded once per interval, then counted.
+    ///   - metrics: counts every denial as it happens (the log aggregates floods); `nil` counts nothing.
     public init(
         sink: any AuditSink,
         key: AuditKey,
         clock: any ReplayClock,
         denialInterval: Duration = .seconds(60),
-        logger: Logger
+        logger: Logger,
+        metrics: ReplaydMetrics? = nil
     ) {
         self.sink = sink
         self.key = key
         self.clock = clock
         self.denials = Mutex(DenialAggregator(interval: ReplayEngine.milliseconds(denialInterval)))
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// The log's health.
@@ -58,7 +63,37 @@ public final class ReplayAuditor: Sendable {
             )
         case .webhook(_, let matchedBy):
             return AuditRecord.Actor(kind: "webhook", principal: principal.name, auth: matchedBy)
+        case .token(let id):
+            return tokenActor(id: id, principal: principal.name)
         }
+    }
+
+    /// The actor of a team door request: the token's id (never the token) and its principal, when known.
+    public static func tokenActor(id: String?, principal: String?) -> AuditRecord.Actor {
+        AuditRecord.Actor(kind: "token", principal: principal, auth: id.map { "token:\($0)" })
+    }
+
+    /// Records a team token's creation or revocation (kind `operator`, stage `token`): its id, principal, expiry
+    /// and note, and who did it; never the token. Durable when it returns.
+    public func tokenChange(_ change: TeamTokenChange) async throws(AuditError) {
+        let record = change.record
+        let by = change.action == .created ? record.createdBy : (record.revokedBy ?? "-")
+        var details: [(String, AuditJSON)] = [
+            ("token_id", .string(record.id)), ("principal", .string(record.principal)),
+        ]
+        if let expiresAt = record.expiresAt { details.append(("expires_at_ms", .int(expiresAt))) }
+        if let note = record.note { details.append(("note", .string(note))) }
+        try await sink.record(
+            AuditRecord(
+                kind: .operator,
+                stage: "token",
+                door: by.hasPrefix("cli:") ? "cli" : "socket",
+                actor: AuditRecord.Actor(kind: "operator", principal: by),
+                decision: change.action.rawValue,
+                reason: "team token \(record.id) for \(record.principal)",
+                details: details
+            )
+        )
     }
 
     /// The actor of an unmapped socket peer.
@@ -86,9 +121,25 @@ public final class ReplayAuditor: Sendable {
                 force: request.force,
                 idempotencyKeyHash: key.hashValue(idempotencyKey),
                 decision: "accepted",
-                reason: request.idempotencyKey == nil ? "key generated" : "key from \(request.keySource.rawValue)"
+                reason: request.idempotencyKey == nil ? "key generated" : "key from \(request.keySource.rawValue)",
+                details: Self.details(request.authorization)
             )
         )
+    }
+
+    /// The grant that allowed a replay, and the run lookup it needed (`run_lookup`: `upstream` or `cache`).
+    static func details(_ authorization: ReplayAuthorization?) -> [(String, AuditJSON)] {
+        guard let authorization else { return [] }
+        var details: [(String, AuditJSON)] = []
+        if let grant = authorization.grant { details.append(("grant", .string(grant))) }
+        if let run = authorization.run {
+            details.append(("run_project", .string(run.projectID)))
+            details.append(("run_job", .string(run.jobID)))
+        }
+        if let cached = authorization.runCached {
+            details.append(("run_lookup", .string(cached ? "cache" : "upstream")))
+        }
+        return details
     }
 
     /// Records how a caller was answered when it is not a record's own final outcome. Best effort: the answer is
@@ -131,7 +182,10 @@ public final class ReplayAuditor: Sendable {
         status: Int?,
         detail: String?
     ) async throws(AuditError) {
-        let requestID = record.attempts.first { $0.number == number }?.requestID ?? "\(record.requestID)-\(number)"
+        let recorded = record.attempts.first { $0.number == number }
+        let requestID = recorded?.requestID ?? "\(record.requestID)-\(number)"
+        // From recording the attempt (just before sending) to its result: the upstream latency as replayd saw it.
+        let latency = recorded.map { max(0, clock.wallNowMilliseconds() - $0.recordedAt) * 1000 }
         try await sink.record(
             AuditRecord(
                 kind: .replay,
@@ -142,7 +196,8 @@ public final class ReplayAuditor: Sendable {
                 runID: record.runID,
                 idempotencyKeyHash: key.hashValue(record.key),
                 reason: detail,
-                attempt: AuditRecord.Attempt(requestID: requestID, status: status, outcome: outcome.rawValue)
+                attempt: AuditRecord.Attempt(requestID: requestID, status: status, outcome: outcome.rawValue),
+                latencyMicroseconds: latency
             )
         )
     }
@@ -229,6 +284,12 @@ public final class ReplayAuditor: Sendable {
         )
     }
 
+    /// Counts one reconciliation round's result (`replayd_reconciliations_total`). Reconciliation is not an audit
+    /// event of its own: the attempt and outcome records it leads to are.
+    public func reconciled(_ result: ReconciliationResult) {
+        metrics?.reconciled(result)
+    }
+
     /// Records a request refused before the engine. The first denial per source and reason in an interval is
     /// recorded in full; the rest are counted and recorded as one `denials_aggregated` record when the interval
     /// ends, so a flood cannot fill the disk.
@@ -240,6 +301,7 @@ public final class ReplayAuditor: Sendable {
         runID: String?,
         reason: String
     ) async {
+        metrics?.denied(door: door, source: source, reason: reason)
         let now = clock.wallNowMilliseconds()
         let (recordThis, flushed) = denials.withLock {
             $0.note(DenialAggregator.Key(door: door, source: source, reason: reason), at: now)

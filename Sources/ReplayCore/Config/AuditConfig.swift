@@ -19,10 +19,12 @@ public struct AuditConfig: Sendable, Hashable {
     public var retention: Duration = .zero
     /// `min_free_space`: below this much free disk the log counts as unwritable and replays get 503. Default 64 MiB.
     public var minFreeSpace: Int = 64 << 20
-    /// `group_commit_wait`: how long the first record of a batch waits for others to share its sync. Default 2 ms.
-    public var groupCommitWait: Duration = .milliseconds(2)
-    /// `group_commit_max`: the most records in one sync. Default 64.
-    public var groupCommitMax: Int = 64
+    /// `group_commit_wait`: how long the first record of a batch waits for others to share its sync. Default 0: a
+    /// batch is whatever arrived while the previous sync ran, which batches as well under load and adds no wait
+    /// when idle.
+    public var groupCommitWait: Duration = .zero
+    /// `group_commit_max`: the most records in one sync. Default 256.
+    public var groupCommitMax: Int = 256
     /// `checkpoint_every`: sign a checkpoint after this many records. Default 1000.
     public var checkpointEvery: Int = 1000
     /// `checkpoint_interval`: and at least this often while records arrive. Default 60 s.

@@ -4,11 +4,11 @@ import Logging
 public struct LogConfig: Sendable, Hashable {
     /// `level`: `trace`, `debug`, `info`, `notice`, `warning`, `error` or `critical`. Default `info`.
     public var level: Logger.Level
-    /// `format`: `text` or `json`. Default `text`.
+    /// `format`: `text`, `json`, or `auto` (text on a terminal, JSON otherwise). Default `auto`.
     public var format: LogFormat
 
     /// Creates the section with the defaults above.
-    public init(level: Logger.Level = .info, format: LogFormat = .text) {
+    public init(level: Logger.Level = .info, format: LogFormat = .auto) {
         self.level = level
         self.format = format
     }

@@ -19,6 +19,9 @@ public struct PrincipalConfig: Sendable, Hashable {
     public var discordUsers: [String]
     /// `github_logins`: GitHub logins whose `/replay` comments act as this principal.
     public var githubLogins: [String]
+    /// `groups`: names of policy groups this principal is in; `[[grants]] to = ["group:NAME"]` names them.
+    /// (Not Unix groups: those are `unix_groups`.)
+    public var groups: [String]
 
     /// Creates a principal. In a config file it needs at least one mapping, unless a source acts as it.
     public init(
@@ -28,7 +31,8 @@ public struct PrincipalConfig: Sendable, Hashable {
         unixGroups: [String] = [],
         slackUsers: [String] = [],
         discordUsers: [String] = [],
-        githubLogins: [String] = []
+        githubLogins: [String] = [],
+        groups: [String] = []
     ) {
         self.name = name
         self.unixUsers = unixUsers
@@ -37,5 +41,6 @@ public struct PrincipalConfig: Sendable, Hashable {
         self.slackUsers = slackUsers
         self.discordUsers = discordUsers
         self.githubLogins = githubLogins
+        self.groups = groups
     }
 }

@@ -24,6 +24,11 @@ extension ReplaydConfig {
                 kind: .keyFile(what: "checkpoint signing key", mayBeMissing: audit.signingKeyFile == nil),
                 keyPath: audit.signingKeyFile == nil ? "state.dir" : "audit.signing_key_file"
             ),
+            ConfiguredPath(
+                path: team.tokenKeyPath(state: state),
+                kind: .keyFile(what: "team token key", mayBeMissing: team.tokenKeyFile == nil),
+                keyPath: team.tokenKeyFile == nil ? "state.dir" : "team.token_key_file"
+            ),
         ]
     }
 

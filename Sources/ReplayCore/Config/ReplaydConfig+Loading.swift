@@ -12,8 +12,14 @@ extension ReplaydConfig {
     /// - Parameters:
     ///   - path: the file; errors name it as given.
     ///   - environment: the environment that `*_env` secrets are read from.
+    ///   - loadsUpstreamKey: `false` leaves ``UpstreamConfig/apiKey`` unloaded (and unchecked) while loading every
+    ///     other secret: for offline tools that never call Strait (`replayd explain --request`).
     /// - Throws: ``ConfigErrors`` listing every problem found (a syntax error stops at the first).
-    public static func load(path: String, environment: [String: String]) throws(ConfigErrors) -> ReplaydConfig {
+    public static func load(
+        path: String,
+        environment: [String: String],
+        loadsUpstreamKey: Bool = true
+    ) throws(ConfigErrors) -> ReplaydConfig {
         let bytes: [UInt8]
         do {
             bytes = try RegularFileReader.contents(atPath: path, maxBytes: maxFileSize)
@@ -23,7 +29,13 @@ extension ReplaydConfig {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigErrors([.unreadableFile(path, reason: "is not UTF-8 text")])
         }
-        return try decode(toml: text, file: path, environment: environment)
+        let root: TOMLTable
+        do {
+            root = try TOMLParser.parse(text)
+        } catch {
+            throw ConfigErrors([.syntax(error, file: path)])
+        }
+        return try ConfigDecoder(file: path, environment: environment, loadsUpstreamKey: loadsUpstreamKey).decode(root)
     }
 
     /// Parses, decodes and validates config text.

@@ -24,6 +24,7 @@ extension ReplaydConfig {
                 ("base_url", upstream.baseURL),
                 ("api_key", Self.describeAPIKey(upstream)),
                 ("allow_insecure_http", "\(upstream.allowInsecureHTTP)"),
+            ] + (upstream.caFile.map { [("ca_file", $0)] } ?? []) + [
                 ("connect_timeout", ConfigDuration.format(upstream.connectTimeout)),
                 ("timeout", ConfigDuration.format(upstream.timeout) + " (per attempt)"),
                 ("low_speed_limit", "\(upstream.lowSpeedLimit) bytes/s"),
@@ -48,7 +49,7 @@ extension ReplaydConfig {
                 ("max_connections_per_uid", "\(socket.maxConnectionsPerUID)"),
             ]
         )
-        section("state", [("dir", state.directory)])
+        section("state", state.summaryRows)
         section("log", [("level", log.level.rawValue), ("format", log.format.description)])
         section(
             "replays",
@@ -144,6 +145,24 @@ extension ReplaydConfig {
             }
         }
 
+        if let listen = team.listen {
+            section(
+                "team",
+                [
+                    ("listen", listen.description),
+                    ("trusted_proxies", Self.describeList(team.trustedProxies)),
+                    ("token_key_file", team.tokenKeyPath(state: state)),
+                    (
+                        "failure_threshold",
+                        "\(team.failureThreshold), then blocks from \(ConfigDuration.format(team.failureBlock)) "
+                            + "up to \(ConfigDuration.format(team.failureBlockMax))"
+                    ),
+                    ("max_connections", "\(team.maxConnections)"),
+                    ("max_connections_per_client", "\(team.maxConnectionsPerClient)"),
+                ]
+            )
+        }
+
         lines.append("")
         if principals.isEmpty {
             lines.append("[[principals]] (none: every socket caller will be refused)")
@@ -156,6 +175,33 @@ extension ReplaydConfig {
             lines.append("  slack_users: \(Self.describeList(principal.slackUsers))")
             lines.append("  discord_users: \(Self.describeList(principal.discordUsers))")
             lines.append("  github_logins: \(Self.describeList(principal.githubLogins))")
+            if !principal.groups.isEmpty { lines.append("  groups: \(Self.describeList(principal.groups))") }
+        }
+        for grant in grants {
+            lines.append("[[grants]] \(grant.name)")
+            lines.append("  to: \(Self.describeList(grant.to))")
+            lines.append("  allow: \(Self.describeList(grant.allow.map(\.rawValue)))")
+            let scopes: [(String, [String]?)] = [
+                ("projects", grant.projects), ("jobs", grant.jobs), ("doors", grant.doors?.map(\.rawValue)),
+                ("sources", grant.sources), ("channels", grant.channels),
+            ]
+            for (key, values) in scopes {
+                if let values { lines.append("  \(key): \(Self.describeList(values))") }
+            }
+            for (key, milliseconds) in [("not_before", grant.notBefore), ("not_after", grant.notAfter)] {
+                guard let milliseconds else { continue }
+                let instant = StraitTimestamp(secondsSinceEpoch: milliseconds / 1000, nanoseconds: 0)
+                lines.append("  \(key): \(instant.rawValue)")
+            }
+        }
+        if !grants.isEmpty || auth != AuthConfig() {
+            section(
+                "auth",
+                [
+                    ("run_lookup_ttl", ConfigDuration.format(auth.runLookupTTL)),
+                    ("run_lookup_cache_size", "\(auth.runLookupCacheSize)"),
+                ]
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

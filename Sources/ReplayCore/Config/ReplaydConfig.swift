@@ -21,6 +21,17 @@ public struct ReplaydConfig: Sendable {
     public var webhooks: WebhooksConfig
     /// `[[sources]]`: the webhook senders, each at `POST /hooks/<name>`.
     public var sources: [WebhookSourceConfig]
+    /// `[admin]`: the optional admin listener (health and metrics on TCP).
+    public var admin = AdminConfig()
+    /// `[team]`: the team door (Strait's replay route on TCP with team tokens).
+    public var team = TeamConfig()
+    /// `[[grants]]`: what principals may do, deny by default (``GrantConfig``). A config with principals and no
+    /// grants is refused, with the block that keeps the old behaviour.
+    public var grants: [GrantConfig] = []
+    /// `[auth]`: how grants are checked.
+    public var auth = AuthConfig()
+    /// `[limits]`: rate limits and the per-principal in-flight cap, for every door.
+    public var limits = LimitsConfig()
 
     /// Creates a config; every section defaults to its own defaults.
     public init(

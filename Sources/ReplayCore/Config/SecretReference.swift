@@ -14,7 +14,8 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible {
         SecretReference(.environment(name))
     }
 
-    /// The file at the absolute `path`.
+    /// The file at the absolute `path`, or at `$CREDENTIALS_DIRECTORY/NAME` (a systemd credential, found in the
+    /// environment's `CREDENTIALS_DIRECTORY` when the secret is loaded).
     public static func file(_ path: String) -> SecretReference {
         SecretReference(.file(path))
     }
@@ -27,6 +28,14 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible {
     /// The path, for a file reference.
     public var filePath: String? {
         if case .file(let path) = base { path } else { nil }
+    }
+
+    /// The credential name when `path` is `$CREDENTIALS_DIRECTORY/NAME` or `${CREDENTIALS_DIRECTORY}/NAME`.
+    public static func credentialName(_ path: String) -> String? {
+        for prefix in ["$CREDENTIALS_DIRECTORY/", "${CREDENTIALS_DIRECTORY}/"] where path.hasPrefix(prefix) {
+            return String(path.dropFirst(prefix.count))
+        }
+        return nil
     }
 
     /// `env STRAIT_API_KEY` or `file /etc/replayd/strait.key`.
@@ -65,7 +74,19 @@ public struct SecretReference: Sendable, Hashable, CustomStringConvertible {
             }
             try Self.checkCharacters(value, origin: "environment variable \(name)")
             return Secret(value, source: self)
-        case .file(let path):
+        case .file(let configuredPath):
+            var path = configuredPath
+            if let credential = Self.credentialName(configuredPath) {
+                // systemd's LoadCredential= puts the file in a private directory named by this variable.
+                guard let directory = environment["CREDENTIALS_DIRECTORY"], directory.hasPrefix("/") else {
+                    throw .secret(
+                        nil,
+                        line: nil,
+                        "CREDENTIALS_DIRECTORY is not set (systemd sets it for a unit with LoadCredential=\(credential):…)"
+                    )
+                }
+                path = (directory.hasSuffix("/") ? String(directory.dropLast()) : directory) + "/" + credential
+            }
             var bytes: [UInt8]
             do {
                 bytes = try RegularFileReader.contents(atPath: path, maxBytes: 64 << 10) { status in

@@ -20,7 +20,8 @@ public struct SocketConfig: Sendable, Hashable {
     /// `max_connections`: connections served at once; one more gets 503 `service_unavailable`. Default 64; 1 to 65536.
     public var maxConnections: Int
     /// `max_connections_per_uid`: connections one uid may hold at once; one more gets 503
-    /// `too_many_connections`, so one user cannot take the whole socket. Default 32; 1 to 65536.
+    /// `too_many_connections`, so one user cannot take the whole socket. Default 16 (a quarter of
+    /// `max_connections`); 1 to 65536.
     public var maxConnectionsPerUID: Int
 
     /// Creates the section with the defaults above.
@@ -33,7 +34,7 @@ public struct SocketConfig: Sendable, Hashable {
         headerTimeout: Duration = .seconds(5),
         idleTimeout: Duration = .seconds(60),
         maxConnections: Int = 64,
-        maxConnectionsPerUID: Int = 32
+        maxConnectionsPerUID: Int = 16
     ) {
         self.path = path
         self.group = group

@@ -13,6 +13,11 @@ public struct UpstreamConfig: Sendable {
     /// `allow_insecure_http`: allow plain `http://` to a host that is not loopback (the key then crosses the
     /// network unencrypted). Default `false`.
     public var allowInsecureHTTP: Bool
+    /// `ca_file`: an absolute path to a PEM bundle of CA certificates that Strait's TLS certificate is verified
+    /// against, instead of the system's store (for a private CA or a self-signed test upstream). Verification
+    /// stays on. Like every file replayd trusts, it must be a regular file owned by the daemon's user or root
+    /// that neither group nor others can write. Default `nil`: the system's CA store.
+    public var caFile: String?
     /// `connect_timeout`: time for DNS, TCP connect and TLS handshake. Default 5 s; 1 ms to 5 min.
     public var connectTimeout: Duration
     /// `timeout`: time for one whole attempt. Default 30 s; 1 ms to 1 h.
@@ -36,6 +41,7 @@ public struct UpstreamConfig: Sendable {
         apiKeySource: SecretReference = .environment("STRAIT_API_KEY"),
         apiKey: Secret? = nil,
         allowInsecureHTTP: Bool = false,
+        caFile: String? = nil,
         connectTimeout: Duration = .seconds(5),
         timeout: Duration = .seconds(30),
         lowSpeedLimit: Int = 1,
@@ -49,6 +55,7 @@ public struct UpstreamConfig: Sendable {
         self.apiKeySource = apiKeySource
         self.apiKey = apiKey
         self.allowInsecureHTTP = allowInsecureHTTP
+        self.caFile = caFile
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.lowSpeedLimit = lowSpeedLimit

@@ -146,6 +146,18 @@ public final class FollowUpOutbox: Sendable {
         }
     }
 
+    /// How many follow-ups are pending, and when the oldest of them was enqueued (`nil` when none is): the
+    /// outbox's depth and age, for metrics.
+    public func pendingSummary() async throws(StoreError) -> (count: Int, oldestCreatedAt: Int64?) {
+        try await database.read("summarising pending follow-ups") { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM follow_ups WHERE state = 'pending'"
+            )
+            return (row?["n"] ?? 0, row?["oldest"])
+        }
+    }
+
     /// Records a delivery: state `delivered`, one more attempt, `lastStatus = status`, `lastError` cleared.
     ///
     /// - Throws: `StoreError(.notFound, …)` when no pending follow-up has this id.

@@ -29,6 +29,7 @@ public final class FollowUpWorker: Service, Sendable {
     let jitter: any JitterSource
     let hashDestination: @Sendable (String) -> String
     let logger: Logger
+    let metrics: ReplaydMetrics?
     private let wakeSignal = FollowUpWakeSignal()
     private let lastPrunedAt = Mutex<Int64?>(nil)
 
@@ -44,6 +45,7 @@ public final class FollowUpWorker: Service, Sendable {
     ///   - hashDestination: the keyed hash logged in place of a destination URL. Pass the audit key's hash
     ///     (`ReplayAuditor.hashValue`) so logs and the audit log agree; the default uses a key made at random
     ///     for this process.
+    ///   - metrics: where the outbox's depth and age are reported after each pass; `nil` reports nothing.
     ///   - logger: the worker's logger; each follow-up gets its own with `follow_up_id`, `follow_up_kind`,
     ///     `destination_host` and `destination_hash`.
     public init(
@@ -54,8 +56,10 @@ public final class FollowUpWorker: Service, Sendable {
         configuration: FollowUpWorkerConfiguration = FollowUpWorkerConfiguration(),
         jitter: any JitterSource = SystemJitterSource(),
         hashDestination: (@Sendable (String) -> String)? = nil,
+        metrics: ReplaydMetrics? = nil,
         logger: Logger
     ) {
+        self.metrics = metrics
         self.outbox = outbox
         self.http = http
         self.clock = clock
@@ -96,6 +100,12 @@ public final class FollowUpWorker: Service, Sendable {
     public func runOnce(now: Int64) async -> FollowUpPass {
         let pass = await deliverDue(now: now)
         await pruneIfDue(now: now)
+        if let metrics, let summary = try? await outbox.pendingSummary() {
+            metrics.followUpOutbox(
+                pending: summary.count,
+                oldestAgeSeconds: summary.oldestCreatedAt.map { Double(max(0, now - $0)) / 1000 } ?? 0
+            )
+        }
         return pass
     }
 

@@ -12,11 +12,14 @@ public struct Principal: Sendable, Hashable, CustomStringConvertible {
         /// A verified webhook: the source it came through, and the sender's identity that mapped to the principal
         /// (`slack_users T1/U1`, `github_logins octocat`, or `service` for a source's own principal).
         case webhook(source: String, matchedBy: String)
+        /// A team door request with a gateway-issued bearer token, named by its id (never the token).
+        case token(id: String)
 
         public var description: String {
             switch self {
             case .unixPeer(let credentials, let matchedBy): return "unix peer \(credentials) via \(matchedBy)"
             case .webhook(let source, let matchedBy): return "webhook \(source) via \(matchedBy)"
+            case .token(let id): return "team token \(id)"
             }
         }
     }

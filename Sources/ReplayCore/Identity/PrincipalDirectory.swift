@@ -1,6 +1,7 @@
 /// Maps a Unix peer to a principal from the `[[principals]]` config, like PostgreSQL's `pg_ident.conf`: an explicit uid or user name wins,
 /// then group membership (primary or supplementary), in config order. Built once at startup (and on reload).
-public struct PrincipalDirectory: Sendable {
+public struct PrincipalDirectory: PrincipalLookup {
+    private let names: Set<String>
     private let byUID: [UInt32: (name: String, matchedBy: String)]
     private let byGID: [(gid: UInt32, name: String, matchedBy: String)]
     private let bySender: [String: String]
@@ -39,11 +40,16 @@ public struct PrincipalDirectory: Sendable {
                 }
             }
         }
+        self.names = Set(mappings.map(\.name))
         self.byUID = byUID
         self.byGID = byGID
         self.bySender = bySender
         self.accounts = accounts
         self.unresolved = unresolved
+    }
+
+    public func hasPrincipal(named name: String) -> Bool {
+        names.contains(name)
     }
 
     /// The principal for `peer`, or `nil` when the peer is not mapped.

@@ -1,18 +1,16 @@
-/// The default ``RecordVisibility``: a record is visible only to the principal that made it, and only that
-/// principal may resolve it.
+/// A ``RecordVisibility`` without grants (pipelines built in code, such as tests): a record is visible only to the
+/// principal that made it, and only that principal may resolve it. The daemon uses ``GrantPolicy``.
 public struct OwnerOnlyVisibility: RecordVisibility {
     /// Creates the policy.
     public init() {}
 
-    public func owners(visibleTo principal: Principal) -> [String] {
+    public func scope(for principal: Principal, door: RequestOrigin.Door) -> RecordScope { .own }
+
+    public func owners(visibleTo principal: Principal, door: RequestOrigin.Door) -> [String] {
         [principal.name]
     }
 
-    public func canSee(_ record: ReplayRecord, principal: Principal) -> Bool {
-        record.principal == principal.name
-    }
-
-    public func canResolve(_ record: ReplayRecord, principal: Principal) -> Bool {
+    public func canResolve(_ record: ReplayRecord, principal: Principal, door: RequestOrigin.Door) -> Bool {
         record.principal == principal.name
     }
 }

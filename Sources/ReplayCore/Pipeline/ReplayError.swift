@@ -14,6 +14,8 @@ public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The Unix peer's uid maps to no principal (403).
         public static let unknownPeer = Code("unknown_peer", 403)
+        /// No valid credentials: a team door request without a working bearer token (401, Strait's code).
+        public static let unauthenticated = Code("authentication_required", 401)
         /// The principal may not do this (403).
         public static let forbidden = Code("forbidden", 403)
         /// A request field is invalid; the message names it (400).
@@ -28,8 +30,14 @@ public struct ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let idempotencyKeyReused = Code("idempotency_key_reused", 422)
         /// The outcome is not known yet; the work continues; ask again at the record's URL (202).
         public static let outcomePending = Code("outcome_pending", 202)
+        /// Replays are paused (`replayctl pause`): the request is accepted durably and held; it is sent after
+        /// `replayctl resume` (202).
+        public static let paused = Code("paused", 202)
         /// The route exists, the method does not (405).
         public static let methodNotAllowed = Code("method_not_allowed", 405)
+        /// replayd's own rate limit or in-flight cap refused the request, or too many failed authentication
+        /// attempts came from this client; retry after `Retry-After` (429).
+        public static let rateLimited = Code("rate_limited", 429)
         /// The request was not complete within the read timeout (408).
         public static let requestTimeout = Code("request_timeout", 408)
         /// The body is over the size limit (413).

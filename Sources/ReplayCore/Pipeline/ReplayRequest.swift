@@ -13,6 +13,10 @@ public struct ReplayRequest: Sendable {
     public var keySource: KeySource
     /// Bypass coalescing.
     public var force: Bool
+    /// One of many sent at once (`replayctl bulk`, a JSON-RPC batch): needs the `bulk` grant.
+    public var bulk: Bool = false
+    /// What the policy established (the grant, the run's project): set by the pipeline, audited in `received`.
+    public var authorization: ReplayAuthorization?
     /// The door and the gateway's id for this request (logs, audit, error bodies).
     public var origin: RequestOrigin
 
@@ -37,7 +41,7 @@ public struct ReplayRequest: Sendable {
 /// Which door a request came through, and the gateway's request id.
 public struct RequestOrigin: Sendable, Hashable {
     /// The door.
-    public enum Door: String, Sendable, Hashable {
+    public enum Door: String, Sendable, Hashable, CaseIterable {
         /// `POST /v1/runs/{id}/replay` on the Unix socket.
         case socket
         /// `runs.replay` over JSON-RPC on the Unix socket.
@@ -52,6 +56,8 @@ public struct RequestOrigin: Sendable, Hashable {
         case standardWebhooks = "standard_webhooks"
         /// A Strait run notification, under a source's auto-replay policy.
         case strait
+        /// `POST /v1/runs/{id}/replay` on the team door (TCP, bearer token).
+        case team
     }
 
     /// The door.
@@ -60,11 +66,14 @@ public struct RequestOrigin: Sendable, Hashable {
     public var requestID: String
     /// The `[[sources]]` name, for a webhook door.
     public var source: String?
+    /// The Slack or Discord channel id, or the GitHub repository, a chat request came from (grants' `channels`).
+    public var channel: String?
 
     /// Creates an origin.
-    public init(door: Door, requestID: String, source: String? = nil) {
+    public init(door: Door, requestID: String, source: String? = nil, channel: String? = nil) {
         self.door = door
         self.requestID = requestID
         self.source = source
+        self.channel = channel
     }
 }

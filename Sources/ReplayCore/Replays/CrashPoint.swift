@@ -15,8 +15,12 @@ public struct CrashPoint: Sendable, Hashable {
         case afterAttemptRecorded = "after_attempt_recorded"
         /// Strait's response arrived; nothing about it is recorded yet.
         case afterResponse = "after_response"
-        /// The outcome is durable; the answer is about to be written to the caller.
+        /// The outcome is known; the answer is about to be written to the caller (a created run's outcome may
+        /// still be on its way to the disk).
         case beforeAnswer = "before_answer"
+        /// Not a crash by itself: a replay that created a run is answered and its outcome is never committed, so
+        /// that a test can kill the process between the answer and the commit.
+        case outcomeNeverCommitted = "outcome_never_committed"
     }
 
     /// The phase to crash at, or `nil` (the default: never).

@@ -11,18 +11,20 @@ final class DriverRegistry: Sendable {
     /// One driver waiting to run.
     struct Job: Sendable {
         let id: ReplayRecordID
-        let signal: CompletionSignal
-        let body: @Sendable () async -> Void
+        let handle: DriverHandle
+        let body: @Sendable (DriverHandle) async -> Void
     }
 
     private struct State {
-        var active: [ReplayRecordID: CompletionSignal] = [:]
+        var active: [ReplayRecordID: DriverHandle] = [:]
+        /// Reserved ids whose driver has not been started yet.
+        var unstarted: Set<ReplayRecordID> = []
         var accepting = true
     }
 
     private enum Admission {
-        case existing(CompletionSignal)
-        case refused(CompletionSignal)
+        case existing(DriverHandle)
+        case refused(DriverHandle)
         case admitted(Job)
     }
 
@@ -36,26 +38,64 @@ final class DriverRegistry: Sendable {
     }
 
     /// Enqueues `body` as the driver of `id` unless one is already running or waiting. Returns the driver's
-    /// signal either way; after ``stopAccepting()`` the signal has already fired and nothing runs.
+    /// handle either way (the body publishes its answer on it); after ``stopAccepting()`` the handle has already
+    /// finished and nothing runs.
     @discardableResult
-    func start(_ id: ReplayRecordID, _ body: @escaping @Sendable () async -> Void) -> CompletionSignal {
+    func start(_ id: ReplayRecordID, _ body: @escaping @Sendable (DriverHandle) async -> Void) -> DriverHandle {
         let admission = state.withLock { state -> Admission in
             if let existing = state.active[id] { return .existing(existing) }
-            let signal = CompletionSignal()
-            guard state.accepting else { return .refused(signal) }
-            state.active[id] = signal
-            return .admitted(Job(id: id, signal: signal, body: body))
+            let handle = DriverHandle()
+            guard state.accepting else { return .refused(handle) }
+            state.active[id] = handle
+            return .admitted(Job(id: id, handle: handle, body: body))
         }
         switch admission {
-        case .existing(let signal):
-            return signal
-        case .refused(let signal):
-            signal.fire()
-            return signal
+        case .existing(let handle):
+            return handle
+        case .refused(let handle):
+            handle.finish()
+            return handle
         case .admitted(let job):
             if case .terminated = continuation.yield(job) { finish(job) }
-            return job.signal
+            return job.handle
         }
+    }
+
+    /// Reserves `id` for a driver its caller starts once the record's claim has committed
+    /// (``start(_:reserved:_:)``), so that the background sweep, which starts a driver for every unfinished record
+    /// that has none, leaves a record claimed a moment ago to the request that claimed it. `nil` when a driver for
+    /// `id` is running or waiting, or shutdown has begun.
+    func reserve(_ id: ReplayRecordID) -> DriverHandle? {
+        state.withLock { state -> DriverHandle? in
+            guard state.accepting, state.active[id] == nil else { return nil }
+            let handle = DriverHandle()
+            state.active[id] = handle
+            state.unstarted.insert(id)
+            return handle
+        }
+    }
+
+    /// Enqueues `body` as the driver of `id` under the reservation `handle`. After ``stopAccepting()`` nothing
+    /// runs and the handle finishes.
+    func start(
+        _ id: ReplayRecordID,
+        reserved handle: DriverHandle,
+        _ body: @escaping @Sendable (DriverHandle) async -> Void
+    ) {
+        state.withLock { _ = $0.unstarted.remove(id) }
+        let job = Job(id: id, handle: handle, body: body)
+        if case .terminated = continuation.yield(job) { finish(job) }
+    }
+
+    /// Drops the reservation `handle` of `id` unless a driver was started under it (then the driver owns it):
+    /// safe to call on every path once the caller is done with the reservation.
+    func release(_ id: ReplayRecordID, reserved handle: DriverHandle) {
+        let dropped = state.withLock { state -> Bool in
+            guard state.active[id] === handle, state.unstarted.remove(id) != nil else { return false }
+            state.active.removeValue(forKey: id)
+            return true
+        }
+        if dropped { handle.finish() }
     }
 
     /// Runs each driver as it is started, as a child task, until ``stopAccepting()``; then returns once the
@@ -64,7 +104,7 @@ final class DriverRegistry: Sendable {
         await withDiscardingTaskGroup { group in
             for await job in jobs {
                 group.addTask { [self] in
-                    await job.body()
+                    await job.body(job.handle)
                     finish(job)
                 }
             }
@@ -98,13 +138,19 @@ final class DriverRegistry: Sendable {
         }
     }
 
+    /// Returns once shutdown begins (at once when it has). Testing only: ``CrashPoint/Phase/outcomeNeverCommitted``
+    /// parks a driver here.
+    func parkUntilShutdown() async {
+        _ = await draining.wait()
+    }
+
     /// Whether a driver for `id` is running or waiting to run.
     func isActive(_ id: ReplayRecordID) -> Bool {
         state.withLock { $0.active[id] != nil }
     }
 
-    /// The signal of the driver running for `id`, if any.
-    func signal(for id: ReplayRecordID) -> CompletionSignal? {
+    /// The handle of the driver running for `id`, if any.
+    func handle(for id: ReplayRecordID) -> DriverHandle? {
         state.withLock { $0.active[id] }
     }
 
@@ -113,8 +159,8 @@ final class DriverRegistry: Sendable {
 
     private func finish(_ job: Job) {
         state.withLock { state in
-            if state.active[job.id] === job.signal { state.active.removeValue(forKey: job.id) }
+            if state.active[job.id] === job.handle { state.active.removeValue(forKey: job.id) }
         }
-        job.signal.fire()
+        job.handle.finish()
     }
 }

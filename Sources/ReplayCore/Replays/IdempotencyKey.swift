@@ -1,10 +1,12 @@
 import Crypto
+import Strait
 
 /// Idempotency keys and request fingerprints.
 public enum IdempotencyKey {
-    /// Whether `key` is a valid caller key: 1–255 printable ASCII characters.
+    /// Whether `key` is a valid caller key: 1–255 printable ASCII characters (`IdempotencyKeyRule`, shared with
+    /// replayctl).
     public static func isValid(_ key: String) -> Bool {
-        (1...255).contains(key.utf8.count) && key.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        IdempotencyKeyRule.isValid(key)
     }
 
     /// A new random key for a caller that sent none: `rk_` and 32 hex characters (128 bits).

@@ -14,11 +14,27 @@ extension ReplayEngine {
         case rest
     }
 
-    /// Drives one record until it rests. Store failures back off and retry; they never lose the record.
+    /// Drives one record until it rests, and publishes its answer on `handle`. Store failures back off and retry;
+    /// they never lose the record.
     ///
+    /// The driver keeps its record in memory (`initial`, when the caller has it, saves the first read) and writes
+    /// only changes; it reads the record again only after a store failure, when what is durable is the truth.
     /// Every step ends at a durable point (its change is committed). When shutdown begins, the driver stops at
     /// the next one, and a sleep ends early: the record stays unfinished and is resumed at the next start.
-    func drive(_ id: ReplayRecordID, logger: Logger) async {
+    func drive(
+        _ id: ReplayRecordID,
+        initial: ReplayRecord?,
+        sendsRecordedAttempt: Bool,
+        handle: DriverHandle,
+        logger: Logger
+    ) async {
+        var current = initial
+        // Every line about a request carries its request id, also from a driver resumed after a restart or
+        // released after a pause (started without the request's logger).
+        var logger = logger
+        var tagged = logger[metadataKey: "request_id"] != nil
+        // The attempt the claim recorded, to send now; otherwise an `in_flight` record is one to reconcile.
+        var fresh = sendsRecordedAttempt ? initial?.attempts.last : nil
         var reconcileRound = 0
         var storeFailures = 0
         while !Task.isCancelled {
@@ -28,10 +44,24 @@ extension ReplayEngine {
             }
             let step: Step
             do {
-                guard let record = try await store.record(id) else { return }
-                step = try await self.step(record, reconcileRound: &reconcileRound, logger: logger)
+                if current == nil { current = try await store.record(id) }
+                guard var record = current else { return }
+                if !tagged {
+                    logger[metadataKey: "request_id"] = "\(record.requestID)"
+                    tagged = true
+                }
+                step = try await self.step(
+                    &record,
+                    fresh: &fresh,
+                    handle: handle,
+                    reconcileRound: &reconcileRound,
+                    logger: logger
+                )
+                current = record
                 storeFailures = 0
             } catch {
+                current = nil
+                fresh = nil
                 storeFailures += 1
                 logger.error("replay state store failed; will retry", metadata: ["error": "\(error)"])
                 step = .sleep(settings.reconcileBackoff.backoff(retry: storeFailures, fraction: jitter.nextFraction()))
@@ -40,15 +70,21 @@ extension ReplayEngine {
             case .next:
                 continue
             case .rest:
+                if let current { handle.publish(current) }
                 return
             case .sleep(let duration):
+                // After a wait the record is read again: an operator may have resolved it meanwhile.
+                current = nil
+                fresh = nil
                 guard await drivers.sleep(for: duration, on: clock) else { continue }
             }
         }
     }
 
     private func step(
-        _ record: ReplayRecord,
+        _ record: inout ReplayRecord,
+        fresh: inout AttemptRecord?,
+        handle: DriverHandle,
         reconcileRound: inout Int,
         logger: Logger
     ) async throws(StoreError)
@@ -57,20 +93,27 @@ extension ReplayEngine {
         if record.state.isFinal || record.state == .indeterminate { return .rest }
         let now = clock.wallNowMilliseconds()
         if let leaderID = record.coalescedFrom {
-            return try await followLeader(record, leaderID: leaderID, now: now)
+            return try await followLeader(&record, leaderID: leaderID, now: now)
         }
         if let next = record.nextActionAt, next > now {
             return .sleep(.milliseconds(next - now))
         }
+        if let recorded = fresh {
+            // A new replay: its claim recorded attempt 1 in the same commit. Send it.
+            fresh = nil
+            if record.state == .inFlight, record.attempts.last == recorded {
+                return try await attempt(&record, recorded: recorded, handle: handle, now: now, logger: logger)
+            }
+        }
         switch record.state {
         case .pending:
-            return try await attempt(record, now: now, logger: logger)
+            return try await attempt(&record, recorded: nil, handle: handle, now: now, logger: logger)
         case .inFlight:
             // An attempt was recorded but its result was not: the process died around the send. It may have
             // reached Strait, so it is reconciled before anything else.
             logger.warning("resuming a replay whose last attempt has no recorded result; reconciling first")
-            try await store.update(
-                record.id,
+            record = try await store.update(
+                record,
                 at: now,
                 RecordChange(
                     state: .reconciling,
@@ -81,7 +124,7 @@ extension ReplayEngine {
             return .next
         case .reconciling:
             reconcileRound += 1
-            return try await reconcile(record, round: reconcileRound, now: now, logger: logger)
+            return try await reconcile(&record, round: reconcileRound, now: now, logger: logger)
         case .succeeded, .failed, .indeterminate:
             return .rest
         }
@@ -89,7 +132,7 @@ extension ReplayEngine {
 
     /// A coalesced record takes the outcome of the replay it was coalesced into.
     private func followLeader(
-        _ record: ReplayRecord,
+        _ record: inout ReplayRecord,
         leaderID: ReplayRecordID,
         now: Int64
     ) async throws(StoreError)
@@ -97,7 +140,7 @@ extension ReplayEngine {
     {
         guard let leader = try await store.record(leaderID) else {
             try await finishFailed(
-                record,
+                &record,
                 error: ReplayError(.internalError, "the replay this one was coalesced into no longer exists"),
                 now: now
             )
@@ -105,8 +148,8 @@ extension ReplayEngine {
         }
         switch leader.state {
         case .succeeded, .failed:
-            try await store.update(
-                record.id,
+            record = try await store.update(
+                record,
                 at: now,
                 RecordChange(
                     state: leader.state,
@@ -123,40 +166,70 @@ extension ReplayEngine {
         }
     }
 
-    private func attempt(_ record: ReplayRecord, now: Int64, logger: Logger) async throws(StoreError) -> Step {
+    /// Sends the next attempt: `recorded` when the claim recorded it already (a new replay), otherwise a new one,
+    /// recorded durably first. Whatever stops it before the send (an invalid run id, an open breaker, shutdown)
+    /// gives a recorded attempt the outcome `not_sent`, so that it is never reconciled as if it might have gone out.
+    private func attempt(
+        _ record: inout ReplayRecord,
+        recorded: AttemptRecord?,
+        handle: DriverHandle,
+        now: Int64,
+        logger: Logger
+    ) async throws(StoreError) -> Step {
         guard let runID = try? RunID(record.runID) else {
-            try await finishFailed(record, error: ReplayError(.badRequest, "invalid run id"), now: now)
+            let change = failedChange(record, error: ReplayError(.badRequest, "invalid run id"))
+            try await hold(&record, recorded: recorded, reason: "invalid_run_id", change, now: now)
             return .rest
         }
         let checkpoint = record.fromCheckpoint.flatMap { try? CheckpointSequence($0) }
+        if let entry = pause.holding(source: record.source) {
+            logger.notice("replays are paused; holding the replay", metadata: ["paused": "\(entry.scope)"])
+            let change = RecordChange(
+                state: .pending,
+                errorCode: Self.pausedCode,
+                errorMessage: Self.pausedMessage(entry),
+                clear: [.nextActionAt]
+            )
+            try await hold(&record, recorded: recorded, reason: "paused", change, now: now)
+            return .rest
+        }
         var ticket: UpstreamPacer.Ticket?
         if let guards {
             if case .rejected(let retryAfter) = guards.breaker.allow() {
                 logger.notice("circuit breaker open; holding the replay", metadata: ["retry_after": "\(retryAfter)"])
-                try await schedule(
-                    record,
+                let change = scheduleChange(
                     after: max(retryAfter, .seconds(1)),
                     code: "circuit_open",
                     message: "Strait is failing; waiting for the circuit breaker",
                     now: now
                 )
+                try await hold(&record, recorded: recorded, reason: "circuit_open", change, now: now)
                 return .next
             }
             do {
                 ticket = try await guards.pacer.acquire()
             } catch {
                 guards.breaker.recordAbandoned()
+                try await hold(&record, recorded: recorded, reason: "shutdown", RecordChange(state: .pending), now: now)
                 return .rest
             }
         }
         if drivers.isDraining || Task.isCancelled {
             // Shutting down: send nothing new. The record stays pending and is resumed at the next start.
             if let ticket { guards?.pacer.abandon(ticket) }
+            try await hold(&record, recorded: recorded, reason: "shutdown", RecordChange(state: .pending), now: now)
             return .rest
         }
-        let number = (record.attempts.last?.number ?? 0) + 1
-        let requestID = "\(record.requestID)-\(number)"
-        _ = try await store.recordAttempt(record.id, requestID: requestID, at: clock.wallNowMilliseconds())
+        let number: Int
+        let requestID: String
+        if let recorded {
+            number = recorded.number
+            requestID = recorded.requestID
+        } else {
+            number = (record.attempts.last?.number ?? 0) + 1
+            requestID = "\(record.requestID)-\(number)"
+            record = try await store.recordAttempt(record, requestID: requestID, at: clock.wallNowMilliseconds())
+        }
         crash.reached(.afterAttemptRecorded)
 
         let result: Result<StraitResult<JobRun>, StraitClientError>
@@ -174,6 +247,8 @@ extension ReplayEngine {
         }
         crash.reached(.afterResponse)
         let finished = clock.wallNowMilliseconds()
+        // A released held replay lets the next one go now (after `finished`, so their attempts do not overlap).
+        handle.markSent()
         var attemptLogger = logger
         attemptLogger[metadataKey: "upstream_request_id"] = "\(requestID)"
 
@@ -195,16 +270,17 @@ extension ReplayEngine {
             }
         }
         // Each outcome is one durable commit: the attempt's result together with the record's next state.
+        let sent = record
         func finish(
             _ outcome: AttemptOutcome,
             status: Int?,
             detail: String?,
             _ change: RecordChange
         )
-            async throws(StoreError)
+            async throws(StoreError) -> ReplayRecord
         {
             try await store.finishAttempt(
-                record.id,
+                sent,
                 attempt: number,
                 outcome: outcome,
                 status: status,
@@ -216,19 +292,33 @@ extension ReplayEngine {
         switch verdict.kind {
         case .created(let created):
             health.recordResponse(status: created.response.status)
-            try await finish(
-                .answered,
-                status: created.response.status,
-                detail: nil,
-                RecordChange(
-                    state: .succeeded,
-                    newRunID: created.value.id,
-                    responseStatus: created.response.status,
-                    responseBody: created.response.body,
-                    clear: [.nextActionAt, .errorCode, .errorMessage]
-                )
+            let change = RecordChange(
+                state: .succeeded,
+                newRunID: created.value.id,
+                responseStatus: created.response.status,
+                responseBody: created.response.body,
+                clear: [.nextActionAt, .errorCode, .errorMessage]
+            )
+            // The caller is answered now, before the commit: a crash before it leaves the attempt recorded
+            // without a result, and reconciling it finds this run (by the attempt's request id), so the answer
+            // holds. Failures are answered only once committed, because reconciling them may retry.
+            handle.publish(
+                sent.finishingAttempt(
+                    number,
+                    outcome: .answered,
+                    status: created.response.status,
+                    detail: nil,
+                    at: finished
+                ).applying(change, at: finished)
             )
             attemptLogger.info("replay created a run", metadata: ["new_run_id": "\(created.value.id)"])
+            if crash.phase == .outcomeNeverCommitted {
+                // Testing only: the process is about to be killed with the answer given and the outcome not
+                // committed. Park until then.
+                await drivers.parkUntilShutdown()
+                return .rest
+            }
+            record = try await finish(.answered, status: created.response.status, detail: nil, change)
             return .rest
 
         case .refused(let apiError, let retryable):
@@ -238,7 +328,7 @@ extension ReplayEngine {
                     "upstream refused before doing anything; retrying later",
                     metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)", "delay": "\(delay)"]
                 )
-                try await finish(
+                record = try await finish(
                     .answered,
                     status: apiError.status,
                     detail: apiError.code,
@@ -250,7 +340,7 @@ extension ReplayEngine {
                 "upstream refused the replay",
                 metadata: ["status": "\(apiError.status)", "code": "\(apiError.code)"]
             )
-            try await finish(
+            record = try await finish(
                 .answered,
                 status: apiError.status,
                 detail: apiError.code,
@@ -272,7 +362,7 @@ extension ReplayEngine {
                     "upstream unreachable, nothing was sent; retrying",
                     metadata: ["error": "\(curlError.code)", "delay": "\(delay)"]
                 )
-                try await finish(
+                record = try await finish(
                     .notSent,
                     status: nil,
                     detail: curlError.code.description,
@@ -295,11 +385,11 @@ extension ReplayEngine {
                     + "\(number) attempt\(number == 1 ? "" : "s"); nothing was sent, no run was created",
                 details: ["upstream=\(upstream.baseURL)", "attempts=\(number)"]
             )
-            try await finish(
+            record = try await finish(
                 .notSent,
                 status: nil,
                 detail: curlError.code.description,
-                failedChange(record, error: error)
+                failedChange(sent, error: error)
             )
             return .rest
 
@@ -309,7 +399,7 @@ extension ReplayEngine {
                 "ambiguous upstream result; reconciling before any retry",
                 metadata: ["reason": "\(reason)"]
             )
-            try await finish(
+            record = try await finish(
                 outcome,
                 status: status,
                 detail: reason,
@@ -323,6 +413,30 @@ extension ReplayEngine {
             )
             return .next
         }
+    }
+
+    /// Applies `change` to a record whose attempt was not sent: with a recorded attempt, that attempt's outcome
+    /// becomes `not_sent` in the same commit.
+    private func hold(
+        _ record: inout ReplayRecord,
+        recorded: AttemptRecord?,
+        reason: String,
+        _ change: RecordChange,
+        now: Int64
+    ) async throws(StoreError) {
+        guard let recorded else {
+            record = try await store.update(record, at: now, change)
+            return
+        }
+        record = try await store.finishAttempt(
+            record,
+            attempt: recorded.number,
+            outcome: .notSent,
+            status: nil,
+            detail: reason,
+            at: now,
+            change
+        )
     }
 
     /// The delay before the next attempt (from `RetrySchedule`: backoff or the server's `Retry-After`), or `nil`
@@ -350,18 +464,6 @@ extension ReplayEngine {
         return delay
     }
 
-    func schedule(
-        _ record: ReplayRecord,
-        after delay: Duration,
-        code: String,
-        message: String,
-        now: Int64
-    )
-        async throws(StoreError)
-    {
-        try await store.update(record.id, at: now, scheduleChange(after: delay, code: code, message: message, now: now))
-    }
-
     /// Back to `pending`, with the next attempt at `now + delay`.
     func scheduleChange(after delay: Duration, code: String, message: String, now: Int64) -> RecordChange {
         RecordChange(
@@ -372,8 +474,8 @@ extension ReplayEngine {
         )
     }
 
-    func finishFailed(_ record: ReplayRecord, error: ReplayError, now: Int64) async throws(StoreError) {
-        try await store.update(record.id, at: now, failedChange(record, error: error))
+    func finishFailed(_ record: inout ReplayRecord, error: ReplayError, now: Int64) async throws(StoreError) {
+        record = try await store.update(record, at: now, failedChange(record, error: error))
     }
 
     /// Final `failed`, with replayd's own error stored as the answer.

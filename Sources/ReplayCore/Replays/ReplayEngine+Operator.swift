@@ -15,7 +15,7 @@ extension ReplayEngine {
     {
         let now = clock.wallNowMilliseconds()
         do {
-            guard let record = try await store.record(id) else {
+            guard var record = try await store.record(id) else {
                 throw ReplayError(.recordNotFound, "no replay with key \(id.key)")
             }
             guard !record.state.isFinal else {
@@ -39,8 +39,8 @@ extension ReplayEngine {
             }
             switch action {
             case .reconcile:
-                try await store.update(
-                    id,
+                record = try await store.update(
+                    record,
                     at: now,
                     RecordChange(
                         state: .reconciling,
@@ -49,15 +49,17 @@ extension ReplayEngine {
                         clear: [.nextActionAt]
                     )
                 )
-                await waitForDriver(startDriver(id, logger: logger))
+                let handle = startDriver(id, initial: record, logger: logger)
+                await waitForDriver(handle)
+                if let answer = handle.published { record = answer }
             case .markSucceeded(let runID):
                 guard (try? RunID(runID)) != nil else { throw ReplayError(.badRequest, "invalid run id \(runID)") }
                 var body = Self.encode(["id": runID])
                 if let run = try? await upstream.getRun(RunID(runID), requestID: "\(record.requestID)-resolve") {
                     body = Self.encode(run.value)
                 }
-                try await store.update(
-                    id,
+                record = try await store.update(
+                    record,
                     at: now,
                     RecordChange(
                         state: .succeeded,
@@ -70,8 +72,8 @@ extension ReplayEngine {
                 )
             case .markFailed(let reason):
                 let message = "resolved by \(who): \(reason)"
-                try await store.update(
-                    id,
+                record = try await store.update(
+                    record,
                     at: now,
                     RecordChange(
                         state: .failed,
@@ -88,10 +90,7 @@ extension ReplayEngine {
                 "operator resolved a replay",
                 metadata: ["key_hmac": "\(auditor.hashValue(id.key))", "by": "\(who)", "action": "\(action.auditName)"]
             )
-            guard let updated = try await store.record(id) else {
-                throw ReplayError(.recordNotFound, "no replay with key \(id.key)")
-            }
-            return updated
+            return record
         } catch let error as StoreError {
             throw ReplayError(.unavailable, "replayd's state store is unavailable: \(error.message)")
         } catch let error as ReplayError {

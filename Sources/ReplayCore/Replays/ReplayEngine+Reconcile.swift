@@ -8,11 +8,17 @@ extension ReplayEngine {
     ///
     /// Found → succeeded with that run. Every lookup answered and nothing found → a new attempt is allowed.
     /// A lookup failed → try again later with backoff; past the horizon the record becomes `indeterminate`.
-    func reconcile(_ record: ReplayRecord, round: Int, now: Int64, logger: Logger) async throws(StoreError) -> Step {
+    func reconcile(
+        _ record: inout ReplayRecord,
+        round: Int,
+        now: Int64,
+        logger: Logger
+    ) async throws(StoreError) -> Step {
         if let deadline = record.reconcileDeadline, now > deadline {
             logger.error("reconciliation horizon passed; the replay needs an operator (replayctl resolve)")
-            try await store.update(
-                record.id,
+            auditor.reconciled(.horizonPassed)
+            record = try await store.update(
+                record,
                 at: now,
                 RecordChange(
                     state: .indeterminate,
@@ -30,10 +36,10 @@ extension ReplayEngine {
             do {
                 let original = try await upstream.getRun(runID, requestID: "\(record.requestID)-lookup-\(round)")
                 projectID = original.value.projectID
-                try await store.update(record.id, at: now, RecordChange(projectID: original.value.projectID))
+                record = try await store.update(record, at: now, RecordChange(projectID: original.value.projectID))
             } catch {
                 return try await retryReconcile(
-                    record,
+                    &record,
                     round: round,
                     reason: "get run failed: \(error)",
                     now: now,
@@ -49,12 +55,13 @@ extension ReplayEngine {
                 if let run = found.value.first(where: { $0.creatingRequestID == attempt.requestID })
                     ?? found.value.first
                 {
+                    auditor.reconciled(.found)
                     logger.info(
                         "reconciled: the ambiguous attempt did create a run",
                         metadata: ["upstream_request_id": "\(attempt.requestID)", "new_run_id": "\(run.id)"]
                     )
-                    try await store.update(
-                        record.id,
+                    record = try await store.update(
+                        record,
                         at: clock.wallNowMilliseconds(),
                         RecordChange(
                             state: .succeeded,
@@ -68,7 +75,7 @@ extension ReplayEngine {
                 }
             } catch {
                 return try await retryReconcile(
-                    record,
+                    &record,
                     round: round,
                     reason: "list runs failed: \(error)",
                     now: now,
@@ -83,12 +90,13 @@ extension ReplayEngine {
             let settled = lastSent + Self.milliseconds(settings.reconcileSettle)
             let now = clock.wallNowMilliseconds()
             if now < settled {
+                auditor.reconciled(.settling)
                 logger.info(
                     "no run found yet, but Strait may still be working on the last attempt; looking again later",
                     metadata: ["settles_in_ms": "\(settled - now)"]
                 )
-                try await store.update(
-                    record.id,
+                record = try await store.update(
+                    record,
                     at: now,
                     RecordChange(
                         nextActionAt: settled,
@@ -99,12 +107,13 @@ extension ReplayEngine {
                 return .next
             }
         }
+        auditor.reconciled(.notFound)
         logger.notice(
             "reconciled: no run was created; a new attempt is allowed",
             metadata: ["checked": "\(candidates.count)"]
         )
-        try await store.update(
-            record.id,
+        record = try await store.update(
+            record,
             at: clock.wallNowMilliseconds(),
             RecordChange(state: .pending, clear: [.nextActionAt, .errorCode, .errorMessage])
         )
@@ -112,7 +121,7 @@ extension ReplayEngine {
     }
 
     private func retryReconcile(
-        _ record: ReplayRecord,
+        _ record: inout ReplayRecord,
         round: Int,
         reason: String,
         now: Int64,
@@ -120,13 +129,14 @@ extension ReplayEngine {
     )
         async throws(StoreError) -> Step
     {
+        auditor.reconciled(.lookupFailed)
         let delay = settings.reconcileBackoff.backoff(retry: round, fraction: max(0.5, jitter.nextFraction()))
         logger.warning(
             "reconciliation lookup failed; will retry",
             metadata: ["reason": "\(reason)", "delay": "\(delay)"]
         )
-        try await store.update(
-            record.id,
+        record = try await store.update(
+            record,
             at: now,
             RecordChange(
                 nextActionAt: now + Self.milliseconds(delay),

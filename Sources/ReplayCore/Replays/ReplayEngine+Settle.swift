@@ -15,8 +15,12 @@ extension ReplayEngine {
                 return record
             }
             let slice = min(pollInterval, limit - waited)
-            if let signal = drivers.signal(for: id) {
-                await waitForDriver(signal, wait: slice)
+            if let handle = drivers.handle(for: id) {
+                await waitForDriver(handle, wait: slice)
+                // A replay that created a run is published before its outcome is committed.
+                if let answer = handle.published, answer.state.isFinal || answer.state == .indeterminate {
+                    return answer
+                }
             } else {
                 try? await waitClock.sleep(for: slice)
             }

@@ -28,13 +28,23 @@ public struct ReplayWorker: Service {
         } catch {
             logger.error("crash recovery could not read the state store", metadata: ["error": "\(error)"])
         }
+        await release()
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                do {
-                    try await clock.sleep(for: sweepInterval)
-                } catch {
-                    return
+                // The next sweep, or at once after a resume.
+                let gate = engine.pause
+                let slept = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask { [clock, sweepInterval] in (try? await clock.sleep(for: sweepInterval)) != nil }
+                    group.addTask {
+                        await gate.resumed.wait()
+                        return !Task.isCancelled
+                    }
+                    let first = await group.next() ?? false
+                    group.cancelAll()
+                    return first
                 }
+                guard slept, !Task.isCancelled else { return }
+                await release()
                 do {
                     let started = try await engine.resumeUnfinished()
                     if started > 0 {
@@ -44,6 +54,16 @@ public struct ReplayWorker: Service {
                     logger.error("sweep could not read the state store", metadata: ["error": "\(error)"])
                 }
             }
+        }
+    }
+
+    /// Releases held replays whose pause has ended (``ReplayEngine/releaseHeld()``), then counts what waits.
+    private func release() async {
+        do {
+            try await engine.releaseHeld()
+            try await engine.refreshRecordCounts()
+        } catch {
+            logger.error("could not release or count held replays", metadata: ["error": "\(error)"])
         }
     }
 }

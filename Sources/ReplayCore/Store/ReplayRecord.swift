@@ -50,6 +50,8 @@ public struct ReplayRecord: Sendable, Hashable {
     public var resolution: String?
     /// The upstream attempts, oldest first (loaded with the record).
     public var attempts: [AttemptRecord]
+    /// The `[[sources]]` name of a webhook replay; `nil` for the socket. A pause of one source holds its replays.
+    public var source: String?
 
     /// The record's identity.
     public var id: ReplayRecordID { ReplayRecordID(principal: principal, key: key) }

@@ -13,7 +13,19 @@ public protocol ReplayStore: Sendable {
     ///   - otherwise inserts `record` and returns `.created(record)`.
     /// - If a record has this id and the same fingerprint: `.existing(record)` (the caller answers from it).
     /// - If a record has this id and another fingerprint: `.fingerprintMismatch(existing)` (422).
-    func claim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimResult
+    ///
+    /// With `firstAttempt` (the request id of attempt 1), a `.created` record is stored with that attempt already
+    /// recorded and `in_flight`, in the same commit: a new replay waits for one sync before it is sent, not two.
+    /// (A crash before the send leaves it to be reconciled, like any attempt without a result.)
+    func claim(
+        _ record: ReplayRecord,
+        coalesceSince: Int64?,
+        firstAttempt: String?
+    ) async throws(StoreError) -> ClaimResult
+
+    /// What ``claim(_:coalesceSince:firstAttempt:)`` would decide for `record` now, without writing anything (no
+    /// claim, no insert): explain and dry-run. Implementations take the decision with the same code as `claim`.
+    func previewClaim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimPreview
 
     /// The record with this id and its attempts, or `nil`.
     func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord?
@@ -21,29 +33,23 @@ public protocol ReplayStore: Sendable {
     /// The record holding the attempt with this `X-Request-Id`, or `nil`.
     func record(forAttemptRequestID requestID: String) async throws(StoreError) -> ReplayRecord?
 
-    /// Appends an attempt (number = previous + 1, outcome `.recorded`) and sets the record `in_flight`, clearing
-    /// `nextActionAt`. Durable before it returns: the caller sends only afterwards.
+    /// Appends an attempt to `record` (number = its last + 1, outcome `.recorded`) and sets it `in_flight`,
+    /// clearing `nextActionAt`. Durable before it returns: the caller sends only afterwards. Returns the record
+    /// as stored (``ReplayRecord/recordingAttempt(requestID:at:)``), without reading it back.
+    ///
+    /// `record` is the caller's current copy: the store writes the change, and uses the copy only for what it
+    /// writes alongside (the attempt's number, the audit trail).
     func recordAttempt(
-        _ id: ReplayRecordID,
+        _ record: ReplayRecord,
         requestID: String,
         at time: Int64
     ) async throws(StoreError)
-        -> AttemptRecord
+        -> ReplayRecord
 
-    /// Stores an attempt's result and sets the record's `updatedAt`.
-    func recordAttemptResult(
-        _ id: ReplayRecordID,
-        attempt number: Int,
-        outcome: AttemptOutcome,
-        status: Int?,
-        detail: String?,
-        at time: Int64
-    ) async throws(StoreError)
-
-    /// Stores an attempt's result and applies `change` to its record in ONE transaction: one durable commit where
-    /// `recordAttemptResult` followed by `update` would take two.
+    /// Stores the result of `record`'s attempt `number` and applies `change` in ONE durable commit. Returns the
+    /// record as stored, computed in memory.
     func finishAttempt(
-        _ id: ReplayRecordID,
+        _ record: ReplayRecord,
         attempt number: Int,
         outcome: AttemptOutcome,
         status: Int?,
@@ -51,10 +57,21 @@ public protocol ReplayStore: Sendable {
         at time: Int64,
         _ change: RecordChange
     ) async throws(StoreError)
+        -> ReplayRecord
 
-    /// Applies `change` to the record and sets `updatedAt`. Returns the record after the change.
+    /// Applies `change` to `record` and sets `updatedAt`. Returns the record after the change
+    /// (``ReplayRecord/applying(_:at:)``), computed in memory.
     @discardableResult
-    func update(_ id: ReplayRecordID, at time: Int64, _ change: RecordChange) async throws(StoreError) -> ReplayRecord
+    func update(
+        _ record: ReplayRecord,
+        at time: Int64,
+        _ change: RecordChange
+    ) async throws(StoreError)
+        -> ReplayRecord
+
+    /// Deletes `record` (and its attempts), which the caller has just claimed and not driven: the request was
+    /// refused after all (its audit record could not be written), nothing was sent, and the key is free again.
+    func release(_ record: ReplayRecord) async throws(StoreError)
 
     /// Records that are not final (`pending`, `in_flight`, `reconciling`), oldest first: what crash recovery and
     /// the background worker resume.
@@ -68,6 +85,13 @@ public protocol ReplayStore: Sendable {
     func prune(updatedBefore cutoff: Int64) async throws(StoreError) -> Int
 }
 
+extension ReplayStore {
+    /// ``claim(_:coalesceSince:firstAttempt:)`` without recording an attempt.
+    public func claim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimResult {
+        try await claim(record, coalesceSince: coalesceSince, firstAttempt: nil)
+    }
+}
+
 /// What `claim` found.
 public enum ClaimResult: Sendable, Hashable {
     /// A new record: this caller drives it.
@@ -78,6 +102,27 @@ public enum ClaimResult: Sendable, Hashable {
     case fingerprintMismatch(ReplayRecord)
     /// A new record was inserted, coalesced into an earlier replay of the same run and checkpoint.
     case coalesced(ReplayRecord, into: ReplayRecord)
+
+    /// The record this claim inserted (`created` or `coalesced`), or `nil`.
+    public var inserted: ReplayRecord? {
+        switch self {
+        case .created(let record), .coalesced(let record, into: _): return record
+        case .existing, .fingerprintMismatch: return nil
+        }
+    }
+}
+
+/// What a claim would decide, before it writes: ``ReplayStore/previewClaim(_:coalesceSince:)``'s answer, and the
+/// decision ``ReplayStore/claim(_:coalesceSince:firstAttempt:)`` acts on.
+public enum ClaimPreview: Sendable, Hashable {
+    /// No record has the key, and nothing to coalesce into: a new record would be inserted and driven.
+    case create
+    /// The key exists with the same fingerprint: the answer would come from it.
+    case existing(ReplayRecord)
+    /// The key exists for a different request: 422.
+    case fingerprintMismatch(ReplayRecord)
+    /// A new record would be inserted, coalesced into this earlier replay of the same run and checkpoint.
+    case coalesce(into: ReplayRecord)
 }
 
 /// A change to a record; `nil` fields are left alone unless named in `clear`.

@@ -8,6 +8,8 @@ import Logging
 struct SQLiteDatabase: Sendable {
     /// The connection pool: one writer, concurrent readers.
     let pool: DatabasePool
+    /// Batches writes into group commits on the pool's writer.
+    let commits: SQLiteGroupCommit
     /// What the file is, for messages: `replay store`, `follow-up outbox`.
     let name: String
     let logger: Logger
@@ -35,6 +37,7 @@ struct SQLiteDatabase: Sendable {
         } catch {
             throw SQLiteReplayStore.storeError(error, "opening the \(name) at \(path)", code: .unavailable)
         }
+        commits = SQLiteGroupCommit(pool: pool)
         do {
             // GRDB's WAL setup sets `synchronous = NORMAL` on the writer after `prepareDatabase` runs, so FULL is
             // set here, once the pool is open. Only the writer commits; readers never need it.
@@ -64,22 +67,38 @@ struct SQLiteDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), shielded from the caller's cancellation.
+    /// Runs `body` in its own savepoint of the next group commit (one `BEGIN IMMEDIATE` transaction and one sync
+    /// for every write that arrived while the previous commit ran; see ``SQLiteGroupCommit``), and returns once
+    /// that commit is durable. Shielded from the caller's cancellation: once submitted, the write commits or fails.
+    /// `operation` names the write in an error; it is built only then (not on every replay's write).
     func write<T: Sendable>(
-        _ operation: String,
+        _ operation: @autoclosure () -> String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
-        let pool = pool
-        // An unstructured task, awaited at once, so it never outlives this call. It exists only to keep the
-        // caller's cancellation away from GRDB, whose async access throws `CancellationError` for a cancelled
-        // task: a replay driver cancelled at shutdown still commits the attempt result it is writing, so the
-        // restart sees what was sent. (Swift has no structured way to run a child without its parent's
-        // cancellation.)
-        let task = Task { try await pool.write(body) }
-        do {
-            return try await task.value
-        } catch {
-            let failure = SQLiteReplayStore.storeError(error, operation)
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
+            commits.submit(
+                SQLiteGroupCommit.Write(
+                    run: { db in
+                        let applied = Self.inSavepoint(db) { () throws -> T in try body(db) }
+                        return { commitError in
+                            // A write's own error (a full disk mid-statement) explains a failed commit better
+                            // than the commit's (the transaction was aborted).
+                            if case .success = applied, let commitError {
+                                continuation.resume(returning: .failure(commitError))
+                            } else {
+                                continuation.resume(returning: applied)
+                            }
+                        }
+                    },
+                    fail: { error in continuation.resume(returning: .failure(error)) }
+                )
+            )
+        }
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            let failure = SQLiteReplayStore.storeError(error, operation())
             if failure.code != .notFound {
                 logger.error("\(name) write failed", metadata: ["error": "\(failure)"])
             }
@@ -87,9 +106,30 @@ struct SQLiteDatabase: Sendable {
         }
     }
 
+    /// Runs `body` in a savepoint of the batch's transaction, through cached statements (GRDB's `inSavepoint`
+    /// prepares its statements anew each time): a write that throws is rolled back alone.
+    private static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) -> Result<T, any Error> {
+        do {
+            try db.cachedStatement(sql: "SAVEPOINT replayd_write").execute()
+        } catch {
+            return .failure(error)
+        }
+        do {
+            let value = try body()
+            try db.cachedStatement(sql: "RELEASE SAVEPOINT replayd_write").execute()
+            return .success(value)
+        } catch {
+            // Undo the write's statements; the batch's transaction goes on (or, if SQLite aborted it, fails at
+            // COMMIT, and every write of the batch fails with it).
+            try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT replayd_write").execute()
+            try? db.cachedStatement(sql: "RELEASE SAVEPOINT replayd_write").execute()
+            return .failure(error)
+        }
+    }
+
     /// Runs `body` in one read transaction on a reader connection, shielded from the caller's cancellation.
     func read<T: Sendable>(
-        _ operation: String,
+        _ operation: @autoclosure () -> String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
         let pool = pool
@@ -98,7 +138,7 @@ struct SQLiteDatabase: Sendable {
         do {
             return try await task.value
         } catch {
-            let failure = SQLiteReplayStore.storeError(error, operation)
+            let failure = SQLiteReplayStore.storeError(error, operation())
             logger.error("\(name) read failed", metadata: ["error": "\(failure)"])
             throw failure
         }

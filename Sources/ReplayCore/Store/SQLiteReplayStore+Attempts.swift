@@ -7,78 +7,50 @@ extension SQLiteReplayStore {
     /// - Throws: `StoreError(.notFound, …)` when the record does not exist; `StoreError(.io, …)` when `requestID`
     ///   is already recorded (request ids are unique across all records) or the write fails.
     public func recordAttempt(
-        _ id: ReplayRecordID,
+        _ record: ReplayRecord,
         requestID: String,
         at time: Int64
-    ) async throws(StoreError) -> AttemptRecord {
+    ) async throws(StoreError) -> ReplayRecord {
+        let updated = record.recordingAttempt(requestID: requestID, at: time)
+        guard let attempt = updated.attempts.last else {
+            throw StoreError(.io, "recording an attempt for \(record.id) produced no attempt")
+        }
+        let id = record.id
         try await write("recording an attempt for \(id)") { db in
-            guard try Self.recordExists(id, db) else {
-                throw StoreError(.notFound, "no replay record \(id)")
-            }
-            let duplicate = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM attempts WHERE request_id = ?"),
-                arguments: [requestID]
-            )
-            if duplicate == true {
-                throw StoreError(.io, "attempt request id \(requestID) is already recorded")
-            }
-            let last = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT MAX(number) FROM attempts WHERE principal = ? AND key = ?"),
-                arguments: [id.principal, id.key]
-            )
-            let attempt = AttemptRecord(number: (last ?? 0) + 1, requestID: requestID, recordedAt: time)
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO attempts (principal, key, number, request_id, recorded_at, outcome)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [id.principal, id.key, attempt.number, requestID, time, attempt.outcome.rawValue])
             try db.cachedStatement(
                 sql: """
                     UPDATE replays SET state = ?, next_action_at = NULL, updated_at = ?
                     WHERE principal = ? AND key = ?
                     """
             ).execute(arguments: [ReplayState.inFlight.rawValue, time, id.principal, id.key])
-            return attempt
-        }
-    }
-
-    /// See `ReplayStore.recordAttemptResult`. Also sets the record's `updatedAt` to `time`.
-    ///
-    /// - Throws: `StoreError(.notFound, …)` when the record has no attempt `number`.
-    public func recordAttemptResult(
-        _ id: ReplayRecordID,
-        attempt number: Int,
-        outcome: AttemptOutcome,
-        status: Int?,
-        detail: String?,
-        at time: Int64
-    ) async throws(StoreError) {
-        try await write("recording the result of attempt \(number) of \(id)") { db in
-            try db.cachedStatement(
-                sql: """
-                    UPDATE attempts SET outcome = ?, status = ?, detail = ?, finished_at = ?
-                    WHERE principal = ? AND key = ? AND number = ?
-                    """
-            ).execute(arguments: [outcome.rawValue, status, detail, time, id.principal, id.key, number])
             guard db.changesCount == 1 else {
-                throw StoreError(.notFound, "no attempt \(number) of replay record \(id)")
+                throw StoreError(.notFound, "no replay record \(id)")
             }
-            try db.cachedStatement(sql: "UPDATE replays SET updated_at = ? WHERE principal = ? AND key = ?")
-                .execute(arguments: [time, id.principal, id.key])
+            do {
+                try Self.insertAttempt(attempt, of: id, db)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                throw StoreError(
+                    .io,
+                    "attempt \(attempt.number) or request id \(requestID) of \(id) is already recorded"
+                )
+            }
         }
+        return updated
     }
 
     /// See `ReplayStore.finishAttempt`: the attempt's result and the record's change in one commit.
+    ///
+    /// - Throws: `StoreError(.notFound, …)` when the record has no attempt `number`.
     public func finishAttempt(
-        _ id: ReplayRecordID,
+        _ record: ReplayRecord,
         attempt number: Int,
         outcome: AttemptOutcome,
         status: Int?,
         detail: String?,
         at time: Int64,
         _ change: RecordChange
-    ) async throws(StoreError) {
+    ) async throws(StoreError) -> ReplayRecord {
+        let id = record.id
         try await write("finishing attempt \(number) of \(id)") { db in
             try db.cachedStatement(
                 sql: """
@@ -91,6 +63,8 @@ extension SQLiteReplayStore {
             }
             try Self.apply(change, to: id, at: time, db)
         }
+        return record.finishingAttempt(number, outcome: outcome, status: status, detail: detail, at: time)
+            .applying(change, at: time)
     }
 
     /// See `ReplayStore.record(forAttemptRequestID:)`. Uses `attempts_request_id`.

@@ -22,48 +22,62 @@ extension SQLiteReplayStore {
     /// - Throws: `StoreError(.notFound, …)` when the record does not exist.
     @discardableResult
     public func update(
-        _ id: ReplayRecordID,
+        _ record: ReplayRecord,
         at time: Int64,
         _ change: RecordChange
     ) async throws(StoreError) -> ReplayRecord {
-        try await write("updating \(id)") { db in
-            try Self.apply(change, to: id, at: time, db)
-            guard let updated = try Self.fetchRecord(id, db) else {
-                throw StoreError(.notFound, "no replay record \(id)")
-            }
-            return updated
+        let id = record.id
+        try await write("updating \(id)") { db in try Self.apply(change, to: id, at: time, db) }
+        return record.applying(change, at: time)
+    }
+
+    /// Applies `change` to the record inside the caller's transaction, with one cached statement: a field set in
+    /// `change` is written, a `nil` field named in `clear` becomes NULL, and every other column keeps its value.
+    static func apply(_ change: RecordChange, to id: ReplayRecordID, at time: Int64, _ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                UPDATE replays SET
+                    updated_at = ?1,
+                    state = COALESCE(?2, state),
+                    next_action_at = CASE WHEN ?3 IS NOT NULL THEN ?3 WHEN ?4 THEN NULL ELSE next_action_at END,
+                    reconcile_deadline =
+                        CASE WHEN ?5 IS NOT NULL THEN ?5 WHEN ?6 THEN NULL ELSE reconcile_deadline END,
+                    project_id = COALESCE(?7, project_id),
+                    new_run_id = COALESCE(?8, new_run_id),
+                    response_status = COALESCE(?9, response_status),
+                    response_body = COALESCE(?10, response_body),
+                    error_code = CASE WHEN ?11 IS NOT NULL THEN ?11 WHEN ?12 THEN NULL ELSE error_code END,
+                    error_message = CASE WHEN ?13 IS NOT NULL THEN ?13 WHEN ?14 THEN NULL ELSE error_message END,
+                    resolution = COALESCE(?15, resolution)
+                WHERE principal = ?16 AND key = ?17
+                """
+        )
+        let values: [(any DatabaseValueConvertible)?] = [
+            time,
+            change.state?.rawValue,
+            change.nextActionAt, change.clear.contains(.nextActionAt),
+            change.reconcileDeadline, change.clear.contains(.reconcileDeadline),
+            change.projectID,
+            change.newRunID,
+            change.responseStatus,
+            change.responseBody.map { Data($0) },
+            change.errorCode, change.clear.contains(.errorCode),
+            change.errorMessage, change.clear.contains(.errorMessage),
+            change.resolution,
+            id.principal, id.key,
+        ]
+        try statement.execute(arguments: StatementArguments(values))
+        guard db.changesCount == 1 else {
+            throw StoreError(.notFound, "no replay record \(id)")
         }
     }
 
-    /// Applies `change` to the record inside the caller's transaction.
-    static func apply(_ change: RecordChange, to id: ReplayRecordID, at time: Int64, _ db: Database) throws {
-        var assignments = ["updated_at = ?"]
-        var values: [(any DatabaseValueConvertible)?] = [time]
-        func set(_ column: String, _ value: (any DatabaseValueConvertible)?, clearing field: RecordChange.Field?) {
-            if let value {
-                assignments.append("\(column) = ?")
-                values.append(value)
-            } else if let field, change.clear.contains(field) {
-                assignments.append("\(column) = NULL")
-            }
-        }
-        set("state", change.state?.rawValue, clearing: nil)
-        set("next_action_at", change.nextActionAt, clearing: .nextActionAt)
-        set("reconcile_deadline", change.reconcileDeadline, clearing: .reconcileDeadline)
-        set("project_id", change.projectID, clearing: nil)
-        set("new_run_id", change.newRunID, clearing: nil)
-        set("response_status", change.responseStatus, clearing: nil)
-        set("response_body", change.responseBody.map { Data($0) }, clearing: nil)
-        set("error_code", change.errorCode, clearing: .errorCode)
-        set("error_message", change.errorMessage, clearing: .errorMessage)
-        set("resolution", change.resolution, clearing: nil)
-        values.append(contentsOf: [id.principal, id.key])
-        try db.execute(
-            sql: "UPDATE replays SET \(assignments.joined(separator: ", ")) WHERE principal = ? AND key = ?",
-            arguments: StatementArguments(values)
-        )
-        guard db.changesCount == 1 else {
-            throw StoreError(.notFound, "no replay record \(id)")
+    /// See `ReplayStore.release`. Its attempts go with it (`ON DELETE CASCADE`).
+    public func release(_ record: ReplayRecord) async throws(StoreError) {
+        let id = record.id
+        try await write("releasing \(id)") { db in
+            try db.cachedStatement(sql: "DELETE FROM replays WHERE principal = ? AND key = ?")
+                .execute(arguments: [id.principal, id.key])
         }
     }
 
@@ -106,14 +120,28 @@ extension SQLiteReplayStore {
         }
     }
 
-    /// See `ReplayStore.prune`. Attempts go with their record (`ON DELETE CASCADE`). Uses `replays_updated`.
+    /// The most records one pruning transaction deletes: a pass is many small commits, each a write among the
+    /// others, so that replays never wait behind one long delete.
+    static let pruneChunk = 500
+
+    /// See `ReplayStore.prune`. Attempts go with their record (`ON DELETE CASCADE`). Uses `replays_updated`, and
+    /// deletes at most ``pruneChunk`` records per commit.
     public func prune(updatedBefore cutoff: Int64) async throws(StoreError) -> Int {
-        try await write("pruning records updated before \(cutoff)") { db in
-            try db.execute(
-                sql: "DELETE FROM replays WHERE state IN (\(Self.prunableStates)) AND updated_at < ?",
-                arguments: [cutoff]
-            )
-            return db.changesCount
+        var deleted = 0
+        while true {
+            let chunk = try await write("pruning records updated before \(cutoff)") { db in
+                try db.cachedStatement(
+                    sql: """
+                        DELETE FROM replays WHERE rowid IN (
+                            SELECT rowid FROM replays WHERE state IN (\(Self.prunableStates)) AND updated_at < ?
+                            LIMIT ?
+                        )
+                        """
+                ).execute(arguments: [cutoff, Self.pruneChunk])
+                return db.changesCount
+            }
+            deleted += chunk
+            if chunk < Self.pruneChunk { return deleted }
         }
     }
 }

@@ -9,16 +9,28 @@ extension SQLiteReplayStore {
         principal, key, key_source, fingerprint, action, run_id, from_checkpoint, force, door, request_id, \
         state, created_at, updated_at, next_action_at, reconcile_deadline, project_id, new_run_id, \
         coalesced_from_principal, coalesced_from_key, response_status, response_body, error_code, error_message, \
-        resolution
+        resolution, source
         """
 
     static let attemptColumns = "number, request_id, recorded_at, outcome, status, detail, finished_at"
 
     /// Inserts `record`'s row (not its attempts).
     static func insertRecord(_ record: ReplayRecord, _ db: Database) throws {
-        let placeholders = Array(repeating: "?", count: 24).joined(separator: ", ")
+        let placeholders = Array(repeating: "?", count: 25).joined(separator: ", ")
         let statement = try db.cachedStatement(sql: "INSERT INTO replays (\(replayColumns)) VALUES (\(placeholders))")
         try statement.execute(arguments: replayArguments(record))
+    }
+
+    /// Inserts `attempt` of the record `id` (as recorded: number, request id, time and outcome).
+    static func insertAttempt(_ attempt: AttemptRecord, of id: ReplayRecordID, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO attempts (principal, key, number, request_id, recorded_at, outcome)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            id.principal, id.key, attempt.number, attempt.requestID, attempt.recordedAt, attempt.outcome.rawValue,
+        ])
     }
 
     private static func replayArguments(_ record: ReplayRecord) -> StatementArguments {
@@ -28,7 +40,7 @@ extension SQLiteReplayStore {
             record.state.rawValue, record.createdAt, record.updatedAt, record.nextActionAt, record.reconcileDeadline,
             record.projectID, record.newRunID, record.coalescedFrom?.principal, record.coalescedFrom?.key,
             record.responseStatus, record.responseBody.map { Data($0) }, record.errorCode, record.errorMessage,
-            record.resolution,
+            record.resolution, record.source,
         ]
         return StatementArguments(values)
     }
@@ -80,6 +92,7 @@ extension SQLiteReplayStore {
         record.errorCode = try columns.value("error_code")
         record.errorMessage = try columns.value("error_message")
         record.resolution = try columns.value("resolution")
+        record.source = try columns.value("source")
         record.attempts = try fetchAttempts(record.id, db)
         return record
     }

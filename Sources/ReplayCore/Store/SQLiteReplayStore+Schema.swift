@@ -12,6 +12,12 @@ extension SQLiteReplayStore {
         migrator.registerMigration("v2-webhooks") { db in
             try db.execute(sql: schemaV2Webhooks)
         }
+        migrator.registerMigration("v3-team-tokens") { db in
+            try db.execute(sql: schemaV3TeamTokens)
+        }
+        migrator.registerMigration("v4-pause") { db in
+            try db.execute(sql: schemaV4Pause)
+        }
         return migrator
     }
 
@@ -103,5 +109,17 @@ extension SQLiteReplayStore {
             original_run_id TEXT NOT NULL,
             created_at INTEGER NOT NULL
         );
+        """
+
+    /// v4: pauses (`replayctl pause`), one row per scope (`*` for every replay), and each replay's source (a
+    /// `[[sources]]` name; NULL for the socket), so that a pause of one source holds its replays across a restart.
+    static let schemaV4Pause = """
+        CREATE TABLE pauses (
+            scope TEXT PRIMARY KEY,
+            reason TEXT,
+            paused_at INTEGER NOT NULL,
+            paused_by TEXT NOT NULL
+        );
+        ALTER TABLE replays ADD COLUMN source TEXT;
         """
 }

@@ -60,20 +60,21 @@ public final class SQLiteReplayStore: ReplayStore {
         try database.close()
     }
 
-    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`), shielded from the caller's cancellation.
+    /// Runs `body` in its own savepoint of the next group commit (``SQLiteDatabase/write(_:_:)``), shielded from
+    /// the caller's cancellation. `operation` names it in an error, and is only built for one.
     func write<T: Sendable>(
-        _ operation: String,
+        _ operation: @autoclosure () -> String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
-        try await database.write(operation, body)
+        try await database.write(operation(), body)
     }
 
     /// Runs `body` in one read transaction on a reader connection, shielded from the caller's cancellation.
     func read<T: Sendable>(
-        _ operation: String,
+        _ operation: @autoclosure () -> String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
-        try await database.read(operation, body)
+        try await database.read(operation(), body)
     }
 
     /// Tests only: runs `body` on the writer connection outside a transaction (pragmas, fault injection).

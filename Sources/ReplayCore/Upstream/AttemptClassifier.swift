@@ -9,6 +9,7 @@ import Strait
 /// | 2xx with a body that is not a run | `ambiguous(.undecodableSuccess)` |
 /// | transport failure, nothing written (`facts.requestSent == false`) | `notSent` |
 /// | transport failure after sending (timeout, reset, empty reply) | `ambiguous(.noResponse)` |
+/// | a kept connection died after the request went out; libcurl's re-send refused (`.resendRefused`) | `ambiguous(.noResponse(.resendRefused))` |
 /// | 429 `database admission control throttled` (row 1 = row 8) | `ambiguous(.admissionThrottled)` |
 /// | any other 429: per-IP text (2), auth lockout (3), key limit (7), `enqueue_throttled` (16) | `refused`, retryable |
 /// | 503 envelope `service_unavailable` (7b) | `refused`, retryable |
@@ -46,8 +47,14 @@ public struct AttemptClassifier: Sendable {
     }
 
     /// Classifies a transfer that produced no HTTP response.
+    ///
+    /// `.resendRefused` is ambiguous whatever the byte count says: it only happens once the request was written
+    /// to a connection that then died, so the server may have read it.
     public func classify(_ error: CurlError) -> AttemptClass {
-        error.facts.requestSent ? .ambiguous(reason: .noResponse(error.code)) : .notSent(error.code)
+        if error.code == .resendRefused || error.facts.requestSent {
+            return .ambiguous(reason: .noResponse(error.code))
+        }
+        return .notSent(error.code)
     }
 
     /// Classifies a non-2xx answer.

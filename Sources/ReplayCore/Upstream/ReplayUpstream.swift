@@ -12,6 +12,15 @@ public protocol ReplayUpstream: Sendable {
         timeout: Duration?
     ) async throws(StraitClientError) -> StraitResult<JobRun>
 
+    /// The request ``replay(runID:fromCheckpoint:requestID:timeout:)`` would send with these arguments, the API key
+    /// redacted, built by the same code (explain and dry-run). Sends nothing.
+    func replayPreview(
+        runID: RunID,
+        fromCheckpoint: CheckpointSequence?,
+        requestID: String,
+        timeout: Duration?
+    ) -> UpstreamRequestPreview
+
     /// `GET /v1/runs/{id}`: reconciliation reads the original run's project.
     func getRun(_ runID: RunID, requestID: String?) async throws(StraitClientError) -> StraitResult<JobRun>
 

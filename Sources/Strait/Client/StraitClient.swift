@@ -8,7 +8,7 @@ import Logging
 public struct StraitClient: Sendable {
     /// The base URL without a trailing slash, e.g. `https://api.strait.dev`.
     public let baseURL: String
-    private let apiKey: StraitAPIKey
+    private let apiKey: @Sendable () -> StraitAPIKey
     private let http: any HTTPClient
     private let now: @Sendable () -> Int64
 
@@ -25,10 +25,23 @@ public struct StraitClient: Sendable {
         http: any HTTPClient,
         nowUnixSeconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
+        self.init(baseURL: baseURL, currentAPIKey: { apiKey }, http: http, nowUnixSeconds: nowUnixSeconds)
+    }
+
+    /// Creates a client whose key is asked for at each call, so that a config reload can rotate it without
+    /// rebuilding the client (or the engine and the transport behind it).
+    ///
+    /// - Parameter currentAPIKey: returns the key in force; called once per request, never logged.
+    public init(
+        baseURL: String,
+        currentAPIKey: @escaping @Sendable () -> StraitAPIKey,
+        http: any HTTPClient,
+        nowUnixSeconds: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) {
         var trimmed = baseURL
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.baseURL = trimmed
-        self.apiKey = apiKey
+        self.apiKey = currentAPIKey
         self.http = http
         self.now = nowUnixSeconds
     }
@@ -43,9 +56,43 @@ public struct StraitClient: Sendable {
         requestID: String,
         timeout: Duration? = nil
     ) async throws(StraitClientError) -> StraitResult<JobRun> {
+        try await send(
+            replayRequest(runID: runID, fromCheckpoint: fromCheckpoint, requestID: requestID, timeout: timeout)
+        )
+    }
+
+    /// The exact request ``replay(runID:fromCheckpoint:requestID:timeout:)`` sends, with the API key shown as
+    /// `Bearer strait_…(redacted)`: what `replayctl explain` prints. Built by the same code, so the two cannot drift.
+    public func replayPreview(
+        runID: RunID,
+        fromCheckpoint: CheckpointSequence? = nil,
+        requestID: String,
+        timeout: Duration? = nil
+    ) -> UpstreamRequestPreview {
+        UpstreamRequestPreview(
+            replayRequest(runID: runID, fromCheckpoint: fromCheckpoint, requestID: requestID, timeout: timeout)
+        )
+    }
+
+    /// `POST /v1/runs/{runID}/replay[?from_checkpoint=N]`, as ``replay(runID:fromCheckpoint:requestID:timeout:)``
+    /// sends it.
+    func replayRequest(
+        runID: RunID,
+        fromCheckpoint: CheckpointSequence?,
+        requestID: String,
+        timeout: Duration?
+    ) -> HTTPRequest {
         var path = "/v1/runs/\(runID.pathSegment)/replay"
         if let fromCheckpoint { path += "?from_checkpoint=\(fromCheckpoint.value)" }
-        return try await call(method: "POST", path: path, requestID: requestID, timeout: timeout, expecting: 201)
+        // A kept connection, never a silent second copy: if it dies after the request went out, the call fails
+        // with `.resendRefused`, which the caller treats as ambiguous and reconciles.
+        return request(
+            method: "POST",
+            path: path,
+            requestID: requestID,
+            timeout: timeout,
+            connectionReuse: .reuseWithoutResend
+        )
     }
 
     /// `GET /v1/runs/{runID}`.
@@ -91,20 +138,46 @@ public struct StraitClient: Sendable {
         path: String,
         requestID: String?,
         timeout: Duration? = nil,
+        connectionReuse: HTTPRequest.ConnectionReuse = .automatic,
         expecting expectedStatus: Int
     ) async throws(StraitClientError) -> StraitResult<Value> {
+        try await send(
+            request(
+                method: method,
+                path: path,
+                requestID: requestID,
+                timeout: timeout,
+                connectionReuse: connectionReuse
+            )
+        )
+    }
+
+    /// Every request the client sends is built here.
+    private func request(
+        method: String,
+        path: String,
+        requestID: String?,
+        timeout: Duration?,
+        connectionReuse: HTTPRequest.ConnectionReuse
+    ) -> HTTPRequest {
         var headers: HTTPHeaders = [
             "Accept": "application/json",
-            "Authorization": apiKey.authorizationHeaderValue,
+            "Authorization": apiKey().authorizationHeaderValue,
         ]
         if let requestID { headers.add(name: "X-Request-Id", value: requestID) }
-        let request = HTTPRequest(
+        return HTTPRequest(
             method: method,
             url: baseURL + path,
             headers: headers,
             body: nil,
-            timeout: timeout
+            timeout: timeout,
+            connectionReuse: connectionReuse
         )
+    }
+
+    private func send<Value: Decodable & Sendable>(
+        _ request: HTTPRequest
+    ) async throws(StraitClientError) -> StraitResult<Value> {
         let response: HTTPResponse
         do {
             response = try await http.send(request)

@@ -6,6 +6,8 @@ public struct StraitInputError: Error, Sendable, Hashable, CustomStringConvertib
         case invalidRunID = "invalid_run_id"
         /// The checkpoint is not a positive integer.
         case invalidCheckpoint = "invalid_checkpoint"
+        /// The idempotency key is not 1 to 255 printable ASCII characters.
+        case invalidIdempotencyKey = "invalid_idempotency_key"
         /// Some other parameter (for example a list filter) is invalid.
         case invalidParameter = "invalid_parameter"
     }
@@ -35,6 +37,15 @@ public struct StraitInputError: Error, Sendable, Hashable, CustomStringConvertib
             code: .invalidCheckpoint,
             field: "from_checkpoint",
             message: "from_checkpoint must be a positive integer, got \(quoted(value))"
+        )
+    }
+
+    /// An idempotency key that broke `reason`.
+    public static func invalidIdempotencyKey(_ value: String, reason: String) -> StraitInputError {
+        StraitInputError(
+            code: .invalidIdempotencyKey,
+            field: "idempotency_key",
+            message: "invalid idempotency key \(quoted(value)): \(reason)"
         )
     }
 

@@ -37,6 +37,10 @@ struct ChatText: Sendable {
             if let newRunID = summary.newRunID { text += " as run \(literal(newRunID))" }
             if let status = summary.newRunStatus { text += " (status: \(plain(status)))" }
             return text + "."
+        case .failed where summary.errorCode == "rate_limited":
+            // Nothing was sent: say so, with the wait the limiter named ("… try again in 12 s").
+            let reason = summary.errorMessage.map { ": " + plain(Self.clipped($0)) } ?? "; try again shortly"
+            return "Run \(run) was not replayed, you are being rate limited\(reason). Nothing was sent to Strait."
         case .failed:
             var text = "Replay of run \(run) failed"
             if let message = summary.errorMessage {
@@ -44,6 +48,15 @@ struct ChatText: Sendable {
             }
             if let code = summary.errorCode { text += " (\(literal(code)))" }
             return text + "."
+        case .pending where summary.errorCode == "paused":
+            // `replayctl pause`: accepted durably, held until an operator resumes.
+            var text = "Replay of run \(run) is accepted and held: replays are paused by an operator"
+            if let message = summary.errorMessage, let open = message.firstIndex(of: "("),
+                let close = message[open...].firstIndex(of: ")")
+            {
+                text += " " + plain(Self.clipped(String(message[open...close])))
+            }
+            return text + "; it is sent when they resume. \(statusHint) later."
         case .pending:
             return "Replay of run \(run) is accepted and waiting for Strait; \(statusHint) later."
         case .indeterminate:

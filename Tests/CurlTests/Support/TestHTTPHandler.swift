@@ -52,6 +52,13 @@ final class TestHTTPHandler: ChannelInboundHandler {
             write(response, version: version, context: context)
         case .stall:
             break
+        case .hangUp:
+            context.close(promise: nil)
+        case .respondAndClose(let response):
+            let written = context.eventLoop.makePromise(of: Void.self)
+            write(response, version: version, context: context, promise: written)
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            written.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
         case .reset:
             guard let provider = context.channel as? any SocketOptionProvider else {
                 context.close(promise: nil)
@@ -80,7 +87,12 @@ final class TestHTTPHandler: ChannelInboundHandler {
         }
     }
 
-    private func write(_ response: TestResponse, version: HTTPVersion, context: ChannelHandlerContext) {
+    private func write(
+        _ response: TestResponse,
+        version: HTTPVersion,
+        context: ChannelHandlerContext,
+        promise: EventLoopPromise<Void>? = nil
+    ) {
         var headers = HTTPHeaders()
         for field in response.headers {
             headers.add(name: field.name, value: field.value)
@@ -91,7 +103,7 @@ final class TestHTTPHandler: ChannelInboundHandler {
         if !response.body.isEmpty {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
         }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
     }
 }
 

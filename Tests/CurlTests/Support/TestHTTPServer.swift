@@ -33,6 +33,10 @@ enum TestServerAction: Sendable {
     case reset
     /// Hold the answer until this many requests are held at the same time, then answer them all.
     case holdUntil(Int, TestResponse)
+    /// Close the connection without answering (a FIN, no RST).
+    case hangUp
+    /// Answer (without `Connection: close`), then close the connection, as a server's idle timeout would.
+    case respondAndClose(TestResponse)
     /// Stop listening (new connections are refused), then close this connection without answering.
     case stopListeningAndHangUp
 }

@@ -48,11 +48,15 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// Runs `body` against a fresh simulator and daemon (with `replays` added to the `[replays]` section), then
     /// stops both; on failure the daemon's log tail is attached to the test.
-    static func withStack(replays: String = "", _ body: (EndToEndHarness) async throws -> Void) async throws {
+    static func withStack(
+        replays: String = "",
+        grants: String = EndToEndHarness.testerGrant,
+        _ body: (EndToEndHarness) async throws -> Void
+    ) async throws {
         let harness = try EndToEndHarness()
         do {
             try await harness.startSimulator()
-            try harness.writeConfig(replays: replays)
+            try harness.writeConfig(replays: replays, grants: grants)
             try await harness.startDaemon()
             try await body(harness)
         } catch {
@@ -83,7 +87,31 @@ final class EndToEndHarness: @unchecked Sendable {
         simulatorURL = String(line[range.lowerBound...]).trimmingCharacters(in: .whitespaces)
     }
 
-    /// Writes a config whose principal is this process's uid (or `principalUID`), pointing at `upstream`.
+    /// What the test principal may do unless a test says otherwise: what being mapped allowed before grants.
+    static let testerGrant = """
+        [[grants]]
+        name = "tester-as-before"
+        to = ["tester"]
+        allow = ["replay", "replay_from_checkpoint", "force", "bulk", "read", "resolve"]
+        """
+
+    /// The operator actions, for tests of reload, pause, token admin and explain --as (never implied by
+    /// ``testerGrant``: under grants each needs its own).
+    static let operatorGrant = """
+        [[grants]]
+        name = "tester-operator"
+        to = ["tester"]
+        allow = ["reload", "pause", "token_admin", "explain_as"]
+        """
+
+    /// ``testerGrant`` and ``operatorGrant``.
+    static let testerAndOperatorGrants = testerGrant + "\n\n" + operatorGrant
+
+    /// `[limits]` for tests about something else: bulk and flood tests send thousands of replays from one user.
+    static let limitsOff = "enabled = false\nmax_in_flight_per_principal = 65536"
+
+    /// Writes a config whose principal is this process's uid (or `principalUID`), pointing at `upstream`, with
+    /// `grants` (by default ``testerGrant``).
     func writeConfig(
         upstream: String? = nil,
         principalUID: UInt32 = getuid(),
@@ -91,7 +119,9 @@ final class EndToEndHarness: @unchecked Sendable {
         replays: String = "",
         audit: String = "",
         attemptTimeout: String = "5s",
-        webhooks: String = ""
+        webhooks: String = "",
+        grants: String = EndToEndHarness.testerGrant,
+        limits: String = EndToEndHarness.limitsOff
     ) throws {
         let toml = """
             [upstream]
@@ -112,6 +142,7 @@ final class EndToEndHarness: @unchecked Sendable {
 
             [log]
             level = "trace"
+            format = "text"
 
             [replays]
             \(replays.contains("reconcile_settle") ? "" : "reconcile_settle = \"3s\"")
@@ -120,9 +151,14 @@ final class EndToEndHarness: @unchecked Sendable {
             [audit]
             \(audit)
 
+            [limits]
+            \(limits)
+
             [[principals]]
             name = "tester"
             unix_uids = [\(principalUID)]
+
+            \(grants)
 
             \(webhooks)
             """

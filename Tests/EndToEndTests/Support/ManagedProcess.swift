@@ -18,8 +18,16 @@ final class ManagedProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var exitStatus: Int32?
 
-    init(name: String, executable: String, arguments: [String], environment: [String: String], directory: String) throws
-    {
+    /// - Parameter inheritedDescriptors: descriptors the child gets as 3, 4, … (socket activation, as systemd
+    ///   passes listeners); every other descriptor of the test process stays closed in the child.
+    init(
+        name: String,
+        executable: String,
+        arguments: [String],
+        environment: [String: String],
+        directory: String,
+        inheritedDescriptors: [Int32] = []
+    ) throws {
         self.name = name
         stdoutPath = "\(directory)/\(name).stdout"
         stderrPath = "\(directory)/\(name).stderr"
@@ -30,11 +38,19 @@ final class ManagedProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Copies above the target range first, so dup2 onto 3, 4, … never overwrites a source still to be copied;
+        // dup2 clears close-on-exec on the target.
+        let sources = inheritedDescriptors.map { fcntl($0, F_DUPFD_CLOEXEC, 64) }
+        defer { for source in sources where source >= 0 { close(source) } }
+        for (offset, source) in sources.enumerated() {
+            guard source >= 0 else { throw HarnessError("cannot copy descriptor \(inheritedDescriptors[offset])") }
+            posix_spawn_file_actions_adddup2(&actions, source, 3 + Int32(offset))
+        }
         // Don't leak the test process's sockets (servers, probe ports) into long-lived children.
         // (glibc ≥ 2.34 has `posix_spawn_file_actions_addclosefrom_np`; Swift's Glibc module does not import it.)
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
             typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3 + Int32(inheritedDescriptors.count))
         }
 
         var attributes = posix_spawnattr_t()

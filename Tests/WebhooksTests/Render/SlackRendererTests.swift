@@ -56,6 +56,22 @@ struct SlackRendererTests {
         )
     }
 
+    @Test func aReplayHeldByAPauseSaysSoWithTheReason() throws {
+        let summary = ReplayOutcomeSummary(
+            runID: "r1",
+            state: .pending,
+            errorCode: "paused",
+            errorMessage: "replays are paused (all replays: Strait incident); the replay is accepted and will be sent",
+            key: "slack:T1:43"
+        )
+        let text = try #require(try RenderedJSON.object(SlackRenderer.finalMessage(summary))["text"] as? String)
+        #expect(
+            text
+                == "Replay of run `r1` is accepted and held: replays are paused by an operator (all replays: Strait "
+                + "incident); it is sent when they resume. check with `/replay status slack:T1:43` later."
+        )
+    }
+
     @Test func pendingAndIndeterminatePointToTheStatusCommand() throws {
         for state in [ReplayOutcomeSummary.State.pending, .indeterminate] {
             let summary = ReplayOutcomeSummary(runID: "r1", state: state, key: "slack:T1:42")

@@ -39,7 +39,7 @@ extension WebhookDoor {
         let delivery = DeliveryID(source: context.source.name, id: event.deliveryID)
         return await deduplicated(delivery, context) {
             let sender = SenderIdentity.github(login: comment.author)
-            let principal = directory.principal(for: sender, source: context.source.name)
+            let principal = context.directory.principal(for: sender, source: context.source.name)
             let actor = AuditRecord.Actor(kind: "webhook", principal: principal?.name, auth: sender.description)
             let commands: [ReplayCommand]
             do throws(WebhookPayloadError) {
@@ -109,7 +109,8 @@ extension WebhookDoor {
                             (runID, fromCheckpoint, force),
                             key: key,
                             principal: principal,
-                            context: context
+                            context: context,
+                            channel: comment.repository
                         )
                     )
                 } catch {

@@ -30,6 +30,7 @@ extension WebhookDoor {
                 context,
                 delivery: delivery,
                 sender: .slack(team: command.teamID, user: command.userID),
+                channel: command.channelID,
                 identity: command.identity,
                 parse: { () throws(WebhookPayloadError) in try command.replayCommand() },
                 render: ChatRendering.slack(command: command.command),
@@ -73,6 +74,7 @@ extension WebhookDoor {
                 context,
                 delivery: delivery,
                 sender: sender,
+                channel: interaction.channelID,
                 identity: interaction.identity ?? "(no guild: direct messages are not mapped)",
                 parse: { () throws(WebhookPayloadError) in try interaction.replayCommand() },
                 render: ChatRendering.discord,
@@ -95,12 +97,13 @@ extension WebhookDoor {
         _ context: WebhookContext,
         delivery: DeliveryID,
         sender: SenderIdentity?,
+        channel: String?,
         identity: String,
         parse: () throws(WebhookPayloadError) -> ReplayCommand,
         render: ChatRendering,
         reply: (ReplayRecordID, String) -> PendingReply
     ) async -> DeliveryWork {
-        let principal = sender.flatMap { directory.principal(for: $0, source: context.source.name) }
+        let principal = sender.flatMap { context.directory.principal(for: $0, source: context.source.name) }
         let actor = AuditRecord.Actor(
             kind: "webhook",
             principal: principal?.name,
@@ -139,7 +142,8 @@ extension WebhookDoor {
         case .status(let key):
             let summary: ReplayOutcomeSummary
             do {
-                guard let record = try await pipeline.record(key: key, for: principal) else {
+                let door = Self.door(context.source.kind)
+                guard let record = try await pipeline.record(key: key, for: principal, door: door) else {
                     return .answer(render.answer(render.denied("no replay of yours has the key \(key)")), nil)
                 }
                 summary = Self.summary(record)
@@ -162,7 +166,8 @@ extension WebhookDoor {
                     (runID, fromCheckpoint, force),
                     key: key,
                     principal: principal,
-                    context: context
+                    context: context,
+                    channel: channel
                 )
             } catch {
                 // Slack and Discord do not retry a slash command: tell the user now.
@@ -172,6 +177,13 @@ extension WebhookDoor {
                 // Refused before anything was sent (bad input, policy, replayd unavailable): say so now; there is
                 // nothing to follow up.
                 return .answer(render.answer(render.outcome(summary)), nil)
+            }
+            if summary.state == .pending, summary.errorCode == ReplayError.Code.paused.rawValue {
+                // Held by `replayctl pause`: say so now; the outcome follows once replays resume.
+                return .answer(
+                    render.answer(render.outcome(summary)),
+                    reply(ReplayRecordID(principal: principal.name, key: key), runID)
+                )
             }
             return .answer(
                 render.answer(render.ack(command)),

@@ -23,9 +23,9 @@ import Webhooks
 /// 6. **Submit** with no wait: the answer goes out as soon as the request is durably accepted. Slack and Discord
 ///    get their ack; the outcome is posted later by ``WebhookReplier``.
 public final class WebhookDoor: WebhookRequestHandler {
-    let sources: [String: WebhookSource]
+    /// The sources and the directory in force, read once per delivery (a reload replaces them).
+    let live: @Sendable () -> WebhookDoorConfig
     let pipeline: ReplayPipeline
-    let directory: PrincipalDirectory
     let deliveries: any WebhookDeliveryStore
     let replier: WebhookReplier
     let clock: any ReplayClock
@@ -40,7 +40,7 @@ public final class WebhookDoor: WebhookRequestHandler {
     ///   - deliveries: dedup, replies owed and the auto-replay budget (the replay store).
     ///   - replier: posts outcomes once replays settle.
     ///   - discordAPIURL: where Discord follow-ups go (`https://discord.com/api/v10`).
-    public init(
+    public convenience init(
         sources: [WebhookSource],
         pipeline: ReplayPipeline,
         directory: PrincipalDirectory,
@@ -49,9 +49,29 @@ public final class WebhookDoor: WebhookRequestHandler {
         clock: any ReplayClock,
         discordAPIURL: String
     ) {
-        self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let fixed = WebhookDoorConfig(sources: sources, directory: directory)
+        self.init(
+            live: { fixed },
+            pipeline: pipeline,
+            deliveries: deliveries,
+            replier: replier,
+            clock: clock,
+            discordAPIURL: discordAPIURL
+        )
+    }
+
+    /// Creates a door whose sources and directory are asked for at each delivery (`live`), so that a config
+    /// reload adds, removes or re-keys sources without a restart; a delivery in progress keeps what it read.
+    public init(
+        live: @escaping @Sendable () -> WebhookDoorConfig,
+        pipeline: ReplayPipeline,
+        deliveries: any WebhookDeliveryStore,
+        replier: WebhookReplier,
+        clock: any ReplayClock,
+        discordAPIURL: String
+    ) {
+        self.live = live
         self.pipeline = pipeline
-        self.directory = directory
         self.deliveries = deliveries
         self.replier = replier
         self.clock = clock
@@ -60,14 +80,34 @@ public final class WebhookDoor: WebhookRequestHandler {
 
     var auditor: ReplayAuditor { pipeline.auditor }
 
+    public func servesSource(_ name: String) -> Bool? {
+        live().sources[name] != nil
+    }
+
     public func handle(_ request: WebhookHTTPRequest) async -> WebhookHTTPResponse {
-        guard let source = sources[request.source] else {
-            return Self.error(
+        let started = clock.monotonicNow()
+        let (response, kind) = await answer(request)
+        if let kind {
+            auditor.metrics?.webhookAck(
+                kind: kind.rawValue,
+                after: clock.monotonicNow() - started,
+                deadline: kind.ackDeadline
+            )
+        }
+        return response
+    }
+
+    /// The answer to `request`, and the kind of its source when it has one.
+    private func answer(_ request: WebhookHTTPRequest) async -> (WebhookHTTPResponse, WebhookSourceKind?) {
+        let config = live()
+        guard let source = config.sources[request.source] else {
+            let notFound = Self.error(
                 404,
                 "not_found",
                 "no webhook source is named \(request.source)",
                 requestID: request.requestID
             )
+            return (notFound, nil)
         }
         var logger = request.logger
         logger[metadataKey: "kind"] = "\(source.kind.rawValue)"
@@ -88,29 +128,36 @@ public final class WebhookDoor: WebhookRequestHandler {
                 runID: nil,
                 reason: "signature \(error.code.rawValue): \(error.message)"
             )
-            return Self.error(
+            let refused = Self.error(
                 401,
                 "unauthorized",
                 "signature verification failed (\(error.code.rawValue))",
                 requestID: request.requestID,
                 verificationFailed: true
             )
+            return (refused, source.kind)
         }
         logger[metadataKey: "key_id"] = "\(verification.keyID)"
+        if let signed = verification.signedTimestamp {
+            auditor.metrics?.senderClockSkew(kind: source.kind.rawValue, seconds: now / 1000 - signed)
+        }
         let context = WebhookContext(
             source: source,
             request: request,
             verification: verification,
             receivedAt: now,
+            directory: config.directory,
             logger: logger
         )
+        let response: WebhookHTTPResponse
         switch source.kind {
-        case .slack: return await slack(context)
-        case .discord: return await discord(context)
-        case .github: return await github(context)
-        case .standardWebhooks: return await standardWebhook(context)
-        case .strait: return await straitNotification(context)
+        case .slack: response = await slack(context)
+        case .discord: response = await discord(context)
+        case .github: response = await github(context)
+        case .standardWebhooks: response = await standardWebhook(context)
+        case .strait: response = await straitNotification(context)
         }
+        return (response, source.kind)
     }
 
     // MARK: Shared steps
@@ -231,7 +278,8 @@ public final class WebhookDoor: WebhookRequestHandler {
         _ command: (runID: String, fromCheckpoint: Int?, force: Bool),
         key: String,
         principal: Principal,
-        context: WebhookContext
+        context: WebhookContext,
+        channel: String? = nil
     ) async throws(ReplayError) -> ReplayOutcomeSummary {
         let request: ReplayRequest
         do throws(StraitInputError) {
@@ -248,7 +296,8 @@ public final class WebhookDoor: WebhookRequestHandler {
                 origin: RequestOrigin(
                     door: Self.door(context.source.kind),
                     requestID: context.request.requestID,
-                    source: context.source.name
+                    source: context.source.name,
+                    channel: channel
                 )
             )
         } catch {
@@ -323,5 +372,7 @@ struct WebhookContext: Sendable {
     var verification: WebhookVerification
     /// Unix milliseconds.
     var receivedAt: Int64
+    /// The principal directory in force when the delivery arrived.
+    var directory: PrincipalDirectory
     var logger: Logger
 }

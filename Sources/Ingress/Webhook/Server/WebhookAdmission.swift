@@ -1,4 +1,5 @@
 import Logging
+import ReplayCore
 
 /// What the webhook listener's head check learnt about an admitted request.
 struct WebhookAdmission: Sendable {
@@ -10,4 +11,6 @@ struct WebhookAdmission: Sendable {
     var receivedAt: Duration
     /// The request's logger, with `source` and `client`.
     var logger: Logger
+    /// The source's pre-auth bucket after this request took its token, for the response fields.
+    var rateLimit: RateLimitStatus?
 }

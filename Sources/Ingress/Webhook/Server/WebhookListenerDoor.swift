@@ -42,7 +42,7 @@ struct WebhookListenerDoor: HTTPDoor {
             logger.debug("refused: method", metadata: ["method": "\(head.method.rawValue)"])
             return .answer(rejection.response(requestID: context.requestID))
         }
-        guard let source = Self.source(inURI: head.uri), sources.contains(source) else {
+        guard let source = Self.source(inURI: head.uri), handler.servesSource(source) ?? sources.contains(source) else {
             logger.debug("refused: no such source")
             return .answer(
                 WebhookRejection(.notFound, "no such webhook source; webhooks are POST /hooks/{source}")
@@ -54,26 +54,33 @@ struct WebhookListenerDoor: HTTPDoor {
         logger[metadataKey: "client"] = "\(client)"
         if let seconds = throttle.check(source: source, client: client).retryAfterSeconds {
             logger.info("refused: client blocked after failed verifications", metadata: ["retry_after": "\(seconds)"])
-            return .answer(
-                WebhookRejection(
-                    .throttled,
-                    "too many requests from this client failed verification; retry later",
-                    retryAfterSeconds: seconds
-                ).response(requestID: context.requestID)
-            )
+            var response = WebhookRejection(
+                .throttled,
+                "too many requests from this client failed verification; retry later",
+                retryAfterSeconds: seconds
+            ).response(requestID: context.requestID)
+            RateLimitFields.apply([limiter.status(source: source)], to: &response.headers)
+            return .answer(response)
         }
-        if let seconds = limiter.acquire(source: source).retryAfterSeconds {
+        let (decision, bucket) = limiter.acquireWithStatus(source: source)
+        if let seconds = decision.retryAfterSeconds {
             logger.info("refused: source rate limit", metadata: ["retry_after": "\(seconds)"])
-            return .answer(
-                WebhookRejection(
-                    .rateLimited,
-                    "too many requests for this source; retry later",
-                    retryAfterSeconds: seconds
-                ).response(requestID: context.requestID)
-            )
+            var response = WebhookRejection(
+                .rateLimited,
+                "too many requests for this source; retry later",
+                retryAfterSeconds: seconds
+            ).response(requestID: context.requestID)
+            RateLimitFields.apply([bucket], to: &response.headers)
+            return .answer(response)
         }
         return .admit(
-            WebhookAdmission(source: source, client: client, receivedAt: clock.monotonicNow(), logger: logger)
+            WebhookAdmission(
+                source: source,
+                client: client,
+                receivedAt: clock.monotonicNow(),
+                logger: logger,
+                rateLimit: bucket
+            )
         )
     }
 
@@ -113,7 +120,9 @@ struct WebhookListenerDoor: HTTPDoor {
                 "duration_ms": "\(Int(elapsed / .milliseconds(1)))",
             ]
         )
-        return HTTPServerResponse(status: response.status, headers: response.headers, body: response.body)
+        var answer = HTTPServerResponse(status: response.status, headers: response.headers, body: response.body)
+        if let bucket = admission.rateLimit { RateLimitFields.apply([bucket], to: &answer.headers) }
+        return answer
     }
 
     func render(_ refusal: HTTPRefusal, context: HTTPRequestContext) -> HTTPServerResponse {

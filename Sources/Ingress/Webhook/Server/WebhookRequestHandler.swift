@@ -7,4 +7,12 @@
 public protocol WebhookRequestHandler: Sendable {
     /// Answers one request. Never throws: every failure is a response.
     func handle(_ request: WebhookHTTPRequest) async -> WebhookHTTPResponse
+    /// Whether `/hooks/{name}` is served now: `nil` leaves it to the source names the listener was built with.
+    /// A handler whose sources change on reload answers for itself.
+    func servesSource(_ name: String) -> Bool?
+}
+
+extension WebhookRequestHandler {
+    /// No opinion: the listener's own source names decide.
+    public func servesSource(_ name: String) -> Bool? { nil }
 }

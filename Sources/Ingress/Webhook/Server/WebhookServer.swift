@@ -134,14 +134,20 @@ public final class WebhookServer: Service, Sendable {
         let listener: NIOAsyncChannel<HTTPServerConnection, Never>
         do {
             let core = self.core
-            listener = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 256)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: configuration.host, port: configuration.port) { channel in core.configure(channel) }
+            if let descriptor = configuration.listeningDescriptor {
+                listener = try await ServerBootstrap(group: group)
+                    .bind(descriptor) { channel in core.configure(channel) }
+            } else {
+                listener = try await ServerBootstrap(group: group)
+                    .serverChannelOption(.backlog, value: 256)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .bind(host: configuration.host, port: configuration.port) { channel in core.configure(channel) }
+            }
         } catch {
             let failure = WebhookServerError(
                 .bindFailed,
-                "cannot listen on \(configuration.host):\(configuration.port): \(error)"
+                configuration.listeningDescriptor.map { "cannot serve on inherited socket descriptor \($0): \(error)" }
+                    ?? "cannot listen on \(configuration.host):\(configuration.port): \(error)"
             )
             publish(.failure(failure))
             stoppedAccepting()
@@ -151,7 +157,8 @@ public final class WebhookServer: Service, Sendable {
         logger.info(
             "webhook listener ready",
             metadata: [
-                "host": "\(configuration.host)", "port": "\(port)",
+                "host": "\(listener.channel.localAddress?.ipAddress ?? configuration.host)", "port": "\(port)",
+                "inherited": "\(configuration.listeningDescriptor != nil)",
                 "sources": "\(sources.sorted().joined(separator: ","))",
                 "max_body_size": "\(configuration.http.maxBodyBytes)",
                 "trusted_proxies": "\(configuration.trustedProxies.count)",

@@ -1,4 +1,5 @@
 import HTTPServer
+import ReplayCore
 
 /// Settings of the webhook listener (HTTP/1.1 on TCP).
 public struct WebhookServerConfiguration: Sendable {
@@ -17,6 +18,9 @@ public struct WebhookServerConfiguration: Sendable {
     public var preAuthLimitsBySource: [String: PreAuthLimit]
     /// When repeated verification failures from one client block it (429 while blocked).
     public var failureThrottle: FailureThrottlePolicy
+    /// A listening TCP socket handed over by the service manager (socket activation), adopted instead of binding
+    /// `host:port`. `nil` binds.
+    public var listeningDescriptor: CInt?
 
     /// Creates a configuration.
     public init(
@@ -26,7 +30,8 @@ public struct WebhookServerConfiguration: Sendable {
         trustedProxies: [CIDR] = [],
         preAuthLimit: PreAuthLimit = PreAuthLimit(),
         preAuthLimitsBySource: [String: PreAuthLimit] = [:],
-        failureThrottle: FailureThrottlePolicy = FailureThrottlePolicy()
+        failureThrottle: FailureThrottlePolicy = FailureThrottlePolicy(),
+        listeningDescriptor: CInt? = nil
     ) {
         self.host = host
         self.port = port
@@ -35,6 +40,7 @@ public struct WebhookServerConfiguration: Sendable {
         self.preAuthLimit = preAuthLimit
         self.preAuthLimitsBySource = preAuthLimitsBySource
         self.failureThrottle = failureThrottle
+        self.listeningDescriptor = listeningDescriptor
     }
 
     /// Checks every value; the error names the first field out of range.

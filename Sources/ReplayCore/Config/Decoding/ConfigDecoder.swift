@@ -7,6 +7,9 @@ struct ConfigDecoder {
     var file: String?
     /// The environment to load secrets from; `nil` skips loading them.
     var environment: [String: String]?
+    /// Whether the Strait API key is loaded with the other secrets (not for `replayd explain --request`, which
+    /// needs only the webhook keys).
+    var loadsUpstreamKey = true
 
     /// The config, or every problem found.
     func decode(_ root: TOMLTable) throws(ConfigErrors) -> ReplaydConfig {
@@ -14,13 +17,13 @@ struct ConfigDecoder {
         let reader = ConfigTableReader(table: root, path: "", line: nil, diagnostics: diagnostics)
         var config = ReplaydConfig()
         if let upstream = reader.table("upstream") {
-            config.upstream = UpstreamConfig(reading: upstream, environment: environment)
+            config.upstream = UpstreamConfig(reading: upstream, environment: loadsUpstreamKey ? environment : nil)
         }
         if let socket = reader.table("socket") {
             config.socket = SocketConfig(reading: socket)
         }
         if let state = reader.table("state") {
-            config.state = StateConfig(reading: state)
+            config.state = StateConfig(reading: state, environment: environment)
         }
         if let log = reader.table("log") {
             config.log = LogConfig(reading: log)
@@ -31,6 +34,9 @@ struct ConfigDecoder {
         if let audit = reader.table("audit") {
             config.audit = AuditConfig(reading: audit)
         }
+        if reader.contains("limits"), let limits = reader.table("limits") {
+            config.limits = LimitsConfig(reading: limits)
+        }
         if reader.contains("webhooks"), let webhooks = reader.table("webhooks") {
             config.webhooks = WebhooksConfig(reading: webhooks)
         }
@@ -40,25 +46,29 @@ struct ConfigDecoder {
             reader.tableArray("principals"),
             servicePrincipals: servicePrincipals
         )
+        config.grants = GrantConfig.readAll(reader.tableArray("grants"), principals: config.principals, root: reader)
+        if reader.contains("auth"), let auth = reader.table("auth") {
+            config.auth = AuthConfig(reading: auth)
+        }
         config.sources = WebhookSourceConfig.readAll(
             sourceReaders,
             principals: config.principals,
             environment: environment
         )
+        if reader.contains("admin"), let admin = reader.table("admin") {
+            config.admin = AdminConfig(reading: admin, webhooks: config.sources.isEmpty ? nil : config.webhooks)
+        }
+        if reader.contains("team"), let team = reader.table("team") {
+            var taken: [(name: String, address: ListenAddress)] = []
+            if !config.sources.isEmpty { taken.append(("webhook", config.webhooks.listen)) }
+            if let admin = config.admin.listen { taken.append(("admin", admin)) }
+            config.team = TeamConfig(reading: team, taken: taken)
+        }
         reader.finish()
         guard diagnostics.isEmpty else {
             throw ConfigErrors(diagnostics.errors)
         }
         return config
-    }
-}
-
-extension StateConfig {
-    /// Reads `[state]`.
-    fileprivate init(reading reader: ConfigTableReader) {
-        self.init()
-        directory = reader.string("dir", validate: ConfigValidation.absolutePath) ?? directory
-        reader.finish()
     }
 }
 

@@ -84,6 +84,19 @@ enum ConfigValidation {
         return nil
     }
 
+    /// A `*_file` secret's path: absolute, or `$CREDENTIALS_DIRECTORY/NAME` (also `${CREDENTIALS_DIRECTORY}/NAME`)
+    /// for a systemd credential (`LoadCredential=NAME:…`), resolved when the secret is loaded.
+    static func secretFilePath(_ path: String) -> String? {
+        if let name = SecretReference.credentialName(path) {
+            guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", !name.utf8.contains(0) else {
+                return
+                    "must name one credential after $CREDENTIALS_DIRECTORY/, such as $CREDENTIALS_DIRECTORY/strait-api-key"
+            }
+            return nil
+        }
+        return absolutePath(path)
+    }
+
     /// An absolute path short enough for `sockaddr_un.sun_path` (108 bytes with the terminating NUL).
     static func socketPath(_ path: String) -> String? {
         if let problem = absolutePath(path) {

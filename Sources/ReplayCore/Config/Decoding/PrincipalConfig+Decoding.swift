@@ -35,6 +35,7 @@ extension PrincipalConfig {
         let slack = reader.stringArray("slack_users", validate: ConfigValidation.slackUser)
         let discord = reader.stringArray("discord_users", validate: ConfigValidation.discordUser)
         let github = reader.stringArray("github_logins", validate: ConfigValidation.githubLogin)
+        let policyGroups = reader.stringArray("groups", validate: ConfigValidation.principalName)
         reader.finish()
 
         let mappingKeys = ["unix_users", "unix_uids", "unix_groups", "slack_users", "discord_users", "github_logins"]
@@ -60,7 +61,8 @@ extension PrincipalConfig {
             unixGroups: groups?.map(\.value) ?? [],
             slackUsers: slack?.map(\.value) ?? [],
             discordUsers: discord?.map(\.value) ?? [],
-            githubLogins: github?.map(\.value) ?? []
+            githubLogins: github?.map(\.value) ?? [],
+            groups: policyGroups?.map(\.value) ?? []
         )
     }
 

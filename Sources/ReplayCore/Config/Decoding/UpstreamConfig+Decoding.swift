@@ -5,6 +5,7 @@ extension UpstreamConfig {
         allowInsecureHTTP = reader.bool("allow_insecure_http") ?? allowInsecureHTTP
         readBaseURL(reader)
         readAPIKey(reader, environment: environment)
+        readCAFile(reader, checkFile: environment != nil)
         connectTimeout = reader.duration("connect_timeout", in: .milliseconds(1)...(.seconds(300))) ?? connectTimeout
         timeout = reader.duration("timeout", in: .milliseconds(1)...(.seconds(3600))) ?? timeout
         lowSpeedLimit = reader.integer("low_speed_limit", in: 0...(1 << 30)) ?? lowSpeedLimit
@@ -57,6 +58,38 @@ extension UpstreamConfig {
         }
     }
 
+    /// `ca_file`: an absolute path; when the config is loaded for real, the file must also pass the trust model
+    /// and hold at least one PEM certificate (libcurl reads it by path for each new TLS connection).
+    private mutating func readCAFile(_ reader: ConfigTableReader, checkFile: Bool) {
+        guard let path = reader.string("ca_file", validate: ConfigValidation.absolutePath) else { return }
+        if checkFile, let problem = Self.caFileProblem(path, trust: .system()) {
+            reader.reportInvalid("ca_file", problem)
+            return
+        }
+        caFile = path
+    }
+
+    /// Why the CA bundle at `path` cannot be used, or `nil` when it can.
+    static func caFileProblem(_ path: String, trust: FileTrust) -> String? {
+        let bytes: [UInt8]
+        do {
+            bytes = try RegularFileReader.contents(atPath: path, maxBytes: 4 << 20) { status in
+                guard let problem = trust.problem(withPrivateFile: status, at: path, what: "CA file") else {
+                    return nil
+                }
+                let subject = "CA file \(path) "
+                let text = problem.description
+                return text.hasPrefix(subject) ? String(text.dropFirst(subject.count)) : text
+            }
+        } catch {
+            return "\(path) \(error.reason)"
+        }
+        guard String(decoding: bytes, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
+            return "\(path) holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)"
+        }
+        return nil
+    }
+
     private mutating func readAPIKey(_ reader: ConfigTableReader, environment: [String: String]?) {
         reader.forbid(
             "api_key",
@@ -65,7 +98,7 @@ extension UpstreamConfig {
                 + "can read)"
         )
         let variable = reader.string("api_key_env", validate: ConfigValidation.environmentVariable)
-        let path = reader.string("api_key_file", validate: ConfigValidation.absolutePath)
+        let path = reader.string("api_key_file", validate: ConfigValidation.secretFilePath)
         let key: String
         switch (reader.contains("api_key_env"), reader.contains("api_key_file")) {
         case (true, true):

@@ -122,7 +122,7 @@ extension WebhookKeyConfig {
         )
         let id = reader.string("id", required: true, validate: ConfigValidation.keyID)
         let variable = reader.string("secret_env", validate: ConfigValidation.environmentVariable)
-        let path = reader.string("secret_file", validate: ConfigValidation.absolutePath)
+        let path = reader.string("secret_file", validate: ConfigValidation.secretFilePath)
         let publicKey = reader.string("public_key", validate: { Self.checkPublicKey($0, kind: kind) })
         let notBefore = Self.instant(reader, "not_before")
         let notAfter = Self.instant(reader, "not_after")

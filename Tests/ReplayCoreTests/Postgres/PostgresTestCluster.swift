@@ -1,0 +1,248 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Subprocess
+import Synchronization
+
+@testable import ReplayCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throwaway PostgreSQL cluster for the tests of this process: `initdb` and `pg_ctl` in a temporary directory,
+/// listening only on a Unix socket in that directory, started on first use and shared by every test, each of
+/// which gets a database of its own (``freshDatabase()``). `swift test` needs no server running, only the server
+/// binaries (Debian: `apt-get install postgresql`).
+///
+/// - **Not as root.** `initdb` refuses to run as root, so when the tests run as root (CI), the directory is
+///   given to `nobody` and the binaries run through `setpriv` as that user.
+/// - **Cleaned up at exit.** A watchdog shell waits on a pipe whose other end only this process holds; when the
+///   process ends, however it ends, the pipe closes and the watchdog stops the server and removes the directory.
+/// - **Binaries.** `$REPLAYD_PG_BINDIR`, else the newest `/usr/lib/postgresql/*/bin`, else `$PATH`. When none has
+///   them, every PostgreSQL test fails with a message that says how to install them; they never skip.
+actor PostgresTestCluster {
+    /// The cluster of this test process.
+    static let shared = PostgresTestCluster()
+
+    /// A running cluster.
+    struct Running: Sendable {
+        let directory: String
+        let socketDirectory: String
+        let port: Int
+        let superuser: String
+    }
+
+    /// The harness could not start a cluster.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private var running: Result<Running, Failure>?
+    private var launching = false
+    private var waiting: [CheckedContinuation<Result<Running, Failure>, Never>] = []
+    private var databases = 0
+    private static let superuser = "replayd_test"
+    private static let port = 5432
+
+    /// Settings for a new, empty database on the cluster (started on first use). Throws the harness's
+    /// failure, the same for every test, when the cluster cannot be started.
+    func freshDatabase() async throws -> PostgresConnectionSettings {
+        let cluster = try await start()
+        databases += 1
+        let name = "replayd_test_\(databases)"
+        try await Self.execute("CREATE DATABASE \(name)", cluster: cluster, database: "postgres")
+        return PostgresConnectionSettings(
+            address: .unixSocket(directory: cluster.socketDirectory, port: cluster.port),
+            username: cluster.superuser,
+            database: name,
+            sslMode: .disable
+        )
+    }
+
+    /// The running cluster, launched by the first caller; callers that arrive while it launches wait for it (the
+    /// actor is reentrant across the launch's awaits, so without this each would launch a cluster of its own).
+    private func start() async throws -> Running {
+        if let running { return try running.get() }
+        if launching {
+            let result = await withCheckedContinuation { waiting.append($0) }
+            return try result.get()
+        }
+        launching = true
+        let result: Result<Running, Failure>
+        do {
+            result = .success(try await launch())
+        } catch let failure as Failure {
+            result = .failure(failure)
+        } catch {
+            result = .failure(Failure(description: "the PostgreSQL test cluster could not start: \(error)"))
+        }
+        running = result
+        for waiter in waiting { waiter.resume(returning: result) }
+        waiting = []
+        return try result.get()
+    }
+
+    /// Runs one statement on a short-lived connection.
+    static func execute(_ sql: String, cluster: Running, database: String) async throws {
+        let configuration = PostgresConnection.Configuration(
+            unixSocketPath: "\(cluster.socketDirectory)/.s.PGSQL.\(cluster.port)",
+            username: cluster.superuser,
+            password: nil,
+            database: database
+        )
+        let connection = try await PostgresConnection.connect(
+            configuration: configuration,
+            id: 1,
+            logger: Logger(label: "replayd.test.pg") { _ in SwiftLogNoOpLogHandler() }
+        )
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: StoreTesting.logger)
+        } catch {
+            try? await connection.close()
+            throw Failure(description: "PostgreSQL test cluster: \(sql) failed: \(String(reflecting: error))")
+        }
+        try await connection.close()
+    }
+
+    private func launch() async throws -> Running {
+        let binaries = try Self.locateBinaries()
+        let user = try Self.runAs()
+        var template = Array("/tmp/replayd-pg-XXXXXX".utf8CString)
+        let directory = try template.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress, let created = mkdtemp(base) else {
+                throw Failure(description: "cannot create a temporary directory for PostgreSQL: \(errno)")
+            }
+            return String(cString: created)
+        }
+        if let user {
+            guard chown(directory, user.uid, user.gid) == 0 else {
+                throw Failure(description: "cannot give \(directory) to \(user.name): errno \(errno)")
+            }
+        }
+        let data = directory + "/data"
+        let log = directory + "/server.log"
+        try Self.startWatchdog(directory: directory, data: data, pgctl: binaries.pgctl, user: user)
+        try await Self.run(
+            binaries.initdb,
+            ["-D", data, "-U", Self.superuser, "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"],
+            user: user,
+            directory: directory
+        )
+        let options = [
+            "-k \(directory)", "-p \(Self.port)", "-c listen_addresses=''", "-c max_connections=400",
+            "-c shared_buffers=32MB", "-c fsync=off", "-c full_page_writes=off",
+        ].joined(separator: " ")
+        do {
+            try await Self.run(
+                binaries.pgctl,
+                ["-D", data, "-l", log, "-w", "-t", "120", "-o", options, "start"],
+                user: user,
+                directory: directory
+            )
+        } catch {
+            let tail = (try? String(contentsOfFile: log, encoding: .utf8)).map { String($0.suffix(2000)) } ?? ""
+            throw Failure(description: "\(error)\nserver log:\n\(tail)")
+        }
+        return Running(directory: directory, socketDirectory: directory, port: Self.port, superuser: Self.superuser)
+    }
+
+    /// The account the binaries run as when this process is root (`nobody`), or `nil` to run them as ourselves.
+    private static func runAs() throws -> (name: String, uid: uid_t, gid: gid_t)? {
+        guard geteuid() == 0 else { return nil }
+        guard let entry = getpwnam("nobody") else {
+            throw Failure(description: "the tests run as root and there is no `nobody` user to run PostgreSQL as")
+        }
+        return ("nobody", entry.pointee.pw_uid, entry.pointee.pw_gid)
+    }
+
+    private static func locateBinaries() throws -> (initdb: String, pgctl: String) {
+        let environment = ProcessInfo.processInfo.environment
+        var directories: [String] = []
+        if let explicit = environment["REPLAYD_PG_BINDIR"], !explicit.isEmpty { directories.append(explicit) }
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .compactMap(Int.init).sorted(by: >)
+        directories += versions.map { "/usr/lib/postgresql/\($0)/bin" }
+        directories += (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        for directory in directories {
+            let initdb = directory + "/initdb"
+            let pgctl = directory + "/pg_ctl"
+            if FileManager.default.isExecutableFile(atPath: initdb), FileManager.default.isExecutableFile(atPath: pgctl)
+            {
+                return (initdb, pgctl)
+            }
+        }
+        throw Failure(
+            description: "The PostgreSQL server binaries (initdb, pg_ctl) were not found in $REPLAYD_PG_BINDIR, "
+                + "/usr/lib/postgresql/*/bin or $PATH. The PostgreSQL store tests start a throwaway cluster with "
+                + "them; install them with `sudo apt-get install postgresql` (or ./scripts/install-deps.sh), or "
+                + "set REPLAYD_PG_BINDIR to the directory that holds them."
+        )
+    }
+
+    /// Runs `executable arguments` (as `user`, through `setpriv`, when given) in `directory`, and throws with its
+    /// output unless it exits 0.
+    private static func run(
+        _ executable: String,
+        _ arguments: [String],
+        user: (name: String, uid: uid_t, gid: gid_t)?,
+        directory: String
+    ) async throws {
+        var command = [executable] + arguments
+        if let user {
+            command =
+                ["/usr/bin/setpriv", "--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--"]
+                + command
+        }
+        let result = try await Subprocess.run(
+            .path(.init(command[0])),
+            arguments: Arguments(Array(command.dropFirst())),
+            environment: .inherit.updating(["LC_ALL": "C"]),
+            workingDirectory: .init(directory),
+            input: .none,
+            output: .discarded,
+            error: .string(limit: 64 * 1024)
+        )
+        guard result.terminationStatus.isSuccess else {
+            throw Failure(
+                description: "\(command.joined(separator: " ")) ended with \(result.terminationStatus): "
+                    + result.standardError
+            )
+        }
+    }
+
+    /// Starts the shell that stops the server and removes `directory` once this process has ended: it reads its
+    /// standard input, a pipe whose write end this process alone holds (close-on-exec, so no child inherits it),
+    /// and that only the end of this process closes.
+    private static func startWatchdog(
+        directory: String,
+        data: String,
+        pgctl: String,
+        user: (name: String, uid: uid_t, gid: gid_t)?
+    ) throws {
+        var ends: [Int32] = [0, 0]
+        // (A process spawned by another test between pipe(2) and fcntl(2) may inherit the write end; it only delays
+        // the cleanup until that short-lived process ends too.)
+        guard pipe(&ends) == 0, fcntl(ends[1], F_SETFD, FD_CLOEXEC) == 0, fcntl(ends[0], F_SETFD, FD_CLOEXEC) == 0
+        else {
+            throw Failure(description: "cannot create the PostgreSQL watchdog's pipe: errno \(errno)")
+        }
+        let asUser = user.map { "/usr/bin/setpriv --reuid=\($0.uid) --regid=\($0.gid) --clear-groups -- " } ?? ""
+        let script = """
+            read _
+            \(asUser)'\(pgctl)' -D '\(data)' -m immediate -w stop >/dev/null 2>&1
+            rm -rf '\(directory)'
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        process.standardInput = FileHandle(fileDescriptor: ends[0], closeOnDealloc: true)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The write end stays open for the life of this process: it is what the watchdog waits on.
+        watchdogWriteEnd.withLock { $0 = ends[1] }
+    }
+
+    private static let watchdogWriteEnd = Mutex<Int32>(-1)
+}
