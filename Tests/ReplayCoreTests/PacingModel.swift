@@ -61,11 +61,12 @@ struct PacingModel {
     }
 
     /// The least time `scenario.requests` calls need from `start`: each sent at the first instant the limiter
-    /// admits it (searched at 10 ms), but no faster than the model's callers can send (`callers` per 10 ms, the
-    /// shortest round trip), so that a window turning within the first burst is not counted as free.
+    /// admits it (searched at 10 ms), but no faster than the model's callers can send (`callers` per 30 ms, their
+    /// mean round trip of two 5–25 ms legs), so that a window turning within the first burst is not counted as free:
+    /// no pacer can send the first burst faster than its callers get their answers back.
     static func minimumTime(_ scenario: Scenario, start: Duration) -> Duration {
         var limiter = Window(scenario.limiter, limit: scenario.limit)
-        let gap = Duration.milliseconds(10) / scenario.callers
+        let gap = Duration.milliseconds(30) / scenario.callers
         var now = start
         var sent = 0
         while true {

@@ -5,8 +5,8 @@ import Testing
 
 /// Bulk replays against Strait's per-key limit at every start offset of its window, for bursts of 100 to 5,000,
 /// under both window algorithms the pacer must cope with (the simulator's aligned sliding window and the real
-/// limiter's fixed window from the first call), with 16 callers in flight and a 429 costing its replay the full
-/// `Retry-After` the engine honours. Deterministic: `PacingModel` runs on virtual time.
+/// limiter's fixed window from the first call), with 1, 4, 16 or 64 callers in flight and a 429 costing its replay
+/// the full `Retry-After` the engine honours. Deterministic: `PacingModel` runs on virtual time.
 ///
 /// The bound is 1.1× the least time the limit allows from that offset, plus one second for the last calls'
 /// round trips and the reserve's spacing (a burst that fits in the window has a minimum of about zero), and at
@@ -22,58 +22,64 @@ import Testing
 
     static let everyOffset = Array(0..<60)
 
-    /// After the first refill of a sliding window, the GCRA spends at exactly the refill rate with 16 calls out,
-    /// and answers out of order let a call through now and then that Strait refuses; each costs its replay 63 s.
-    static let slidingSteadyState = "sliding window after its first refill: occasional 429s, each a 63 s retry"
-    /// A burst of exactly the limit: its last calls find fewer units than callers and wait for the window's end.
-    static let exactlyTheLimit = "a burst of exactly the limit spreads its last unit to the window's end"
-    /// 16 callers against 100/min: the 16 calls sent before the limit is known overrun a small window.
-    static let smallLimit = "16 callers before the limit is known overrun a limit of 100"
+    /// One caller: there is never a second caller waiting, so the pacer cannot tell a burst that fits the window
+    /// from one that overruns it, and spends the window's last unit instead of keeping it to see the window turn;
+    /// against a sliding window that turns before the latest bound, the rest waits for that bound.
+    static let oneCaller = "one caller keeps no unit back to see a sliding window turn early"
+    /// 64 callers: the first 64 calls go before the limit is known and the answers' bounds are loose by the calls
+    /// around them, so the spread near the window's end gets few units and sees an early turn late.
+    static let manyCallers = "64 callers leave the spread too few units to see a sliding window turn early"
+    /// A burst just above the limit: the pacer only sees more demand than the window has left once fewer units
+    /// are left than callers, so it has 15 units to spread over up to a minute, and sees the turn seconds late,
+    /// which is a large share of a minimum of a few seconds.
+    static let justAboveTheLimit = "605 at 600/min: 15 spread units see a sliding window's turn seconds late"
 
     static let sweeps: [Sweep] = [
         Sweep(scenario: .init(limiter: .slidingAligned, requests: 100, limit: 600), offsets: everyOffset),
         Sweep(scenario: .init(limiter: .slidingAligned, requests: 600, limit: 600), offsets: everyOffset),
-        Sweep(
-            scenario: .init(limiter: .slidingAligned, requests: 1000, limit: 600),
-            offsets: everyOffset,
-            knownIssue: slidingSteadyState
-        ),
-        Sweep(
-            scenario: .init(limiter: .slidingAligned, requests: 2000, limit: 600),
-            offsets: everyOffset,
-            knownIssue: slidingSteadyState
-        ),
+        Sweep(scenario: .init(limiter: .slidingAligned, requests: 1000, limit: 600), offsets: everyOffset),
+        Sweep(scenario: .init(limiter: .slidingAligned, requests: 1200, limit: 600), offsets: everyOffset),
+        Sweep(scenario: .init(limiter: .slidingAligned, requests: 2000, limit: 600), offsets: everyOffset),
         Sweep(scenario: .init(limiter: .slidingAligned, requests: 5000, limit: 600), offsets: every3),
-        Sweep(
-            scenario: .init(limiter: .slidingAligned, requests: 1000, limit: 1000),
-            offsets: everyOffset,
-            knownIssue: exactlyTheLimit
-        ),
+        Sweep(scenario: .init(limiter: .slidingAligned, requests: 1000, limit: 1000), offsets: everyOffset),
         Sweep(scenario: .init(limiter: .slidingAligned, requests: 5000, limit: 1000), offsets: every4),
+        Sweep(scenario: .init(limiter: .slidingAligned, requests: 300, limit: 100), offsets: everyOffset),
+        Sweep(scenario: .init(limiter: .slidingAligned, requests: 1000, limit: 600, callers: 4), offsets: everyOffset),
         Sweep(
-            scenario: .init(limiter: .slidingAligned, requests: 300, limit: 100),
+            scenario: .init(limiter: .slidingAligned, requests: 1000, limit: 600, callers: 1),
             offsets: everyOffset,
-            knownIssue: smallLimit
+            knownIssue: oneCaller
+        ),
+        Sweep(
+            scenario: .init(limiter: .slidingAligned, requests: 1000, limit: 600, callers: 64),
+            offsets: everyOffset,
+            knownIssue: manyCallers
+        ),
+        Sweep(
+            scenario: .init(limiter: .slidingAligned, requests: 605, limit: 600),
+            offsets: everyOffset,
+            knownIssue: justAboveTheLimit
         ),
         Sweep(scenario: .init(limiter: .fixedFromFirstCall, requests: 100, limit: 600), offsets: everyOffset),
         Sweep(scenario: .init(limiter: .fixedFromFirstCall, requests: 600, limit: 600), offsets: everyOffset),
+        Sweep(scenario: .init(limiter: .fixedFromFirstCall, requests: 605, limit: 600), offsets: everyOffset),
         Sweep(scenario: .init(limiter: .fixedFromFirstCall, requests: 1000, limit: 600), offsets: everyOffset),
         Sweep(scenario: .init(limiter: .fixedFromFirstCall, requests: 2000, limit: 600), offsets: everyOffset),
         Sweep(scenario: .init(limiter: .fixedFromFirstCall, requests: 5000, limit: 600), offsets: every3),
+        Sweep(scenario: .init(limiter: .fixedFromFirstCall, requests: 1000, limit: 1000), offsets: everyOffset),
+        Sweep(scenario: .init(limiter: .fixedFromFirstCall, requests: 5000, limit: 1000), offsets: every4),
+        Sweep(scenario: .init(limiter: .fixedFromFirstCall, requests: 300, limit: 100), offsets: everyOffset),
         Sweep(
-            scenario: .init(limiter: .fixedFromFirstCall, requests: 1000, limit: 1000),
-            offsets: everyOffset,
-            knownIssue: exactlyTheLimit
+            scenario: .init(limiter: .fixedFromFirstCall, requests: 1000, limit: 600, callers: 1),
+            offsets: everyOffset
         ),
         Sweep(
-            scenario: .init(limiter: .fixedFromFirstCall, requests: 5000, limit: 1000),
-            offsets: every4,
-            knownIssue: exactlyTheLimit
+            scenario: .init(limiter: .fixedFromFirstCall, requests: 1000, limit: 600, callers: 4),
+            offsets: everyOffset
         ),
         Sweep(
-            scenario: .init(limiter: .fixedFromFirstCall, requests: 300, limit: 100),
-            offsets: everyOffset,
-            knownIssue: smallLimit
+            scenario: .init(limiter: .fixedFromFirstCall, requests: 1000, limit: 600, callers: 64),
+            offsets: everyOffset
         ),
     ]
 

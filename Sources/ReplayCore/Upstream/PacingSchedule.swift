@@ -27,7 +27,8 @@ struct PacingSchedule: Sendable {
         case spreading(units: Int, waiting: Int, nextAt: Duration, windowEndsBy: Duration)
         /// A spread call's answer showed no refill yet; the next goes at `nextAt`.
         case nothingFreedYet(remaining: Int, nextAt: Duration)
-        /// Strait's count went down (the window turned or slid): back to pacing by `Remaining`.
+        /// Strait freed calls, but not a whole window (a sliding counter after its window turned): from now on calls
+        /// go by the credit each answer shows.
         case refilled(remaining: Int)
         /// The window did not behave as bounded (a 429, or nothing freed by its latest end): back to probing.
         case windowModelAbandoned(reason: String)
@@ -35,14 +36,50 @@ struct PacingSchedule: Sendable {
         case throttled(pause: Duration, round: Int)
     }
 
-    /// A stretch of time in which Strait's count for the key has only gone up: from a response that showed the
-    /// window (nearly) empty. Whatever the window algorithm (fixed from the first call, aligned fixed, aligned
-    /// sliding), the window that call was counted in ends within one window of its answer.
+    /// What the pacer knows about Strait's window once an answer showed it empty (but for this pacer's own calls):
+    /// from then on every call is let through against a *credit* that Strait's own answers set.
     private struct Epoch {
         /// When the answer that showed the empty window arrived.
         var start: Duration
-        /// Set once more calls wait than the window has left.
+        /// `false` while Strait's count has only gone up since `start` (its window has not turned yet); `true` once
+        /// an answer showed calls freed but not a whole window: a sliding window, which frees calls gradually.
+        var decaying = false
+        /// While decaying: how fast the credit is assumed to grow between answers, in calls per second. It starts at
+        /// half the limit's rate and halves with every 429, so that a previous window that held less is caught.
+        var rate = 0.0
+        /// The answer the credit is taken from.
+        var anchor: Anchor
+        /// While fresh, the most any answer can show without the window having freed anything: the lowest of
+        /// `base + slack` over the epoch's answers.
+        var ceiling: Int
+        /// Set once more calls wait than the window has left (phase `decaying == false` only).
         var spread: Spread?
+        /// Once no more than ``PacingSchedule/holdBack`` units are left: until when the calls that would fit wait
+        /// to see whether more callers come (the callers of the calls in flight) before they take the last units.
+        var graceUntil: Duration?
+    }
+
+    /// One answer's lower bound on what is left: at `at`, `base - callsLetThrough` calls may still go.
+    private struct Anchor {
+        /// `Remaining`, minus every call that could have been counted after this one (the calls out when it was
+        /// sent, and every call let through since), plus the calls let through before it (so that subtracting the
+        /// running total of calls let through gives what is left).
+        var base: Int
+        /// When the answer arrived: Strait freed nothing before it that the pacer counts on.
+        var at: Duration
+        /// The call's place in the order calls were let through.
+        var order: Int
+        /// How loose `base` can be: the calls out when the call was sent and those let through before its answer
+        /// came, any of which Strait may have counted before it.
+        var slack: Int
+    }
+
+    /// How each call not yet answered stood when it was let through.
+    private struct SendRecord {
+        /// Calls let through before it.
+        var order: Int
+        /// Of those, the ones not answered yet: Strait may count any of them after this call.
+        var outAtSend: Int
     }
 
     /// The window's last units, sent one at a time and spaced until the window must have ended: each is an
@@ -60,12 +97,6 @@ struct PacingSchedule: Sendable {
     private(set) var remaining: Int?
     /// When the answer that said `remaining` arrived.
     private var remainingAt: Duration?
-    /// Calls out (sent, unanswered) when that answer arrived: Strait may have counted any of them before or after
-    /// it, so a later answer can show up to that many more left without anything having been freed.
-    private var outWhenRemaining = 0
-    /// The lowest `Remaining` since the newest answer, older answers included: within a window Strait's count only
-    /// grows, so an older call's answer that shows less was counted after the newest one.
-    private var floorRemaining: Int?
     private var tat: Duration?
     private(set) var pausedUntil: Duration = .zero
     /// Tickets issued so far; the next ticket's index.
@@ -74,6 +105,10 @@ struct PacingSchedule: Sendable {
     private var outstanding: [Int: Duration] = [:]
     /// The calls let through and not yet answered (a subset of `outstanding`, without the ones waiting for a slot).
     private var sent: Set<Int> = []
+    /// Calls let through so far (sent, not merely given a slot).
+    private var letThrough = 0
+    /// How each call in `sent` stood when it was let through, by ticket index.
+    private var records: [Int: SendRecord] = [:]
     /// The newest ticket whose response re-anchored the schedule.
     private var newestObserved = -1
     /// 429s in a row since the limit was known, and the newest ticket issued when the last one came (429s
@@ -94,8 +129,11 @@ struct PacingSchedule: Sendable {
     /// Calls let through (or given a slot) and not yet observed.
     var inFlight: Int { outstanding.count }
 
-    /// The latest time the current window can end, while the pacer knows one.
-    var windowEndsBy: Duration? { epoch.map { windowEnd($0) } }
+    /// The latest time the current window can end, while the pacer knows one that has not turned yet.
+    var windowEndsBy: Duration? {
+        guard let epoch, !epoch.decaying else { return nil }
+        return windowEnd(epoch)
+    }
 
     /// The decisions made since the last call, for the log, oldest first.
     mutating func drainEvents() -> [Event] {
@@ -116,36 +154,29 @@ struct PacingSchedule: Sendable {
             delayedCalls += 1
             return .waitForPause(pausedUntil - now)
         }
-        if let step = spreadStep(now: now) { return step }
+        if let step = windowStep(now: now) { return step }
         let ticket = issue(at: now)
-        guard let limit else {
-            sent.insert(ticket.index)
-            return .go(ticket)
-        }
+        guard let limit else { return send(ticket, now: now) }
         let shape = shape(limit: limit)
         let tat = self.tat ?? now
         let slot = max(now, tat - shape.tolerance)
         self.tat = max(tat, slot) + shape.interval
         let start = max(slot, earliestWithinCount(now: now))
-        guard start > now else {
-            sent.insert(ticket.index)
-            return .go(ticket)
-        }
+        guard start > now else { return send(ticket, now: now) }
         delayedCalls += 1
         return .waitForSlot(ticket, start - now)
     }
 
-    /// A caller woke at its slot: `go`, or sleep a little more, or `nil` if a pause or a spread began meanwhile
-    /// (its slot is given back and it must ``admit(now:)`` again).
+    /// A caller woke at its slot: `go`, or sleep a little more, or `nil` if a pause began or the window became
+    /// known meanwhile (its slot is given back and it must ``admit(now:)`` again).
     mutating func resume(_ ticket: Ticket, now: Duration) -> Step? {
-        if pausedUntil > now || beginSpreadIfNeeded(now: now) {
+        if pausedUntil > now || epoch != nil {
             outstanding.removeValue(forKey: ticket.index)
             return nil
         }
         let earliest = earliestWithinCount(now: now)
         if earliest > now { return .waitForSlot(ticket, earliest - now) }
-        sent.insert(ticket.index)
-        return .go(ticket)
+        return send(ticket, now: now)
     }
 
     /// The earliest a call may go without outrunning what Strait last said was left: every call out counts as
@@ -167,6 +198,7 @@ struct PacingSchedule: Sendable {
     mutating func abandon(_ ticket: Ticket) {
         outstanding.removeValue(forKey: ticket.index)
         sent.remove(ticket.index)
+        records.removeValue(forKey: ticket.index)
         if epoch?.spread?.inFlight == ticket.index { epoch?.spread?.inFlight = nil }
     }
 
@@ -183,40 +215,36 @@ struct PacingSchedule: Sendable {
         purge(now: now)
         outstanding.removeValue(forKey: ticket.index)
         sent.remove(ticket.index)
+        let record = records.removeValue(forKey: ticket.index)
         if let headerLimit, headerLimit > 0 { limit = headerLimit }
         let newest = ticket.index > newestObserved
         if let limit, let headerRemaining, newest {
-            trackWindow(limit: limit, remaining: headerRemaining, now: now)
             newestObserved = ticket.index
             remaining = headerRemaining
             remainingAt = now
-            outWhenRemaining = sent.count
-            floorRemaining = headerRemaining
             let shape = shape(limit: limit)
             let later = issued - ticket.index - 1
             let available = min(shape.burst, headerRemaining - later - configuration.reserve)
             tat = now + shape.tolerance - shape.interval * (available - 1)
         }
-        if !newest, let headerRemaining, let floor = floorRemaining { floorRemaining = min(floor, headerRemaining) }
-        if let current = epoch, current.spread?.inFlight == ticket.index {
-            if status == 429 || now >= windowEnd(current) {
-                epoch = nil
-                events.append(
-                    .windowModelAbandoned(reason: status == 429 ? "429" : "nothing freed by the window's end")
-                )
-            } else if current.spread != nil {
-                let units = max(0, (floorRemaining ?? 0) - sent.count)
-                let next = now + (windowEnd(current) - now) / (units + 1)
-                epoch?.spread = Spread(next: next, inFlight: nil)
-                events.append(.nothingFreedYet(remaining: remaining ?? 0, nextAt: next))
-            }
-        }
-        if let current = epoch, now > windowEnd(current) {
-            epoch = nil
-            events.append(.windowModelAbandoned(reason: "nothing freed by the window's end"))
+        if let limit, let headerRemaining, let record {
+            learnWindow(
+                limit: limit,
+                remaining: headerRemaining,
+                counted: status != 429,
+                record: record,
+                spreadCall: epoch?.spread?.inFlight == ticket.index,
+                now: now
+            )
+        } else if epoch?.spread?.inFlight == ticket.index {
+            epoch?.spread?.inFlight = nil
         }
         let pause: Duration?
         if status == 429, let limit {
+            if let current = epoch, !current.decaying {
+                epoch = nil
+                events.append(.windowModelAbandoned(reason: "429"))
+            }
             if ticket.index > throttleRoundEnd {
                 throttleRounds += 1
                 throttleRoundEnd = issued - 1
@@ -242,21 +270,90 @@ struct PacingSchedule: Sendable {
         return drainEvents()
     }
 
-    // MARK: - The window bound
+    // MARK: - The window
 
-    /// Starts an epoch when a response shows the window empty but for this pacer's own calls, and ends it when
-    /// Strait's count goes down (a refill: pacing by `Remaining` takes over again). A refill is a rise of at least
-    /// 2 beyond what answers arriving out of order can explain (the calls that were out at the previous answer).
-    private mutating func trackWindow(limit: Int, remaining newRemaining: Int, now: Duration) {
-        let fresh = newRemaining + sent.count + 1 >= limit
-        let refilled = remaining.map { newRemaining >= $0 + outWhenRemaining + 2 } ?? false
-        if fresh, epoch == nil || refilled {
-            epoch = Epoch(start: now)
-            events.append(.freshWindow(windowEndsBy: now + configuration.window + margin))
-        } else if refilled, epoch != nil {
-            epoch = nil
-            events.append(.refilled(remaining: newRemaining))
+    /// What an answer says about Strait's window.
+    ///
+    /// Its lower bound on what is left is `Remaining` minus every call Strait may count after it: the calls out
+    /// when it was sent, and every call let through since. An answer whose bound is 2 or more above the anchor's
+    /// shows that Strait freed calls (1 is left for the rounding of a sliding counter).
+    /// - No epoch, or a refill: if the answer shows the window empty but for the calls out when it was sent, a
+    ///   new window began (an epoch with its bound on the window's end); otherwise the window frees calls
+    ///   gradually (a sliding counter after it turned), and the epoch decays.
+    /// - A decaying epoch anchors on the newest call answered; a fresh one on the highest bound.
+    private mutating func learnWindow(
+        limit: Int,
+        remaining newRemaining: Int,
+        counted: Bool,
+        record: SendRecord,
+        spreadCall: Bool,
+        now: Duration
+    ) {
+        let anchor = Anchor(
+            base: newRemaining - record.outAtSend + record.order + (counted ? 1 : 0),
+            at: now,
+            order: record.order,
+            slack: record.outAtSend + (letThrough - record.order - 1)
+        )
+        let fresh = counted && newRemaining + record.outAtSend + 1 >= limit
+        if spreadCall { epoch?.spread?.inFlight = nil }
+        if !counted, var current = epoch, current.decaying {
+            // Strait refused it, so the credit assumed grew faster than Strait frees calls: anchor on this answer
+            // (the call was not counted) and assume half the rate from now on.
+            if anchor.order >= current.anchor.order { current.anchor = anchor }
+            current.rate /= 2
+            epoch = current
+            return
         }
+        guard counted else { return }
+        guard var current = epoch else {
+            if fresh { startEpoch(anchor, now: now) }
+            return
+        }
+        if current.decaying {
+            if fresh, anchor.base >= current.anchor.base + 2 {
+                startEpoch(anchor, now: now)
+            } else if anchor.order > current.anchor.order {
+                current.anchor = anchor
+                epoch = current
+            }
+            return
+        }
+        if anchor.base >= current.ceiling + 2 {
+            if fresh {
+                startEpoch(anchor, now: now)
+            } else {
+                epoch = Epoch(
+                    start: current.start,
+                    decaying: true,
+                    rate: Double(limit) / 2 / Self.seconds(configuration.window),
+                    anchor: anchor,
+                    ceiling: .max,
+                    spread: nil
+                )
+                events.append(.refilled(remaining: newRemaining))
+            }
+            return
+        }
+        if anchor.base > current.anchor.base { current.anchor = anchor }
+        current.ceiling = min(current.ceiling, anchor.base + anchor.slack)
+        if now > windowEnd(current) {
+            epoch = nil
+            events.append(.windowModelAbandoned(reason: "nothing freed by the window's end"))
+            return
+        }
+        if spreadCall, current.spread != nil {
+            let units = max(0, current.anchor.base - letThrough)
+            let next = now + (windowEnd(current) - now) / (units + 1)
+            current.spread = Spread(next: next, inFlight: nil)
+            events.append(.nothingFreedYet(remaining: newRemaining, nextAt: next))
+        }
+        epoch = current
+    }
+
+    private mutating func startEpoch(_ anchor: Anchor, now: Duration) {
+        epoch = Epoch(start: now, anchor: anchor, ceiling: anchor.base + anchor.slack)
+        events.append(.freshWindow(windowEndsBy: now + configuration.window + margin))
     }
 
     /// The latest the epoch's window can end, plus a margin for rounding and the two clocks.
@@ -266,41 +363,72 @@ struct PacingSchedule: Sendable {
 
     private var margin: Duration { configuration.window / 100 }
 
-    /// Whether the last units of the window are being spread; starts a spread when more calls wait than what
-    /// the window has left (counting every call out as spent).
-    private mutating func beginSpreadIfNeeded(now: Duration) -> Bool {
-        guard let current = epoch, let remaining = floorRemaining else { return false }
-        if now > windowEnd(current) {
-            epoch = nil
-            return false
-        }
-        if current.spread != nil { return true }
-        let units = remaining - sent.count
-        guard waiting > units else { return false }
-        let next = now + (windowEnd(current) - now) / (max(0, units) + 1)
-        epoch?.spread = Spread(next: next, inFlight: nil)
-        events.append(.spreading(units: units, waiting: waiting, nextAt: next, windowEndsBy: windowEnd(current)))
-        return true
-    }
+    /// Near the end of a fresh window's credit (this many units or fewer), calls go only if every caller waiting or
+    /// in flight fits; otherwise what is left may be spread until the window must have ended, so that the answers
+    /// show when it turns.
+    private var holdBack: Int { max(32, configuration.reserve) }
 
-    /// While spreading: one call at a time, at its time; everyone else re-checks every `recheck`.
-    private mutating func spreadStep(now: Duration) -> Step? {
-        guard limit != nil, beginSpreadIfNeeded(now: now), let spread = epoch?.spread else { return nil }
+    /// While the window is known: whether a call may go now, by the credit its anchor gives.
+    /// - Fresh (the window has not turned): calls go while more than ``holdBack`` units are left, or while every
+    ///   caller waiting or in flight fits. Otherwise the callers wait up to `2·recheck` for the calls in flight to be
+    ///   answered; then if no more wait than the units left, they go, and if more wait, the rest is spread until
+    ///   the window must have ended.
+    /// - Decaying (a sliding counter frees the previous window's count over the next one): the credit grows from
+    ///   the anchor's answer at the epoch's `rate` (half the limit's rate, halved by every 429), and a call goes
+    ///   once it is at least 2 (one unit to spare for the counter's rounding); every answer shows the true count
+    ///   again, so a low rate costs only a short wait, not throughput.
+    private mutating func windowStep(now: Duration) -> Step? {
+        guard let limit, var current = epoch else { return nil }
+        if current.decaying {
+            let rate = current.rate
+            let credit =
+                Double(current.anchor.base - letThrough) + rate * Self.seconds(max(.zero, now - current.anchor.at))
+            if credit >= 2 { return send(issue(at: now), now: now) }
+            delayedCalls += 1
+            return .waitForPause(min(.seconds((2 - credit) / rate), recheck))
+        }
+        let units = current.anchor.base - letThrough
+        if current.spread == nil {
+            if units > holdBack || (units >= 1 && waiting + sent.count <= units) {
+                return send(issue(at: now), now: now)
+            }
+            if units >= 1, waiting <= units {
+                let graceUntil = current.graceUntil ?? now + recheck * 2
+                if now >= graceUntil || sent.isEmpty { return send(issue(at: now), now: now) }
+                epoch?.graceUntil = graceUntil
+                delayedCalls += 1
+                return .waitForPause(min(graceUntil - now, recheck / 2))
+            }
+            if now > windowEnd(current) {
+                epoch = nil
+                events.append(.windowModelAbandoned(reason: "nothing freed by the window's end"))
+                return nil
+            }
+            let next = now + (windowEnd(current) - now) / (max(0, units) + 1)
+            current.spread = Spread(next: next, inFlight: nil)
+            epoch = current
+            events.append(
+                .spreading(units: units, waiting: waiting, nextAt: next, windowEndsBy: windowEnd(current))
+            )
+        }
+        guard let spread = epoch?.spread else { return nil }
         delayedCalls += 1
         if spread.inFlight == nil, now >= spread.next {
             let ticket = issue(at: now)
-            sent.insert(ticket.index)
             epoch?.spread?.inFlight = ticket.index
-            return .go(ticket)
+            return send(ticket, now: now)
         }
-        let recheck = self.recheck
         return .waitForPause(spread.inFlight == nil ? min(spread.next - now, recheck) : recheck)
     }
 
-    /// How often callers held back by a spread look again.
+    /// How often callers held back look again.
     private var recheck: Duration {
         let interval = limit.map { configuration.window / $0 } ?? .seconds(1)
         return min(max(interval, .milliseconds(50)), .seconds(1))
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     // MARK: - Tickets
@@ -311,6 +439,7 @@ struct PacingSchedule: Sendable {
         guard outstanding.count > 64 || outstanding.values.contains(where: { now - $0 > window }) else { return }
         outstanding = outstanding.filter { now - $0.value <= window }
         sent = sent.filter { outstanding[$0] != nil }
+        records = records.filter { outstanding[$0.key] != nil }
     }
 
     private mutating func issue(at now: Duration) -> Ticket {
@@ -318,6 +447,14 @@ struct PacingSchedule: Sendable {
         issued += 1
         outstanding[ticket.index] = now
         return ticket
+    }
+
+    /// Lets `ticket`'s call through, noting how it stood.
+    private mutating func send(_ ticket: Ticket, now: Duration) -> Step {
+        records[ticket.index] = SendRecord(order: letThrough, outAtSend: sent.count)
+        sent.insert(ticket.index)
+        letThrough += 1
+        return .go(ticket)
     }
 
     func shape(limit: Int) -> (interval: Duration, burst: Int, tolerance: Duration) {

@@ -28,21 +28,34 @@ import Synchronization
 ///   included (Strait may count an older call after the answer that was seen), beyond the one unit per `T`
 ///   the GCRA assumes has been freed since that answer.
 ///
-/// **The window's end, without probing.** A 429 costs its replay the full `Retry-After` (a whole window: the
-/// engine honours it), so drawing 429s to find out when the window turns costs up to a window per probe at the
-/// end of a burst. Strait sends no reset time for the key limit, but whatever its window algorithm (the real
-/// limiter's fixed window from the first call, an aligned fixed window, or the simulator's aligned sliding
-/// window), the window a call was counted in ends within one window `W` of that call's answer. So when an
-/// answer shows the window empty but for this pacer's own calls (`r + calls out + 1 ≥ L`), the pacer knows the
-/// window ends by `E = that answer + W + W/100`. Then, once more calls wait than the window has left (counting
-/// every call out as spent), the pacer stops spending the rest at once and **spreads** it: the `u` calls left go
-/// one at a time, evenly spaced until `E` (the next at `now + (E − now)/(u + 1)`), and one more goes at `E`,
-/// when the window must have turned. Each spread call is admitted (it is within the count), and its answer shows
-/// whether anything has been freed yet: a sliding window frees calls gradually after it turns, a fixed one all
-/// at once. As soon as `Remaining` rises (by 2 or more) the spread ends and the GCRA above takes over; an
-/// answer showing an empty window again starts a new bound. Spreading costs nothing: the calls are sent in the
-/// same window either way, and more calls wait than it can take. While spreading, waiting callers look again
-/// every `T` (50 ms to 1 s). A 429, or nothing freed by `E`, drops the bound and falls back to the probing below.
+/// **Once the window is known: a credit from Strait's own answers, and no probing with real replays.** A 429
+/// costs its replay the full `Retry-After` (a whole window: the engine honours it), so drawing 429s to find out
+/// when the window turns costs up to a window per probe at the end of a burst. Strait sends no reset time for the
+/// key limit. So once an answer shows the window empty but for this pacer's own calls (`r + calls out + 1 ≥ L`),
+/// the pacer stops using the GCRA and lets each call go against a *credit*: the `Remaining` of an answer, minus
+/// every call Strait may have counted after it (the calls out when that call was sent, and every call let through
+/// since). This bound holds however answers are reordered, so a call never goes unless Strait said there was room.
+/// - **Fresh window** (Strait's count has only gone up): calls go while the credit lasts. Whatever the window
+///   algorithm (the real limiter's fixed window from the first call, an aligned fixed window, or the simulator's
+///   aligned sliding counter), the window ends by `E = that answer + W + W/100`. Near the end of the credit (32
+///   units or fewer), calls go only if all the callers waiting or in flight fit; otherwise they wait a moment
+///   (`2·T`) for the callers of the calls in flight, and if more wait than the credit has left, the rest is
+///   **spread**: one call at a time, evenly spaced until `E`, and one at `E`. Each spread call is admitted (it is
+///   within the count), and its answer shows whether anything has been freed. Spreading costs nothing: the calls
+///   land in the same window either way, and more calls wait than it can take.
+/// - **A refill** is an answer whose bound is 2 or more above the most any answer could show without one (the
+///   lowest of bound plus looseness, the looseness being the calls that were out around that call). If it shows
+///   the window empty again, a new fresh window begins (a fixed window). Otherwise Strait's count is **decaying**:
+///   a sliding counter after its window turned frees the previous window's count gradually over the next one.
+/// - **Decaying**: the credit is the newest answer's, and it grows from that answer at half the nominal rate
+///   (`L/(2W)`, below Strait's true rate unless the previous window held less than a quarter of the limit). A
+///   call goes when the credit is at least 2 (one unit to spare for the sliding counter's rounding). Every answer
+///   resets the credit to what Strait says, so the burst runs at Strait's true rate, whatever the previous window
+///   held, and the low guess costs only a few tenths of a second between answers. A 429 here anchors the credit
+///   on that answer and halves the assumed rate (and pauses as below). An answer showing the window empty again
+///   starts a fresh window.
+/// - A 429 in a fresh window, or nothing freed by `E`, drops the window and falls back to the GCRA and the
+///   probing below.
 ///
 /// **A 429 once the limit is known** pauses every call, waiting or new, for a *probe interval*: `T` (at least the
 /// lower bound of `pauseRange`, 1 s) after the first 429, doubling with each further 429 in a row, capped at
