@@ -378,7 +378,7 @@ struct PacingSchedule: Sendable {
     ///   once it is at least 2 (one unit to spare for the counter's rounding); every answer shows the true count
     ///   again, so a low rate costs only a short wait, not throughput.
     private mutating func windowStep(now: Duration) -> Step? {
-        guard let limit, var current = epoch else { return nil }
+        guard limit != nil, var current = epoch else { return nil }
         if current.decaying {
             let rate = current.rate
             let credit =
