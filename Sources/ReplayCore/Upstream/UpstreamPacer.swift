@@ -1,4 +1,5 @@
 import Curl
+import Logging
 import Strait
 import Synchronization
 
@@ -23,11 +24,43 @@ import Synchronization
 /// - below the reserve they are spaced wider (`(reserve − r + 1)·T` for the next one), until Strait's own
 ///   count recovers. Because every response re-anchors the schedule, an error in the refill assumption
 ///   never accumulates, whatever window algorithm Strait runs.
+/// - a call never goes while every unit `r` said was left is already spoken for by calls still out, older ones
+///   included (Strait may count an older call after the answer that was seen), beyond the one unit per `T`
+///   the GCRA assumes has been freed since that answer.
+///
+/// **Once the window is known: a credit from Strait's own answers, and no probing with real replays.** A 429
+/// costs its replay the full `Retry-After` (a whole window: the engine honours it), so drawing 429s to find out
+/// when the window turns costs up to a window per probe at the end of a burst. Strait sends no reset time for the
+/// key limit. So once an answer shows the window empty but for this pacer's own calls (`r + calls out + 1 ≥ L`),
+/// the pacer stops using the GCRA and lets each call go against a *credit*: the `Remaining` of an answer, minus
+/// every call Strait may have counted after it (the calls out when that call was sent, and every call let through
+/// since). This bound holds however answers are reordered, so a call never goes unless Strait said there was room.
+/// - **Fresh window** (Strait's count has only gone up): calls go while the credit lasts. Whatever the window
+///   algorithm (the real limiter's fixed window from the first call, an aligned fixed window, or the simulator's
+///   aligned sliding counter), the window ends by `E = that answer + W + W/100`. Near the end of the credit (32
+///   units or fewer), calls go only if all the callers waiting or in flight fit; otherwise they wait a moment
+///   (`2·T`) for the callers of the calls in flight, and if more wait than the credit has left, the rest is
+///   **spread**: one call at a time, evenly spaced until `E`, and one at `E`. Each spread call is admitted (it is
+///   within the count), and its answer shows whether anything has been freed. Spreading costs nothing: the calls
+///   land in the same window either way, and more calls wait than it can take.
+/// - **A refill** is an answer whose bound is 2 or more above the most any answer could show without one (the
+///   lowest of bound plus looseness, the looseness being the calls that were out around that call). If it shows
+///   the window empty again, a new fresh window begins (a fixed window). Otherwise Strait's count is **decaying**:
+///   a sliding counter after its window turned frees the previous window's count gradually over the next one.
+/// - **Decaying**: the credit is the newest answer's, and it grows from that answer at half the nominal rate
+///   (`L/(2W)`, below Strait's true rate unless the previous window held less than a quarter of the limit). A
+///   call goes when the credit is at least 2 (one unit to spare for the sliding counter's rounding). Every answer
+///   resets the credit to what Strait says, so the burst runs at Strait's true rate, whatever the previous window
+///   held, and the low guess costs only a few tenths of a second between answers. A 429 here anchors the credit
+///   on that answer and halves the assumed rate (and pauses as below). An answer showing the window empty again
+///   starts a fresh window.
+/// - A 429 in a fresh window, or nothing freed by `E`, drops the window and falls back to the GCRA and the
+///   probing below.
 ///
 /// **A 429 once the limit is known** pauses every call, waiting or new, for a *probe interval*: `T` (at least the
 /// lower bound of `pauseRange`, 1 s) after the first 429, doubling with each further 429 in a row, capped at
-/// `probeCap` (a sixth of the window by default) and never longer than `Retry-After`. Strait's key limiter always answers `Retry-After: <full window>`, which is
-/// when the *whole* budget is back, not when the next call fits; pausing everyone for it would waste up to a
+/// `probeCap` (a sixth of the window by default) and never longer than `Retry-After`. Strait's key limiter always
+/// answers `Retry-After: <full window>`, which is when the *whole* budget is back, not when the next call fits; pausing everyone for it would waste up to a
 /// window. The refused call itself is retried by the engine after its full `Retry-After`, as Strait asks.
 /// Any other answer ends the run of 429s.
 ///
@@ -36,7 +69,8 @@ import Synchronization
 /// the next follow one per `T` until a response says how much is left.
 ///
 /// Before a limit is learned there is no pacing (only a pause, if one was asked for). The pacer tracks one
-/// limit: the one in the latest response that carried the headers.
+/// limit: the one in the latest response that carried the headers. The decisions themselves live in
+/// `PacingSchedule`, a value with time passed in, which the model tests drive with many callers on virtual time.
 ///
 /// **A fleet** of instances on one API key also draws from a shared ``UpstreamBudget`` (injected; by default
 /// ``LocalUpstreamBudget``, which adds nothing): a call the pacer lets go then waits for the shared budget's grant,
@@ -89,61 +123,33 @@ public final class UpstreamPacer: Sendable {
         public var inFlight: Int
         /// Calls that had to wait for a slot or a pause.
         public var delayedCalls: Int
-    }
-
-    private enum Step {
-        case go(Ticket)
-        case waitForSlot(Ticket, Duration)
-        case waitForPause(Duration)
-    }
-
-    private struct State {
-        var limit: Int?
-        var remaining: Int?
-        var tat: Duration?
-        var pausedUntil: Duration = .zero
-        /// Tickets issued so far; the next ticket's index.
-        var issued = 0
-        /// When each call not yet observed was let through (or given its slot), by ticket index.
-        var outstanding: [Int: Duration] = [:]
-        /// The newest ticket whose response re-anchored the schedule.
-        var newestObserved = -1
-        /// 429s in a row since the limit was known, and the newest ticket issued when the last one came (429s
-        /// from calls that were already out by then belong to the same round).
-        var throttleRounds = 0
-        var throttleRoundEnd = -1
-        var delayedCalls = 0
-
-        /// Drops calls let through more than a window ago: their responses will not be observed any more.
-        mutating func purge(now: Duration, window: Duration) {
-            guard outstanding.count > 64 || outstanding.values.contains(where: { now - $0 > window }) else { return }
-            outstanding = outstanding.filter { now - $0.value <= window }
-        }
-
-        mutating func issue(at now: Duration) -> Ticket {
-            let ticket = Ticket(index: issued)
-            issued += 1
-            outstanding[ticket.index] = now
-            return ticket
-        }
+        /// How long until Strait's current window must have ended, while the pacer knows a bound for it.
+        public var windowEndsIn: Duration? = nil
     }
 
     private let configuration: Configuration
     private let clock: any ReplayClock
-    private let state = Mutex(State())
+    private let logger: Logger?
+    private let state: Mutex<PacingSchedule>
     private let budget: any UpstreamBudget
 
     /// Creates a pacer that knows nothing yet.
     ///
-    /// - Parameter budget: the budget shared with other instances; ``LocalUpstreamBudget`` (the default) for one.
+    /// - Parameters:
+    ///   - budget: the budget shared with other instances; ``LocalUpstreamBudget`` (the default) for one.
+    ///   - logger: where the pacer's decisions go (window bounds, spreading and refills at debug level, probes at
+    ///     notice level), or `nil` for none.
     public init(
         configuration: Configuration = Configuration(),
         clock: any ReplayClock,
-        budget: any UpstreamBudget = LocalUpstreamBudget()
+        budget: any UpstreamBudget = LocalUpstreamBudget(),
+        logger: Logger? = nil
     ) {
         self.configuration = configuration
         self.clock = clock
         self.budget = budget
+        self.logger = logger
+        self.state = Mutex(PacingSchedule(configuration: configuration))
     }
 
     /// The shared budget's state (limit, remaining, reset, pause) for status pages; `nil` without a shared budget.
@@ -169,27 +175,27 @@ public final class UpstreamPacer: Sendable {
 
     /// Waits for this pacer's own schedule.
     private func acquireLocally() async throws(CancellationError) -> Ticket {
+        state.withLock { $0.enter() }
+        defer { state.withLock { $0.leave() } }
         while true {
-            let now = clock.monotonicNow()
-            switch state.withLock({ admit(&$0, now: now) }) {
+            var step = decide { $0.admit(now: $1) }
+            while case .waitForSlot(let ticket, let delay) = step {
+                do {
+                    try await sleep(delay)
+                } catch {
+                    state.withLock { $0.cancel(ticket) }
+                    throw error
+                }
+                guard let next = decide({ $0.resume(ticket, now: $1) }) else { break }
+                step = next
+            }
+            switch step {
             case .go(let ticket):
                 return ticket
             case .waitForPause(let delay):
                 try await sleep(delay)
-            case .waitForSlot(let ticket, let delay):
-                do {
-                    try await sleep(delay)
-                } catch {
-                    state.withLock { _ = $0.outstanding.removeValue(forKey: ticket.index) }
-                    throw error
-                }
-                let woke = clock.monotonicNow()
-                let pausedMeanwhile = state.withLock { state -> Bool in
-                    guard state.pausedUntil > woke else { return false }
-                    state.outstanding.removeValue(forKey: ticket.index)
-                    return true
-                }
-                if !pausedMeanwhile { return ticket }
+            case .waitForSlot:
+                continue
             }
         }
     }
@@ -201,41 +207,17 @@ public final class UpstreamPacer: Sendable {
         let retryAfter =
             (status == 429 || status == 503)
             ? headers["Retry-After"].flatMap { RetryAfter(headerValue: $0, nowUnixSeconds: nowSeconds) } : nil
-        state.withLock { state in
-            state.purge(now: now, window: configuration.window)
-            state.outstanding.removeValue(forKey: ticket.index)
-            if let limit = headers["X-RateLimit-Limit"].flatMap(Self.count), limit > 0 { state.limit = limit }
-            let newest = ticket.index > state.newestObserved
-            if let limit = state.limit, let remaining = headers["X-RateLimit-Remaining"].flatMap(Self.count), newest {
-                state.newestObserved = ticket.index
-                state.remaining = remaining
-                let shape = shape(limit: limit)
-                let later = state.issued - ticket.index - 1
-                let available = min(shape.burst, remaining - later - configuration.reserve)
-                state.tat = now + shape.tolerance - shape.interval * (available - 1)
-            }
-            let pause: Duration?
-            if status == 429, let limit = state.limit {
-                if ticket.index > state.throttleRoundEnd {
-                    state.throttleRounds += 1
-                    state.throttleRoundEnd = state.issued - 1
-                }
-                let interval = shape(limit: limit).interval
-                let cap = configuration.probeCap ?? configuration.window / 6
-                let doubled = interval * (1 << min(20, state.throttleRounds - 1))
-                let floor = configuration.pauseRange.lowerBound
-                pause = min(max(floor, min(doubled, cap)), max(floor, retryAfter?.delay ?? cap))
-            } else if status == 429 || status == 503 {
-                pause = retryAfter?.clamped(to: configuration.pauseRange) ?? configuration.pauseRange.lowerBound
-            } else {
-                if ticket.index > state.throttleRoundEnd { state.throttleRounds = 0 }
-                pause = nil
-            }
-            if let pause {
-                state.pausedUntil = max(state.pausedUntil, now + pause)
-                if let limit = state.limit { state.tat = state.pausedUntil + shape(limit: limit).tolerance }
-            }
+        let events = state.withLock {
+            $0.observe(
+                ticket,
+                status: status,
+                limit: headers["X-RateLimit-Limit"].flatMap(Self.count),
+                remaining: headers["X-RateLimit-Remaining"].flatMap(Self.count),
+                retryAfter: retryAfter?.delay,
+                now: now
+            )
         }
+        log(events)
         let pausedUntil = state.withLock { $0.pausedUntil }
         budget.learn(
             UpstreamBudgetObservation(
@@ -249,9 +231,19 @@ public final class UpstreamPacer: Sendable {
         )
     }
 
+    /// Runs one decision under the lock at the clock's now, and logs what it decided.
+    private func decide<Result>(_ body: (inout PacingSchedule, Duration) -> Result) -> Result {
+        let (result, events) = state.withLock { schedule in
+            let result = body(&schedule, clock.monotonicNow())
+            return (result, schedule.drainEvents())
+        }
+        log(events)
+        return result
+    }
+
     /// Forgets a call that got no response (a transport failure), so it no longer counts as in flight.
     public func abandon(_ ticket: Ticket) {
-        state.withLock { _ = $0.outstanding.removeValue(forKey: ticket.index) }
+        state.withLock { $0.abandon(ticket) }
     }
 
     /// The current snapshot.
@@ -263,33 +255,41 @@ public final class UpstreamPacer: Sendable {
                 remaining: state.remaining,
                 interval: state.limit.map { configuration.window / $0 },
                 pausedFor: state.pausedUntil > now ? state.pausedUntil - now : nil,
-                inFlight: state.outstanding.count,
-                delayedCalls: state.delayedCalls
+                inFlight: state.inFlight,
+                delayedCalls: state.delayedCalls,
+                windowEndsIn: state.windowEndsBy.map { max(.zero, $0 - now) }
             )
         }
     }
 
-    private func admit(_ state: inout State, now: Duration) -> Step {
-        state.purge(now: now, window: configuration.window)
-        if state.pausedUntil > now {
-            state.delayedCalls += 1
-            return .waitForPause(state.pausedUntil - now)
-        }
-        let ticket = state.issue(at: now)
-        guard let limit = state.limit else { return .go(ticket) }
-        let shape = shape(limit: limit)
-        let tat = state.tat ?? now
-        let start = max(now, tat - shape.tolerance)
-        state.tat = max(tat, start) + shape.interval
-        guard start > now else { return .go(ticket) }
-        state.delayedCalls += 1
-        return .waitForSlot(ticket, start - now)
+    private func log(_ events: [PacingSchedule.Event]) {
+        guard let logger else { return }
+        for event in events { log(event, logger) }
     }
 
-    private func shape(limit: Int) -> (interval: Duration, burst: Int, tolerance: Duration) {
-        let interval = configuration.window / limit
-        let burst = max(1, limit - configuration.reserve)
-        return (interval, burst, interval * (burst - 1))
+    private func log(_ event: PacingSchedule.Event, _ logger: Logger) {
+        switch event {
+        case .freshWindow(let end):
+            logger.debug("pacer: Strait's window is fresh", metadata: ["window_ends_by": "\(end)"])
+        case .spreading(let units, let waiting, let next, let end):
+            logger.debug(
+                "pacer: more calls wait than the window has left; spreading the rest until it must have ended",
+                metadata: [
+                    "units": "\(units)", "waiting": "\(waiting)", "next_at": "\(next)", "window_ends_by": "\(end)",
+                ]
+            )
+        case .nothingFreedYet(let remaining, let next):
+            logger.debug("pacer: nothing freed yet", metadata: ["remaining": "\(remaining)", "next_at": "\(next)"])
+        case .refilled(let remaining):
+            logger.debug("pacer: Strait freed calls; pacing by Remaining", metadata: ["remaining": "\(remaining)"])
+        case .windowModelAbandoned(let reason):
+            logger.notice("pacer: Strait's window did not end when bounded; probing", metadata: ["reason": "\(reason)"])
+        case .throttled(let pause, let round):
+            logger.notice(
+                "pacer: 429 under the known limit; probing",
+                metadata: ["pause": "\(pause)", "round": "\(round)"]
+            )
+        }
     }
 
     private func sleep(_ delay: Duration) async throws(CancellationError) {
