@@ -7,10 +7,11 @@ extension RateLimiter {
     /// the door does not know them; `global` applies to everyone. `r` counts the next request (0: it would be
     /// refused); `t` is the seconds until the full burst is back. Empty when limits are off.
     public func status(principal: String?, source: String?) -> [RateLimitStatus] {
-        guard limits.enabled else { return [] }
+        let configuration = limits(for: principal ?? "")
+        guard configuration.enabled else { return [] }
         let now = RateLimit.nanoseconds(clock.monotonicNow())
         let subject = RateLimitSubject(kind: .replay, principal: principal ?? "", source: source ?? "")
-        return policies(for: subject).compactMap { name, limit, store -> RateLimitStatus? in
+        return policies(for: subject, in: configuration).compactMap { name, limit, store -> RateLimitStatus? in
             if name == "principal", principal == nil { return nil }
             if name == "source", source == nil { return nil }
             let result: GCRA.Result
