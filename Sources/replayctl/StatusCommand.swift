@@ -96,6 +96,19 @@ struct StatusCommand: AsyncParsableCommand {
         } else if instance["registry"] == .bool(true) {
             lines.append("  fleet    no heartbeat yet")
         }
+        if let held = DisplayText.optionalText(instance["leases_held"]) {
+            lines.append("  leases   \(held) held")
+        }
+        if case .object(let budget)? = instance["budget"] {
+            var parts = [
+                "limit \(DisplayText.optionalText(budget["limit"]) ?? "not learned yet")",
+                "remaining \(DisplayText.optionalText(budget["remaining"]) ?? "?")",
+                "\(DisplayText.text(budget["granted"])) granted",
+            ]
+            if let paused = DisplayText.optionalText(budget["paused_for_ms"]) { parts.append("paused \(paused) ms") }
+            if budget["reachable"] == .bool(false) { parts.append("DATABASE UNREACHABLE: calls wait") }
+            lines.append("  budget   fleet: " + parts.joined(separator: ", "))
+        }
         if let error = DisplayText.optionalText(instance["registry_error"]) {
             lines.append("  registry heartbeat failing: \(error)")
         }

@@ -95,7 +95,6 @@ struct Daemon {
             metrics: metrics
         )
         let (store, stateServices, stateReadiness, storedPauses) = try await openStateStore()
-        let (fleetView, fleetServices) = fleet(store: store, clock: clock)
         let pauseGate = ReplayPauseGate(store: store)
         pauseGate.restore(storedPauses)
         if pauseGate.isPaused {
@@ -137,6 +136,10 @@ struct Daemon {
             breakerOpenTime: settings.replays.breakerOpenTime,
             budget: budget
         )
+        let pacer = guards.pacer
+        let budgetSample: (@Sendable () async -> UpstreamBudgetState?)? =
+            budgetServices.isEmpty ? nil : { @Sendable in await pacer.budgetState() }
+        let (fleetView, fleetServices) = fleet(store: store, clock: clock, budget: budgetSample)
         let engine = ReplayEngine(
             store: AuditedReplayStore(store, auditor: auditor),
             upstream: strait,

@@ -7,11 +7,15 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct AuditFleetEndToEndTests {
     @Test func recordsStatusAndMetricsNameTheInstanceAndSeveralLogsVerifyAndMerge() async throws {
         try await EndToEndHarness.withStack { harness in
-            let host = ProcessInfo.processInfo.hostName
+            let hostName = ProcessInfo.processInfo.hostName
             let status = try await harness.socketRequest("GET", "/v1/gateway/status")
             let json = try #require((try? JSONSerialization.jsonObject(with: Data(status.body.utf8))) as? [String: Any])
             let instance = try #require(json["instance"] as? [String: Any], "\(status.body)")
-            #expect(instance["id"] as? String == host)
+            // No `[state] instance_id`: the default is the host name and 8 hex digits of a hash of `[state] dir`.
+            let host = try #require(instance["id"] as? String, "\(instance)")
+            let suffix = host.dropFirst(hostName.count + 1)
+            #expect(host.hasPrefix(hostName + "-"), "\(host)")
+            #expect(suffix.count == 8 && suffix.allSatisfy(\.isHexDigit), "\(host)")
             #expect(instance["registry"] as? Bool == false, "SQLite: no registry")
             #expect(instance["instances"] == nil)
             let table = try await harness.replayctl(["status", "-o", "table"])

@@ -4,8 +4,8 @@ import Testing
 
 @testable import Ingress
 
-/// The `instance` object of `GET /v1/gateway/status`: the id always, the live instances with the registry, and
-/// nothing about leases or the fleet budget (not wired yet, so not reported).
+/// The `instance` object of `GET /v1/gateway/status`: the id always; the live instances, the leases held and the
+/// fleet budget with PostgreSQL, and nothing about them without.
 @Suite struct GatewayStatusInstanceTests {
     static func encoded(_ snapshot: FleetSnapshot) throws -> [String: Any] {
         let data = try JSONEncoder().encode(GatewayStatusBody.Instance(snapshot))
@@ -44,6 +44,28 @@ import Testing
         #expect(live[0]["skew_ms"] as? Int == -1_500)
         #expect((live[0]["last_seen"] as? String)?.hasPrefix("2026-") == true, "\(live[0])")
         #expect((json["id_claimed_by"] as? [String: Any])?["pid"] as? Int == 12)
-        #expect(json["leases"] == nil && json["budget"] == nil)
+        #expect(json["leases_held"] == nil && json["budget"] == nil)
+    }
+
+    @Test func withLeasesAndAFleetBudgetBothAreReported() throws {
+        var snapshot = FleetSnapshot(instanceID: "gw-a", registered: true)
+        snapshot.leasesHeld = 3
+        snapshot.budget = UpstreamBudgetState(
+            limit: 600,
+            remaining: 41,
+            resetAt: 1_796_000_060,
+            pausedFor: .milliseconds(1_500),
+            granted: 559,
+            reachable: false
+        )
+        let json = try Self.encoded(snapshot)
+        #expect(json["leases_held"] as? Int == 3)
+        let budget = try #require(json["budget"] as? [String: Any])
+        #expect(budget["limit"] as? Int == 600)
+        #expect(budget["remaining"] as? Int == 41)
+        #expect(budget["reset_at"] as? Int == 1_796_000_060)
+        #expect(budget["paused_for_ms"] as? Int == 1_500)
+        #expect(budget["granted"] as? Int == 559)
+        #expect(budget["reachable"] as? Bool == false)
     }
 }

@@ -187,7 +187,12 @@ import Testing
                     )
                 )
             }
-            #expect(migrations == ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget", "v7-instances"])
+            #expect(
+                migrations == [
+                    "v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget",
+                    "v7-instances",
+                ]
+            )
             #expect(
                 indexes == [
                     "attempts_request_id", "replays_coalescing", "replays_new_run", "replays_state", "replays_updated",
@@ -221,7 +226,12 @@ import Testing
             let v2Migrator = migrator
             let again = try SQLiteReplayStore(path: path, logger: T.logger, migrator: v2Migrator)
             let applied = try await again.withWriterConnection { db in try v2Migrator.appliedMigrations(db) }
-            #expect(applied == ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget", "v7-instances", "v5-test"])
+            #expect(
+                applied == [
+                    "v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget",
+                    "v7-instances", "v5-test",
+                ]
+            )
             try again.close()
 
             do throws(StoreError) {

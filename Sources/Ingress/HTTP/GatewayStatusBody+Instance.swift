@@ -2,9 +2,8 @@ import ReplayCore
 import Strait
 
 extension GatewayStatusBody {
-    /// `instance`: this instance's id and, with the PostgreSQL instance registry, the live instances at the last
-    /// heartbeat. (The leases it holds and the fleet's budget are not reported yet: they join this object when
-    /// those stores are wired in.)
+    /// `instance`: this instance's id and, with the PostgreSQL backend, the live instances at the last heartbeat,
+    /// the leases this instance holds (`leases_held`) and the fleet's shared upstream budget (`budget`).
     struct Instance: Encodable, Sendable {
         /// One live instance.
         struct Live: Encodable, Sendable {
@@ -31,6 +30,34 @@ extension GatewayStatusBody {
             }
         }
 
+        /// The fleet's upstream budget: Strait's learned limit and what is left of it, shared by every instance.
+        struct Budget: Encodable, Sendable {
+            var limit: Int?
+            var remaining: Int?
+            var resetAt: Int64?
+            var pausedForMilliseconds: Int64?
+            var granted: Int64
+            var reachable: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case limit, remaining, granted, reachable
+                case resetAt = "reset_at"
+                case pausedForMilliseconds = "paused_for_ms"
+            }
+
+            init(_ state: UpstreamBudgetState) {
+                limit = state.limit
+                remaining = state.remaining
+                resetAt = state.resetAt
+                pausedForMilliseconds = state.pausedFor.map { duration in
+                    let parts = duration.components
+                    return parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
+                }
+                granted = state.granted
+                reachable = state.reachable
+            }
+        }
+
         var id: String
         /// `true` when the instance registry runs (PostgreSQL backend).
         var registry: Bool
@@ -39,9 +66,13 @@ extension GatewayStatusBody {
         var registryError: String?
         /// Another live process that wrote this instance id's row: two instances share an id.
         var idClaimedBy: Live?
+        /// How many records' leases this instance holds (PostgreSQL).
+        var leasesHeld: Int?
+        var budget: Budget?
 
         enum CodingKeys: String, CodingKey {
-            case id, registry, instances
+            case id, registry, instances, budget
+            case leasesHeld = "leases_held"
             case skewMilliseconds = "skew_ms"
             case registryError = "registry_error"
             case idClaimedBy = "id_claimed_by"
@@ -54,6 +85,8 @@ extension GatewayStatusBody {
             skewMilliseconds = snapshot.skewMilliseconds
             registryError = snapshot.lastError
             idClaimedBy = snapshot.claimedByOther.map(Live.init)
+            leasesHeld = snapshot.leasesHeld
+            budget = snapshot.budget.map(Budget.init)
         }
 
         static func timestamp(_ milliseconds: Int64) -> String {

@@ -8,9 +8,10 @@ public struct StateConfig: Sendable, Hashable {
     /// The PostgreSQL backend's settings (`url_env` / `url_file`, `sslmode`, `ca_file`, `max_connections`); set
     /// exactly when `backend` is `postgres`.
     public var postgres: PostgresStateConfig?
-    /// `instance_id`: this instance's id in a fleet, named in every audit record (`instance`), written on
-    /// the leases it takes, and shown by the instance registry, `replayctl status` and `/metrics`; `nil` derives one (``StateInstanceID/derived(hostname:stateDirectory:)``). Must be unique among
-    /// the instances sharing a database, and should stay the same across restarts.
+    /// `instance_id`: this instance's id in a fleet, named in every audit record (`instance`), written on the
+    /// leases it takes, and shown by the instance registry, `replayctl status` and `/metrics`; `nil` derives one
+    /// (``StateInstanceID/derived(hostname:stateDirectory:)``). Must be unique among the instances sharing a
+    /// database, and should stay the same across restarts.
     public var instanceID: String?
     /// `lease_ttl` (PostgreSQL): how long an instance's lease on a replay lasts after it was taken or last renewed
     /// (renewed every third of it). Another instance takes a dead one's replays over after this. Default 15 s.

@@ -1,8 +1,5 @@
-/// What this instance knows of the fleet, for `GET /v1/gateway/status` and `/metrics`.
-///
-/// Extension points: the leases this instance holds and the fleet's upstream budget are not part of it yet; they
-/// are added here (and to the status body and the sampled gauges, see `Daemon.sampleFleetGauges`) when the lease
-/// and budget stores are merged. Until then nothing about them is reported.
+/// What this instance knows of the fleet, for `GET /v1/gateway/status` and `/metrics`: its id, the live
+/// instances, the leases it holds and the fleet's upstream budget (the last two with the PostgreSQL backend).
 public struct FleetSnapshot: Sendable, Hashable {
     /// This instance's id.
     public var instanceID: String
@@ -18,6 +15,10 @@ public struct FleetSnapshot: Sendable, Hashable {
     public var lastError: String?
     /// Another live process that wrote this instance id's row (a configuration mistake), when one did.
     public var claimedByOther: InstanceRecord?
+    /// How many records' leases this instance holds (PostgreSQL), or `nil` without leases.
+    public var leasesHeld: Int?
+    /// The fleet's shared upstream budget at the last heartbeat (PostgreSQL), or `nil` without one.
+    public var budget: UpstreamBudgetState?
 
     /// Creates a snapshot.
     public init(
@@ -27,7 +28,9 @@ public struct FleetSnapshot: Sendable, Hashable {
         databaseNowMilliseconds: Int64? = nil,
         skewMilliseconds: Int64? = nil,
         lastError: String? = nil,
-        claimedByOther: InstanceRecord? = nil
+        claimedByOther: InstanceRecord? = nil,
+        leasesHeld: Int? = nil,
+        budget: UpstreamBudgetState? = nil
     ) {
         self.instanceID = instanceID
         self.registered = registered
@@ -36,6 +39,8 @@ public struct FleetSnapshot: Sendable, Hashable {
         self.skewMilliseconds = skewMilliseconds
         self.lastError = lastError
         self.claimedByOther = claimedByOther
+        self.leasesHeld = leasesHeld
+        self.budget = budget
     }
 }
 

@@ -3,13 +3,25 @@ import Synchronization
 /// The latest ``FleetSnapshot``: written by ``InstanceHeartbeatService``, read by the status route and metrics.
 public final class FleetView: FleetStatusSource {
     private let state: Mutex<FleetSnapshot>
+    private let leases: (any ReplayLeaseStore)?
 
-    /// A view of `instanceID`; `registered` when a registry will write to it.
-    public init(instanceID: String, registered: Bool) {
+    /// A view of `instanceID`; `registered` when a registry will write to it; `leases`, the store whose held
+    /// leases it reports (PostgreSQL), read at each snapshot.
+    public init(instanceID: String, registered: Bool, leases: (any ReplayLeaseStore)? = nil) {
         state = Mutex(FleetSnapshot(instanceID: instanceID, registered: registered))
+        self.leases = leases
     }
 
-    public var fleetSnapshot: FleetSnapshot { state.withLock { $0 } }
+    public var fleetSnapshot: FleetSnapshot {
+        var snapshot = state.withLock { $0 }
+        snapshot.leasesHeld = leases?.heldLeaseCount
+        return snapshot
+    }
+
+    /// Records the fleet budget's state, sampled at a heartbeat.
+    public func record(budget: UpstreamBudgetState?) {
+        state.withLock { $0.budget = budget }
+    }
 
     /// Records a heartbeat that succeeded.
     public func record(_ heartbeat: InstanceHeartbeat) {

@@ -13,6 +13,8 @@ public struct InstanceHeartbeatService: Service {
     let identity: InstanceIdentity
     let clock: any ReplayClock
     let view: FleetView
+    /// Where each heartbeat samples the fleet's upstream budget for the view (`nil`: no shared budget).
+    let budget: (@Sendable () async -> UpstreamBudgetState?)?
     /// The time between heartbeats.
     public let interval: Duration
     /// How recent a heartbeat must be for its instance to count as live (three intervals).
@@ -26,6 +28,7 @@ public struct InstanceHeartbeatService: Service {
         clock: any ReplayClock,
         view: FleetView,
         interval: Duration = InstanceHeartbeatService.defaultInterval,
+        budget: (@Sendable () async -> UpstreamBudgetState?)? = nil,
         logger: Logger
     ) {
         self.registry = registry
@@ -33,12 +36,14 @@ public struct InstanceHeartbeatService: Service {
         self.clock = clock
         self.view = view
         self.interval = interval
+        self.budget = budget
         self.logger = logger
     }
 
     /// One heartbeat: reads the clock, upserts the row, records the result in the view.
     @discardableResult
     public func beat() async -> InstanceHeartbeat? {
+        if let budget { view.record(budget: await budget()) }
         do throws(StoreError) {
             let heartbeat = try await registry.heartbeat(
                 identity,

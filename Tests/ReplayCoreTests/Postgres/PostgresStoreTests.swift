@@ -16,10 +16,16 @@ import Testing
             let migrator = PostgresStateMigrator(client: first.client, logger: T.logger)
             #expect(
                 try await migrator.status()
-                    == .behind(missing: ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget", "v7-instances"])
+                    == .behind(missing: [
+                        "v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget",
+                        "v7-instances",
+                    ])
             )
             #expect(
-                try await migrator.migrate() == ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget", "v7-instances"]
+                try await migrator.migrate() == [
+                    "v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget",
+                    "v7-instances",
+                ]
             )
             #expect(try await migrator.status() == .current)
             #expect(try await PostgresStateMigrator(client: second.client, logger: T.logger).migrate() == [])
@@ -66,7 +72,11 @@ import Testing
             let applied = try await [a, b]
             #expect(
                 applied.sorted { $0.count < $1.count } == [
-                    [], ["v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget", "v7-instances"],
+                    [],
+                    [
+                        "v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget",
+                        "v7-instances",
+                    ],
                 ]
             )
         }
