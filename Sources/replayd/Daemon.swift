@@ -287,6 +287,7 @@ struct Daemon {
                 listeningDescriptor: systemd.activation.descriptor(for: .admin),
                 operations: operations,
                 version: ReplaydVersion.current,
+                rateLimits: { pipeline.rateLimitStatus(principal: nil, door: .socket, source: nil) },
                 group: eventLoops,
                 logger: Logger(label: "replayd.admin")
             )

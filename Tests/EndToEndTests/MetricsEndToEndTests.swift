@@ -187,7 +187,10 @@ import Testing
         let harness = try EndToEndHarness()
         defer { harness.cleanUp() }
         try await harness.startSimulator()
-        try harness.writeConfig(webhooks: "[admin]\nlisten = \"127.0.0.1:0\"")
+        try harness.writeConfig(
+            webhooks: "[admin]\nlisten = \"127.0.0.1:0\"",
+            limits: #"global = "100 per 1s, burst 100""#
+        )
         try await harness.startDaemon()
         var port: Int?
         _ = try await harness.eventually {
@@ -212,6 +215,20 @@ import Testing
         #expect(try await get("/metrics") == "200")
         #expect(try await get("/v1/runs/run_failed_1/replay", method: "POST") == "404", "no replay on the admin port")
         #expect(try await get("/metrics", method: "POST") == "405")
+        // Every answer, a refusal too, carries the global replay limit as structured fields (http_sfv parses them).
+        for (path, method) in [("/v1/_ping", "GET"), ("/v1/health", "GET"), ("/metrics", "GET"), ("/nope", "GET")] {
+            let head = try await harness.run(
+                "/usr/bin/curl",
+                ["-sS", "-o", "/dev/null", "-D", "-", "--max-time", "600", "-X", method, base + path]
+            )
+            let fields = RateLimitEndToEndTests.fields(head.stdout)
+            let policy = try await RateLimitEndToEndTests.parse(harness, try #require(fields["ratelimit-policy"]))
+            #expect(policy.map(\.name) == ["global"], "\(path): \(head.stdout)")
+            #expect(policy.first?.params["q"] == 100 && policy.first?.params["w"] == 1, "\(path)")
+            let state = try await RateLimitEndToEndTests.parse(harness, try #require(fields["ratelimit"]))
+            #expect(state.map(\.name) == ["global"], "\(path): \(head.stdout)")
+            #expect(state.first?.params["r"] == 100, "\(path): nothing was charged")
+        }
         await harness.stop()
     }
 

@@ -2,12 +2,16 @@ import HTTPServer
 import Logging
 import NIOCore
 import NIOHTTP1
+import ReplayCore
 
 /// The admin listener's door: `GET /v1/_ping`, `GET /v1/health` and `GET /metrics` (``OperationsEndpoints``),
 /// nothing else (404, or 405 for another method). No request body is accepted and no replay is reachable.
+/// Every answer, the core's refusals included, carries the `global` replay limit as it stands (`rateLimits`).
 struct AdminDoor: HTTPDoor {
     var operations: OperationsEndpoints
     var version: String
+    /// The replay limits that apply to everyone (`global`), peeked without charging; empty when limits are off.
+    var rateLimits: @Sendable () -> [RateLimitStatus]
 
     func identify(_ channel: any Channel) async throws -> HTTPPeer<String> {
         let address = channel.remoteAddress?.ipAddress ?? "unknown"
@@ -52,6 +56,16 @@ struct AdminDoor: HTTPDoor {
         default:
             return .json(200, ["status": "ok", "version": version])
         }
+    }
+
+    func decorate(
+        _ response: inout HTTPServerResponse,
+        head: HTTPRequestHead?,
+        from peer: String,
+        context: HTTPRequestContext
+    ) {
+        guard !response.headers.contains(name: "RateLimit") else { return }
+        RateLimitFields.apply(rateLimits(), to: &response.headers)
     }
 
     func render(_ refusal: HTTPRefusal, context: HTTPRequestContext) -> HTTPServerResponse {

@@ -1,6 +1,7 @@
 import HTTPServer
 import Logging
 import NIOCore
+import ReplayCore
 import ServiceLifecycle
 
 /// The optional admin listener (`[admin] listen`): health and metrics on TCP for a scraper or a load balancer that
@@ -8,13 +9,15 @@ import ServiceLifecycle
 public final class AdminServer: Service, Sendable {
     private let listener: HTTPTCPListener<AdminDoor>
 
-    /// Creates the listener on `host:port` (or the inherited `listeningDescriptor`, socket activation).
+    /// Creates the listener on `host:port` (or the inherited `listeningDescriptor`, socket activation); every
+    /// answer carries the `RateLimit-Policy` and `RateLimit` fields of `rateLimits` (the `global` replay limit).
     public init(
         host: String,
         port: Int,
         listeningDescriptor: CInt? = nil,
         operations: OperationsEndpoints,
         version: String,
+        rateLimits: @escaping @Sendable () -> [RateLimitStatus] = { [] },
         group: any EventLoopGroup,
         logger: Logger
     ) {
@@ -30,7 +33,7 @@ public final class AdminServer: Service, Sendable {
             backlog: 64,
             core: HTTPServer(
                 configuration: http,
-                door: AdminDoor(operations: operations, version: version),
+                door: AdminDoor(operations: operations, version: version, rateLimits: rateLimits),
                 logger: logger
             ),
             group: group,
