@@ -204,7 +204,7 @@ _replayd_serve() {
 
 _replayd_simulate() {
     repeating_flags=()
-    non_repeating_flags=(--no-auth-lockout --version -h --help)
+    non_repeating_flags=(--no-auth-lockout --honor-replay-idempotency-key --version -h --help)
     repeating_options=()
     non_repeating_options=(--listen --fixtures --faults --ip-rate-limit --key-rate-limit --log-level)
     __replayd_offer_flags_options 0
@@ -289,8 +289,8 @@ _replayd_audit() {
 _replayd_audit_verify() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=(--key)
-    non_repeating_options=(--dir --config --checkpoints --checkpoint-key)
+    repeating_options=(--dir --key --checkpoints --checkpoint-key)
+    non_repeating_options=(--config -o --output)
     __replayd_offer_flags_options 0
 
     # Offer option value completions
@@ -310,14 +310,18 @@ _replayd_audit_verify() {
     '--checkpoint-key')
         return
         ;;
+    '-o'|'--output')
+        __replayd_add_completions -W 'text'$'\n''json'
+        return
+        ;;
     esac
 }
 
 _replayd_audit_tail() {
     repeating_flags=()
     non_repeating_flags=(-f --follow --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--dir --config --principal --run --since -o --output -n --lines)
+    repeating_options=(--dir)
+    non_repeating_options=(--config --principal --run --since -o --output -n --lines)
     __replayd_offer_flags_options 0
 
     # Offer option value completions
