@@ -122,35 +122,11 @@ struct AuditTailCommand: AsyncParsableCommand {
             emit(kept, format)
             fflush(nil)
             guard let signals else { return }
-            let failure = await withTaskGroup(of: Bool.self) { group -> AuditFiles.IOError? in
-                // `true` from this child: a signal arrived. `false` from a tick child: time to poll again.
-                group.addTask {
-                    for await _ in signals { break }
-                    return true
-                }
-                while true {
-                    let batch: [AuditEntry]
-                    do throws(AuditFiles.IOError) {
-                        batch = try reader.poll()
-                    } catch {
-                        group.cancelAll()
-                        return error
-                    }
-                    if !batch.isEmpty {
-                        emit(batch, format)
-                        fflush(nil)
-                        continue
-                    }
-                    group.addTask {
-                        try? await Task.sleep(for: .milliseconds(200))
-                        return false
-                    }
-                    if await group.next() != false {
-                        group.cancelAll()
-                        return nil
-                    }
-                }
-            }
+            let failure = await Self.follow(
+                until: signals,
+                poll: { () throws(AuditFiles.IOError) in try reader.poll() },
+                emit: { emit($0, format) }
+            )
             if let failure { throw failure }
         } catch {
             fflush(nil)
