@@ -238,7 +238,11 @@ import Testing
 
     @Test func gracefulShutdownFinishesARequestInProgress() async throws {
         let gate = WebhookTestGate()
-        let harness = try WebhookServerHarness(handler: WebhookStubHandler(gate: gate))
+        // The grace period is wall-clock time: make it a hang guard, so that a slow step of the test (a refused
+        // connection that curl takes a while to report) cannot let it expire and cut the request under test.
+        let harness = try WebhookServerHarness(handler: WebhookStubHandler(gate: gate)) {
+            $0.http.shutdownGracePeriod = .seconds(600)
+        }
         try await harness.start()
         let inFlight = Task { try await harness.post("/hooks/slack", #"{"run":"r1"}"#) }
         await harness.handler.waitForCalls(1)
