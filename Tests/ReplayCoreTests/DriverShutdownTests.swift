@@ -137,4 +137,55 @@ import Testing
             #expect(harness.replayPOSTs == 1, "the replay was never sent again")
         }
     }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aRestartsReconciliationLookupsWaitForTheSharedPacer() async throws {
+        // Strait's per-key limit counts reads too: after a crash (or a takeover) of many records, their lookups
+        // must draw from the same pacer as the replays, not spend the key's budget behind its back.
+        let plan = SimulatorFaultPlan(faults: [SimulatorFaultRule(.afterCommit(.stall))])
+        try await EngineHarness.with(faults: plan, autoAdvance: false, runsDrivers: false) { harness in
+            let id = ReplayRecordID(principal: EngineHarness.principal.name, key: "paced-lookup")
+            let service = ReplayDriverService(
+                engine: harness.engine,
+                grace: .zero,
+                clock: ManualReplayClock(),
+                logger: Self.logger
+            )
+            try await Self.running(service) { group in
+                _ = await harness.engine.submit(
+                    try harness.request("run_failed_1", key: "paced-lookup"),
+                    principal: EngineHarness.principal,
+                    logger: Self.logger,
+                    wait: .zero
+                )
+                try await Self.eventually { harness.runsCreated(for: "run_failed_1") == 1 }
+                await group.triggerGracefulShutdown()
+            }
+            let lookupsBefore = harness.requests("GET /v1/runs") + harness.requests("GET /v1/runs/{runID}")
+
+            // The restarted engine's pacer has just been told to wait: a 429 with a minute's Retry-After.
+            let guards = UpstreamGuards.standard(clock: harness.clock)
+            guards.pacer.observe(try await guards.pacer.acquire(), status: 429, headers: ["Retry-After": "60"])
+            let restarted = harness.restartedEngine(guards: guards)
+            let final = try await EngineHarness.withDrivers(of: restarted) { () async throws -> ReplayRecord? in
+                #expect(try await restarted.resumeUnfinished() == 1)
+                // The record's first lookup is waiting for a slot, and nothing has reached Strait.
+                try await Self.eventually { guards.pacer.snapshot.delayedCalls == 1 }
+                #expect(harness.requests("GET /v1/runs") + harness.requests("GET /v1/runs/{runID}") == lookupsBefore)
+                #expect(try await restarted.record(id)?.state.isFinal == false)
+
+                harness.clock.advance(by: .seconds(61))
+                var record: ReplayRecord?
+                try await Self.eventually {
+                    record = try await restarted.record(id)
+                    return record?.state.isFinal == true
+                }
+                return record
+            }
+            #expect(final?.state == .succeeded)
+            #expect(harness.requests("GET /v1/runs") > 0, "the run was found by a lookup once the pause ended")
+            #expect(harness.runsCreated(for: "run_failed_1") == 1)
+            #expect(harness.replayPOSTs == 1, "the replay was never sent again")
+        }
+    }
 }

@@ -143,8 +143,8 @@ final class EngineHarness: Sendable {
     }
 
     /// A new engine on the same store, upstream and clocks, as after a restart of the process (its drivers are
-    /// not running until a ``ReplayDriverService`` runs them).
-    func restartedEngine() -> ReplayEngine {
+    /// not running until a ``ReplayDriverService`` runs them), with `guards` (by default fresh ones).
+    func restartedEngine(guards: UpstreamGuards? = nil) -> ReplayEngine {
         var logger = Logger(label: "engine-test")
         logger.logLevel = .critical
         return ReplayEngine(
@@ -156,9 +156,14 @@ final class EngineHarness: Sendable {
             jitter: HalfJitter(),
             settings: settings,
             health: UpstreamHealth(now: { 0 }),
-            guards: .standard(clock: clock),
+            guards: guards ?? .standard(clock: clock),
             logger: logger
         )
+    }
+
+    /// Requests the simulator has seen for `route` (e.g. `GET /v1/runs`).
+    func requests(_ route: String) -> Int {
+        simulator.requestCounts().byRoute[route] ?? 0
     }
 
     func shutdown() async {

@@ -274,18 +274,7 @@ extension ReplayEngine {
         if let guards {
             guards.breaker.record(verdict.classification)
             guards.budget.record(verdict.classification)
-            if let ticket {
-                switch result {
-                case .success(let created):
-                    guards.pacer.observe(ticket, status: created.response.status, headers: created.response.headers)
-                case .failure(.api(let apiError)):
-                    guards.pacer.observe(ticket, status: apiError.status, headers: apiError.response.headers)
-                case .failure(.undecodableResponse(let response, _)):
-                    guards.pacer.observe(ticket, status: response.status, headers: response.headers)
-                case .failure:
-                    guards.pacer.abandon(ticket)
-                }
-            }
+            if let ticket { guards.pacer.settle(ticket, after: result) }
         }
         // Each outcome is one durable commit: the attempt's result together with the record's next state.
         let sent = record

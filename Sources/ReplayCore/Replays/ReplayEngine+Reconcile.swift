@@ -34,9 +34,14 @@ extension ReplayEngine {
         var projectID = record.projectID
         if projectID == nil {
             do {
-                let original = try await upstream.getRun(runID, requestID: "\(record.requestID)-lookup-\(round)")
+                let lookup = "\(record.requestID)-lookup-\(round)"
+                let original = try await paced { () async throws(StraitClientError) in
+                    try await upstream.getRun(runID, requestID: lookup)
+                }
                 projectID = original.value.projectID
                 record = try await store.update(record, at: now, RecordChange(projectID: original.value.projectID))
+            } catch is CancellationError {
+                return .rest  // shutting down while waiting for a slot: resumed at the next start
             } catch {
                 return try await retryReconcile(
                     &record,
@@ -51,7 +56,10 @@ extension ReplayEngine {
         for attempt in candidates {
             let query = RunListQuery.createdBy(requestID: attempt.requestID, projectID: projectID)
             do {
-                let found = try await upstream.listRuns(query, requestID: "\(record.requestID)-lookup-\(round)")
+                let lookup = "\(record.requestID)-lookup-\(round)"
+                let found = try await paced { () async throws(StraitClientError) in
+                    try await upstream.listRuns(query, requestID: lookup)
+                }
                 if let run = found.value.first(where: { $0.creatingRequestID == attempt.requestID })
                     ?? found.value.first
                 {
@@ -73,6 +81,8 @@ extension ReplayEngine {
                     )
                     return .rest
                 }
+            } catch is CancellationError {
+                return .rest  // shutting down while waiting for a slot: resumed at the next start
             } catch {
                 return try await retryReconcile(
                     &record,
@@ -118,6 +128,26 @@ extension ReplayEngine {
             RecordChange(state: .pending, clear: [.nextActionAt, .errorCode, .errorMessage])
         )
         return .next
+    }
+
+    /// One reconciliation lookup, under the shared pacer like a replay: Strait's per-key limit counts reads too,
+    /// so after a crash or a takeover of hundreds of records, their lookups must not spend the key's budget
+    /// behind the pacer's back (the 429s would stall the lookups, and the replays waiting behind them).
+    ///
+    /// - Throws: the lookup's error, or `CancellationError` when shutdown cancels the wait for a slot.
+    private func paced<Value: Sendable>(
+        _ call: () async throws(StraitClientError) -> StraitResult<Value>
+    ) async throws -> StraitResult<Value> {
+        guard let guards else { return try await call() }
+        let ticket = try await guards.pacer.acquire()
+        let result: Result<StraitResult<Value>, StraitClientError>
+        do {
+            result = .success(try await call())
+        } catch {
+            result = .failure(error)
+        }
+        guards.pacer.settle(ticket, after: result)
+        return try result.get()
     }
 
     private func retryReconcile(
