@@ -135,6 +135,48 @@ import Testing
         }
     }
 
+    /// Callers queued for slots further ahead than one interval do not hold them: when a later answer pauses the
+    /// fleet, none of them goes at its old slot (Strait would refuse it); they wait for the pause instead.
+    @Test func slotsFarAheadAreNotHeldThroughALaterPause() async throws {
+        let clock = ManualReplayClock()
+        try await Self.withFleet(count: 2, clock: clock) { pacers, budgets, _ in
+            // Before any limit is known nothing is spaced: two calls go at once.
+            let answered = try await pacers[0].acquire()
+            let throttled = try await pacers[0].acquire()
+            // The first says the window is empty, 60 per minute; one more call is out: the fleet's next slots are
+            // 2 s, 3 s and 4 s away.
+            pacers[0].observe(answered, status: 201, headers: Self.headers(limit: 60, remaining: 0))
+            await budgets[0].flush()
+            let granted = PassCounter()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        try await pacers[1].acquire()
+                        granted.increment()
+                    }
+                }
+                // Nobody takes a slot that far ahead: all three sleep until one interval before the next one.
+                try await Self.eventually { clock.sleeperCount == 3 }
+                // Then the second call's answer pauses the fleet for 30 s.
+                pacers[0].observe(throttled, status: 503, headers: ["Retry-After": "30"])
+                await budgets[0].flush()
+                for _ in 0..<4 {
+                    clock.advance(by: .seconds(1))
+                    try await Self.eventually { clock.sleeperCount == 3 }
+                }
+                #expect(granted.value == 0, "past their old slots, all three wait for the pause")
+                // After the pause, they go one interval apart.
+                clock.advance(by: .seconds(26))
+                for _ in 0..<50 where granted.value < 3 {
+                    try await Self.eventually { clock.sleeperCount > 0 || granted.value == 3 }
+                    clock.advance(by: .seconds(1))
+                }
+                try await group.waitForAll()
+            }
+            #expect(granted.value == 3)
+        }
+    }
+
     /// An instance that cannot use the budget (here its table is missing) lets nothing through, and goes on once
     /// the database answers.
     @Test func anUnusableBudgetFailsClosedAndRecovers() async throws {

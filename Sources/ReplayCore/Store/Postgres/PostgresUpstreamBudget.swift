@@ -292,16 +292,21 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
             (CASE WHEN \(limit) IS NULL THEN GREATEST(\(now), b.paused_until_us)
             ELSE GREATEST(\(now), COALESCE(b.tat_us, \(now)) - \(tolerance), b.paused_until_us) END)
             """
+        // A slot further ahead than the horizon is not taken: the caller comes back just before it. Slots taken
+        // far ahead could not be moved back when a later answer shows the window empty, and every caller
+        // sleeping on one would then be refused.
+        let early = "(\(limit) IS NOT NULL AND \(start) > \(now) + \(Self.horizon("\(interval)")))"
+        let held = "(\(paused) OR \(early))"
         let sql = """
             INSERT INTO upstream_budget AS b (key_hash, issued, last_start_us, last_now_us, last_admitted, updated_at_us)
             VALUES ($1, 1, \(now), \(now), TRUE, \(now))
             ON CONFLICT (key_hash) DO UPDATE SET
-                issued = CASE WHEN \(paused) THEN b.issued ELSE b.issued + 1 END,
-                tat_us = CASE WHEN \(paused) OR \(limit) IS NULL THEN b.tat_us
+                issued = CASE WHEN \(held) THEN b.issued ELSE b.issued + 1 END,
+                tat_us = CASE WHEN \(held) OR \(limit) IS NULL THEN b.tat_us
                     ELSE GREATEST(COALESCE(b.tat_us, \(now)), \(start)) + \(interval) END,
                 last_start_us = CASE WHEN \(paused) THEN b.paused_until_us ELSE \(start) END,
                 last_now_us = \(now),
-                last_admitted = NOT \(paused),
+                last_admitted = NOT \(held),
                 updated_at_us = \(now)
             RETURNING issued, last_start_us, last_now_us, last_admitted, limit_per_window, remaining
             """
@@ -323,8 +328,21 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
         let remaining: Int64? = try columns.value(5, "upstream_budget.remaining")
         metrics?.gauge("replayd_upstream_budget_limit", Double(learnedLimit ?? 0))
         metrics?.gauge("replayd_upstream_budget_remaining", Double(remaining ?? 0))
-        let delay = Duration.microseconds(max(0, startAt - nowAt))
-        return admitted ? .granted(sequence: issued - 1, delay: delay) : .paused(max(delay, .milliseconds(1)))
+        let ahead = max(0, startAt - nowAt)
+        if admitted { return .granted(sequence: issued - 1, delay: .microseconds(ahead)) }
+        // Held: wake up one horizon before the slot (or the pause's end) and ask again.
+        let horizon = learnedLimit.map { Self.horizonMicroseconds(window: configuration.window, limit: $0) } ?? 0
+        let wait = ahead > horizon ? ahead - horizon : ahead
+        return .paused(max(.microseconds(wait), .milliseconds(1)))
+    }
+
+    /// How far ahead a slot may be taken: one interval of the learned limit, and at least 100 ms (a database round
+    /// trip, many times over), as SQL over `interval` (microseconds).
+    private static func horizon(_ interval: String) -> String { "GREATEST(\(interval), 100000)" }
+
+    /// ``horizon(_:)`` in Swift, for the wait of a held caller.
+    private static func horizonMicroseconds(window: Duration, limit: Int64) -> Int64 {
+        max(microseconds(window) / max(1, limit), 100_000)
     }
 
     /// Writes one answer's lessons into the key's row.
