@@ -37,11 +37,8 @@ struct FleetEndToEndTests {
 
                 // B takes the record over once A's lease expired, and reconciles it: the run is found.
                 let takeovers = try await fleet.auditRecords(b, stage: "lease_takeover")
-                let takeover = try #require(takeovers.first, "B never took the replay over")
-                let details = try #require(takeover["details"] as? [String: Any])
-                #expect(details["instance"] as? String == "gw-b")
-                #expect(details["previous_instance"] as? String == "gw-a")
-                #expect(takeover["instance"] as? String == "gw-b")
+                #expect(takeovers.count == 1)
+                try Self.expectLeaseRecord(takeovers.first, by: "gw-b", naming: "previous_instance", "gw-a")
                 let settled = try await fleet.members[b].waitForRecord("fence-1", in: ["succeeded"])
                 #expect(settled.state == "succeeded", "\(settled.body)")
                 let record = (try? JSONSerialization.jsonObject(with: Data(settled.body.utf8))) as? [String: Any]
@@ -50,11 +47,8 @@ struct FleetEndToEndTests {
                 // A runs again: its renewal finds the lease lost, and its attempt's outcome cannot be written.
                 try fleet.signal(a, SIGCONT)
                 let lost = try await fleet.auditRecords(a, stage: "lease_lost")
-                let loss = try #require(lost.first, "A never recorded the lost lease")
-                let lossDetails = try #require(loss["details"] as? [String: Any])
-                #expect(lossDetails["instance"] as? String == "gw-a")
-                #expect(lossDetails["new_instance"] as? String == "gw-b")
-                #expect(loss["instance"] as? String == "gw-a")
+                #expect(lost.count == 1)
+                try Self.expectLeaseRecord(lost.first, by: "gw-a", naming: "new_instance", "gw-b")
                 let fenced = await fleet.members[a].daemon?.waitForStderr {
                     $0.contains("lost the lease on the replay to another instance; stopping without sending")
                 }
@@ -165,9 +159,7 @@ struct FleetEndToEndTests {
             let takeovers = try await fleet.auditRecords(b, stage: "lease_takeover", atLeast: stalled.count)
             #expect(takeovers.count >= stalled.count)
             for takeover in takeovers {
-                let details = try #require(takeover["details"] as? [String: Any])
-                #expect(details["instance"] as? String == "gw-b")
-                #expect(details["previous_instance"] as? String == "gw-a")
+                let details = try Self.expectLeaseRecord(takeover, by: "gw-b", naming: "previous_instance", "gw-a")
                 let expiry = try #require((details["previous_expires_at_ms"] as? NSNumber)?.int64Value)
                 let at = try #require(Self.unixMilliseconds(takeover["ts"] as? String), "\(takeover)")
                 #expect(at >= expiry, "taken over before the lease expired: \(takeover)")
@@ -197,6 +189,24 @@ struct FleetEndToEndTests {
             let verified = try await fleet.verifyAudit()
             #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
         }
+    }
+
+    /// Expects `record` to be a lease audit record (`lease_takeover`, `lease_lost`) written by `instance` that names
+    /// it (`details.instance`) and the other instance (`details[key]`); returns its details.
+    @discardableResult
+    static func expectLeaseRecord(
+        _ record: [String: Any]?,
+        by instance: String,
+        naming key: String,
+        _ other: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [String: Any] {
+        let record = try #require(record, "no \(key) record", sourceLocation: sourceLocation)
+        let details = try #require(record["details"] as? [String: Any], "\(record)", sourceLocation: sourceLocation)
+        #expect(record["instance"] as? String == instance, "\(record)", sourceLocation: sourceLocation)
+        #expect(details["instance"] as? String == instance, "\(record)", sourceLocation: sourceLocation)
+        #expect(details[key] as? String == other, "\(record)", sourceLocation: sourceLocation)
+        return details
     }
 
     /// An audit record's `ts` (RFC 3339, UTC, up to nanoseconds) in Unix milliseconds.
@@ -237,32 +247,11 @@ struct FleetEndToEndTests {
         }
     }
 
-    /// The webhook sources of the delivery test: a Standard Webhooks sender whose replays run as `automation`.
-    static let webhooks = """
-        [[principals]]
-        name = "automation"
-
-        [[grants]]
-        name = "automation-replays"
-        to = ["automation"]
-        allow = ["replay"]
-
-        [webhooks]
-        listen = "127.0.0.1:0"
-
-        [[sources]]
-        name = "std"
-        kind = "standard_webhooks"
-        principal = "automation"
-        [[sources.keys]]
-        id = "k1"
-        secret_env = "STD_SECRET"
-        """
-
     /// One Standard Webhooks delivery sent to both instances at once: one run, and the same answer from both.
     @Test func oneWebhookDeliverySentToBothInstancesAtOnceMakesOneRunAndTwoIdenticalAnswers() async throws {
         let environment = ["STD_SECRET": WebhookEndToEndTests.secrets["STD_SECRET"] ?? ""]
-        try await FleetHarness.withFleet(webhooks: Self.webhooks, environment: environment) { fleet in
+        try await FleetHarness.withFleet(webhooks: ReloadEndToEndTests.webhookConfig(), environment: environment) {
+            fleet in
             let delivery = try await WebhookEndToEndTests.standardWebhook(
                 fleet.members[0],
                 id: "msg_fleet_1",
