@@ -249,6 +249,18 @@ let package = Package(
             path: "Tests/AuditTestSupport",
             swiftSettings: strictSettings
         ),
+        // A throwaway PostgreSQL cluster (initdb, pg_ctl) for the test process, shared by the store's tests and the
+        // fleet's end-to-end tests.
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            path: "Tests/PostgresTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "AuditTests",
             dependencies: [
@@ -262,7 +274,7 @@ let package = Package(
         .testTarget(
             name: "ReplayCoreTests",
             dependencies: [
-                "Audit", "AuditTestSupport", "ReplayCore", "Strait", "Curl", "StraitSimulator",
+                "Audit", "AuditTestSupport", "PostgresTestSupport", "ReplayCore", "Strait", "Curl", "StraitSimulator",
                 .product(name: "Logging", package: "swift-log"),
                 // A local HTTP server for the follow-up poster's tests.
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -270,9 +282,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // The PostgreSQL store's tests start a throwaway cluster with `initdb` and `pg_ctl`.
+                // The PostgreSQL store's tests, on the throwaway cluster of PostgresTestSupport.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             swiftSettings: strictSettings
         ),
@@ -311,6 +322,8 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "replayd", "replayctl", "Strait", "Curl", "Audit",
+                // The fleet's tests run their daemons on a throwaway PostgreSQL cluster.
+                "PostgresTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

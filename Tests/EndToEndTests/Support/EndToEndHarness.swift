@@ -111,13 +111,14 @@ final class EndToEndHarness: @unchecked Sendable {
     static let limitsOff = "enabled = false\nmax_in_flight_per_principal = 65536"
 
     /// Writes a config whose principal is this process's uid (or `principalUID`), pointing at `upstream`, with
-    /// `grants` (by default ``testerGrant``).
+    /// `grants` (by default ``testerGrant``) and `state` added to the `[state]` section.
     func writeConfig(
         upstream: String? = nil,
         principalUID: UInt32 = getuid(),
         extraUpstream: String = "",
         replays: String = "",
         audit: String = "",
+        state: String = "",
         attemptTimeout: String = "5s",
         webhooks: String = "",
         grants: String = EndToEndHarness.testerGrant,
@@ -139,6 +140,7 @@ final class EndToEndHarness: @unchecked Sendable {
 
             [state]
             dir = "\(directory)/state"
+            \(state)
 
             [log]
             level = "trace"

@@ -3,6 +3,7 @@ import AuditTestSupport
 import Foundation
 import Logging
 import PostgresNIO
+import PostgresTestSupport
 import Strait
 import StraitSimulator
 import Testing

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import PostgresTestSupport
 import Testing
 
 @testable import ReplayCore

@@ -1,6 +1,7 @@
 import Curl
 import Logging
 import PostgresNIO
+import PostgresTestSupport
 import Strait
 import Testing
 

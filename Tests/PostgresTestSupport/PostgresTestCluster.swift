@@ -4,15 +4,13 @@ import PostgresNIO
 import Subprocess
 import Synchronization
 
-@testable import ReplayCore
-
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A throwaway PostgreSQL cluster for the tests of this process: `initdb` and `pg_ctl` in a temporary directory,
 /// listening only on a Unix socket in that directory, started on first use and shared by every test, each of
-/// which gets a database of its own (``freshDatabase()``). `swift test` needs no server running, only the server
+/// which gets a database of its own (``newDatabase()``). `swift test` needs no server running, only the server
 /// binaries (Debian: `apt-get install postgresql`).
 ///
 /// - **Not as root.** `initdb` refuses to run as root, so when the tests run as root (CI), the directory is
@@ -21,21 +19,45 @@ import Glibc
 ///   process ends, however it ends, the pipe closes and the watchdog stops the server and removes the directory.
 /// - **Binaries.** `$REPLAYD_PG_BINDIR`, else the newest `/usr/lib/postgresql/*/bin`, else `$PATH`. When none has
 ///   them, every PostgreSQL test fails with a message that says how to install them; they never skip.
-actor PostgresTestCluster {
+///
+/// It is shared by the test targets that need PostgreSQL (the store's tests in ReplayCoreTests, the fleet's
+/// end-to-end tests), and knows nothing of replayd: each target turns a ``Database`` into what it connects with.
+public actor PostgresTestCluster {
     /// The cluster of this test process.
-    static let shared = PostgresTestCluster()
+    public static let shared = PostgresTestCluster()
 
     /// A running cluster.
-    struct Running: Sendable {
-        let directory: String
-        let socketDirectory: String
-        let port: Int
-        let superuser: String
+    public struct Running: Sendable {
+        /// The cluster's temporary directory (data, log, socket).
+        public let directory: String
+        /// Where the server's Unix socket is (`.s.PGSQL.<port>`).
+        public let socketDirectory: String
+        /// The port in the socket's name.
+        public let port: Int
+        /// The superuser (trust authentication, no password).
+        public let superuser: String
+    }
+
+    /// One new, empty database on the cluster, owned by its superuser.
+    public struct Database: Sendable {
+        /// The cluster it is on.
+        public let cluster: Running
+        /// The database's name.
+        public let name: String
+
+        /// The server's socket file.
+        public var socketPath: String { "\(cluster.socketDirectory)/.s.PGSQL.\(cluster.port)" }
+
+        /// The libpq URL of the database over the Unix socket, as replayd's `[state]` URL takes it.
+        public var url: String {
+            "postgres:///\(name)?host=\(cluster.socketDirectory)&port=\(cluster.port)&user=\(cluster.superuser)"
+        }
     }
 
     /// The harness could not start a cluster.
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong, and how to fix it when the binaries are missing.
+        public var description: String
     }
 
     private var running: Result<Running, Failure>?
@@ -45,18 +67,22 @@ actor PostgresTestCluster {
     private static let superuser = "replayd_test"
     private static let port = 5432
 
-    /// Settings for a new, empty database on the cluster (started on first use). Throws the harness's
-    /// failure, the same for every test, when the cluster cannot be started.
-    func freshDatabase() async throws -> PostgresConnectionSettings {
+    /// A new, empty database on the cluster (started on first use). Throws the harness's failure, the same for
+    /// every test, when the cluster cannot be started.
+    public func newDatabase() async throws -> Database {
         let cluster = try await start()
         databases += 1
         let name = "replayd_test_\(databases)"
         try await Self.execute("CREATE DATABASE \(name)", cluster: cluster, database: "postgres")
-        return PostgresConnectionSettings(
-            address: .unixSocket(directory: cluster.socketDirectory, port: cluster.port),
-            username: cluster.superuser,
-            database: name,
-            sslMode: .disable
+        return Database(cluster: cluster, name: name)
+    }
+
+    /// Drops `database` (a test's cleanup), ending the sessions still connected to it.
+    public func drop(_ database: Database) async throws {
+        try await Self.execute(
+            "DROP DATABASE IF EXISTS \(database.name) WITH (FORCE)",
+            cluster: database.cluster,
+            database: "postgres"
         )
     }
 
@@ -84,20 +110,17 @@ actor PostgresTestCluster {
     }
 
     /// Runs one statement on a short-lived connection.
-    static func execute(_ sql: String, cluster: Running, database: String) async throws {
+    public static func execute(_ sql: String, cluster: Running, database: String) async throws {
         let configuration = PostgresConnection.Configuration(
             unixSocketPath: "\(cluster.socketDirectory)/.s.PGSQL.\(cluster.port)",
             username: cluster.superuser,
             password: nil,
             database: database
         )
-        let connection = try await PostgresConnection.connect(
-            configuration: configuration,
-            id: 1,
-            logger: Logger(label: "replayd.test.pg") { _ in SwiftLogNoOpLogHandler() }
-        )
+        let logger = Logger(label: "replayd.test.pg") { _ in SwiftLogNoOpLogHandler() }
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: StoreTesting.logger)
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         } catch {
             try? await connection.close()
             throw Failure(description: "PostgreSQL test cluster: \(sql) failed: \(String(reflecting: error))")
