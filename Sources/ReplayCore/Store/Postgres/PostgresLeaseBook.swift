@@ -10,6 +10,8 @@ final class PostgresLeaseBook: Sendable {
     private struct State {
         var held: [ReplayRecordID: Int64] = [:]
         var lost: [ReplayRecordID: Int64] = [:]
+        /// Losses a write found (not a renewal): the next renewal reports them, so each loss is audited once.
+        var unreported: [ReplayRecordID: Int64] = [:]
         var reclaimed = false
     }
 
@@ -25,15 +27,28 @@ final class PostgresLeaseBook: Sendable {
         state.withLock { state in
             state.held[id] = fence
             state.lost[id] = nil
+            state.unreported[id] = nil
         }
     }
 
-    /// Marks the lease of `id` lost if it is still held with `fence`.
-    func lose(_ id: ReplayRecordID, fence: Int64?) {
+    /// Marks the lease of `id` lost if it is still held with `fence`. `reported` is `false` when a write found the
+    /// loss: the next renewal then reports it (``takeUnreported()``), as it reports the losses it finds itself.
+    func lose(_ id: ReplayRecordID, fence: Int64?, reported: Bool = true) {
         state.withLock { state in
             guard let fence, state.held[id] == fence else { return }
             state.held[id] = nil
             state.lost[id] = fence
+            if !reported { state.unreported[id] = fence }
+        }
+    }
+
+    /// The losses writes found and no renewal has reported yet, with the tokens they were held with.
+    var unreported: [ReplayRecordID: Int64] { state.withLock { $0.unreported } }
+
+    /// Marks these losses reported (a renewal reported them, or found their records gone).
+    func reported(_ ids: some Sequence<ReplayRecordID>) {
+        state.withLock { state in
+            for id in ids { state.unreported[id] = nil }
         }
     }
 

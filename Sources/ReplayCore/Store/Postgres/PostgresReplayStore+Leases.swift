@@ -70,7 +70,7 @@ extension PostgresReplayStore: ReplayLeaseStore {
             leases.set(id, fence: held)
         } catch {
             if error.code == .leaseLost {
-                leases.lose(id, fence: fence)
+                leases.lose(id, fence: fence, reported: false)
                 logger.warning(
                     "this instance lost the lease on a replay to another instance; it stops working on it",
                     metadata: ["instance": "\(instanceID)", "error": "\(error.message)"]
@@ -139,6 +139,10 @@ extension PostgresReplayStore: ReplayLeaseStore {
         let owner = instanceID
         let expiresAt = leaseTerms(at: now).expiresAt
         let held = leases.snapshot
+        // Losses a driver's write ran into since the last renewal: reported here too, so every loss is audited
+        // whichever finds it first (a late answer's write after a takeover, or this renewal). They stay unreported
+        // until a renewal gets this far.
+        let unreported = leases.unreported
         let renewed = try await write("renewing this instance's leases") { connection, logger in
             var binds = PostgresBindings()
             binds.append(owner)
@@ -159,7 +163,7 @@ extension PostgresReplayStore: ReplayLeaseStore {
         }
         // Held here but not renewed with the same token: finished meanwhile (by this instance, or by the one that
         // took it over), or taken over.
-        let missing = held.filter { renewed[$0.key] != $0.value }
+        let missing = held.filter { renewed[$0.key] != $0.value }.merging(unreported) { kept, _ in kept }
         guard !missing.isEmpty else { return [] }
         let ids = Array(missing.keys)
         let current = try await read("reading the leases this instance lost") { connection, logger in
@@ -194,6 +198,7 @@ extension PostgresReplayStore: ReplayLeaseStore {
         }
         // Gone (released or pruned): nothing to hold.
         for (id, fence) in missing where !found.contains(id) { leases.forget(id, fence: fence) }
+        leases.reported(unreported.keys)
         return losses
     }
 
