@@ -17,6 +17,7 @@ struct ReplaydBench: AsyncParsableCommand {
         subcommands: [
             LatencyBench.self, ConcurrencyBench.self, PacingBench.self, AuditBench.self, WebhookBench.self,
             DoorThroughputBench.self, UpstreamBench.self, PolicyBench.self, LimiterBench.self, StoreBench.self,
+            PruneBench.self, AuditSeedBench.self,
         ]
     )
 }

@@ -10,14 +10,19 @@
 #   LOADGEN=PATH        the load generator (default: contrib/bench/loadgen, compiled when missing)
 #   SEED=N              first add N finished records to the store (contrib/bench/seed-store.py), SEED_AGE hours
 #                       old (default 1; older than [replays] retention, 24 h, makes the pruner delete them during
-#                       the run)
+#                       the run); SEED_CACHE=FILE copies FILE instead when it exists (else seeds, then saves it
+#                       there), for alternating rounds
+#   AUDIT_BYTES=N       first fill the audit log with N bytes of sealed records (replayd-bench audit-seed, from
+#                       BENCH, default .build-rel/release/replayd-bench); `replayd audit verify` passes on it
+#   STATE_DIR=DIR       use this existing state directory (kept) instead of a fresh one, e.g. one whose audit log
+#                       was filled with `replayd-bench audit-seed` (its [state] dir must be spelled the same)
 #   STRACE=1            count fsync/fdatasync of the daemon during the measured runs (strace -f -c, or
 #                       STRACE_ARGS=-y for one line per call with its file) into $OUT/strace.txt
 #   PERF=1              record a profile (perf record -g) into $OUT/perf.data
 #   OUT=DIR             where strace/perf output goes (default /tmp)
 #   LIMITS=off          run with [limits] enabled = false (default: on, far above the load, to measure its cost)
 set -euo pipefail
-if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
+if [ $# -lt 1 ] || [ "$1" = "-h" ] || [ "$1" = "--help" ]; then sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0; fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BIN=$1; N=${2:-4000}; shift 2 || true; CONNS=${*:-16 64}
 OUT=${OUT:-/tmp}
@@ -32,7 +37,8 @@ trap cleanup EXIT
 pids+=("$!")
 for _ in $(seq 100); do grep -q http "$D/sim.out" 2>/dev/null && break; sleep 0.1; done
 URL=$(grep -o 'http://[^ ]*' "$D/sim.out" | head -1)
-mkdir -m 700 "$D/state"
+STATE=${STATE_DIR:-$D/state}
+[ -n "${STATE_DIR:-}" ] || mkdir -m 700 "$STATE"
 cat > "$D/replayd.toml" <<TOML
 [upstream]
 base_url = "$URL"
@@ -42,7 +48,7 @@ path = "$D/replayd.sock"
 max_connections = 4096
 max_connections_per_uid = 4096
 [state]
-dir = "$D/state"
+dir = "$STATE"
 [log]
 level = "error"
 [replays]
@@ -76,17 +82,31 @@ wait_socket() {
     done
     echo "replayd did not start" >&2; exit 1
 }
-if [ -n "${SEED:-}" ]; then
+if [ -n "${SEED:-}" ] || [ -n "${AUDIT_BYTES:-}" ]; then
     "$BIN" serve --config "$D/replayd.toml" > "$D/daemon.log" 2>&1 &
     spid=$!; wait_socket $spid; kill $spid; wait $spid || true
-    t0=$(date +%s.%N)
-    python3 "$here/seed-store.py" "$D/state/replayd.sqlite" "$SEED" "${SEED_AGE:-1}"
-    echo "seeded $SEED records in $(python3 -c "print(round($(date +%s.%N) - $t0, 1))") s;" \
-        "store $(du -sh "$D/state/replayd.sqlite" | cut -f1)"
 fi
+if [ -n "${AUDIT_BYTES:-}" ]; then
+    "${BENCH:-.build-rel/release/replayd-bench}" audit-seed --state-dir "$STATE" --bytes "$AUDIT_BYTES" 2>/dev/null \
+        | tr '\n' ' '
+fi
+if [ -n "${SEED:-}" ]; then
+    t0=$(date +%s.%N)
+    if [ -n "${SEED_CACHE:-}" ] && [ -f "$SEED_CACHE" ]; then
+        cp "$SEED_CACHE" "$STATE/replayd.sqlite"; rm -f "$STATE/replayd.sqlite-wal" "$STATE/replayd.sqlite-shm"
+        echo -n "copied $SEED_CACHE; "
+    else
+        python3 "$here/seed-store.py" "$STATE/replayd.sqlite" "$SEED" "${SEED_AGE:-1}"
+        if [ -n "${SEED_CACHE:-}" ]; then cp "$STATE/replayd.sqlite" "$SEED_CACHE"; fi
+    fi
+    echo "seeded $SEED records in $(python3 -c "print(round($(date +%s.%N) - $t0, 1))") s;" \
+        "store $(du -sh "$STATE/replayd.sqlite" | cut -f1)"
+fi
+t0=$(date +%s.%N)
 "$BIN" serve --config "$D/replayd.toml" > "$D/daemon.log" 2>&1 &
 DPID=$!; pids+=("$DPID")
-wait_socket $DPID
+ready=$("$LOADGEN" --unix "$D/replayd.sock" --until-ready 120 --path /v1/_ping) || { cat "$D/daemon.log"; exit 1; }
+echo -n "ready_ms=$(python3 -c "print(round((${ready%% *} - $t0) * 1000, 1))") "
 path='/v1/runs/run_failed_1/replay?force=true'
 "$LOADGEN" --unix "$D/replayd.sock" --connections 4 --requests 200 --method POST --path "$path" \
     --header 'Idempotency-Key: warm-{n}' > /dev/null

@@ -75,10 +75,23 @@ struct SQLiteDatabase: Sendable {
         _ operation: @autoclosure () -> String,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>, Never>) in
+        try await timedWrite(operation(), body).value
+    }
+
+    /// ``write(_:_:)``, also returning how long the write held the writer: from the start of `body` to the end of
+    /// its batch's commit (the sync included), measured on the writer queue. A write queued behind it waited that
+    /// long for it (retention pruning sizes its batches by it).
+    func timedWrite<T: Sendable>(
+        _ operation: @autoclosure () -> String,
+        _ body: @escaping @Sendable (Database) throws -> T
+    ) async throws(StoreError) -> (value: T, held: Duration) {
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<(value: T, held: Duration), any Error>, Never>) in
             commits.submit(
                 SQLiteGroupCommit.Write(
                     run: { db in
+                        let clock = ContinuousClock()
+                        let started = clock.now
                         let applied = Self.inSavepoint(db) { () throws -> T in try body(db) }
                         return { commitError in
                             // A write's own error (a full disk mid-statement) explains a failed commit better
@@ -86,7 +99,8 @@ struct SQLiteDatabase: Sendable {
                             if case .success = applied, let commitError {
                                 continuation.resume(returning: .failure(commitError))
                             } else {
-                                continuation.resume(returning: applied)
+                                let held = clock.now - started
+                                continuation.resume(returning: applied.map { (value: $0, held: held) })
                             }
                         }
                     },

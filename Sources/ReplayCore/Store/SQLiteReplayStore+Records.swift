@@ -119,29 +119,4 @@ extension SQLiteReplayStore {
             return try Self.fetchRecords(db, sql: sql, arguments: StatementArguments(values))
         }
     }
-
-    /// The most records one pruning transaction deletes: a pass is many small commits, each a write among the
-    /// others, so that replays never wait behind one long delete.
-    static let pruneChunk = 500
-
-    /// See `ReplayStore.prune`. Attempts go with their record (`ON DELETE CASCADE`). Uses `replays_updated`, and
-    /// deletes at most ``pruneChunk`` records per commit.
-    public func prune(updatedBefore cutoff: Int64) async throws(StoreError) -> Int {
-        var deleted = 0
-        while true {
-            let chunk = try await write("pruning records updated before \(cutoff)") { db in
-                try db.cachedStatement(
-                    sql: """
-                        DELETE FROM replays WHERE rowid IN (
-                            SELECT rowid FROM replays WHERE state IN (\(Self.prunableStates)) AND updated_at < ?
-                            LIMIT ?
-                        )
-                        """
-                ).execute(arguments: [cutoff, Self.pruneChunk])
-                return db.changesCount
-            }
-            deleted += chunk
-            if chunk < Self.pruneChunk { return deleted }
-        }
-    }
 }
