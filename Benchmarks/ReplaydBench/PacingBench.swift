@@ -16,7 +16,19 @@ struct PacingBench: AsyncParsableCommand {
         abstract: "A burst of replays against a per-key limit of R per minute: elapsed time vs. the minimum, and 429s."
     )
 
-    @Option(help: "Path to the replayd binary.") var replayd: String
+    @Option(help: "Path to the replayd binary (not with --socket).") var replayd: String?
+    @Option(
+        name: .customLong("socket"),
+        help: ArgumentHelp(
+            "A running replayd's socket (repeat for a fleet; the burst goes round-robin over them).",
+            discussion: "With --simulator: drive a stack someone else started (contrib/bench/fleet.sh), instead of "
+                + "starting a simulator and one replayd.",
+            valueName: "path"
+        )
+    )
+    var sockets: [String] = []
+    @Option(help: ArgumentHelp("The running simulator's base URL (with --socket).", valueName: "url"))
+    var simulator: String?
     @Option(help: "Replays in the burst.") var requests = 300
     @Option(help: "The simulator's per-key limit, per minute.") var limit = 100
     @Option(help: "Concurrent callers.") var concurrency = 16
@@ -37,6 +49,17 @@ struct PacingBench: AsyncParsableCommand {
         guard requests > 0, limit > 0, concurrency > 0 else {
             throw ValidationError("--requests, --limit and --concurrency must be positive")
         }
+        if sockets.isEmpty {
+            guard replayd != nil, simulator == nil else {
+                throw ValidationError(
+                    "give --replayd (a stack of its own), or --socket with --simulator (a running one)"
+                )
+            }
+        } else {
+            guard replayd == nil, simulator != nil else {
+                throw ValidationError("--socket needs --simulator (the stack's upstream), and no --replayd")
+            }
+        }
     }
 
     func run() async throws {
@@ -44,25 +67,31 @@ struct PacingBench: AsyncParsableCommand {
         try CurlRuntime.initialize()
         let stack = try BenchStack()
         defer { stack.stop() }
-        try stack.start(replayd: replayd, logLevel: "warning", keyRateLimit: limit)
+        let simulatorURL: String
+        let sockets: [String]
+        if let replayd {
+            try stack.start(replayd: replayd, logLevel: "warning", keyRateLimit: limit)
+            simulatorURL = stack.simulatorURL
+            sockets = [stack.socketPath]
+        } else {
+            simulatorURL = simulator ?? ""
+            sockets = self.sockets
+        }
         var configuration = CurlClientConfiguration()
         configuration.totalTimeout = .seconds(3600)
         configuration.lowSpeedLimitBytesPerSecond = 0
         let client = try CurlClient(configuration: configuration, logger: Logger(label: "bench"))
         let control = try CurlClient(logger: Logger(label: "bench"))
         if let startOffset {
-            let offset = try await Self.simulatorMilliseconds(control, stack) % Self.window
+            let offset = try await Self.simulatorMilliseconds(control, simulatorURL) % Self.window
             try await Task.sleep(for: .milliseconds((Int64(startOffset) * 1000 - offset + Self.window) % Self.window))
         }
-        let startMonotonic = try await Self.simulatorMilliseconds(control, stack)
+        let postsBefore = try await Self.replayPosts(control, simulatorURL)
+        let startMonotonic = try await Self.simulatorMilliseconds(control, simulatorURL)
         let started = ContinuousClock.now
-        let succeeded = try await burst(client: client, socket: stack.socketPath)
+        let succeeded = try await burst(client: client, sockets: sockets)
         let elapsed = started.duration(to: .now)
-        let counts = try await control.send(HTTPRequest(method: "GET", url: stack.simulatorURL + "/_sim/requests"))
-        let byRoute =
-            ((try? JSONSerialization.jsonObject(with: Data(counts.body))) as? [String: Any])?["by_route"]
-            as? [String: Any]
-        let posts = (byRoute?["POST /v1/runs/{runID}/replay"] as? NSNumber)?.intValue ?? 0
+        let posts = try await Self.replayPosts(control, simulatorURL) - postsBefore
         await control.shutdown()
         await client.shutdown()
 
@@ -89,10 +118,11 @@ struct PacingBench: AsyncParsableCommand {
         )
     }
 
-    /// Sends `requests` replays through the socket, `concurrency` at a time, each under its own key; a 202, 409 or
-    /// 503 is asked again after 200 ms. Returns how many ended 201.
-    private func burst(client: CurlClient, socket: String) async throws -> Int {
+    /// Sends `requests` replays through the sockets in turn, `concurrency` at a time, each under its own key; a
+    /// 202, 409 or 503 is asked again after 200 ms. Returns how many ended 201.
+    private func burst(client: CurlClient, sockets: [String]) async throws -> Int {
         let total = requests
+        let run = UUID().uuidString.prefix(8)
         return try await withThrowingTaskGroup(of: Int.self) { group in
             var next = 0
             var done = 0
@@ -103,8 +133,8 @@ struct PacingBench: AsyncParsableCommand {
                     let request = HTTPRequest(
                         method: "POST",
                         url: "http://localhost/v1/runs/run_failed_1/replay",
-                        headers: ["Idempotency-Key": "pacing-\(index)"],
-                        unixSocketPath: socket
+                        headers: ["Idempotency-Key": "pacing-\(run)-\(index)"],
+                        unixSocketPath: sockets[index % sockets.count]
                     )
                     while true {
                         let response = try await client.send(request)
@@ -127,13 +157,22 @@ struct PacingBench: AsyncParsableCommand {
     }
 
     /// The simulator's monotonic clock, which its limiters' aligned windows are measured on.
-    private static func simulatorMilliseconds(_ client: CurlClient, _ stack: BenchStack) async throws -> Int64 {
-        let response = try await client.send(HTTPRequest(method: "GET", url: stack.simulatorURL + "/_sim/clock"))
+    private static func simulatorMilliseconds(_ client: CurlClient, _ simulatorURL: String) async throws -> Int64 {
+        let response = try await client.send(HTTPRequest(method: "GET", url: simulatorURL + "/_sim/clock"))
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
         guard let value = (object?["monotonic_ms"] as? NSNumber)?.int64Value else {
             throw BenchError("GET /_sim/clock answered \(response.status) without monotonic_ms")
         }
         return value
+    }
+
+    /// The replay POSTs the simulator has seen so far, answered or refused.
+    private static func replayPosts(_ client: CurlClient, _ simulatorURL: String) async throws -> Int {
+        let counts = try await client.send(HTTPRequest(method: "GET", url: simulatorURL + "/_sim/requests"))
+        let byRoute =
+            ((try? JSONSerialization.jsonObject(with: Data(counts.body))) as? [String: Any])?["by_route"]
+            as? [String: Any]
+        return (byRoute?["POST /v1/runs/{runID}/replay"] as? NSNumber)?.intValue ?? 0
     }
 
     private static func seconds(_ duration: Duration) -> Double {
