@@ -71,9 +71,12 @@ struct AuditBench: AsyncParsableCommand {
         )
     }
 
-    private static func append(_ count: Int, to log: AuditLog) async throws {
+    /// Appends `count` socket `received` records (request ids `rq_bench_<first + i>`) to `log`, 512 in flight, as
+    /// a busy daemon would. `audit-seed` fills a log with it too.
+    static func append(_ count: Int, from first: Int = 0, to log: AuditLog) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
+            var next = first
+            let end = first + count
             func add() {
                 let index = next
                 next += 1
@@ -94,7 +97,7 @@ struct AuditBench: AsyncParsableCommand {
             }
             for _ in 0..<min(512, count) { add() }
             while try await group.next() != nil {
-                if next < count { add() }
+                if next < end { add() }
             }
         }
     }

@@ -53,7 +53,7 @@ struct AuditSeedBench: AsyncParsableCommand {
         var written = 0
         var size = try Self.size(of: directory)
         while size < bytes {
-            try await Self.append(step, from: written, to: log)
+            try await AuditBench.append(step, from: written, to: log)
             written += step
             size = try Self.size(of: directory)
             FileHandle.standardError.write(Data("audit-seed: \(written) records, \(size >> 20) MiB\n".utf8))
@@ -64,35 +64,6 @@ struct AuditSeedBench: AsyncParsableCommand {
             "audit-seed: \(written) records in \(String(format: "%.1f", (clock.now - started).seconds)) s; "
                 + "\(directory) holds \(try Self.size(of: directory) >> 20) MiB in \(segments.count) segment files"
         )
-    }
-
-    private static func append(_ count: Int, from first: Int, to log: AuditLog) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = first
-            let end = first + count
-            func add() {
-                let index = next
-                next += 1
-                group.addTask {
-                    try await log.record(
-                        AuditRecord(
-                            kind: .replay,
-                            stage: "received",
-                            door: "socket",
-                            actor: AuditRecord.Actor(kind: "uds", principal: "bench", uid: 1000, gid: 1000, pid: 4242),
-                            requestID: "rq_seed_\(index)",
-                            runID: "run_failed_1",
-                            idempotencyKeyHash: "hmac-sha256:" + String(repeating: "ab", count: 32),
-                            decision: "accepted"
-                        )
-                    )
-                }
-            }
-            for _ in 0..<min(512, count) { add() }
-            while try await group.next() != nil {
-                if next < end { add() }
-            }
-        }
     }
 
     /// Bytes of the regular files directly in `directory`.
