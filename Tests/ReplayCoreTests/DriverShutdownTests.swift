@@ -46,6 +46,29 @@ import Testing
         }
     }
 
+    /// Submits a replay of `run_failed_1` under `key` to drivers in a ``ReplayDriverService``, and shuts the
+    /// service down once Strait has created the run, so the attempt is cut off before its answer (the harness's
+    /// simulator must stall it). Returns the record's id.
+    private static func cutOffMidAttempt(key: String, _ harness: EngineHarness) async throws -> ReplayRecordID {
+        let service = ReplayDriverService(
+            engine: harness.engine,
+            grace: .zero,
+            clock: ManualReplayClock(),
+            logger: logger
+        )
+        try await running(service) { group in
+            _ = await harness.engine.submit(
+                try harness.request("run_failed_1", key: key),
+                principal: EngineHarness.principal,
+                logger: logger,
+                wait: .zero
+            )
+            try await eventually { harness.runsCreated(for: "run_failed_1") == 1 }
+            await group.triggerGracefulShutdown()
+        }
+        return ReplayRecordID(principal: EngineHarness.principal.name, key: key)
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func aReplayInFlightAtShutdownFinishesWithinTheGracePeriod() async throws {
         let plan = SimulatorFaultPlan(faults: [SimulatorFaultRule(.latency(milliseconds: 1000))])
@@ -96,23 +119,7 @@ import Testing
         // Strait creates the run, then holds the answer: the attempt is in flight until it is cancelled.
         let plan = SimulatorFaultPlan(faults: [SimulatorFaultRule(.afterCommit(.stall))])
         try await EngineHarness.with(faults: plan, runsDrivers: false) { harness in
-            let id = ReplayRecordID(principal: EngineHarness.principal.name, key: "cancelled")
-            let service = ReplayDriverService(
-                engine: harness.engine,
-                grace: .zero,
-                clock: ManualReplayClock(),
-                logger: Self.logger
-            )
-            try await Self.running(service) { group in
-                _ = await harness.engine.submit(
-                    try harness.request("run_failed_1", key: "cancelled"),
-                    principal: EngineHarness.principal,
-                    logger: Self.logger,
-                    wait: .zero
-                )
-                try await Self.eventually { harness.runsCreated(for: "run_failed_1") == 1 }
-                await group.triggerGracefulShutdown()
-            }
+            let id = try await Self.cutOffMidAttempt(key: "cancelled", harness)
             let left = try #require(try await harness.store.record(id))
             #expect(
                 left.state == .reconciling || left.state == .inFlight,
@@ -144,23 +151,7 @@ import Testing
         // must draw from the same pacer as the replays, not spend the key's budget behind its back.
         let plan = SimulatorFaultPlan(faults: [SimulatorFaultRule(.afterCommit(.stall))])
         try await EngineHarness.with(faults: plan, autoAdvance: false, runsDrivers: false) { harness in
-            let id = ReplayRecordID(principal: EngineHarness.principal.name, key: "paced-lookup")
-            let service = ReplayDriverService(
-                engine: harness.engine,
-                grace: .zero,
-                clock: ManualReplayClock(),
-                logger: Self.logger
-            )
-            try await Self.running(service) { group in
-                _ = await harness.engine.submit(
-                    try harness.request("run_failed_1", key: "paced-lookup"),
-                    principal: EngineHarness.principal,
-                    logger: Self.logger,
-                    wait: .zero
-                )
-                try await Self.eventually { harness.runsCreated(for: "run_failed_1") == 1 }
-                await group.triggerGracefulShutdown()
-            }
+            let id = try await Self.cutOffMidAttempt(key: "paced-lookup", harness)
             let lookupsBefore = harness.requests("GET /v1/runs") + harness.requests("GET /v1/runs/{runID}")
 
             // The restarted engine's pacer has just been told to wait: a 429 with a minute's Retry-After.
