@@ -96,4 +96,9 @@ public struct UpstreamBudgetState: Sendable, Hashable {
         self.granted = granted
         self.reachable = reachable
     }
+
+    /// Nothing learned and nothing granted yet (`reachable: false`: the database could not be read).
+    public static func unknown(reachable: Bool) -> UpstreamBudgetState {
+        UpstreamBudgetState(limit: nil, remaining: nil, resetAt: nil, pausedFor: nil, granted: 0, reachable: reachable)
+    }
 }

@@ -178,16 +178,7 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
                 )
             }
             setReachable(true)
-            guard let row = rows.first else {
-                return UpstreamBudgetState(
-                    limit: nil,
-                    remaining: nil,
-                    resetAt: nil,
-                    pausedFor: nil,
-                    granted: 0,
-                    reachable: true
-                )
-            }
+            guard let row = rows.first else { return .unknown(reachable: true) }
             let columns = PostgresColumns(row: PostgresRandomAccessRow(row))
             let limit: Int64? = try columns.value(0, "upstream_budget.limit_per_window")
             let remaining: Int64? = try columns.value(1, "upstream_budget.remaining")
@@ -203,14 +194,7 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
             )
         } catch {
             setReachable(false)
-            return UpstreamBudgetState(
-                limit: nil,
-                remaining: nil,
-                resetAt: nil,
-                pausedFor: nil,
-                granted: 0,
-                reachable: false
-            )
+            return .unknown(reachable: false)
         }
     }
 
