@@ -70,6 +70,7 @@ struct DoctorCommand: AsyncParsableCommand {
         findings += Self.fileTrust(settings, config: config)
         findings += await Self.upstream(settings)
         findings.append(Self.socket(settings))
+        findings += Self.connectionLimits(settings)
         findings += Self.disk(settings)
         findings += await Self.state(settings)
         report(findings)
@@ -281,6 +282,23 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     /// The socket: path, mode, group, and whether the calling user can connect.
+    /// A warning when one uid may hold every connection the socket takes: then one local user (or one runaway
+    /// script) can lock every other user out.
+    static func connectionLimits(_ settings: ReplaydConfig) -> [DoctorFinding] {
+        let perUID = settings.socket.maxConnectionsPerUID
+        let total = settings.socket.maxConnections
+        guard perUID >= total else { return [] }
+        return [
+            DoctorFinding(
+                check: "socket",
+                status: .warn,
+                message: "[socket] max_connections_per_uid (\(perUID)) is not below max_connections (\(total)): "
+                    + "one uid can hold every connection and lock the other users out",
+                fix: "set [socket] max_connections_per_uid below max_connections (defaults: 16 of 64)"
+            )
+        ]
+    }
+
     static func socket(_ settings: ReplaydConfig) -> DoctorFinding {
         let path = settings.socket.path
         var info = stat()

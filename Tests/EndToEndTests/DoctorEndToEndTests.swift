@@ -23,6 +23,27 @@ import Testing
             #expect(socket?["status"] as? String == "ok", "\(healthy.stdout)")
             #expect((socket?["message"] as? String)?.contains("you can connect") == true)
             #expect(found.first { $0["check"] as? String == "upstream" }?["status"] as? String == "ok")
+            #expect(!healthy.stdout.contains("max_connections_per_uid"), "the defaults leave room for other users")
+
+            // One uid allowed every connection: a warning that names both settings and the fix (still exit 0).
+            let greedy = harness.directory + "/greedy.toml"
+            let config = try String(contentsOfFile: harness.configPath, encoding: .utf8)
+            try config.replacingOccurrences(
+                of: "[socket]\n",
+                with: "[socket]\nmax_connections = 8\nmax_connections_per_uid = 8\n"
+            )
+            .write(toFile: greedy, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: greedy)
+            let warned = try await harness.replayd(
+                ["doctor", "--config", greedy],
+                environment: ["STRAIT_API_KEY": EndToEndHarness.demoKey]
+            )
+            #expect(warned.status == 0, "\(warned.stdout) \(warned.stderr)")
+            #expect(
+                warned.stdout.contains("max_connections_per_uid (8) is not below max_connections (8)"),
+                "\(warned.stdout)"
+            )
+            #expect(warned.stdout.contains("fix: set [socket] max_connections_per_uid below max_connections"))
 
             let refused = try await harness.replayd(
                 ["doctor", "--config", harness.configPath],
