@@ -105,6 +105,9 @@ struct StatusCommand: AsyncParsableCommand {
                 "remaining \(DisplayText.optionalText(budget["remaining"]) ?? "?")",
                 "\(DisplayText.text(budget["granted"])) granted",
             ]
+            if let ends = DisplayText.optionalText(budget["window_ends_in_ms"]) {
+                parts.append("window ends within \(ends) ms")
+            }
             if let paused = DisplayText.optionalText(budget["paused_for_ms"]) { parts.append("paused \(paused) ms") }
             if budget["reachable"] == .bool(false) { parts.append("DATABASE UNREACHABLE: calls wait") }
             lines.append("  budget   fleet: " + parts.joined(separator: ", "))

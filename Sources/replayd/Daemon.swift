@@ -116,8 +116,8 @@ struct Daemon {
             currentAPIKey: { live.current.apiKey },
             http: http
         )
-        // On PostgreSQL every instance using the key draws from one budget; on SQLite the pacer is alone.
-        var budget: any UpstreamBudget = LocalUpstreamBudget()
+        // On PostgreSQL every instance using the key paces on one shared schedule; on SQLite the pacer is alone.
+        var fleetBudget: PostgresUpstreamBudget?
         var budgetServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let postgres = store as? PostgresReplayStore {
             let fleet = PostgresUpstreamBudget(
@@ -127,14 +127,15 @@ struct Daemon {
                 logger: Logger(label: "replayd.upstream-budget"),
                 metrics: metrics
             )
-            budget = fleet
+            fleetBudget = fleet
             budgetServices = [.init(service: fleet)]
         }
         let guards = UpstreamGuards.standard(
             clock: clock,
             breakerFailures: settings.replays.breakerFailures,
             breakerOpenTime: settings.replays.breakerOpenTime,
-            budget: budget
+            fleet: fleetBudget,
+            pacerLogger: Logger(label: "replayd.pacer")
         )
         let pacer = guards.pacer
         let budgetSample: (@Sendable () async -> UpstreamBudgetState?)? =

@@ -53,7 +53,7 @@ import Testing
         snapshot.budget = UpstreamBudgetState(
             limit: 600,
             remaining: 41,
-            resetAt: 1_796_000_060,
+            windowEndsIn: .milliseconds(12_250),
             pausedFor: .milliseconds(1_500),
             granted: 559,
             reachable: false
@@ -63,7 +63,7 @@ import Testing
         let budget = try #require(json["budget"] as? [String: Any])
         #expect(budget["limit"] as? Int == 600)
         #expect(budget["remaining"] as? Int == 41)
-        #expect(budget["reset_at"] as? Int == 1_796_000_060)
+        #expect(budget["window_ends_in_ms"] as? Int == 12_250)
         #expect(budget["paused_for_ms"] as? Int == 1_500)
         #expect(budget["granted"] as? Int == 559)
         #expect(budget["reachable"] as? Bool == false)

@@ -30,7 +30,7 @@ import Testing
         let first = UpstreamBudgetState(
             limit: 600,
             remaining: 10,
-            resetAt: nil,
+            windowEndsIn: nil,
             pausedFor: nil,
             granted: 590,
             reachable: true

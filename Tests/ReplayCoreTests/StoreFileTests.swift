@@ -190,7 +190,7 @@ import Testing
             #expect(
                 migrations == [
                     "v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget",
-                    "v7-instances",
+                    "v7-instances", "v8-upstream-schedule",
                 ]
             )
             #expect(
@@ -229,7 +229,7 @@ import Testing
             #expect(
                 applied == [
                     "v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget",
-                    "v7-instances", "v5-test",
+                    "v7-instances", "v8-upstream-schedule", "v5-test",
                 ]
             )
             try again.close()

@@ -34,27 +34,29 @@ extension GatewayStatusBody {
         struct Budget: Encodable, Sendable {
             var limit: Int?
             var remaining: Int?
-            var resetAt: Int64?
+            var windowEndsInMilliseconds: Int64?
             var pausedForMilliseconds: Int64?
             var granted: Int64
             var reachable: Bool
 
             enum CodingKeys: String, CodingKey {
                 case limit, remaining, granted, reachable
-                case resetAt = "reset_at"
+                case windowEndsInMilliseconds = "window_ends_in_ms"
                 case pausedForMilliseconds = "paused_for_ms"
             }
 
             init(_ state: UpstreamBudgetState) {
                 limit = state.limit
                 remaining = state.remaining
-                resetAt = state.resetAt
-                pausedForMilliseconds = state.pausedFor.map { duration in
-                    let parts = duration.components
-                    return parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
-                }
+                windowEndsInMilliseconds = state.windowEndsIn.map(Self.milliseconds)
+                pausedForMilliseconds = state.pausedFor.map(Self.milliseconds)
                 granted = state.granted
                 reachable = state.reachable
+            }
+
+            private static func milliseconds(_ duration: Duration) -> Int64 {
+                let parts = duration.components
+                return parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
             }
         }
 

@@ -1,3 +1,5 @@
+import Logging
+
 /// The shared protections toward Strait that every replay passes: the pacer (waits its turn under Strait's
 /// learned rate limit), the circuit breaker (fails fast while Strait is failing), and the retry budget (stops
 /// retry storms). One set per upstream, shared by every door.
@@ -16,15 +18,23 @@ public struct UpstreamGuards: Sendable {
         self.budget = budget
     }
 
-    /// Guards with the defaults, on `clock`; the pacer draws from `budget` too (shared by a fleet on PostgreSQL).
+    /// Guards with the defaults, on `clock`. The pacer's schedule is `fleet`'s when given (shared by every
+    /// instance on the PostgreSQL state), else this process's own; its decisions are logged to `pacerLogger`.
     public static func standard(
         clock: any ReplayClock,
         breakerFailures: Int = 5,
         breakerOpenTime: Duration = .seconds(30),
-        budget: any UpstreamBudget = LocalUpstreamBudget()
+        fleet: PostgresUpstreamBudget? = nil,
+        pacerLogger: Logger? = nil
     ) -> UpstreamGuards {
-        UpstreamGuards(
-            pacer: UpstreamPacer(clock: clock, budget: budget),
+        let pacer =
+            if let fleet {
+                UpstreamPacer(clock: clock, fleet: fleet, logger: pacerLogger)
+            } else {
+                UpstreamPacer(clock: clock, logger: pacerLogger)
+            }
+        return UpstreamGuards(
+            pacer: pacer,
             breaker: CircuitBreaker(
                 configuration: CircuitBreaker.Configuration(
                     failureThreshold: breakerFailures,

@@ -27,6 +27,9 @@ extension SQLiteReplayStore {
         migrator.registerMigration("v7-instances") { db in
             try db.execute(sql: schemaV7Instances)
         }
+        migrator.registerMigration("v8-upstream-schedule") { db in
+            try db.execute(sql: schemaV8UpstreamSchedule)
+        }
         return migrator
     }
 
@@ -172,6 +175,17 @@ extension SQLiteReplayStore {
             last_seen INTEGER NOT NULL,
             clock_at_last_seen INTEGER NOT NULL,
             skew_ms INTEGER NOT NULL
+        );
+        """
+
+    /// v8-upstream-schedule: the fleet's pacing schedule replaces v6's GCRA row, as in the PostgreSQL schema. A
+    /// single SQLite instance never uses it.
+    static let schemaV8UpstreamSchedule = """
+        DROP TABLE upstream_budget;
+        CREATE TABLE upstream_schedule (
+            key_hash TEXT PRIMARY KEY,
+            schedule TEXT,
+            updated_at_us INTEGER NOT NULL DEFAULT 0
         );
         """
 }

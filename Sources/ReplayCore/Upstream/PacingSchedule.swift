@@ -6,7 +6,11 @@
 /// `go` (after `waitForPause`, call ``admit(now:)`` again; after `waitForSlot`, call ``resume(_:now:)``, and if
 /// it answers `false`, ``admit(now:)`` again), then ``leave()``; the call's answer goes to
 /// ``observe(_:status:limit:remaining:retryAfter:now:)``, or ``abandon(_:)`` when there was none.
-struct PacingSchedule: Sendable {
+///
+/// It is `Codable` so that a fleet keeps one in a database row (``PostgresUpstreamBudget``): every instance's
+/// decisions then run on the same schedule, and the fleet paces as one instance does. The configuration and the
+/// undrained events are not stored; the caller sets ``configuration`` before each decision.
+struct PacingSchedule: Sendable, Codable {
     typealias Ticket = UpstreamPacer.Ticket
 
     /// What a caller does next.
@@ -38,7 +42,7 @@ struct PacingSchedule: Sendable {
 
     /// What the pacer knows about Strait's window once an answer showed it empty (but for this pacer's own calls):
     /// from then on every call is let through against a *credit* that Strait's own answers set.
-    private struct Epoch {
+    private struct Epoch: Codable {
         /// When the answer that showed the empty window arrived.
         var start: Duration
         /// `false` while Strait's count has only gone up since `start` (its window has not turned yet); `true` once
@@ -60,7 +64,7 @@ struct PacingSchedule: Sendable {
     }
 
     /// One answer's lower bound on what is left: at `at`, `base - callsLetThrough` calls may still go.
-    private struct Anchor {
+    private struct Anchor: Codable {
         /// `Remaining`, minus every call that could have been counted after this one (the calls out when it was
         /// sent, and every call let through since), plus the calls let through before it (so that subtracting the
         /// running total of calls let through gives what is left).
@@ -75,7 +79,7 @@ struct PacingSchedule: Sendable {
     }
 
     /// How each call not yet answered stood when it was let through.
-    private struct SendRecord {
+    private struct SendRecord: Codable {
         /// Calls let through before it.
         var order: Int
         /// Of those, the ones not answered yet: Strait may count any of them after this call.
@@ -84,14 +88,15 @@ struct PacingSchedule: Sendable {
 
     /// The window's last units, sent one at a time and spaced until the window must have ended: each is an
     /// ordinary call that Strait admits, and its answer shows whether anything has been freed yet.
-    private struct Spread {
+    private struct Spread: Codable {
         /// When the next spaced call may go.
         var next: Duration
         /// The spaced call in flight, whose answer is awaited.
         var inFlight: Int?
     }
 
-    let configuration: UpstreamPacer.Configuration
+    /// The tuning every decision uses; not stored with the schedule (each instance sets its own).
+    var configuration: UpstreamPacer.Configuration
 
     private(set) var limit: Int?
     private(set) var remaining: Int?
@@ -106,7 +111,7 @@ struct PacingSchedule: Sendable {
     /// The calls let through and not yet answered (a subset of `outstanding`, without the ones waiting for a slot).
     private var sent: Set<Int> = []
     /// Calls let through so far (sent, not merely given a slot).
-    private var letThrough = 0
+    private(set) var letThrough = 0
     /// How each call in `sent` stood when it was let through, by ticket index.
     private var records: [Int: SendRecord] = [:]
     /// The newest ticket whose response re-anchored the schedule.
@@ -116,14 +121,40 @@ struct PacingSchedule: Sendable {
     private var throttleRounds = 0
     private var throttleRoundEnd = -1
     private(set) var delayedCalls = 0
-    /// Callers between ``enter()`` and ``leave()``.
-    private(set) var waiting = 0
+    /// Callers between ``enter()`` and ``leave()``; in a fleet, the home sets it to every instance's callers.
+    var waiting = 0
     private var epoch: Epoch?
     /// Decisions since the last ``drainEvents()``.
     private var events: [Event] = []
 
+    private enum CodingKeys: String, CodingKey {
+        case limit, remaining, remainingAt, tat, pausedUntil, issued, outstanding, sent, letThrough, records
+        case newestObserved, throttleRounds, throttleRoundEnd, delayedCalls, waiting, epoch
+    }
+
     init(configuration: UpstreamPacer.Configuration) {
         self.configuration = configuration
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        configuration = UpstreamPacer.Configuration()
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
+        remaining = try container.decodeIfPresent(Int.self, forKey: .remaining)
+        remainingAt = try container.decodeIfPresent(Duration.self, forKey: .remainingAt)
+        tat = try container.decodeIfPresent(Duration.self, forKey: .tat)
+        pausedUntil = try container.decode(Duration.self, forKey: .pausedUntil)
+        issued = try container.decode(Int.self, forKey: .issued)
+        outstanding = try container.decode([Int: Duration].self, forKey: .outstanding)
+        sent = try container.decode(Set<Int>.self, forKey: .sent)
+        letThrough = try container.decode(Int.self, forKey: .letThrough)
+        records = try container.decode([Int: SendRecord].self, forKey: .records)
+        newestObserved = try container.decode(Int.self, forKey: .newestObserved)
+        throttleRounds = try container.decode(Int.self, forKey: .throttleRounds)
+        throttleRoundEnd = try container.decode(Int.self, forKey: .throttleRoundEnd)
+        delayedCalls = try container.decode(Int.self, forKey: .delayedCalls)
+        waiting = try container.decode(Int.self, forKey: .waiting)
+        epoch = try container.decodeIfPresent(Epoch.self, forKey: .epoch)
     }
 
     /// Calls let through (or given a slot) and not yet observed.

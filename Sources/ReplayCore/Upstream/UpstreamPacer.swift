@@ -1,7 +1,6 @@
 import Curl
 import Logging
 import Strait
-import Synchronization
 
 /// The one limiter toward Strait, shared by every door. It learns Strait's per-key limit from responses and
 /// spaces calls so a burst finishes about as fast as the limit allows without drawing 429s.
@@ -72,9 +71,11 @@ import Synchronization
 /// limit: the one in the latest response that carried the headers. The decisions themselves live in
 /// `PacingSchedule`, a value with time passed in, which the model tests drive with many callers on virtual time.
 ///
-/// **A fleet** of instances on one API key also draws from a shared ``UpstreamBudget`` (injected; by default
-/// ``LocalUpstreamBudget``, which adds nothing): a call the pacer lets go then waits for the shared budget's grant,
-/// and every response's limit, remaining, reset and pause are shared through it.
+/// **A fleet** of instances on one API key keeps the schedule itself in the database
+/// (``init(configuration:clock:fleet:logger:)``, ``PostgresUpstreamBudget``): every decision of every instance
+/// runs on that one schedule, in a transaction on its row, on the database's time. The fleet then paces exactly as
+/// one instance does (the window, the credit and the probing above, learned from every instance's answers), and
+/// fails closed: no decision from the database, no call.
 public final class UpstreamPacer: Sendable {
     /// Tuning.
     public struct Configuration: Sendable, Hashable {
@@ -103,10 +104,9 @@ public final class UpstreamPacer: Sendable {
 
     /// One call let through: pass it back to ``observe(_:status:headers:)`` or ``abandon(_:)``.
     public struct Ticket: Sendable, Hashable {
-        /// The call's place in the order calls were let through (or given a slot), from 0.
+        /// The call's place in the order calls were let through (or given a slot), from 0; fleet-wide when the
+        /// schedule is shared.
         public let index: Int
-        /// The shared budget's grant for the call.
-        public internal(set) var grant = UpstreamBudgetGrant.local
     }
 
     /// A snapshot for status pages.
@@ -130,31 +130,47 @@ public final class UpstreamPacer: Sendable {
     private let configuration: Configuration
     private let clock: any ReplayClock
     private let logger: Logger?
-    private let state: Mutex<PacingSchedule>
-    private let budget: any UpstreamBudget
+    private let home: any PacingScheduleHome
 
-    /// Creates a pacer that knows nothing yet.
+    /// Creates the pacer of a single instance, which knows nothing yet.
     ///
-    /// - Parameters:
-    ///   - budget: the budget shared with other instances; ``LocalUpstreamBudget`` (the default) for one.
-    ///   - logger: where the pacer's decisions go (window bounds, spreading and refills at debug level, probes at
-    ///     notice level), or `nil` for none.
-    public init(
+    /// - Parameter logger: where the pacer's decisions go (window bounds, spreading and refills at debug level,
+    ///   probes at notice level), or `nil` for none.
+    public convenience init(
         configuration: Configuration = Configuration(),
         clock: any ReplayClock,
-        budget: any UpstreamBudget = LocalUpstreamBudget(),
         logger: Logger? = nil
     ) {
-        self.configuration = configuration
-        self.clock = clock
-        self.budget = budget
-        self.logger = logger
-        self.state = Mutex(PacingSchedule(configuration: configuration))
+        self.init(
+            configuration: configuration,
+            clock: clock,
+            home: LocalScheduleHome(configuration: configuration, clock: clock),
+            logger: logger
+        )
     }
 
-    /// The shared budget's state (limit, remaining, reset, pause) for status pages; `nil` without a shared budget.
+    /// Creates the pacer of one instance of a fleet: its schedule is `fleet`'s, shared by every instance using the
+    /// API key. It sleeps on `clock`; its decisions are on the database's time.
+    public convenience init(
+        configuration: Configuration = Configuration(),
+        clock: any ReplayClock,
+        fleet: PostgresUpstreamBudget,
+        logger: Logger? = nil
+    ) {
+        self.init(configuration: configuration, clock: clock, home: fleet, logger: logger)
+    }
+
+    init(configuration: Configuration, clock: any ReplayClock, home: any PacingScheduleHome, logger: Logger?) {
+        self.configuration = configuration
+        self.clock = clock
+        self.home = home
+        self.logger = logger
+    }
+
+    /// The shared budget's state (limit, remaining, pause, the window's end) for status pages; `nil` when the
+    /// schedule is not shared.
     public func budgetState() async -> UpstreamBudgetState? {
-        await budget.state()
+        await home.state()
     }
 
     /// Waits until this call may go to Strait. Every call must be followed by ``observe(_:status:headers:)``
@@ -163,30 +179,20 @@ public final class UpstreamPacer: Sendable {
     /// - Throws: `CancellationError` when the task is cancelled while waiting; the slot is given back.
     @discardableResult
     public func acquire() async throws(CancellationError) -> Ticket {
-        var ticket = try await acquireLocally()
-        do {
-            ticket.grant = try await budget.admit()
-        } catch {
-            abandon(ticket)
-            throw error
-        }
-        return ticket
-    }
-
-    /// Waits for this pacer's own schedule.
-    private func acquireLocally() async throws(CancellationError) -> Ticket {
-        state.withLock { $0.enter() }
-        defer { state.withLock { $0.leave() } }
+        home.enter()
+        defer { home.leave() }
         while true {
-            var step = decide { $0.admit(now: $1) }
+            var step = try await decide { $0.admit(now: $1) }
             while case .waitForSlot(let ticket, let delay) = step {
+                let next: PacingSchedule.Step?
                 do {
                     try await sleep(delay)
+                    next = try await decide { $0.resume(ticket, now: $1) }
                 } catch {
-                    state.withLock { $0.cancel(ticket) }
+                    apply { schedule, _ in schedule.cancel(ticket) }
                     throw error
                 }
-                guard let next = decide({ $0.resume(ticket, now: $1) }) else { break }
+                guard let next else { break }
                 step = next
             }
             switch step {
@@ -202,54 +208,53 @@ public final class UpstreamPacer: Sendable {
 
     /// Learns from the response to `ticket`'s call: the limit and what remains of it, and a pause on 429 or 503.
     public func observe(_ ticket: Ticket, status: Int, headers: HTTPHeaders) {
-        let now = clock.monotonicNow()
         let nowSeconds = clock.wallNowMilliseconds() / 1000
         let retryAfter =
             (status == 429 || status == 503)
-            ? headers["Retry-After"].flatMap { RetryAfter(headerValue: $0, nowUnixSeconds: nowSeconds) } : nil
-        let events = state.withLock {
-            $0.observe(
+            ? headers["Retry-After"].flatMap { RetryAfter(headerValue: $0, nowUnixSeconds: nowSeconds) }?.delay : nil
+        let limit = headers["X-RateLimit-Limit"].flatMap(Self.count)
+        let remaining = headers["X-RateLimit-Remaining"].flatMap(Self.count)
+        apply { schedule, now in
+            _ = schedule.observe(
                 ticket,
                 status: status,
-                limit: headers["X-RateLimit-Limit"].flatMap(Self.count),
-                remaining: headers["X-RateLimit-Remaining"].flatMap(Self.count),
-                retryAfter: retryAfter?.delay,
+                limit: limit,
+                remaining: remaining,
+                retryAfter: retryAfter,
                 now: now
             )
         }
-        log(events)
-        let pausedUntil = state.withLock { $0.pausedUntil }
-        budget.learn(
-            UpstreamBudgetObservation(
-                grant: ticket.grant,
-                status: status,
-                limit: headers["X-RateLimit-Limit"].flatMap(Self.count),
-                remaining: headers["X-RateLimit-Remaining"].flatMap(Self.count),
-                resetAt: headers["X-RateLimit-Reset"].flatMap(Self.count).map { Int64($0) },
-                pause: (status == 429 || status == 503) && pausedUntil > now ? pausedUntil - now : nil
-            )
-        )
-    }
-
-    /// Runs one decision under the lock at the clock's now, and logs what it decided.
-    private func decide<Result>(_ body: (inout PacingSchedule, Duration) -> Result) -> Result {
-        let (result, events) = state.withLock { schedule in
-            let result = body(&schedule, clock.monotonicNow())
-            return (result, schedule.drainEvents())
-        }
-        log(events)
-        return result
     }
 
     /// Forgets a call that got no response (a transport failure), so it no longer counts as in flight.
     public func abandon(_ ticket: Ticket) {
-        state.withLock { $0.abandon(ticket) }
+        apply { schedule, _ in schedule.abandon(ticket) }
+    }
+
+    /// Runs one decision on the schedule (with this pacer's configuration) and logs what it decided.
+    private func decide<Result: Sendable>(
+        _ body: @escaping @Sendable (inout PacingSchedule, Duration) -> Result
+    ) async throws(CancellationError) -> Result {
+        try await home.decide { [configuration, logger] schedule, now in
+            schedule.configuration = configuration
+            let result = body(&schedule, now)
+            Self.log(schedule.drainEvents(), logger)
+            return result
+        }
+    }
+
+    /// Applies one change to the schedule (with this pacer's configuration) and logs what it decided.
+    private func apply(_ body: @escaping @Sendable (inout PacingSchedule, Duration) -> Void) {
+        home.apply { [configuration, logger] schedule, now in
+            schedule.configuration = configuration
+            body(&schedule, now)
+            Self.log(schedule.drainEvents(), logger)
+        }
     }
 
     /// The current snapshot.
     public var snapshot: Snapshot {
-        let now = clock.monotonicNow()
-        return state.withLock { state in
+        let seen = home.peek { state, now in
             Snapshot(
                 limit: state.limit,
                 remaining: state.remaining,
@@ -260,14 +265,16 @@ public final class UpstreamPacer: Sendable {
                 windowEndsIn: state.windowEndsBy.map { max(.zero, $0 - now) }
             )
         }
+        return seen
+            ?? Snapshot(limit: nil, remaining: nil, interval: nil, pausedFor: nil, inFlight: 0, delayedCalls: 0)
     }
 
-    private func log(_ events: [PacingSchedule.Event]) {
+    private static func log(_ events: [PacingSchedule.Event], _ logger: Logger?) {
         guard let logger else { return }
         for event in events { log(event, logger) }
     }
 
-    private func log(_ event: PacingSchedule.Event, _ logger: Logger) {
+    private static func log(_ event: PacingSchedule.Event, _ logger: Logger) {
         switch event {
         case .freshWindow(let end):
             logger.debug("pacer: Strait's window is fresh", metadata: ["window_ends_by": "\(end)"])

@@ -19,13 +19,13 @@ import Testing
                 try await migrator.status()
                     == .behind(missing: [
                         "v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget",
-                        "v7-instances",
+                        "v7-instances", "v8-upstream-schedule",
                     ])
             )
             #expect(
                 try await migrator.migrate() == [
                     "v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget",
-                    "v7-instances",
+                    "v7-instances", "v8-upstream-schedule",
                 ]
             )
             #expect(try await migrator.status() == .current)
@@ -76,7 +76,7 @@ import Testing
                     [],
                     [
                         "v1", "v2-webhooks", "v3-team-tokens", "v4-pause", "v5-leases", "v6-upstream-budget",
-                        "v7-instances",
+                        "v7-instances", "v8-upstream-schedule",
                     ],
                 ]
             )

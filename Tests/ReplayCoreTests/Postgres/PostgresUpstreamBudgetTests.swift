@@ -3,6 +3,7 @@ import Logging
 import PostgresNIO
 import PostgresTestSupport
 import Strait
+import StraitSimulator
 import Testing
 
 @testable import ReplayCore
@@ -37,13 +38,12 @@ import Testing
             PostgresUpstreamBudget(
                 client: client,
                 keyHash: { keyHash },
-                configuration: PostgresUpstreamBudget.Configuration(reserve: pacing.reserve),
                 clock: clock,
                 timeSource: .clock,
                 logger: logger
             )
         }
-        let pacers = budgets.map { UpstreamPacer(configuration: pacing, clock: clock, budget: $0) }
+        let pacers = budgets.map { UpstreamPacer(configuration: pacing, clock: clock, fleet: $0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in clients { group.addTask { await client.run() } }
             for budget in budgets { group.addTask { try await budget.run() } }
@@ -86,7 +86,8 @@ import Testing
                 headers: Self.headers(limit: 60, remaining: 9)
             )
             await budgets[0].flush()
-            // Only the first instance saw an answer; the others are paced by what it learned.
+            // Only the first instance saw an answer, and the second has not read the fleet's schedule yet; all
+            // three are paced by what the first learned.
             #expect(pacers[1].snapshot.limit == nil)
             let times = try await Self.admissionTimes(pacers, calls: 15, clock: clock)
             #expect(times == reference)
@@ -133,6 +134,70 @@ import Testing
             #expect(clock.monotonicNow() - start == .seconds(7))
             try await pacers[2].acquire()
             #expect(clock.monotonicNow() - start == .seconds(7), "no limit known: no spacing after the pause")
+        }
+    }
+
+    /// One call of a burst: when it went, from the burst's start, and whether Strait admitted it.
+    private struct Call: Equatable {
+        var at: Duration
+        var admitted: Bool
+    }
+
+    /// A burst of `requests` calls at 600/min sent one after another (2 ms each) through `pacers` in turn, against
+    /// the simulator's own sliding-window limiter (driven directly) on `clock`, from `startOffset` into its aligned
+    /// window. A 429 carries `Retry-After` = the full window, as Strait's key limiter sends it. `answered` runs
+    /// after each answer is observed.
+    private static func burst(
+        _ pacers: [UpstreamPacer],
+        requests: Int,
+        clock: ManualReplayClock,
+        answered: (Int) async -> Void = { _ in }
+    ) async throws -> [Call] {
+        let limit = SimulatorConfiguration.RateLimit(requests: 600, window: .seconds(60))
+        let start = clock.monotonicNow()
+        var strait = SlidingWindowLimiter()
+        var calls: [Call] = []
+        while calls.count(where: \.admitted) < requests {
+            let instance = calls.count % pacers.count
+            let ticket = try await pacers[instance].acquire()
+            let sentAt = clock.monotonicNow()
+            let answer = strait.attempt(key: "key", limit: limit, now: sentAt)
+            try await clock.sleep(for: .milliseconds(2))
+            var headers = Self.headers(limit: 600, remaining: max(0, answer.remaining))
+            if !answer.allowed { headers.add(name: "Retry-After", value: "60") }
+            pacers[instance].observe(ticket, status: answer.allowed ? 201 : 429, headers: headers)
+            await answered(instance)
+            calls.append(Call(at: sentAt - start, admitted: answer.allowed))
+        }
+        return calls
+    }
+
+    /// Three instances on one database pace a burst exactly as one instance does (the window sweeps hold one
+    /// instance to the bar of 1.1× the minimum with at most 1 % 429s): a burst of 1,000 calls at 600/min, sent
+    /// round-robin through three instances, is let through at the same times, to the millisecond, with the same
+    /// calls refused, as through one pacer alone. Each answer is written to the fleet's schedule before the next
+    /// call, as one instance observes an answer before its next decision.
+    @Test(arguments: [Duration.zero, .seconds(30), .seconds(45)])
+    func threeInstancesPaceABurstExactlyAsOneDoes(startOffset: Duration) async throws {
+        let alone = ManualReplayClock(autoAdvance: true)
+        try await alone.sleep(for: startOffset)
+        let reference = try await Self.burst([UpstreamPacer(clock: alone)], requests: 1000, clock: alone)
+
+        let clock = ManualReplayClock(autoAdvance: true)
+        try await clock.sleep(for: startOffset)
+        try await Self.withFleet(clock: clock) { pacers, budgets, _ in
+            let calls = try await Self.burst(pacers, requests: 1000, clock: clock) { await budgets[$0].flush() }
+            #expect(calls.count == reference.count)
+            let refused = { (calls: [Call]) in calls.indices.filter { !calls[$0].admitted } }
+            #expect(refused(calls) == refused(reference), "the same calls refused")
+            let apart = zip(calls, reference).filter { abs(($0.at - $1.at) / .milliseconds(1)) >= 1 }
+            #expect(
+                apart.isEmpty,
+                "\(apart.count) calls went at other times; the first: \(String(describing: apart.first))"
+            )
+            let state = try #require(await pacers[1].budgetState())
+            #expect(state.granted == Int64(calls.count), "every call of all three went through one schedule")
+            #expect(state.limit == 600)
         }
     }
 
@@ -213,7 +278,7 @@ import Testing
         let clock = ManualReplayClock(autoAdvance: true)
         try await Self.withFleet(count: 1, clock: clock) { pacers, _, client in
             try await pacers[0].acquire()
-            let rows = try await client.query("SELECT key_hash FROM upstream_budget", logger: Self.logger).collect()
+            let rows = try await client.query("SELECT key_hash FROM upstream_schedule", logger: Self.logger).collect()
             #expect(rows.count == 1)
             let stored = try rows[0].decode(String.self)
             #expect(stored == PostgresUpstreamBudget.keyHash(of: Self.apiKey))

@@ -218,5 +218,22 @@ enum PostgresStateSchema {
                 """
             ]
         ),
+        // The fleet's pacing schedule (`PostgresUpstreamBudget`): the whole schedule one instance keeps in memory,
+        // as JSON, one row per API key (keyed by the key's SHA-256, never the key); every instance's decisions are
+        // transactions on it. It replaces v6's GCRA row: a replayd older than this migration finds its table gone
+        // and fails closed (no calls to Strait) until it is upgraded.
+        Migration(
+            name: "v8-upstream-schedule",
+            statements: [
+                "DROP TABLE upstream_budget",
+                """
+                CREATE TABLE upstream_schedule (
+                    key_hash TEXT PRIMARY KEY,
+                    schedule TEXT,
+                    updated_at_us BIGINT NOT NULL DEFAULT 0
+                )
+                """,
+            ]
+        ),
     ]
 }

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -6,45 +7,47 @@ import Strait
 import Synchronization
 
 /// One upstream budget for a fleet of replayd instances on one PostgreSQL database (migration
-/// `v6-upstream-budget`): Strait's rate limit is per API key, so every instance using the key draws from one
-/// GCRA state, one row per key in `upstream_budget`, keyed by the SHA-256 of the key (never the key).
+/// `v8-upstream-schedule`): Strait's rate limit is per API key, so every instance using the key paces on one
+/// schedule, the very `PacingSchedule` a single instance keeps in memory, stored as JSON in one row per key of
+/// `upstream_schedule` (keyed by the SHA-256 of the key, never the key).
 ///
-/// **Admission** is one statement (`INSERT … ON CONFLICT DO UPDATE … RETURNING`), so concurrent instances are
-/// serialised by the row lock: with the learned limit `L`, the window `W` and the reserve `r`, the interval is
-/// `T = W / L`, the burst `B = L − r`, the tolerance `τ = (B − 1)·T`; a call may go at `s = max(now, TAT − τ)`
-/// and `TAT = max(TAT, s) + T`, as in ``UpstreamPacer``. While a shared pause runs, no slot is given: the caller
-/// waits for the pause and asks again. Before a limit is learned, only pauses hold calls.
+/// **Every decision is a transaction on that row.** The row is locked (`INSERT … ON CONFLICT DO UPDATE …
+/// RETURNING`, which also creates it), decoded, changed in Swift, and written back, so the instances' decisions are
+/// serialised as one instance's are by its mutex. The fleet then paces exactly as one instance does: the window
+/// learned from every instance's answers, the credit each answer gives, the spreading at the window's end, and
+/// the probing after a 429 (see ``UpstreamPacer``). Ticket numbers are fleet-wide, so an answer is matched to its
+/// call whichever instance sent it.
 ///
-/// **Learning** (`X-RateLimit-Limit`, `-Remaining`, `-Reset`, and the pause a 429/503 and its `Retry-After`
-/// asked for) is written by this service's ``run()`` loop, off the caller's path, one `UPDATE` per answer. The
-/// newest answer (by fleet-wide grant order) re-anchors `TAT` so that `min(B, remaining − later − r)` calls may
-/// go at once, `later` being the calls granted fleet-wide after the answered one.
+/// **Group commit.** Callers of one instance queue their decisions; one of them (the leader) runs a transaction
+/// for every decision queued, and hands the lead to the next waiting caller once its own decision is committed.
+/// Answers (``apply(_:)``) are queued too and written with the next transaction, or by ``run()`` when no decision
+/// comes, off the caller's path. A decision's result is used only once its transaction has committed.
 ///
 /// **Time** is the database's `statement_timestamp()` by default, so instances with skewed clocks share one time
 /// base; each instance sleeps the difference on its own clock. Tests inject a clock instead.
 ///
-/// **Failing closed.** When the database cannot be reached, no call is let through: ``admit()`` logs a warning
-/// once per outage, sets the gauge `replayd_upstream_budget_reachable` to 0, and retries with backoff until the
-/// database answers or the task is cancelled. A learned value that cannot be written is dropped (logged).
-public final class PostgresUpstreamBudget: UpstreamBudget, Service {
+/// **Waiting callers.** The schedule's end-of-window decisions count every caller waiting fleet-wide: each
+/// instance writes its own count into the row with every transaction, and counts older than
+/// ``Configuration/waitingReportLifetime`` are ignored (an instance that died).
+///
+/// **Failing closed.** When the database cannot be reached, no call is let through: ``decide(_:)`` logs a
+/// warning once per outage, sets the gauge `replayd_upstream_budget_reachable` to 0, and retries with backoff
+/// until the database answers or the task is cancelled. An answer that cannot be written is dropped (logged).
+public final class PostgresUpstreamBudget: Service {
     /// Tuning.
     public struct Configuration: Sendable, Hashable {
-        /// The window Strait's limit applies to (60 s).
-        public var window: Duration
-        /// Requests per window kept back (as ``UpstreamPacer/Configuration/reserve``).
-        public var reserve: Int
         /// The first and the longest wait between tries while the database is unreachable.
         public var retryDelay: ClosedRange<Duration>
+        /// How long an instance's count of waiting callers counts after it wrote it.
+        public var waitingReportLifetime: Duration
 
         /// Creates a configuration.
         public init(
-            window: Duration = .seconds(60),
-            reserve: Int = 2,
-            retryDelay: ClosedRange<Duration> = .milliseconds(500)...(.seconds(10))
+            retryDelay: ClosedRange<Duration> = .milliseconds(500)...(.seconds(10)),
+            waitingReportLifetime: Duration = .seconds(15)
         ) {
-            self.window = window
-            self.reserve = max(0, reserve)
             self.retryDelay = retryDelay
+            self.waitingReportLifetime = waitingReportLifetime
         }
     }
 
@@ -52,21 +55,28 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
     public enum TimeSource: Sendable {
         /// The database's `statement_timestamp()`: one time base for the fleet.
         case database
-        /// The clock's wall time (tests).
+        /// The clock's monotonic time, to the microsecond (tests, whose instances share one clock).
         case clock
     }
 
-    private struct Learning {
-        var pending: [(key: String, observation: UpstreamBudgetObservation)] = []
-        var enqueued = 0
-        var written = 0
-        var waiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private typealias Change = @Sendable (inout PacingSchedule, Duration) -> Void
+
+    private struct Queue {
+        var decisions: [PendingDecision] = []
+        var changes: [Change] = []
+        /// Whether a caller (or ``run()``) is running transactions for the queue.
+        var leading = false
+        var changesEnqueued = 0
+        var changesDone = 0
+        var flushWaiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var writeFailing = false
     }
 
-    private enum Admission {
-        case granted(sequence: Int64, delay: Duration)
-        case paused(Duration)
+    /// The schedule as this instance last read it, for status pages.
+    private struct Seen {
+        var row: PostgresScheduleRow
+        var now: Duration
+        var at: Duration
     }
 
     private let client: PostgresClient
@@ -76,8 +86,12 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
     private let timeSource: TimeSource
     private let logger: Logger
     private let metrics: ReplaydMetrics?
-    private let learning = Mutex(Learning())
-    private let reachable = Mutex(true)
+    /// This process's name in the row's waiting counts.
+    private let reporter = UUID().uuidString
+    private let queue = Mutex(Queue())
+    private let waiting = Atomic<Int>(0)
+    private let seen = Mutex<Seen?>(nil)
+    private let outage = Mutex(0)
     private let wakes: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
@@ -85,7 +99,7 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
     ///
     /// - Parameters:
     ///   - client: the state database's client (run by ``PostgresStateService``).
-    ///   - keyHash: the budget's row: ``keyHash(of:)`` of the API key in force, asked for at each call.
+    ///   - keyHash: the budget's row: ``keyHash(of:)`` of the API key in force, asked for at each transaction.
     ///   - clock: sleeps, and the time when `timeSource` is `.clock`.
     ///   - metrics: where the budget's gauges go.
     public init(
@@ -114,143 +128,123 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
         }
     }
 
-    public func admit() async throws(CancellationError) -> UpstreamBudgetGrant {
-        var failures = 0
-        while true {
-            if Task.isCancelled { throw CancellationError() }
-            let admission: Admission
-            do {
-                admission = try await admitOnce(key: keyHash())
-            } catch {
-                failures += 1
-                if failures == 1 {
-                    logger.warning(
-                        "the fleet's upstream budget is unreachable; calls to Strait wait until it answers",
-                        metadata: ["error": "\(PostgresReplayStore.storeError(error, "admitting a call"))"]
-                    )
-                }
-                setReachable(false)
-                let delay = min(
-                    configuration.retryDelay.lowerBound * (1 << min(failures - 1, 16)),
-                    configuration.retryDelay.upperBound
-                )
-                try await sleep(delay)
-                continue
-            }
-            if failures > 0 { logger.notice("the fleet's upstream budget is reachable again") }
-            failures = 0
-            setReachable(true)
-            switch admission {
-            case .paused(let delay):
-                try await sleep(delay)
-            case .granted(let sequence, let delay):
-                if delay > .zero { try await sleep(delay) }
-                return UpstreamBudgetGrant(sequence: sequence)
-            }
-        }
-    }
-
-    public func learn(_ observation: UpstreamBudgetObservation) {
-        guard observation.limit != nil || observation.remaining != nil || observation.pause != nil else { return }
-        let key = keyHash()
-        learning.withLock {
-            $0.pending.append((key, observation))
-            $0.enqueued += 1
-        }
-        wake.yield()
-    }
-
-    public func state() async -> UpstreamBudgetState? {
-        let key = keyHash()
-        var binds = PostgresBindings()
-        binds.append(key)
-        binds.append(nowBind)
-        do {
-            let rows = try await client.withConnection { [logger] connection in
-                try await PostgresReplayStore.rows(
-                    connection,
-                    logger,
-                    """
-                    SELECT limit_per_window, remaining, reset_at, paused_until_us, issued, \(Self.now)
-                    FROM upstream_budget WHERE key_hash = $1
-                    """,
-                    binds
-                )
-            }
-            setReachable(true)
-            guard let row = rows.first else { return .unknown(reachable: true) }
-            let columns = PostgresColumns(row: PostgresRandomAccessRow(row))
-            let limit: Int64? = try columns.value(0, "upstream_budget.limit_per_window")
-            let remaining: Int64? = try columns.value(1, "upstream_budget.remaining")
-            let pausedUntil: Int64 = try columns.value(3, "upstream_budget.paused_until_us")
-            let now: Int64 = try columns.value(5, "now")
-            return UpstreamBudgetState(
-                limit: limit.map { Int($0) },
-                remaining: remaining.map { Int($0) },
-                resetAt: try columns.value(2, "upstream_budget.reset_at"),
-                pausedFor: pausedUntil > now ? .microseconds(pausedUntil - now) : nil,
-                granted: try columns.value(4, "upstream_budget.issued"),
-                reachable: true
-            )
-        } catch {
-            setReachable(false)
-            return .unknown(reachable: false)
-        }
-    }
-
-    /// Writes what answers taught, until graceful shutdown; then writes what is still pending.
+    /// Writes the answers queued while no decision came, until graceful shutdown; then what is still queued.
     public func run() async throws {
-        for await _ in wakes.cancelOnGracefulShutdown() { await drain() }
-        await drain()
+        for await _ in wakes.cancelOnGracefulShutdown() { await writeQueuedChanges() }
+        await writeQueuedChanges()
     }
 
-    /// Returns once everything learned before the call is written (or dropped after a failed write).
+    /// Returns once every answer queued before the call is written (or dropped after a failed write).
     public func flush() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = learning.withLock { state -> Bool in
-                if state.written >= state.enqueued { return true }
-                state.waiters.append((state.enqueued, continuation))
+            let done = queue.withLock { state -> Bool in
+                if state.changesDone >= state.changesEnqueued { return true }
+                state.flushWaiters.append((state.changesEnqueued, continuation))
                 return false
             }
             if done { continuation.resume() }
         }
     }
 
-    private func drain() async {
+    // MARK: - Leading
+
+    /// Runs transactions for the queue while it has work. A caller leads until its own decision is settled,
+    /// then hands the lead to the next queued decision's caller; ``run()`` (`mine == nil`) leads until the queue
+    /// is empty.
+    private func lead(until mine: PendingDecision?) async {
         while true {
-            let batch = learning.withLock { state -> [(key: String, observation: UpstreamBudgetObservation)] in
-                defer { state.pending.removeAll() }
-                return state.pending
+            if let mine, Task.isCancelled {
+                // A cancelled caller would fail the whole batch's transaction: it leaves, and hands the lead on.
+                queue.withLock { state in state.decisions.removeAll { $0 === mine } }
+                mine.settle(.failed(CancellationError()))
+                handOff()
+                return
             }
-            if batch.isEmpty { return }
-            for (key, observation) in batch {
-                var failed = false
-                do {
-                    try await record(observation, key: key)
-                } catch {
-                    failed = true
-                    let first = learning.withLock { state -> Bool in
-                        defer { state.writeFailing = true }
-                        return !state.writeFailing
-                    }
-                    if first {
-                        logger.warning(
-                            "could not share what Strait's answer said about the rate limit; dropped",
-                            metadata: ["error": "\(PostgresReplayStore.storeError(error, "learning the rate limit"))"]
-                        )
-                    }
+            let (decisions, changes) = queue.withLock { state -> ([PendingDecision], [Change]) in
+                defer {
+                    state.decisions.removeAll()
+                    state.changes.removeAll()
                 }
-                let ready = learning.withLock { state -> [CheckedContinuation<Void, Never>] in
-                    if !failed { state.writeFailing = false }
-                    state.written += 1
-                    let written = state.written
-                    let ready = state.waiters.filter { $0.target <= written }.map(\.continuation)
-                    state.waiters.removeAll { $0.target <= written }
-                    return ready
-                }
-                for continuation in ready { continuation.resume() }
+                return (state.decisions, state.changes)
+            }
+            if decisions.isEmpty, changes.isEmpty {
+                handOff()
+                return
+            }
+            await runTransaction(decisions, changes)
+            if let mine, mine.isSettled {
+                handOff()
+                return
             }
         }
+    }
+
+    /// Gives the lead to the oldest queued decision's caller, or gives it up (waking ``run()`` for changes
+    /// still queued).
+    private func handOff() {
+        let (next, changesLeft) = queue.withLock { state -> (PendingDecision?, Bool) in
+            if let next = state.decisions.first { return (next, false) }
+            state.leading = false
+            return (nil, !state.changes.isEmpty)
+        }
+        next?.settle(.lead)
+        if changesLeft { wake.yield() }
+    }
+
+    private func writeQueuedChanges() async {
+        let lead = queue.withLock { state -> Bool in
+            if state.leading || (state.changes.isEmpty && state.decisions.isEmpty) { return false }
+            state.leading = true
+            return true
+        }
+        if lead { await self.lead(until: nil) }
+    }
+
+    /// One transaction: the queued changes, then the queued decisions, in order, on the locked row.
+    private func runTransaction(_ decisions: [PendingDecision], _ changes: [Change]) async {
+        let key = keyHash()
+        let report = waiting.load(ordering: .relaxed)
+        do {
+            let committed = try await client.withTransaction(logger: logger) { [self] connection in
+                var (row, now) = try await lockRow(connection, key: key)
+                let nowMicroseconds = Self.microseconds(now)
+                let lifetime = Self.microseconds(configuration.waitingReportLifetime)
+                row.waiting = row.waiting.filter { $0.key != reporter && nowMicroseconds - $0.value.at <= lifetime }
+                if report > 0 { row.waiting[reporter] = PostgresScheduleRow.Report(count: report, at: nowMicroseconds) }
+                row.schedule.waiting = row.waiting.values.reduce(0) { $0 + $1.count }
+                for change in changes { change(&row.schedule, now) }
+                for decision in decisions { decision.run(&row.schedule, now) }
+                try await writeRow(connection, key: key, row: row)
+                return (row, now)
+            }
+            seen.withLock { $0 = Seen(row: committed.0, now: committed.1, at: clock.monotonicNow()) }
+            metrics?.gauge("replayd_upstream_budget_limit", Double(committed.0.schedule.limit ?? 0))
+            metrics?.gauge("replayd_upstream_budget_remaining", Double(committed.0.schedule.remaining ?? 0))
+            noteSuccess()
+            for decision in decisions { decision.settle(.committed) }
+            changesDone(changes.count, failed: false)
+        } catch {
+            if !Self.isCancellation(error) { noteFailure(error) }
+            for decision in decisions { decision.settle(.failed(error)) }
+            changesDone(changes.count, failed: true)
+        }
+    }
+
+    private func changesDone(_ count: Int, failed: Bool) {
+        let (ready, firstFailure) = queue.withLock {
+            state -> ([CheckedContinuation<Void, Never>], Bool) in
+            let first = failed && !state.writeFailing && count > 0
+            if count > 0 { state.writeFailing = failed }
+            state.changesDone += count
+            let done = state.changesDone
+            let ready = state.flushWaiters.filter { $0.target <= done }.map(\.continuation)
+            state.flushWaiters.removeAll { $0.target <= done }
+            return (ready, first)
+        }
+        if firstFailure {
+            logger.warning("could not share what Strait's answers said about the rate limit; dropped")
+        }
+        for continuation in ready { continuation.resume() }
     }
 
     // MARK: - Statements
@@ -261,131 +255,93 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
     private var nowBind: Int64? {
         switch timeSource {
         case .database: return nil
-        case .clock: return clock.wallNowMilliseconds() * 1000
+        case .clock: return Self.microseconds(clock.monotonicNow())
         }
     }
 
-    /// One admission: one statement that creates the key's row or takes the next slot in it.
-    private func admitOnce(key: String) async throws -> Admission {
-        let now = Self.now
-        let limit = "b.limit_per_window"
-        let interval = "($3::bigint / \(limit))"
-        let tolerance = "(\(interval) * (GREATEST(1, \(limit) - $4::bigint) - 1))"
-        let paused = "(b.paused_until_us > \(now))"
-        let start = """
-            (CASE WHEN \(limit) IS NULL THEN GREATEST(\(now), b.paused_until_us)
-            ELSE GREATEST(\(now), COALESCE(b.tat_us, \(now)) - \(tolerance), b.paused_until_us) END)
-            """
-        // A slot further ahead than the horizon is not taken: the caller comes back just before it. Slots taken
-        // far ahead could not be moved back when a later answer shows the window empty, and every caller
-        // sleeping on one would then be refused.
-        let early = "(\(limit) IS NOT NULL AND \(start) > \(now) + \(Self.horizon("\(interval)")))"
-        let held = "(\(paused) OR \(early))"
-        let sql = """
-            INSERT INTO upstream_budget AS b (key_hash, issued, last_start_us, last_now_us, last_admitted, updated_at_us)
-            VALUES ($1, 1, \(now), \(now), TRUE, \(now))
-            ON CONFLICT (key_hash) DO UPDATE SET
-                issued = CASE WHEN \(held) THEN b.issued ELSE b.issued + 1 END,
-                tat_us = CASE WHEN \(held) OR \(limit) IS NULL THEN b.tat_us
-                    ELSE GREATEST(COALESCE(b.tat_us, \(now)), \(start)) + \(interval) END,
-                last_start_us = CASE WHEN \(paused) THEN b.paused_until_us ELSE \(start) END,
-                last_now_us = \(now),
-                last_admitted = NOT \(held),
-                updated_at_us = \(now)
-            RETURNING issued, last_start_us, last_now_us, last_admitted, limit_per_window, remaining
-            """
+    /// Locks the key's row (creating it) and reads it, with the transaction's time.
+    private func lockRow(_ connection: PostgresConnection, key: String) async throws -> (PostgresScheduleRow, Duration)
+    {
         var binds = PostgresBindings()
         binds.append(key)
         binds.append(nowBind)
-        binds.append(Self.microseconds(configuration.window))
-        binds.append(Int64(configuration.reserve))
-        let rows = try await client.withConnection { [logger] connection in
-            try await PostgresReplayStore.rows(connection, logger, sql, binds)
-        }
-        guard let row = rows.first else { throw PostgresBudgetMissingRow() }
-        let columns = PostgresColumns(row: PostgresRandomAccessRow(row))
-        let issued: Int64 = try columns.value(0, "upstream_budget.issued")
-        let startAt: Int64 = try columns.value(1, "upstream_budget.last_start_us")
-        let nowAt: Int64 = try columns.value(2, "upstream_budget.last_now_us")
-        let admitted: Bool = try columns.value(3, "upstream_budget.last_admitted")
-        let learnedLimit: Int64? = try columns.value(4, "upstream_budget.limit_per_window")
-        let remaining: Int64? = try columns.value(5, "upstream_budget.remaining")
-        metrics?.gauge("replayd_upstream_budget_limit", Double(learnedLimit ?? 0))
-        metrics?.gauge("replayd_upstream_budget_remaining", Double(remaining ?? 0))
-        let ahead = max(0, startAt - nowAt)
-        if admitted { return .granted(sequence: issued - 1, delay: .microseconds(ahead)) }
-        // Held: wake up one horizon before the slot (or the pause's end) and ask again.
-        let horizon = learnedLimit.map { Self.horizonMicroseconds(window: configuration.window, limit: $0) } ?? 0
-        let wait = ahead > horizon ? ahead - horizon : ahead
-        return .paused(max(.microseconds(wait), .milliseconds(1)))
+        let rows = try await PostgresReplayStore.rows(
+            connection,
+            logger,
+            """
+            INSERT INTO upstream_schedule AS s (key_hash, schedule, updated_at_us) VALUES ($1, NULL, \(Self.now))
+            ON CONFLICT (key_hash) DO UPDATE SET updated_at_us = s.updated_at_us
+            RETURNING schedule, \(Self.now)
+            """,
+            binds
+        )
+        guard let first = rows.first else { throw PostgresBudgetMissingRow() }
+        let columns = PostgresColumns(row: PostgresRandomAccessRow(first))
+        let text: String? = try columns.value(0, "upstream_schedule.schedule")
+        let now: Int64 = try columns.value(1, "now")
+        return (decodeRow(text), .microseconds(now))
     }
 
-    /// How far ahead a slot may be taken: one interval of the learned limit, and at least 100 ms (a database round
-    /// trip, many times over), as SQL over `interval` (microseconds).
-    private static func horizon(_ interval: String) -> String { "GREATEST(\(interval), 100000)" }
-
-    /// ``horizon(_:)`` in Swift, for the wait of a held caller.
-    private static func horizonMicroseconds(window: Duration, limit: Int64) -> Int64 {
-        max(microseconds(window) / max(1, limit), 100_000)
-    }
-
-    /// Writes one answer's lessons into the key's row.
-    private func record(_ observation: UpstreamBudgetObservation, key: String) async throws {
-        let now = Self.now
-        let limit = "COALESCE($6::bigint, b.limit_per_window)"
-        let interval = "($3::bigint / \(limit))"
-        let burst = "GREATEST(1, \(limit) - $4::bigint)"
-        let tolerance = "(\(interval) * (\(burst) - 1))"
-        let anchors = """
-            ($7::bigint IS NOT NULL AND \(limit) IS NOT NULL AND $5::bigint IS NOT NULL \
-            AND $5::bigint > b.newest_observed)
-            """
-        let available = "LEAST(\(burst), $7::bigint - (b.issued - $5::bigint - 1) - $4::bigint)"
-        let pausedUntil = """
-            (CASE WHEN $9::bigint IS NULL THEN b.paused_until_us
-            ELSE GREATEST(b.paused_until_us, \(now) + $9::bigint) END)
-            """
-        let sql = """
-            UPDATE upstream_budget AS b SET
-                limit_per_window = \(limit),
-                remaining = CASE WHEN \(anchors) THEN $7::bigint ELSE b.remaining END,
-                reset_at = CASE WHEN \(anchors) THEN COALESCE($8::bigint, b.reset_at) ELSE b.reset_at END,
-                newest_observed = CASE WHEN \(anchors) THEN $5::bigint ELSE b.newest_observed END,
-                paused_until_us = \(pausedUntil),
-                tat_us = CASE
-                    WHEN $9::bigint IS NOT NULL AND \(limit) IS NOT NULL THEN \(pausedUntil) + \(tolerance)
-                    WHEN \(anchors) THEN \(now) + \(tolerance) - \(interval) * (\(available) - 1)
-                    ELSE b.tat_us END,
-                updated_at_us = \(now)
-            WHERE b.key_hash = $1
-            RETURNING limit_per_window, remaining
-            """
+    private func writeRow(_ connection: PostgresConnection, key: String, row: PostgresScheduleRow) async throws {
+        let data = try JSONEncoder().encode(row)
         var binds = PostgresBindings()
         binds.append(key)
         binds.append(nowBind)
-        binds.append(Self.microseconds(configuration.window))
-        binds.append(Int64(configuration.reserve))
-        binds.append(observation.grant.sequence)
-        binds.append(observation.limit.map { Int64($0) })
-        binds.append(observation.remaining.map { Int64($0) })
-        binds.append(observation.resetAt)
-        binds.append(observation.pause.map { Self.microseconds($0) })
-        let rows = try await client.withConnection { [logger] connection in
-            try await PostgresReplayStore.rows(connection, logger, sql, binds)
-        }
-        if let row = rows.first {
-            let columns = PostgresColumns(row: PostgresRandomAccessRow(row))
-            let learnedLimit: Int64? = try columns.value(0, "upstream_budget.limit_per_window")
-            let remaining: Int64? = try columns.value(1, "upstream_budget.remaining")
-            metrics?.gauge("replayd_upstream_budget_limit", Double(learnedLimit ?? 0))
-            metrics?.gauge("replayd_upstream_budget_remaining", Double(remaining ?? 0))
+        binds.append(String(decoding: data, as: UTF8.self))
+        _ = try await PostgresReplayStore.rows(
+            connection,
+            logger,
+            "UPDATE upstream_schedule SET schedule = $3, updated_at_us = \(Self.now) WHERE key_hash = $1",
+            binds
+        )
+    }
+
+    /// The stored row, or a new schedule when there is none or it cannot be read (logged: the fleet starts
+    /// learning again, which only slows calls down until the next answer).
+    private func decodeRow(_ text: String?) -> PostgresScheduleRow {
+        guard let text else { return PostgresScheduleRow() }
+        do {
+            return try JSONDecoder().decode(PostgresScheduleRow.self, from: Data(text.utf8))
+        } catch {
+            logger.warning(
+                "the fleet's stored pacing schedule could not be read; starting a new one",
+                metadata: ["error": "\(error)"]
+            )
+            return PostgresScheduleRow()
         }
     }
 
-    private func setReachable(_ value: Bool) {
-        reachable.withLock { $0 = value }
-        metrics?.gauge("replayd_upstream_budget_reachable", value ? 1 : 0)
+    // MARK: - Failing closed
+
+    /// Whether a transaction failed because its task was cancelled, not because of the database.
+    private static func isCancellation(_ error: any Error) -> Bool {
+        error is CancellationError || (error as? PostgresTransactionError)?.closureError is CancellationError
     }
+
+    private func noteFailure(_ error: any Error) {
+        let first = outage.withLock { failures -> Bool in
+            failures += 1
+            return failures == 1
+        }
+        if first {
+            logger.warning(
+                "the fleet's upstream budget is unreachable; calls to Strait wait until it answers",
+                metadata: ["error": "\(PostgresReplayStore.storeError(error, "deciding calls to Strait"))"]
+            )
+        }
+        metrics?.gauge("replayd_upstream_budget_reachable", 0)
+    }
+
+    private func noteSuccess() {
+        let recovered = outage.withLock { failures -> Bool in
+            defer { failures = 0 }
+            return failures > 0
+        }
+        if recovered { logger.notice("the fleet's upstream budget is reachable again") }
+        metrics?.gauge("replayd_upstream_budget_reachable", 1)
+    }
+
+    private var reachable: Bool { outage.withLock { $0 == 0 } }
 
     private func sleep(_ delay: Duration) async throws(CancellationError) {
         do {
@@ -395,7 +351,7 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
         }
     }
 
-    private static func microseconds(_ duration: Duration) -> Int64 {
+    static func microseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
@@ -405,6 +361,176 @@ public final class PostgresUpstreamBudget: UpstreamBudget, Service {
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text
         }.joined()
+    }
+}
+
+extension PostgresUpstreamBudget: PacingScheduleHome {
+    func decide<Result: Sendable>(
+        _ decision: @escaping @Sendable (inout PacingSchedule, Duration) -> Result
+    ) async throws(CancellationError) -> Result {
+        var failures = 0
+        while true {
+            if Task.isCancelled { throw CancellationError() }
+            let pending = PendingDecision(decision)
+            let lead = queue.withLock { state -> Bool in
+                state.decisions.append(pending)
+                if state.leading { return false }
+                state.leading = true
+                return true
+            }
+            if lead { await self.lead(until: pending) }
+            var outcome = await pending.outcome()
+            while case .lead = outcome {
+                await self.lead(until: pending)
+                outcome = await pending.outcome()
+            }
+            switch outcome {
+            case .committed:
+                guard let result = pending.result as? Result else {
+                    preconditionFailure("a committed decision has its result")
+                }
+                return result
+            case .failed(let error):
+                if Self.isCancellation(error) {
+                    // Another caller's cancellation failed the batch (or this caller's own): not an outage.
+                    if Task.isCancelled { throw CancellationError() }
+                    continue
+                }
+                failures += 1
+                try await sleep(
+                    min(
+                        configuration.retryDelay.lowerBound * (1 << min(failures - 1, 16)),
+                        configuration.retryDelay.upperBound
+                    )
+                )
+            case .lead:
+                continue
+            }
+        }
+    }
+
+    func apply(_ change: @escaping @Sendable (inout PacingSchedule, Duration) -> Void) {
+        queue.withLock {
+            $0.changes.append(change)
+            $0.changesEnqueued += 1
+        }
+        wake.yield()
+    }
+
+    func enter() { waiting.add(1, ordering: .relaxed) }
+
+    func leave() { waiting.subtract(1, ordering: .relaxed) }
+
+    func peek<Result>(_ body: (PacingSchedule, Duration) -> Result) -> Result? {
+        guard let seen = seen.withLock({ $0 }) else { return nil }
+        return body(seen.row.schedule, seen.now + (clock.monotonicNow() - seen.at))
+    }
+
+    func state() async -> UpstreamBudgetState? {
+        var binds = PostgresBindings()
+        binds.append(keyHash())
+        binds.append(nowBind)
+        do {
+            let rows = try await client.withConnection { [logger] connection in
+                try await PostgresReplayStore.rows(
+                    connection,
+                    logger,
+                    "SELECT schedule, \(Self.now) FROM upstream_schedule WHERE key_hash = $1",
+                    binds
+                )
+            }
+            guard let first = rows.first else { return .unknown(reachable: reachable) }
+            let columns = PostgresColumns(row: PostgresRandomAccessRow(first))
+            let text: String? = try columns.value(0, "upstream_schedule.schedule")
+            let now = Duration.microseconds(try columns.value(1, "now") as Int64)
+            let schedule = decodeRow(text).schedule
+            return UpstreamBudgetState(
+                limit: schedule.limit,
+                remaining: schedule.remaining,
+                windowEndsIn: schedule.windowEndsBy.map { max(.zero, $0 - now) },
+                pausedFor: schedule.pausedUntil > now ? schedule.pausedUntil - now : nil,
+                granted: Int64(schedule.letThrough),
+                reachable: reachable
+            )
+        } catch {
+            return .unknown(reachable: false)
+        }
+    }
+}
+
+/// One caller's decision, queued for the next transaction.
+private final class PendingDecision: Sendable {
+    enum Outcome: Sendable {
+        /// The transaction that ran it committed: ``PendingDecision/result`` holds what it decided.
+        case committed
+        /// The transaction failed: nothing it decided holds.
+        case failed(any Error)
+        /// The caller is to lead the queue's next transactions.
+        case lead
+    }
+
+    private enum State {
+        case queued
+        case waiting(CheckedContinuation<Outcome, Never>)
+        case settled(Outcome)
+    }
+
+    private let decision: @Sendable (inout PacingSchedule, Duration) -> any Sendable
+    private let state = Mutex(State.queued)
+    private let stored = Mutex<(any Sendable)?>(nil)
+
+    init<Result: Sendable>(_ decision: @escaping @Sendable (inout PacingSchedule, Duration) -> Result) {
+        self.decision = { schedule, now in decision(&schedule, now) }
+    }
+
+    /// What the decision returned in the last transaction that ran it.
+    var result: (any Sendable)? { stored.withLock { $0 } }
+
+    /// Whether it was committed or failed (a `lead` is not a settlement).
+    var isSettled: Bool {
+        state.withLock { state in
+            if case .settled(let outcome) = state, !outcome.isLead { return true }
+            return false
+        }
+    }
+
+    func run(_ schedule: inout PacingSchedule, _ now: Duration) {
+        let value = decision(&schedule, now)
+        stored.withLock { $0 = value }
+    }
+
+    /// Delivers `outcome` to the caller, now or when it next waits.
+    func settle(_ outcome: Outcome) {
+        let waiter = state.withLock { state -> CheckedContinuation<Outcome, Never>? in
+            var waiter: CheckedContinuation<Outcome, Never>?
+            if case .waiting(let continuation) = state { waiter = continuation }
+            // A lead handed to a waiting caller is consumed at once; anything else stays for the next look.
+            state = waiter != nil && outcome.isLead ? .queued : .settled(outcome)
+            return waiter
+        }
+        waiter?.resume(returning: outcome)
+    }
+
+    /// Waits for the next outcome (returns at once if it came already).
+    func outcome() async -> Outcome {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+            let ready = state.withLock { state -> Outcome? in
+                if case .settled(let outcome) = state {
+                    if outcome.isLead { state = .queued }
+                    return outcome
+                }
+                state = .waiting(continuation)
+                return nil
+            }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+}
+
+extension PendingDecision.Outcome {
+    fileprivate var isLead: Bool {
+        if case .lead = self { return true }
+        return false
     }
 }
 
