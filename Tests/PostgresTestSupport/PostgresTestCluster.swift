@@ -20,11 +20,29 @@ import Glibc
 /// - **Binaries.** `$REPLAYD_PG_BINDIR`, else the newest `/usr/lib/postgresql/*/bin`, else `$PATH`. When none has
 ///   them, every PostgreSQL test fails with a message that says how to install them; they never skip.
 ///
+/// ``tls`` is a second cluster that also listens on TCP at 127.0.0.1 with TLS, its certificate (for `localhost`
+/// only) signed by a throwaway CA made with openssl: the tests of `sslmode` and `ca_file` connect to it.
+///
 /// It is shared by the test targets that need PostgreSQL (the store's tests in ReplayCoreTests, the fleet's
 /// end-to-end tests), and knows nothing of replayd: each target turns a ``Database`` into what it connects with.
 public actor PostgresTestCluster {
     /// The cluster of this test process.
     public static let shared = PostgresTestCluster()
+
+    /// The cluster that also takes TLS connections over TCP (started on first use).
+    public static let tls = PostgresTestCluster(tls: true)
+
+    /// Where a TLS cluster takes TCP connections, and the CA that signed its certificate.
+    public struct TLS: Sendable {
+        /// The TCP port on 127.0.0.1 (also the port in the Unix socket's name).
+        public let port: Int
+        /// The name the server's certificate is for (its only subjectAltName): `localhost`.
+        public let serverName: String
+        /// The PEM file of the CA that signed the server's certificate.
+        public let caFile: String
+        /// The PEM file of another CA, which signed nothing the server has.
+        public let otherCAFile: String
+    }
 
     /// A running cluster.
     public struct Running: Sendable {
@@ -36,6 +54,8 @@ public actor PostgresTestCluster {
         public let port: Int
         /// The superuser (trust authentication, no password).
         public let superuser: String
+        /// TCP with TLS, on the ``PostgresTestCluster/tls`` cluster only.
+        public let tls: TLS?
     }
 
     /// One new, empty database on the cluster, owned by its superuser.
@@ -66,6 +86,11 @@ public actor PostgresTestCluster {
     private var databases = 0
     private static let superuser = "replayd_test"
     private static let port = 5432
+    private let withTLS: Bool
+
+    private init(tls: Bool = false) {
+        withTLS = tls
+    }
 
     /// A new, empty database on the cluster (started on first use). Throws the harness's failure, the same for
     /// every test, when the cluster cannot be started.
@@ -152,14 +177,26 @@ public actor PostgresTestCluster {
             user: user,
             directory: directory
         )
-        let options = [
-            "-k \(directory)", "-p \(Self.port)", "-c listen_addresses=''", "-c max_connections=400",
-            "-c shared_buffers=32MB", "-c fsync=off", "-c full_page_writes=off",
-        ].joined(separator: " ")
+        var tls: TLS?
+        var options = [
+            "-k \(directory)", "-c max_connections=400", "-c shared_buffers=32MB", "-c fsync=off",
+            "-c full_page_writes=off",
+        ]
+        if withTLS {
+            let made = try await Self.makeCertificates(in: directory, user: user)
+            tls = made
+            options += [
+                "-p \(made.port)", "-c listen_addresses=127.0.0.1", "-c ssl=on",
+                "-c ssl_cert_file=\(directory)/server.crt", "-c ssl_key_file=\(directory)/server.key",
+            ]
+        } else {
+            options += ["-p \(Self.port)", "-c listen_addresses=''"]
+        }
+        let port = tls?.port ?? Self.port
         do {
             try await Self.run(
                 binaries.pgctl,
-                ["-D", data, "-l", log, "-w", "-t", "120", "-o", options, "start"],
+                ["-D", data, "-l", log, "-w", "-t", "120", "-o", options.joined(separator: " "), "start"],
                 user: user,
                 directory: directory
             )
@@ -167,7 +204,87 @@ public actor PostgresTestCluster {
             let tail = (try? String(contentsOfFile: log, encoding: .utf8)).map { String($0.suffix(2000)) } ?? ""
             throw Failure(description: "\(error)\nserver log:\n\(tail)")
         }
-        return Running(directory: directory, socketDirectory: directory, port: Self.port, superuser: Self.superuser)
+        return Running(
+            directory: directory,
+            socketDirectory: directory,
+            port: port,
+            superuser: Self.superuser,
+            tls: tls
+        )
+    }
+
+    /// A CA, the server's key and certificate (for `localhost`, signed by the CA) and another CA, made with
+    /// openssl in `directory`; the key is the server user's, mode 0600, as PostgreSQL requires. Picks a free TCP
+    /// port on 127.0.0.1.
+    private static func makeCertificates(
+        in directory: String,
+        user: (name: String, uid: uid_t, gid: gid_t)?
+    ) async throws -> TLS {
+        let openssl = "/usr/bin/openssl"
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        for name in ["ca", "other-ca"] {
+            try await run(
+                openssl,
+                ["req", "-x509"] + ec + [
+                    "-keyout", "\(name).key", "-out", "\(name).crt", "-days", "2", "-subj", "/CN=replayd test \(name)",
+                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                ],
+                user: nil,
+                directory: directory
+            )
+        }
+        try "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n".write(
+            toFile: directory + "/server.ext",
+            atomically: true,
+            encoding: .utf8
+        )
+        try await run(
+            openssl,
+            ["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"],
+            user: nil,
+            directory: directory
+        )
+        try await run(
+            openssl,
+            [
+                "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "server.crt", "-days", "2", "-extfile", "server.ext",
+            ],
+            user: nil,
+            directory: directory
+        )
+        for file in ["server.key", "server.crt"] {
+            let path = directory + "/" + file
+            if let user, chown(path, user.uid, user.gid) != 0 {
+                throw Failure(description: "cannot give \(path) to \(user.name): errno \(errno)")
+            }
+            guard chmod(path, 0o600) == 0 else { throw Failure(description: "cannot chmod \(path): errno \(errno)") }
+        }
+        return TLS(
+            port: try freeTCPPort(),
+            serverName: "localhost",
+            caFile: directory + "/ca.crt",
+            otherCAFile: directory + "/other-ca.crt"
+        )
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's pick for port 0).
+    private static func freeTCPPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard bound else { throw Failure(description: "cannot pick a free TCP port: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// The account the binaries run as when this process is root (`nobody`), or `nil` to run them as ourselves.

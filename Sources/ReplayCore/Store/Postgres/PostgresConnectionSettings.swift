@@ -255,17 +255,26 @@ public struct PostgresConnectionSettings: Sendable, CustomStringConvertible {
     }
 
     private func tls() -> PostgresClient.Configuration.TLS {
+        switch tlsPlan() {
+        case nil: .disable
+        case (let configuration, false)?: .prefer(configuration)
+        case (let configuration, true)?: .require(configuration)
+        }
+    }
+
+    /// The TLS ``sslMode`` asks for: `nil` for none; else the configuration, and whether TLS is required.
+    func tlsPlan() -> (configuration: TLSConfiguration, required: Bool)? {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch sslMode {
         case .disable:
-            return .disable
+            return nil
         case .prefer, .require:
             tls.certificateVerification = .none
-            return sslMode == .prefer ? .prefer(tls) : .require(tls)
+            return (tls, sslMode == .require)
         case .verifyCA, .verifyFull:
             tls.certificateVerification = sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
             if let caFile { tls.trustRoots = .file(caFile) }
-            return .require(tls)
+            return (tls, true)
         }
     }
 }

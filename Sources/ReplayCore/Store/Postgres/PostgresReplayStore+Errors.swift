@@ -37,6 +37,21 @@ extension PostgresReplayStore {
         }
     }
 
+    /// A sentence for a TLS handshake that failed, naming the setting to look at; `nil` when `error` is not TLS's.
+    static func tlsFailure(_ error: any Error) -> String? {
+        let text = String(describing: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "TLS: the database server's certificate is not signed by a CA that [state] ca_file (or, without "
+                + "it, the system) trusts"
+        }
+        if text.contains("failedToValidateHostname") {
+            return "TLS: the database server's certificate is not for the host in the URL (sslmode verify-full "
+                + "checks the name: connect by a name the certificate has, or use verify-ca)"
+        }
+        guard String(reflecting: type(of: error)).hasPrefix("NIOSSL") else { return nil }
+        return "TLS: the handshake with the database server failed (\(text))"
+    }
+
     /// A sentence for a PostgreSQL failure, leading with what an operator can act on.
     static func describe(_ error: PSQLError) -> String {
         if let state = error.serverInfo?[.sqlState] {
@@ -56,7 +71,9 @@ extension PostgresReplayStore {
         }
         switch error.code {
         case .connectionError, .serverClosedConnection, .uncleanShutdown:
-            return "the database server could not be reached or closed the connection (\(error.code))"
+            if let underlying = error.underlying, let tls = tlsFailure(underlying) { return tls }
+            let cause = error.underlying.map { ": \(String(describing: $0))" } ?? ""
+            return "the database server could not be reached or closed the connection (\(error.code)\(cause))"
         case .sslUnsupported:
             return "the database server does not offer TLS, which sslmode requires"
         case .failedToAddSSLHandler:
