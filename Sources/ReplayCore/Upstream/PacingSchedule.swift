@@ -96,7 +96,7 @@ struct PacingSchedule: Sendable, Codable {
     }
 
     /// The tuning every decision uses; not stored with the schedule (each instance sets its own).
-    var configuration: UpstreamPacer.Configuration
+    var configuration = UpstreamPacer.Configuration()
 
     private(set) var limit: Int?
     private(set) var remaining: Int?
@@ -134,27 +134,6 @@ struct PacingSchedule: Sendable, Codable {
 
     init(configuration: UpstreamPacer.Configuration) {
         self.configuration = configuration
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        configuration = UpstreamPacer.Configuration()
-        limit = try container.decodeIfPresent(Int.self, forKey: .limit)
-        remaining = try container.decodeIfPresent(Int.self, forKey: .remaining)
-        remainingAt = try container.decodeIfPresent(Duration.self, forKey: .remainingAt)
-        tat = try container.decodeIfPresent(Duration.self, forKey: .tat)
-        pausedUntil = try container.decode(Duration.self, forKey: .pausedUntil)
-        issued = try container.decode(Int.self, forKey: .issued)
-        outstanding = try container.decode([Int: Duration].self, forKey: .outstanding)
-        sent = try container.decode(Set<Int>.self, forKey: .sent)
-        letThrough = try container.decode(Int.self, forKey: .letThrough)
-        records = try container.decode([Int: SendRecord].self, forKey: .records)
-        newestObserved = try container.decode(Int.self, forKey: .newestObserved)
-        throttleRounds = try container.decode(Int.self, forKey: .throttleRounds)
-        throttleRoundEnd = try container.decode(Int.self, forKey: .throttleRoundEnd)
-        delayedCalls = try container.decode(Int.self, forKey: .delayedCalls)
-        waiting = try container.decode(Int.self, forKey: .waiting)
-        epoch = try container.decodeIfPresent(Epoch.self, forKey: .epoch)
     }
 
     /// Calls let through (or given a slot) and not yet observed.
