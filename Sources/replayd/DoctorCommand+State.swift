@@ -31,23 +31,25 @@ extension DoctorCommand {
                 logger: logger
             ).run()
         }
-        do throws(StoreError) {
-            try await connection.probe(logger: logger)
-        } catch {
-            return [
-                DoctorFinding(
-                    check: "database",
-                    status: .fail,
-                    message: error.message,
-                    fix: "check [state] url_env / url_file (host, port, user, password), sslmode and ca_file, that "
-                        + "the server is up and that pg_hba.conf lets this host in"
-                )
-            ]
-        }
         let limit = connection.connectTimeout + .seconds(5)
         let findings: [StateDoctorFinding]? = await withTaskGroup(of: [StateDoctorFinding]?.self) { group in
             group.addTask {
-                try? await PostgresClientScope.withClient(connection, logger: logger) { client in await doctor(client) }
+                do {
+                    return try await PostgresClientScope.withClient(connection, logger: logger) { await doctor($0) }
+                } catch let error as StoreError {
+                    // The scope's probing connection failed: its reason, at once.
+                    return [
+                        StateDoctorFinding(
+                            check: "database",
+                            status: .fail,
+                            message: error.message,
+                            fix: "check [state] url_env / url_file (host, port, user, password), sslmode and "
+                                + "ca_file, that the server is up and that pg_hba.conf lets this host in"
+                        )
+                    ]
+                } catch {
+                    return nil
+                }
             }
             group.addTask {
                 try? await Task.sleep(for: limit)
