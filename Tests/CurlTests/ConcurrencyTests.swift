@@ -2,7 +2,7 @@ import Curl
 import Testing
 
 /// The single network thread under load, cancellation and shutdown.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ConcurrencyTests {
     @Test func fiveHundredConcurrentRequestsRunOnTheOneNetworkThread() async throws {
         let count = 500

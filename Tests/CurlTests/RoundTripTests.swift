@@ -2,7 +2,7 @@ import Curl
 import Testing
 
 /// Requests that get a response: methods, bodies, headers, connection reuse, Unix sockets.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct RoundTripTests {
     @Test func getRoundTripsStatusHeadersAndBody() async throws {
         let server = try await TestHTTPServer.start { request in

@@ -2,7 +2,7 @@ import Curl
 import Testing
 
 /// TLS failures, without a TLS server: verification is always on, so anything but a real, trusted peer fails.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct TLSTests {
     @Test func httpsToAPlainHTTPServerFailsAsTLSWithNothingSent() async throws {
         let server = try await TestHTTPServer.start { _ in .respond(TestResponse()) }

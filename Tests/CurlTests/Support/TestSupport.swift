@@ -16,11 +16,20 @@ enum TestSupport {
         return logger
     }()
 
-    /// A client with test-friendly limits (timeouts long enough to be safety nets only).
+    /// A client whose timeouts are hang guards only, minutes long, so that none of them can fire in a test that
+    /// is not about a timeout, however loaded the machine: in the full suite on 2 cores a transfer can wait more
+    /// than 15 s (libcurl's default low-speed window) for the test server, and a test task can be resumed more
+    /// than 30 s after its previous request, after which a kept connection would no longer be reused. Tests about
+    /// a timeout set the one they test.
     static func makeClient(
         _ configure: (inout CurlClientConfiguration) -> Void = { _ in }
     ) throws -> CurlClient {
-        var configuration = CurlClientConfiguration(connectTimeout: .seconds(10), totalTimeout: .seconds(60))
+        var configuration = CurlClientConfiguration(
+            connectTimeout: .seconds(120),
+            totalTimeout: .seconds(300),
+            lowSpeedTime: .seconds(300),
+            maxConnectionAge: .seconds(3600)
+        )
         configure(&configuration)
         return try CurlClient(configuration: configuration, logger: logger)
     }
