@@ -26,8 +26,12 @@ public struct RunFollower: Sendable {
         }
     }
 
-    /// Passing failures in a row after which following gives up.
+    /// Passing failures in a row after which following gives up. A 429 is not one: it asks to wait, and
+    /// following waits (its `Retry-After`, or a doubling pause) until the follow timeout.
     public static let maxTransientFailures = 3
+
+    /// The longest pause between two reads after failures in a row, when no `Retry-After` says how long.
+    public static let maxBackoff: Duration = .seconds(30)
 
     private let client: DaemonClient
     private let clock: any WaitClock
@@ -50,11 +54,23 @@ public struct RunFollower: Sendable {
         }
     }
 
+    /// The pause before reading again after the `failuresInARow`-th failure in a row: the answer's
+    /// `Retry-After` (delay-seconds) when it gives one, never less than `interval`; otherwise `interval` doubled
+    /// for each failure in a row after the first, up to ``maxBackoff``.
+    public static func pause(interval: Duration, failuresInARow: Int, retryAfter: String?) -> Duration {
+        if let retryAfter, let seconds = Int64(retryAfter.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
+            return max(interval, .seconds(seconds))
+        }
+        let doublings = min(max(failuresInARow - 1, 0), 16)
+        return max(interval, min(interval * (1 << doublings), maxBackoff))
+    }
+
     /// Polls run `runID` until it finishes; `onChange` hears each new status (the first one included).
     public func follow(runID: String, onChange: (RunStatus) -> Void) async -> Outcome {
         let start = clock.now()
         var last: RunStatus?
         var transientFailures = 0
+        var rateLimitedInARow = 0
         while true {
             let failure: ReplayFailure?
             var answer: HTTPResponse?
@@ -68,17 +84,33 @@ public struct RunFollower: Sendable {
                 failure = ReplayFailure(transport: error, key: nil)
             }
             if let failure {
-                // A read is safe to repeat: a passing failure (Strait slow or briefly unreachable, a 429 or 5xx)
-                // is tried again, up to `maxTransientFailures` in a row.
-                transientFailures += 1
-                guard Self.isTransient(failure), transientFailures < Self.maxTransientFailures,
-                    clock.now() - start + interval <= timeout
-                else { return .failed(failure) }
-                await clock.sleep(for: interval)
+                // A read is safe to repeat: a passing failure (Strait slow or briefly unreachable, or a 5xx) is
+                // tried again, up to `maxTransientFailures` in a row; a 429 as long as the timeout allows. Each
+                // waits what `Retry-After` asks, or a pause that doubles with each failure in a row.
+                let inARow: Int
+                if failure.httpStatus == 429 {
+                    rateLimitedInARow += 1
+                    inARow = rateLimitedInARow
+                } else {
+                    rateLimitedInARow = 0
+                    transientFailures += 1
+                    inARow = transientFailures
+                }
+                guard Self.isTransient(failure), transientFailures < Self.maxTransientFailures else {
+                    return .failed(failure)
+                }
+                let pause = Self.pause(
+                    interval: interval,
+                    failuresInARow: inARow,
+                    retryAfter: answer?.headers["Retry-After"]
+                )
+                guard clock.now() - start + pause <= timeout else { return .failed(failure) }
+                await clock.sleep(for: pause)
                 if Task.isCancelled { return .failed(failure) }
                 continue
             }
             transientFailures = 0
+            rateLimitedInARow = 0
             guard let response = answer else { continue }
             let body = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))
             guard case .object(let object)? = body, let text = object["status"]?.stringValue else {

@@ -82,6 +82,59 @@ import Testing
         #expect(daemon.requests.count == RunFollower.maxTransientFailures)
     }
 
+    private static func rateLimited(retryAfter: String?) -> HTTPResponse {
+        Fixtures.response(
+            429,
+            Fixtures.envelope("rate_limited", "too many requests"),
+            headers: retryAfter.map { [("Retry-After", $0)] } ?? []
+        )
+    }
+
+    /// A 429 asks to wait, not to give up: following waits its `Retry-After`, or a doubling pause without one,
+    /// for more 429s in a row than `maxTransientFailures`, and goes on to the end.
+    @Test func rateLimitedReadsWaitTheirRetryAfterAndFollowingGoesOn() async {
+        let daemon = ScriptedDaemon(
+            posts: [],
+            gets: [
+                run("queued"), Self.rateLimited(retryAfter: "7"), Self.rateLimited(retryAfter: "7"),
+                Self.rateLimited(retryAfter: nil), Self.rateLimited(retryAfter: nil), run("completed"),
+            ]
+        )
+        let clock = FakeWaitClock()
+        let follower = RunFollower(client: daemon.client(), clock: clock, interval: .seconds(2), timeout: .seconds(60))
+        var seen: [RunStatus] = []
+        let outcome = await follower.follow(runID: "run_new_1") { seen.append($0) }
+        #expect(outcome.exitStatus == .ok)
+        #expect(seen == [.queued, .completed])
+        #expect(clock.slept == [.seconds(2), .seconds(7), .seconds(7), .seconds(8), .seconds(16)])
+    }
+
+    /// ... but only while the follow timeout allows: a wait that would end past it ends following with the 429.
+    @Test func aRetryAfterPastTheTimeoutEndsFollowingWithThe429() async {
+        let daemon = ScriptedDaemon(posts: [], gets: [run("queued"), Self.rateLimited(retryAfter: "120")])
+        let clock = FakeWaitClock()
+        let follower = RunFollower(client: daemon.client(), clock: clock, interval: .seconds(2), timeout: .seconds(60))
+        let outcome = await follower.follow(runID: "run_new_1") { _ in }
+        guard case .failed(let failure) = outcome else {
+            Issue.record("expected failed, got \(outcome)")
+            return
+        }
+        #expect(failure.httpStatus == 429)
+        #expect(clock.slept == [.seconds(2)])
+    }
+
+    /// Passing upstream failures back off too: the pause doubles with each in a row.
+    @Test func passingFailuresInARowBackOff() async {
+        let daemon = ScriptedDaemon(posts: [], gets: [Self.unreachable, Self.unreachable, run("completed")])
+        let clock = FakeWaitClock()
+        let follower = RunFollower(client: daemon.client(), clock: clock, interval: .seconds(1), timeout: .seconds(60))
+        let outcome = await follower.follow(runID: "run_new_1") { _ in }
+        #expect(outcome.exitStatus == .ok)
+        #expect(clock.slept == [.seconds(1), .seconds(2)])
+        #expect(RunFollower.pause(interval: .seconds(1), failuresInARow: 40, retryAfter: nil) == RunFollower.maxBackoff)
+        #expect(RunFollower.pause(interval: .seconds(5), failuresInARow: 1, retryAfter: "1") == .seconds(5))
+    }
+
     @Test func aRefusalEndsFollowingAtOnce() async {
         let daemon = ScriptedDaemon(
             posts: [],
