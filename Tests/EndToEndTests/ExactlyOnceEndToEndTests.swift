@@ -7,7 +7,7 @@ import Testing
 @Suite struct ExactlyOnceEndToEndTests {
     @Test func oneHundredConcurrentCallersWithOneKeyGetOneRun() async throws {
         try await EndToEndHarness.withStack { harness in
-            let client = try CurlClient(logger: Logger(label: "e2e"))
+            let client = try EndToEndHarness.makeClient()
             let socket = harness.socketPath
             let request = HTTPRequest(
                 method: "POST",

@@ -115,8 +115,12 @@ final class EngineHarness: Sendable {
         let address = try await simulator.listeningAddress()
         baseURL = "http://\(address.host):\(address.port)"
         store = try SQLiteReplayStore(path: directory + "/replayd.sqlite", logger: logger)
+        // The attempt timeout is this client's only bound: libcurl's 15 s low-speed window is off. The simulator
+        // runs on this process's cooperative pool, which a full suite keeps hundreds of tests deep, so it can be
+        // slower than 15 s to answer; a loaded run saw lookups fail that way as `upstream_unreachable`.
         var curl = CurlClientConfiguration()
         curl.totalTimeout = attemptTimeout
+        curl.lowSpeedLimitBytesPerSecond = 0
         http = try CurlClient(configuration: curl, logger: logger)
         clock = ManualReplayClock(autoAdvance: autoAdvance)
         waitClock = ManualReplayClock()

@@ -27,9 +27,7 @@ extension EndToEndHarness {
         body: String,
         headers: [(String, String)]
     ) async throws -> (status: Int, body: String) {
-        let client = try CurlClient(logger: Logger(label: "e2e"))
-        defer { Task { await client.shutdown() } }
-        let response = try await client.send(
+        let response = try await Self.sendOnce(
             HTTPRequest(
                 method: "POST",
                 url: try await webhookURL(source),

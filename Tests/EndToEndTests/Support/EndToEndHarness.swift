@@ -276,11 +276,36 @@ final class EndToEndHarness: @unchecked Sendable {
         return result
     }
 
+    /// A libcurl client for a test's own requests to the daemon and the simulator. Its only timeouts are hang
+    /// guards of minutes (libcurl's 15 s low-speed window is off): on a loaded 2-core machine either process can be
+    /// slower than the product's defaults, and a test that checks something else must not fail on that.
+    static func makeClient() throws -> CurlClient {
+        try CurlClient(
+            configuration: CurlClientConfiguration(
+                connectTimeout: .seconds(120),
+                totalTimeout: .seconds(300),
+                lowSpeedLimitBytesPerSecond: 0
+            ),
+            logger: Logger(label: "e2e")
+        )
+    }
+
+    /// Sends `request` on a fresh ``makeClient()`` client, and shuts the client down before returning.
+    static func sendOnce(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let client = try makeClient()
+        do {
+            let response = try await client.send(request)
+            await client.shutdown()
+            return response
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+
     /// GETs a simulator control route (`/_sim/...`) through our libcurl client.
     func simulatorJSON(_ path: String, method: String = "GET", body: String? = nil) async throws -> [String: Any] {
-        let client = try CurlClient(logger: Logger(label: "e2e"))
-        defer { Task { await client.shutdown() } }
-        let response = try await client.send(
+        let response = try await Self.sendOnce(
             HTTPRequest(
                 method: method,
                 url: simulatorURL + path,
@@ -296,9 +321,7 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// `GET /v1/runs/{id}` on the simulator with the demo key.
     func simulatorRun(_ id: String) async throws -> [String: Any] {
-        let client = try CurlClient(logger: Logger(label: "e2e"))
-        defer { Task { await client.shutdown() } }
-        let response = try await client.send(
+        let response = try await Self.sendOnce(
             HTTPRequest(
                 method: "GET",
                 url: simulatorURL + "/v1/runs/" + id,

@@ -39,7 +39,9 @@ final class WebhookServerHarness: Sendable {
             logger: logger
         )
         group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)
-        var curl = CurlClientConfiguration(connectTimeout: .seconds(10), totalTimeout: .seconds(60))
+        // Hang guards of minutes: the server under test runs on this process's cooperative pool, which a full
+        // suite keeps deep in queued tests.
+        var curl = CurlClientConfiguration(connectTimeout: .seconds(120), totalTimeout: .seconds(300))
         curl.lowSpeedLimitBytesPerSecond = 0
         client = try CurlClient(configuration: curl, logger: logger)
     }
