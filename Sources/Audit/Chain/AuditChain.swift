@@ -56,6 +56,9 @@ public struct AuditChain: Sendable {
     }
 
     /// Seals `record` as the next one, at wall time `unixNanoseconds`.
+    ///
+    /// Each member is encoded once, in canonical order: the hashed form and the line differ only by `hash` and
+    /// `mac`, so both are joined from the same encoded members.
     public mutating func seal(_ record: AuditRecord, unixNanoseconds: Int64) -> Sealed {
         let seq = head.seq + 1
         guard case .object(var members) = record.json else { preconditionFailure("a record is an object") }
@@ -64,12 +67,48 @@ public struct AuditChain: Sendable {
         members.append(("ts", .string(AuditTimestamp.format(unixNanoseconds: unixNanoseconds))))
         members.append(("key_id", .string(key.id)))
         members.append(("prev", .string(head.hash)))
-        let digest = Array(SHA256.hash(data: AuditJSON.object(members).canonical))
+        let sorted = AuditJSON.sortedMembers(members)
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(640)
+        var segments: [Range<Int>] = []
+        segments.reserveCapacity(sorted.count + 2)
+        for (name, value) in sorted {
+            let start = encoded.count
+            AuditJSON.writeString(name, into: &encoded)
+            encoded.append(UInt8(ascii: ":"))
+            value.write(into: &encoded)
+            segments.append(start..<encoded.count)
+        }
+        let digest = Array(SHA256.hash(data: Self.join(segments, of: encoded, capacity: encoded.count + 64)))
         let hash = Hex.encode(digest)
-        members.append(("hash", .string(hash)))
-        members.append(("mac", .string(key.mac(hash: digest))))
+        // `hash` and `mac` go where their names sort among the others'.
+        for (name, value) in [("hash", hash), ("mac", key.mac(hash: digest))] {
+            let start = encoded.count
+            AuditJSON.writeString(name, into: &encoded)
+            encoded.append(UInt8(ascii: ":"))
+            AuditJSON.writeString(value, into: &encoded)
+            let index = sorted.firstIndex { !$0.0.utf8.lexicographicallyPrecedes(name.utf8) } ?? sorted.count
+            // Members of `sorted` before `index` come first; `hash` precedes `mac`, so it is placed before it.
+            let position = index + segments.count - sorted.count
+            segments.insert(start..<encoded.count, at: position)
+        }
         head = Head(seq: seq, hash: hash)
-        return Sealed(line: AuditJSON.object(members).canonical + [0x0A], head: head)
+        var line = Self.join(segments, of: encoded, capacity: encoded.count + 64)
+        line.append(0x0A)
+        return Sealed(line: line, head: head)
+    }
+
+    /// `{`, the `segments` of `encoded` separated by commas, `}`.
+    private static func join(_ segments: [Range<Int>], of encoded: [UInt8], capacity: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(capacity)
+        out.append(UInt8(ascii: "{"))
+        for (index, segment) in segments.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: encoded[segment])
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     /// The hash a record should have: SHA-256 of its canonical form without `hash` and `mac`.

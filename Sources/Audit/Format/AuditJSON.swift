@@ -62,14 +62,15 @@ public enum AuditJSON: Sendable, Hashable {
         return out
     }
 
-    private func write(into out: inout [UInt8]) {
+    /// Appends the canonical bytes to `out`.
+    func write(into out: inout [UInt8]) {
         switch self {
         case .null:
-            out.append(contentsOf: Array("null".utf8))
+            out.append(contentsOf: "null".utf8)
         case .bool(let value):
-            out.append(contentsOf: Array((value ? "true" : "false").utf8))
+            out.append(contentsOf: value ? "true".utf8 : "false".utf8)
         case .int(let value):
-            out.append(contentsOf: Array(String(value).utf8))
+            Self.writeInt(value, into: &out)
         case .string(let value):
             Self.writeString(value, into: &out)
         case .array(let values):
@@ -81,8 +82,7 @@ public enum AuditJSON: Sendable, Hashable {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-            for (index, member) in sorted.enumerated() {
+            for (index, member) in Self.sortedMembers(members).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 Self.writeString(member.0, into: &out)
                 out.append(UInt8(ascii: ":"))
@@ -92,10 +92,34 @@ public enum AuditJSON: Sendable, Hashable {
         }
     }
 
+    /// `members` in canonical order: by the UTF-8 bytes of their names.
+    static func sortedMembers(_ members: [(String, AuditJSON)]) -> [(String, AuditJSON)] {
+        members.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+    }
+
+    /// Appends the decimal digits of `value` without making a `String` of it.
+    static func writeInt(_ value: Int64, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        // The magnitude as unsigned, so that `Int64.min` has one.
+        var magnitude = value.magnitude
+        let start = out.count
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        out[start...].reverse()
+    }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func writeString(_ value: String, into out: inout [UInt8]) {
+    static func writeString(_ value: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings (names, ids, hashes, timestamps) need no escape: append them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: value.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
@@ -106,7 +130,7 @@ public enum AuditJSON: Sendable, Hashable {
             case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
             case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(contentsOf: "\\u00".utf8)
                 out.append(hexDigits[Int(byte >> 4)])
                 out.append(hexDigits[Int(byte & 0x0F)])
             default: out.append(byte)
