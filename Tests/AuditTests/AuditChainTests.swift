@@ -49,6 +49,45 @@ import Testing
         #expect(Self.key.id != other.id)
     }
 
+    @Test func integersAreWrittenInTheirOneSpelling() {
+        for value: Int64 in [0, 7, -1, 10, -10, 1_234_567_890, .max, .min] {
+            #expect(String(decoding: AuditJSON.int(value).canonical, as: UTF8.self) == String(value))
+        }
+    }
+
+    /// `seal` encodes each member once and joins the hashed form and the line from the same bytes: both must be
+    /// exactly the canonical forms, whatever the members' names sort around `hash` and `mac`.
+    @Test func aSealedLineIsTheCanonicalRecordWithItsHashAndMAC() throws {
+        var chain = AuditChain(key: Self.key, instance: "host-\"a\"")
+        let record = AuditRecord(
+            kind: .replay,
+            stage: "answered",
+            door: "uds",
+            actor: .init(kind: "uds", principal: "al\nice", uid: 1000, gid: -1, pid: .max),
+            requestID: "req_1",
+            runID: "run_\u{01}1",
+            force: false,
+            idempotencyKeyHash: Self.key.hashValue("k"),
+            decision: "allowed",
+            attempt: .init(requestID: "req_1-1", status: 201, outcome: "created"),
+            latencyMicroseconds: .min,
+            details: [("aa", .null), ("zz", .array([.int(0), .string("\t")])), ("machine", .bool(true))]
+        )
+        for nanos: Int64 in [0, 1_796_000_000_123_456_789] {
+            let sealed = chain.seal(record, unixNanoseconds: nanos)
+            #expect(sealed.line.last == 0x0A)
+            let parsed = try AuditJSONParser.parse(sealed.line.dropLast())
+            #expect(parsed.canonical == Array(sealed.line.dropLast()), "the line is canonical")
+            let hash = AuditChain.expectedHash(of: parsed)
+            #expect(parsed["hash"] == .string(Hex.encode(hash)))
+            #expect(sealed.head.hash == Hex.encode(hash))
+            #expect(Self.key.verifyMAC(parsed["mac"]?.stringValue ?? "", hash: hash))
+            #expect(parsed["instance"] == .string("host-\"a\""))
+            let added: Set<String> = ["instance", "seq", "ts", "key_id", "prev", "hash", "mac"]
+            #expect(parsed.removing(added) == record.json.sortedForTest)
+        }
+    }
+
     @Test func valueHashesAreKeyedAndStable() throws {
         let value = Self.key.hashValue("idem-key-1")
         #expect(value.hasPrefix("hmac-sha256:"))
@@ -58,6 +97,35 @@ import Testing
             value != (try AuditKey(material: Array(repeating: UInt8(ascii: "o"), count: 32))).hashValue("idem-key-1")
         )
         #expect(!value.contains("idem-key-1"))
+    }
+
+    /// The MAC and the value hash set up their HMAC blocks once; they must equal swift-crypto's own HMAC over the
+    /// keys derived as documented, for every key length the file may hold (shorter and longer than a block).
+    @Test func macsAndValueHashesEqualAReferenceHMAC() throws {
+        for length in [32, 63, 64, 65, 200] {
+            let material = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+            let key = try AuditKey(material: material)
+            let root = SymmetricKey(data: material)
+            func derived(_ label: String) -> SymmetricKey {
+                SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(label.utf8), using: root)))
+            }
+            for message in ["", "idem-key-1", String(repeating: "é", count: 100)] {
+                let reference = HMAC<SHA256>.authenticationCode(
+                    for: Array(message.utf8),
+                    using: derived("replayd-audit-value-v1")
+                )
+                #expect(key.hashValue(message) == "hmac-sha256:" + Hex.encode(reference))
+            }
+            let hash = Array(SHA256.hash(data: material))
+            let mac = HMAC<SHA256>.authenticationCode(for: hash, using: derived("replayd-audit-mac-v1"))
+            #expect(key.mac(hash: hash) == Hex.encode(mac))
+            #expect(key.verifyMAC(Hex.encode(mac), hash: hash))
+            #expect(key.verifyMAC(Hex.encode(mac).uppercased(), hash: hash))
+            var flipped = Array(mac)
+            flipped[31] ^= 1
+            #expect(!key.verifyMAC(Hex.encode(flipped), hash: hash))
+            #expect(!key.verifyMAC(String(Hex.encode(mac).dropLast(2)), hash: hash))
+        }
     }
 
     @Test func aShortKeyIsRefused() {
