@@ -21,11 +21,9 @@ public struct AuditKey: Sendable {
 
     /// Identifies the key in records (`key_id`); not secret.
     public let id: String
-    // Derived key bytes (`SymmetricKey` is not `Sendable`; one is made per use).
-    private let macKeyBytes: [UInt8]
-    private let valueKeyBytes: [UInt8]
-    private var macKey: SymmetricKey { SymmetricKey(data: macKeyBytes) }
-    private var valueKey: SymmetricKey { SymmetricKey(data: valueKeyBytes) }
+    // The derived keys, with their HMAC blocks hashed once.
+    private let macKey: HMACSHA256Key
+    private let valueKey: HMACSHA256Key
 
     /// Derives the keys from `material` (at least 32 bytes).
     public init(material: some Collection<UInt8>) throws(LoadError) {
@@ -36,8 +34,8 @@ public struct AuditKey: Sendable {
         func derive(_ label: String) -> [UInt8] {
             Array(HMAC<SHA256>.authenticationCode(for: Array(label.utf8), using: root))
         }
-        macKeyBytes = derive("replayd-audit-mac-v1")
-        valueKeyBytes = derive("replayd-audit-value-v1")
+        macKey = HMACSHA256Key(derive("replayd-audit-mac-v1"))
+        valueKey = HMACSHA256Key(derive("replayd-audit-value-v1"))
         let idSource = Array(HMAC<SHA256>.authenticationCode(for: Array("replayd-audit-key-id-v1".utf8), using: root))
         id = Hex.encode(Array(SHA256.hash(data: idSource)).prefix(8))
     }
@@ -62,23 +60,23 @@ public struct AuditKey: Sendable {
 
     /// The record MAC over a record hash (lowercase hex).
     public func mac(hash: [UInt8]) -> String {
-        Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: hash, using: macKey)))
+        Hex.encode(macKey.authenticationCode(for: hash))
     }
 
     /// Whether `mac` (hex) is the MAC of `hash`, compared in constant time.
     public func verifyMAC(_ mac: String, hash: [UInt8]) -> Bool {
         guard let bytes = Hex.decode(mac) else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: hash, using: macKey)
+        return macKey.isValidAuthenticationCode(bytes, for: hash)
     }
 
     /// A MAC checker with the HMAC key set up once, for checking many records.
     func macVerifier() -> AuditMACVerifier {
-        AuditMACVerifier(id: id, macKey: macKeyBytes)
+        AuditMACVerifier(id: id, macKey: macKey)
     }
 
     /// The keyed hash of a value that must not be stored in the clear (an idempotency key, a delivery id):
     /// `hmac-sha256:` followed by hex HMAC(value-hash key, value). `replayd audit hash-value` prints the same.
     public func hashValue(_ value: String) -> String {
-        "hmac-sha256:" + Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(value.utf8), using: valueKey)))
+        "hmac-sha256:" + Hex.encode(valueKey.authenticationCode(for: value))
     }
 }

@@ -1,28 +1,18 @@
 import Crypto
 
-/// Checks record MACs under one ``AuditKey`` for a verifier that checks many records: HMAC-SHA256 (RFC 2104) with
-/// the key's inner and outer padded blocks hashed once, so each record costs two copies of a SHA-256 state and no
-/// key schedule. Not `Sendable` (it holds hash states): make one per verify run, from ``AuditKey/macVerifier()``.
+/// Checks record MACs under one ``AuditKey`` for a verifier that checks many records, with the key's HMAC blocks
+/// hashed once (``HMACSHA256Key``) and the hex compared without decoding it. Make one per verify run, from
+/// ``AuditKey/macVerifier()``.
 struct AuditMACVerifier {
     /// The key's id, as it appears in records.
     let id: String
     let idBytes: [UInt8]
-    /// SHA-256 after the block `key ^ ipad`, and after `key ^ opad`.
-    private let inner: SHA256
-    private let outer: SHA256
+    private let macKey: HMACSHA256Key
 
-    init(id: String, macKey: [UInt8]) {
+    init(id: String, macKey: HMACSHA256Key) {
         self.id = id
         self.idBytes = Array(id.utf8)
-        var block = macKey.count > 64 ? Array(SHA256.hash(data: macKey)) : macKey
-        block += Array(repeating: 0, count: 64 - block.count)
-        func padded(_ pad: UInt8) -> SHA256 {
-            var hasher = SHA256()
-            hasher.update(data: block.map { $0 ^ pad })
-            return hasher
-        }
-        inner = padded(0x36)
-        outer = padded(0x5C)
+        self.macKey = macKey
     }
 
     private static let digits: StaticString = "0123456789abcdef"
@@ -31,12 +21,8 @@ struct AuditMACVerifier {
     /// `false` for uppercase hex, which ``AuditKey/verifyMAC(_:hash:)`` would accept: callers fall back to it.
     func verify(mac: UnsafeBufferPointer<UInt8>, hash: UnsafeRawBufferPointer) -> Bool {
         guard mac.count == 64 else { return false }
-        var innerHasher = inner
-        innerHasher.update(bufferPointer: hash)
-        var outerHasher = outer
-        innerHasher.finalize().withUnsafeBytes { outerHasher.update(bufferPointer: $0) }
         let digits = Self.digits.utf8Start
-        return outerHasher.finalize().withUnsafeBytes { bytes in
+        return macKey.authenticationCode(for: hash).withUnsafeBytes { bytes in
             guard bytes.count == 32 else { return false }
             var difference: UInt8 = 0
             for offset in 0..<32 {
