@@ -50,7 +50,7 @@ enum UpstreamWire: Sendable {
     }
 
     /// Runs the wire answer through the real `StraitClient.replay`, so decoding is the production one.
-    func replayResult() async -> Result<StraitResult<JobRun>, StraitClientError> {
+    func replayResult() async -> Result<StraitResult<ReplayedRun>, StraitClientError> {
         let wire = self
         let client = StraitClient(
             baseURL: "http://127.0.0.1:9",

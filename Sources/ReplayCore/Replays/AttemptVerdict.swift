@@ -7,7 +7,7 @@ struct AttemptVerdict {
     /// What happened, with its payload.
     enum Kind {
         /// Strait created the run.
-        case created(StraitResult<JobRun>)
+        case created(StraitResult<ReplayedRun>)
         /// Strait refused before enqueueing (or replayd refused locally): no run exists.
         case refused(StraitAPIError, retryable: Bool)
         /// No request byte was sent: no run exists.
@@ -21,7 +21,7 @@ struct AttemptVerdict {
     /// The classifier's class, for the retry schedule, the budget and the breaker.
     let classification: AttemptClass
 
-    init(_ result: Result<StraitResult<JobRun>, StraitClientError>) {
+    init(_ result: Result<StraitResult<ReplayedRun>, StraitClientError>) {
         let classification = AttemptClassifier().classify(result)
         self.classification = classification
         self.kind = Self.kind(classification, result)
@@ -29,7 +29,7 @@ struct AttemptVerdict {
 
     private static func kind(
         _ classification: AttemptClass,
-        _ result: Result<StraitResult<JobRun>, StraitClientError>
+        _ result: Result<StraitResult<ReplayedRun>, StraitClientError>
     )
         -> Kind
     {

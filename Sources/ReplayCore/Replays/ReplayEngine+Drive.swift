@@ -249,7 +249,7 @@ extension ReplayEngine {
         }
         crash.reached(.afterAttemptRecorded)
 
-        let result: Result<StraitResult<JobRun>, StraitClientError>
+        let result: Result<StraitResult<ReplayedRun>, StraitClientError>
         do {
             result = .success(
                 try await upstream.replay(

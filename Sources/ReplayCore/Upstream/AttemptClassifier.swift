@@ -28,7 +28,7 @@ public struct AttemptClassifier: Sendable {
     public init() {}
 
     /// Classifies the result of `ReplayUpstream.replay`.
-    public func classify(_ result: Result<StraitResult<JobRun>, StraitClientError>) -> AttemptClass {
+    public func classify(_ result: Result<StraitResult<ReplayedRun>, StraitClientError>) -> AttemptClass {
         switch result {
         case .success: return .created
         case .failure(let error): return classify(error)

@@ -12,7 +12,7 @@ public protocol ReplayUpstream: Sendable {
         requestID: String,
         idempotencyKey: String?,
         timeout: Duration?
-    ) async throws(StraitClientError) -> StraitResult<JobRun>
+    ) async throws(StraitClientError) -> StraitResult<ReplayedRun>
 
     /// The request ``replay(runID:fromCheckpoint:requestID:idempotencyKey:timeout:)`` would send with these
     /// arguments, the API key redacted, built by the same code (explain and dry-run). Sends nothing.

@@ -11,6 +11,8 @@ public struct StraitClient: Sendable {
     private let apiKey: @Sendable () -> StraitAPIKey
     private let http: any HTTPClient
     private let now: @Sendable () -> Int64
+    /// One decoder for every answer (`JSONDecoder` is thread-safe), not one per request.
+    private let decoder = StraitJSON.decoder
 
     /// Creates a client.
     ///
@@ -58,7 +60,7 @@ public struct StraitClient: Sendable {
         requestID: String,
         idempotencyKey: String? = nil,
         timeout: Duration? = nil
-    ) async throws(StraitClientError) -> StraitResult<JobRun> {
+    ) async throws(StraitClientError) -> StraitResult<ReplayedRun> {
         try await send(
             replayRequest(
                 runID: runID,
@@ -208,7 +210,7 @@ public struct StraitClient: Sendable {
             throw .api(StraitAPIError(response: response, nowUnixSeconds: now()))
         }
         do {
-            let value = try StraitJSON.decoder.decode(Value.self, from: Data(response.body))
+            let value = try decoder.decode(Value.self, from: Data(response.body))
             return StraitResult(value: value, response: response)
         } catch {
             throw .undecodableResponse(response, reason: String(describing: error).prefix(300).description)
