@@ -15,6 +15,16 @@ import Testing
         HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
     }
 
+    @Test func queriesDecodePlusAndEscapesAndKeepInvalidEscapesAsText() {
+        let split = SocketDoor.splitURI("/v1/runs/r%201/replay?force=true&from_checkpoint=3&note=a+b%2Bc&bad=%zz&empty")
+        #expect(split.path == "/v1/runs/r%201/replay")
+        #expect(split.query.map(\.name) == ["force", "from_checkpoint", "note", "bad", "empty"])
+        #expect(split.query.map(\.value) == ["true", "3", "a b+c", "%zz", ""])
+        #expect(SocketDoor.splitURI("/v1/_ping").query.isEmpty)
+        #expect(PercentEncodingShim.decode("caf%C3%A9+au+lait") == "café au lait")
+        #expect(PercentEncodingShim.decode("%FF") == "%FF", "an escape that is not UTF-8 stays as text")
+    }
+
     @Test func theSocketDoorRefusesAnUnmappedUIDAtTheHeadButNotForPing() async throws {
         let harness = try SocketDoorHarness(mappings: [])
         defer { harness.cleanUp() }
