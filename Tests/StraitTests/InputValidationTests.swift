@@ -32,6 +32,17 @@ import Testing
         #expect(id.rawValue == value)
     }
 
+    /// Control characters are refused in ASCII ids (checked by byte) and in others (checked by scalar) alike.
+    @Test(arguments: ["a\u{00}b", "a\u{1f}", "\u{7f}x", "ü\u{7f}", "ü\u{85}", "\u{9f}é"])
+    func refusesControlCharacters(value: String) {
+        #expect(throws: StraitInputError.self) { _ = try RunID(value) }
+    }
+
+    @Test(arguments: ["ü~", "run\u{a0}1", "日本", "a\u{200b}b"])
+    func acceptsNonASCIIWithoutControlCharacters(value: String) throws {
+        #expect(try RunID(value).rawValue == value)
+    }
+
     @Test func runIDsArePercentEncodedAsOnePathSegment() throws {
         #expect(try RunID("a b?c#d").pathSegment == "a%20b%3Fc%23d")
         #expect(try RunID("ü").pathSegment == "%C3%BC")

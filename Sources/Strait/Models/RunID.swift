@@ -21,10 +21,17 @@ public struct RunID: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         guard !rawValue.contains("/") else { throw .invalidRunID(rawValue, reason: "must not contain \"/\"") }
         guard !rawValue.hasPrefix("%") else { throw .invalidRunID(rawValue, reason: "must not start with \"%\"") }
-        guard !rawValue.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !Self.containsControlCharacter(rawValue) else {
             throw .invalidRunID(rawValue, reason: "must not contain control characters")
         }
         self.rawValue = rawValue
+    }
+
+    /// Whether `text` has a scalar of general category Cc. In ASCII those are exactly 0x00–0x1F and 0x7F, so an
+    /// ASCII id (nearly every one) is checked by its bytes, without a Unicode property lookup per scalar.
+    private static func containsControlCharacter(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.contains { $0 < 0x20 || $0 == 0x7F } }
+        return text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     public init(from decoder: any Decoder) throws {
