@@ -1,3 +1,4 @@
+import Audit
 import Crypto
 import Strait
 
@@ -25,10 +26,7 @@ public enum IdempotencyKey {
         for field in [action, runID, fromCheckpoint.map(String.init) ?? ""] {
             material += "\(field.utf8.count):\(field)\n"
         }
-        return SHA256.hash(data: Array(material.utf8)).map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        return Hex.encode(SHA256.hash(data: Array(material.utf8)))
     }
 
     private static func hex(_ value: UInt64) -> String {

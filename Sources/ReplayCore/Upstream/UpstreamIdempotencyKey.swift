@@ -1,3 +1,4 @@
+import Audit
 import Crypto
 
 /// The `Idempotency-Key` replayd sends to Strait on every attempt of one record: defence in depth under replayd's
@@ -40,10 +41,6 @@ public enum UpstreamIdempotencyKey {
             material += "\(field.utf8.count):\(field)\n"
         }
         let digest = SHA256.hash(data: Array(material.utf8))
-        return prefix
-            + digest.map { byte in
-                let text = String(byte, radix: 16)
-                return byte < 16 ? "0" + text : text
-            }.joined()
+        return prefix + Hex.encode(digest)
     }
 }
