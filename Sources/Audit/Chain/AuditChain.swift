@@ -67,41 +67,38 @@ public struct AuditChain: Sendable {
         members.append(("ts", .string(AuditTimestamp.format(unixNanoseconds: unixNanoseconds))))
         members.append(("key_id", .string(key.id)))
         members.append(("prev", .string(head.hash)))
-        let sorted = AuditJSON.sortedMembers(members)
+        // Each member's `"name":value`, in canonical order, with the names alongside to place `hash` and `mac`.
+        var names: [String] = []
+        var segments: [Range<Int>] = []
         var encoded: [UInt8] = []
         encoded.reserveCapacity(640)
-        var segments: [Range<Int>] = []
-        segments.reserveCapacity(sorted.count + 2)
-        for (name, value) in sorted {
+        func add(_ name: String, at index: Int, write: (inout [UInt8]) -> Void) {
             let start = encoded.count
             AuditJSON.writeString(name, into: &encoded)
             encoded.append(UInt8(ascii: ":"))
-            value.write(into: &encoded)
-            segments.append(start..<encoded.count)
+            write(&encoded)
+            names.insert(name, at: index)
+            segments.insert(start..<encoded.count, at: index)
         }
-        let digest = Array(SHA256.hash(data: Self.join(segments, of: encoded, capacity: encoded.count + 64)))
+        for (name, value) in AuditJSON.sortedMembers(members) {
+            add(name, at: names.count) { value.write(into: &$0) }
+        }
+        let digest = Array(SHA256.hash(data: Self.join(segments, of: encoded)))
         let hash = Hex.encode(digest)
-        // `hash` and `mac` go where their names sort among the others'.
         for (name, value) in [("hash", hash), ("mac", key.mac(hash: digest))] {
-            let start = encoded.count
-            AuditJSON.writeString(name, into: &encoded)
-            encoded.append(UInt8(ascii: ":"))
-            AuditJSON.writeString(value, into: &encoded)
-            let index = sorted.firstIndex { !$0.0.utf8.lexicographicallyPrecedes(name.utf8) } ?? sorted.count
-            // Members of `sorted` before `index` come first; `hash` precedes `mac`, so it is placed before it.
-            let position = index + segments.count - sorted.count
-            segments.insert(start..<encoded.count, at: position)
+            let index = names.firstIndex { !$0.utf8.lexicographicallyPrecedes(name.utf8) } ?? names.count
+            add(name, at: index) { AuditJSON.writeString(value, into: &$0) }
         }
         head = Head(seq: seq, hash: hash)
-        var line = Self.join(segments, of: encoded, capacity: encoded.count + 64)
+        var line = Self.join(segments, of: encoded)
         line.append(0x0A)
         return Sealed(line: line, head: head)
     }
 
     /// `{`, the `segments` of `encoded` separated by commas, `}`.
-    private static func join(_ segments: [Range<Int>], of encoded: [UInt8], capacity: Int) -> [UInt8] {
+    private static func join(_ segments: [Range<Int>], of encoded: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(capacity)
+        out.reserveCapacity(encoded.count + segments.count + 2)
         out.append(UInt8(ascii: "{"))
         for (index, segment) in segments.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
