@@ -268,9 +268,7 @@ struct TokenListCommand: AsyncParsableCommand {
 
     /// `value` as JSON, keys sorted.
     static func json(_ value: some Encodable) throws -> String {
-        let encoder = StraitJSON.encoder
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try StraitJSON.encoder.encode(value), as: UTF8.self)
     }
 
     /// The token table, one line per token under a header; "no tokens" when there are none.

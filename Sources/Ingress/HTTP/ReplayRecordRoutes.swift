@@ -140,7 +140,7 @@ struct ReplayRecordRoutes {
 
     static func parseAction(_ body: [UInt8]) throws(ReplayError) -> ResolveAction {
         guard !body.isEmpty else { return .reconcile }
-        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
+        guard case .object(let object)? = try? StraitJSON.decoder.decode(JSONValue.self, from: Data(body)) else {
             throw ReplayError(.badRequest, "the body must be a JSON object such as {\"action\":\"reconcile\"}")
         }
         switch object["action"]?.stringValue {

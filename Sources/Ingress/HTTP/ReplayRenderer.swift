@@ -50,7 +50,7 @@ public enum ReplayRenderer {
         if (200..<300).contains(status), let spliced = JobRunKeySplice.inject(key: record.key, into: body) {
             body = spliced
         } else if (200..<300).contains(status),
-            case .object(var run)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body))
+            case .object(var run)? = try? StraitJSON.decoder.decode(JSONValue.self, from: Data(body))
         {
             var metadata: [String: JSONValue] = [:]
             if case .object(let existing)? = run["metadata"] { metadata = existing }

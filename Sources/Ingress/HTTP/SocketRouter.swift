@@ -327,7 +327,7 @@ public struct SocketRouter: Sendable {
             principal: principal,
             status: {
                 guard let data = try? StraitJSON.encoder.encode(statusBody),
-                    let value = try? JSONDecoder().decode(JSONValue.self, from: data)
+                    let value = try? StraitJSON.decoder.decode(JSONValue.self, from: data)
                 else { return .null }
                 return value
             },

@@ -65,7 +65,7 @@ struct ReplaydRPCHandlers {
                 let auditor = pipeline.auditor
                 let view = ReplayExplanationView(explanation) { auditor.hashValue($0) }
                 guard let data = try? StraitJSON.encoder.encode(view),
-                    let value = try? JSONDecoder().decode(JSONValue.self, from: data)
+                    let value = try? StraitJSON.decoder.decode(JSONValue.self, from: data)
                 else { return .null }
                 return value
             } catch {
@@ -122,9 +122,9 @@ struct ReplaydRPCHandlers {
         switch submission {
         case .completed(let record, _):
             let stored = ReplayRenderer.stored(record)
-            let body = (try? JSONDecoder().decode(JSONValue.self, from: Data(stored.body))) ?? .null
+            let body = (try? StraitJSON.decoder.decode(JSONValue.self, from: Data(stored.body))) ?? .null
             if (200..<300).contains(stored.status) { return body }
-            let envelope = try? JSONDecoder().decode(StraitErrorEnvelope.self, from: Data(stored.body))
+            let envelope = try? StraitJSON.decoder.decode(StraitErrorEnvelope.self, from: Data(stored.body))
             let code = envelope?.error.code ?? record.errorCode ?? "internal_error"
             let serverCode = JSONRPCServerCode(restCode: code)
             throw JSONRPCError(

@@ -88,7 +88,7 @@ public struct ReplayRecordView: Encodable, Sendable {
         response = record.responseStatus.map { status in
             Response(
                 status: status,
-                body: record.responseBody.flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0)) }
+                body: record.responseBody.flatMap { try? StraitJSON.decoder.decode(JSONValue.self, from: Data($0)) }
             )
         }
         resolution = record.resolution
@@ -97,7 +97,7 @@ public struct ReplayRecordView: Encodable, Sendable {
     /// The view as JSON.
     public var jsonValue: JSONValue {
         guard let data = try? StraitJSON.encoder.encode(self),
-            let value = try? JSONDecoder().decode(JSONValue.self, from: data)
+            let value = try? StraitJSON.decoder.decode(JSONValue.self, from: data)
         else { return .null }
         return value
     }

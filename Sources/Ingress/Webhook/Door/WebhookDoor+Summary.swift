@@ -39,7 +39,7 @@ extension WebhookDoor {
         }
         var newRunStatus: String?
         if record.state == .succeeded, let body = record.responseBody {
-            newRunStatus = (try? JSONDecoder().decode(JobRun.self, from: Data(body)))?.status.rawValue
+            newRunStatus = (try? StraitJSON.decoder.decode(ReplayedRun.self, from: Data(body)))?.status.rawValue
         }
         var message = record.errorMessage
         if record.state == .indeterminate && message == nil {
