@@ -23,55 +23,57 @@ struct FleetEndToEndTests {
         // A's attempt times out (5 s) while A is stopped: its outcome is due the moment A runs again.
         let stall = ["kind": "after_commit", "mode": "stall", "run_id": "run_failed_1"]
         try await FleetHarness.withFleet(faults: [stall]) { fleet in
-            let client = try FleetHarness.makeClient()
-            defer { Task { await client.shutdown() } }
-            let (a, b) = (0, 1)
+            try await FleetHarness.withClient { client in
+                let (a, b) = (0, 1)
 
-            try await withThrowingTaskGroup(of: FleetAnswer?.self) { group in
-                // A's caller: its answer comes only once A runs again, if at all (the record is B's by then).
-                group.addTask { try? await fleet.replay("run_failed_1", key: "fence-1", on: a, client: client) }
+                try await withThrowingTaskGroup(of: FleetAnswer?.self) { group in
+                    // A's caller: its answer comes only once A runs again, if at all (the record is B's by then).
+                    group.addTask { try? await fleet.replay("run_failed_1", key: "fence-1", on: a, client: client) }
 
-                // The run exists upstream and A waits for the stalled answer: stop A there.
-                #expect(try await fleet.simulator.eventually { try await fleet.simulator.simulatorReplayTotal() == 1 })
-                try fleet.signal(a, SIGSTOP)
+                    // The run exists upstream and A waits for the stalled answer: stop A there.
+                    #expect(
+                        try await fleet.simulator.eventually { try await fleet.simulator.simulatorReplayTotal() == 1 }
+                    )
+                    try fleet.signal(a, SIGSTOP)
 
-                // B takes the record over once A's lease expired, and reconciles it: the run is found.
-                let takeovers = try await fleet.auditRecords(b, stage: "lease_takeover")
-                #expect(takeovers.count == 1)
-                try Self.expectLeaseRecord(takeovers.first, by: "gw-b", naming: "previous_instance", "gw-a")
-                let settled = try await fleet.members[b].waitForRecord("fence-1", in: ["succeeded"])
-                #expect(settled.state == "succeeded", "\(settled.body)")
-                let record = (try? JSONSerialization.jsonObject(with: Data(settled.body.utf8))) as? [String: Any]
-                let runID = try #require(record?["new_run_id"] as? String, "\(settled.body)")
+                    // B takes the record over once A's lease expired, and reconciles it: the run is found.
+                    let takeovers = try await fleet.auditRecords(b, stage: "lease_takeover")
+                    #expect(takeovers.count == 1)
+                    try Self.expectLeaseRecord(takeovers.first, by: "gw-b", naming: "previous_instance", "gw-a")
+                    let settled = try await fleet.members[b].waitForRecord("fence-1", in: ["succeeded"])
+                    #expect(settled.state == "succeeded", "\(settled.body)")
+                    let record = (try? JSONSerialization.jsonObject(with: Data(settled.body.utf8))) as? [String: Any]
+                    let runID = try #require(record?["new_run_id"] as? String, "\(settled.body)")
 
-                // A runs again: its renewal finds the lease lost, and its attempt's outcome cannot be written.
-                try fleet.signal(a, SIGCONT)
-                let lost = try await fleet.auditRecords(a, stage: "lease_lost")
-                #expect(lost.count == 1)
-                try Self.expectLeaseRecord(lost.first, by: "gw-a", naming: "new_instance", "gw-b")
-                let fenced = await fleet.members[a].daemon?.waitForStderr {
-                    $0.contains("lost the lease on the replay to another instance; stopping without sending")
+                    // A runs again: its renewal finds the lease lost, and its attempt's outcome cannot be written.
+                    try fleet.signal(a, SIGCONT)
+                    let lost = try await fleet.auditRecords(a, stage: "lease_lost")
+                    #expect(lost.count == 1)
+                    try Self.expectLeaseRecord(lost.first, by: "gw-a", naming: "new_instance", "gw-b")
+                    let fenced = await fleet.members[a].daemon?.waitForStderr {
+                        $0.contains("lost the lease on the replay to another instance; stopping without sending")
+                    }
+                    #expect(fenced != nil, "A's driver never hit the fence")
+
+                    // One request and one run upstream, and the record is still B's outcome.
+                    let counts = try await fleet.simulator.simulatorJSON("/_sim/replays")
+                    #expect((counts["total"] as? NSNumber)?.intValue == 1)
+                    #expect((counts["by_original_run"] as? [String: Any])?["run_failed_1"] as? NSNumber == 1)
+                    let requests = try await fleet.simulator.simulatorJSON("/_sim/requests")
+                    #expect((requests["by_route"] as? [String: Any])?[Self.replayRoute] as? NSNumber == 1)
+                    let after = try await fleet.members[a].waitForRecord("fence-1", in: ["succeeded"])
+                    #expect(after.body.contains(runID))
+
+                    // A's caller, if it got an answer at all, got B's run.
+                    for try await answer in group {
+                        if let answer, answer.status == 201 { #expect(answer.runID == runID, "\(answer)") }
+                    }
                 }
-                #expect(fenced != nil, "A's driver never hit the fence")
 
-                // One request and one run upstream, and the record is still B's outcome.
-                let counts = try await fleet.simulator.simulatorJSON("/_sim/replays")
-                #expect((counts["total"] as? NSNumber)?.intValue == 1)
-                #expect((counts["by_original_run"] as? [String: Any])?["run_failed_1"] as? NSNumber == 1)
-                let requests = try await fleet.simulator.simulatorJSON("/_sim/requests")
-                #expect((requests["by_route"] as? [String: Any])?[Self.replayRoute] as? NSNumber == 1)
-                let after = try await fleet.members[a].waitForRecord("fence-1", in: ["succeeded"])
-                #expect(after.body.contains(runID))
-
-                // A's caller, if it got an answer at all, got B's run.
-                for try await answer in group {
-                    if let answer, answer.status == 201 { #expect(answer.runID == runID, "\(answer)") }
-                }
+                let verified = try await fleet.verifyAudit()
+                #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+                #expect(verified.stdout.contains("fleet: 2 of 2 chains intact"), "\(verified.stdout)")
             }
-
-            let verified = try await fleet.verifyAudit()
-            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
-            #expect(verified.stdout.contains("fleet: 2 of 2 chains intact"), "\(verified.stdout)")
         }
     }
 
@@ -102,92 +104,93 @@ struct FleetEndToEndTests {
             attemptTimeout: "60s",
             replays: "coalesce_window = \"0s\""
         ) { fleet in
-            let client = try FleetHarness.makeClient()
-            defer { Task { await client.shutdown() } }
-            let (a, b) = (0, 1)
-            let progress = FleetLoadProgress()
+            try await FleetHarness.withClient { client in
+                let (a, b) = (0, 1)
+                let progress = FleetLoadProgress()
 
-            /// The final answer for `key` from member `index`, or from B once A has been killed.
-            @Sendable func answer(_ runID: String, _ key: String, on index: Int) async throws -> FleetAnswer {
-                do {
-                    return try await fleet.replay(runID, key: key, on: index, client: client)
-                } catch {
-                    guard index == a, progress.killed else { throw error }
-                    return try await fleet.replay(runID, key: key, on: b, client: client)
+                /// The final answer for `key` from member `index`, or from B once A has been killed.
+                @Sendable func answer(_ runID: String, _ key: String, on index: Int) async throws -> FleetAnswer {
+                    do {
+                        return try await fleet.replay(runID, key: key, on: index, client: client)
+                    } catch {
+                        guard index == a, progress.killed else { throw error }
+                        return try await fleet.replay(runID, key: key, on: b, client: client)
+                    }
                 }
-            }
 
-            // Once half the keys have their answers, A takes the stalled ones (their callers wait on A), and is
-            // killed as soon as the simulator has their runs: they are in flight on A when it dies.
-            let killer = Task { () throws -> (answeredAtKill: Int, stalled: [String: FleetAnswer]) in
-                _ = try await fleet.simulator.eventually { progress.answeredCount >= count / 2 }
-                let stalledAnswers = Task {
-                    try await FleetHarness.map(stalled) { try await answer($0, "key-\($0)", on: a) }
+                /// Once half the keys have their answers, A takes the stalled ones (their callers wait on A), and is
+                /// killed as soon as the simulator has their runs: they are in flight on A when it dies.
+                @Sendable func killAOnceHalfAnswered() async throws -> (
+                    answeredAtKill: Int, stalled: [String: FleetAnswer]
+                ) {
+                    _ = try await fleet.simulator.eventually { progress.answeredCount >= count / 2 }
+                    async let stalledAnswers = FleetHarness.map(stalled) { try await answer($0, "key-\($0)", on: a) }
+                    let sent = try await fleet.simulator.eventually {
+                        let counts = try await fleet.simulator.simulatorJSON("/_sim/replays")
+                        let byOriginal = counts["by_original_run"] as? [String: Any] ?? [:]
+                        return stalled.allSatisfy { byOriginal[$0] != nil }
+                    }
+                    guard sent else { throw HarnessError("A never sent the stalled replays") }
+                    let answeredAtKill = progress.answeredCount
+                    progress.kill()
+                    try fleet.signal(a, SIGKILL)
+                    return (answeredAtKill, try await stalledAnswers)
                 }
-                let sent = try await fleet.simulator.eventually {
-                    let counts = try await fleet.simulator.simulatorJSON("/_sim/replays")
-                    let byOriginal = counts["by_original_run"] as? [String: Any] ?? [:]
-                    return stalled.allSatisfy { byOriginal[$0] != nil }
+                async let killer = killAOnceHalfAnswered()
+
+                // The load: 16 keys at a time, each sent to A and B at once.
+                let answers = try await FleetHarness.map(loaded) { id -> [FleetAnswer] in
+                    async let first = answer(id, "key-\(id)", on: a)
+                    async let second = answer(id, "key-\(id)", on: b)
+                    let pair = try await [first, second]
+                    progress.answered()
+                    return pair
                 }
-                guard sent else { throw HarnessError("A never sent the stalled replays") }
-                let answeredAtKill = progress.answeredCount
-                progress.kill()
-                try fleet.signal(a, SIGKILL)
-                return (answeredAtKill, try await stalledAnswers.value)
-            }
+                let (answeredAtKill, stalledAnswers) = try await killer
+                #expect(progress.killed)
+                #expect(answeredAtKill < loaded.count, "A was killed before the load ended")
+                #expect(await fleet.members[a].daemon?.waitForExit() == 128 + SIGKILL)
+                let firstAnswers = stalledAnswers.merging(answers.mapValues { $0[0] }) { first, _ in first }
+                #expect(answers.count == loaded.count)
+                for (id, pair) in answers {
+                    #expect(pair[0].status == 201 && pair[0].runID != nil, "\(id): \(pair[0])")
+                    #expect(pair[0].runID == pair[1].runID, "\(id): \(pair)")
+                }
 
-            // The load: 16 keys at a time, each sent to A and B at once.
-            let answers = try await FleetHarness.map(loaded) { id -> [FleetAnswer] in
-                async let first = answer(id, "key-\(id)", on: a)
-                async let second = answer(id, "key-\(id)", on: b)
-                let pair = try await [first, second]
-                progress.answered()
-                return pair
-            }
-            let (answeredAtKill, stalledAnswers) = try await killer.value
-            #expect(progress.killed)
-            #expect(answeredAtKill < loaded.count, "A was killed before the load ended")
-            #expect(await fleet.members[a].daemon?.waitForExit() == 128 + SIGKILL)
-            let firstAnswers = stalledAnswers.merging(answers.mapValues { $0[0] }) { first, _ in first }
-            #expect(answers.count == loaded.count)
-            for (id, pair) in answers {
-                #expect(pair[0].status == 201 && pair[0].runID != nil, "\(id): \(pair[0])")
-                #expect(pair[0].runID == pair[1].runID, "\(id): \(pair)")
-            }
+                // B took A's unfinished replays over after their leases expired, and finished them.
+                let takeovers = try await fleet.auditRecords(b, stage: "lease_takeover", atLeast: stalled.count)
+                #expect(takeovers.count >= stalled.count)
+                for takeover in takeovers {
+                    let details = try Self.expectLeaseRecord(takeover, by: "gw-b", naming: "previous_instance", "gw-a")
+                    let expiry = try #require((details["previous_expires_at_ms"] as? NSNumber)?.int64Value)
+                    let at = try #require(Self.unixMilliseconds(takeover["ts"] as? String), "\(takeover)")
+                    #expect(at >= expiry, "taken over before the lease expired: \(takeover)")
+                }
+                for (id, answer) in stalledAnswers {
+                    #expect(answer.status == 201 && answer.runID != nil, "\(id): \(answer)")
+                }
 
-            // B took A's unfinished replays over after their leases expired, and finished them.
-            let takeovers = try await fleet.auditRecords(b, stage: "lease_takeover", atLeast: stalled.count)
-            #expect(takeovers.count >= stalled.count)
-            for takeover in takeovers {
-                let details = try Self.expectLeaseRecord(takeover, by: "gw-b", naming: "previous_instance", "gw-a")
-                let expiry = try #require((details["previous_expires_at_ms"] as? NSNumber)?.int64Value)
-                let at = try #require(Self.unixMilliseconds(takeover["ts"] as? String), "\(takeover)")
-                #expect(at >= expiry, "taken over before the lease expired: \(takeover)")
-            }
-            for (id, answer) in stalledAnswers {
-                #expect(answer.status == 201 && answer.runID != nil, "\(id): \(answer)")
-            }
+                // Every key asked again, now of B alone: the same final answer as before, no new run.
+                let again = try await FleetHarness.map(ids) {
+                    try await fleet.replay($0, key: "key-\($0)", on: b, client: client)
+                }
+                #expect(again.count == count)
+                for id in ids {
+                    #expect(again[id]?.status == 201, "\(id): \(String(describing: again[id]))")
+                    #expect(again[id]?.runID != nil && again[id]?.runID == firstAnswers[id]?.runID, "\(id)")
+                }
 
-            // Every key asked again, now of B alone: the same final answer as before, no new run.
-            let again = try await FleetHarness.map(ids) {
-                try await fleet.replay($0, key: "key-\($0)", on: b, client: client)
-            }
-            #expect(again.count == count)
-            for id in ids {
-                #expect(again[id]?.status == 201, "\(id): \(String(describing: again[id]))")
-                #expect(again[id]?.runID != nil && again[id]?.runID == firstAnswers[id]?.runID, "\(id)")
-            }
+                let counts = try await fleet.simulator.simulatorJSON("/_sim/replays")
+                #expect((counts["total"] as? NSNumber)?.intValue == count)
+                let byOriginal = try #require(counts["by_original_run"] as? [String: Any])
+                #expect(byOriginal.count == count)
+                #expect(byOriginal.values.allSatisfy { ($0 as? NSNumber)?.intValue == 1 })
+                let left = try await fleet.simulator.simulatorJSON("/_sim/faults")
+                #expect((left["faults"] as? [Any])?.isEmpty == true, "every fault fired")
 
-            let counts = try await fleet.simulator.simulatorJSON("/_sim/replays")
-            #expect((counts["total"] as? NSNumber)?.intValue == count)
-            let byOriginal = try #require(counts["by_original_run"] as? [String: Any])
-            #expect(byOriginal.count == count)
-            #expect(byOriginal.values.allSatisfy { ($0 as? NSNumber)?.intValue == 1 })
-            let left = try await fleet.simulator.simulatorJSON("/_sim/faults")
-            #expect((left["faults"] as? [Any])?.isEmpty == true, "every fault fired")
-
-            let verified = try await fleet.verifyAudit()
-            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+                let verified = try await fleet.verifyAudit()
+                #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+            }
         }
     }
 
@@ -227,23 +230,23 @@ struct FleetEndToEndTests {
     @Test func oneKeySentToBothInstancesAtOnceMakesOneRunAndTheSameAnswerFromBoth() async throws {
         let ids = (0..<20).map { String(format: "run_both_%02d", $0) }
         try await FleetHarness.withFleet(failedRunIDs: ids) { fleet in
-            let client = try FleetHarness.makeClient()
-            defer { Task { await client.shutdown() } }
-            let answers = try await FleetHarness.map(ids, width: ids.count) { id -> [FleetAnswer] in
-                async let first = fleet.replay(id, key: "both-\(id)", on: 0, client: client)
-                async let second = fleet.replay(id, key: "both-\(id)", on: 1, client: client)
-                return try await [first, second]
+            try await FleetHarness.withClient { client in
+                let answers = try await FleetHarness.map(ids, width: ids.count) { id -> [FleetAnswer] in
+                    async let first = fleet.replay(id, key: "both-\(id)", on: 0, client: client)
+                    async let second = fleet.replay(id, key: "both-\(id)", on: 1, client: client)
+                    return try await [first, second]
+                }
+                #expect(answers.count == ids.count)
+                for (id, pair) in answers {
+                    #expect(pair.map(\.status) == [201, 201], "\(id): \(pair)")
+                    #expect(pair[0].runID != nil && pair[0].runID == pair[1].runID, "\(id): \(pair)")
+                }
+                let counts = try await fleet.simulator.simulatorJSON("/_sim/replays")
+                #expect((counts["total"] as? NSNumber)?.intValue == ids.count)
+                let byOriginal = try #require(counts["by_original_run"] as? [String: Any])
+                #expect(Set(byOriginal.keys) == Set(ids))
+                #expect(byOriginal.values.allSatisfy { ($0 as? NSNumber)?.intValue == 1 })
             }
-            #expect(answers.count == ids.count)
-            for (id, pair) in answers {
-                #expect(pair.map(\.status) == [201, 201], "\(id): \(pair)")
-                #expect(pair[0].runID != nil && pair[0].runID == pair[1].runID, "\(id): \(pair)")
-            }
-            let counts = try await fleet.simulator.simulatorJSON("/_sim/replays")
-            #expect((counts["total"] as? NSNumber)?.intValue == ids.count)
-            let byOriginal = try #require(counts["by_original_run"] as? [String: Any])
-            #expect(Set(byOriginal.keys) == Set(ids))
-            #expect(byOriginal.values.allSatisfy { ($0 as? NSNumber)?.intValue == 1 })
         }
     }
 

@@ -278,29 +278,39 @@ final class EndToEndHarness: @unchecked Sendable {
 
     /// A libcurl client for a test's own requests to the daemon and the simulator. Its only timeouts are hang
     /// guards of minutes (libcurl's 15 s low-speed window is off): on a loaded 2-core machine either process can be
-    /// slower than the product's defaults, and a test that checks something else must not fail on that.
-    static func makeClient() throws -> CurlClient {
+    /// slower than the product's defaults, and a test that checks something else must not fail on that. A test
+    /// whose daemon is stopped, or waits for a lease to expire, passes a longer `totalTimeout`.
+    static func makeClient(totalTimeout: Duration = .seconds(300)) throws -> CurlClient {
         try CurlClient(
             configuration: CurlClientConfiguration(
                 connectTimeout: .seconds(120),
-                totalTimeout: .seconds(300),
+                totalTimeout: totalTimeout,
                 lowSpeedLimitBytesPerSecond: 0
             ),
             logger: Logger(label: "e2e")
         )
     }
 
-    /// Sends `request` on a fresh ``makeClient()`` client, and shuts the client down before returning.
-    static func sendOnce(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let client = try makeClient()
+    /// Runs `body` with a fresh ``makeClient(totalTimeout:)`` client, and shuts the client down before returning,
+    /// whether `body` returned or threw.
+    static func withClient<Result>(
+        totalTimeout: Duration = .seconds(300),
+        _ body: (CurlClient) async throws -> Result
+    ) async throws -> Result {
+        let client = try makeClient(totalTimeout: totalTimeout)
         do {
-            let response = try await client.send(request)
+            let result = try await body(client)
             await client.shutdown()
-            return response
+            return result
         } catch {
             await client.shutdown()
             throw error
         }
+    }
+
+    /// Sends `request` on a fresh ``makeClient(totalTimeout:)`` client, and shuts the client down before returning.
+    static func sendOnce(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await withClient { try await $0.send(request) }
     }
 
     /// GETs a simulator control route (`/_sim/...`) through our libcurl client.

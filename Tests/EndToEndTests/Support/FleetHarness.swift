@@ -210,13 +210,10 @@ final class FleetHarness: @unchecked Sendable {
         }
     }
 
-    /// A client for the daemons' sockets whose only timeouts are hang guards of 10 minutes: a stopped daemon, or
-    /// one waiting for a lease to expire, sends nothing for seconds.
-    static func makeClient() throws -> CurlClient {
-        try CurlClient(
-            configuration: CurlClientConfiguration(totalTimeout: .seconds(600), lowSpeedTime: .seconds(600)),
-            logger: Logger(label: "e2e.fleet")
-        )
+    /// Runs `body` with a client for the daemons' sockets whose only timeouts are hang guards of 10 minutes (a
+    /// stopped daemon, or one waiting for a lease to expire, sends nothing for seconds), and shuts it down after.
+    static func withClient<Result>(_ body: (CurlClient) async throws -> Result) async throws -> Result {
+        try await EndToEndHarness.withClient(totalTimeout: .seconds(600), body)
     }
 
     /// `POST /v1/runs/{runID}/replay` with `key` over member `index`'s socket, through `client`, asked again after
