@@ -326,7 +326,7 @@ public final class ReplayEngine: Sendable {
                 reserved: reservation,
                 logger: logger
             )
-            return await waitForOutcome(created.id, handle: handle, wait: wait)
+            return await waitForOutcome(created, handle: handle, wait: wait)
         }
     }
 
@@ -427,8 +427,10 @@ public final class ReplayEngine: Sendable {
         }
     }
 
+    /// The answer for `created`, the record its claim just made durable, once its driver has one or `wait` has
+    /// passed.
     private func waitForOutcome(
-        _ id: ReplayRecordID,
+        _ created: ReplayRecord,
         handle: DriverHandle,
         wait: Duration
     ) async -> ReplaySubmission {
@@ -440,8 +442,14 @@ public final class ReplayEngine: Sendable {
             crash.reached(.beforeAnswer)
             return .completed(answer, replayed: false)
         }
+        guard wait > .zero else {
+            // An asynchronous answer (a webhook door, `Prefer: respond-async`): the caller is told the replay is
+            // accepted, and the record as claimed, durable a moment ago, says so; reading it back would cost
+            // every such request a query and a decode for a state the driver is changing anyway.
+            return .pending(handle.published ?? created)
+        }
         do {
-            guard let record = try await store.record(id) else {
+            guard let record = try await store.record(created.id) else {
                 return .rejected(ReplayError(.internalError, "the replay record disappeared"))
             }
             if record.state.isFinal {
