@@ -64,7 +64,8 @@ final class ReadCountingReplayStore: ReplayStore {
         )
     }
 
-    func update(_ record: ReplayRecord, at time: Int64, _ change: RecordChange) async throws(StoreError) -> ReplayRecord {
+    func update(_ record: ReplayRecord, at time: Int64, _ change: RecordChange) async throws(StoreError) -> ReplayRecord
+    {
         try await base.update(record, at: time, change)
     }
 
@@ -76,7 +77,8 @@ final class ReadCountingReplayStore: ReplayStore {
         try await base.unfinished(limit: limit)
     }
 
-    func records(in states: Set<ReplayState>, principal: String?, limit: Int) async throws(StoreError) -> [ReplayRecord] {
+    func records(in states: Set<ReplayState>, principal: String?, limit: Int) async throws(StoreError) -> [ReplayRecord]
+    {
         try await base.records(in: states, principal: principal, limit: limit)
     }
 
