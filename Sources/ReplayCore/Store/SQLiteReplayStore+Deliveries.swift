@@ -2,30 +2,58 @@ import Foundation
 import GRDB
 
 extension SQLiteReplayStore: WebhookDeliveryStore {
+    // The statements a delivery runs, prepared once per connection (`cachedStatement`), not compiled per delivery.
+    static let claimDeliverySQL = """
+        INSERT INTO webhook_deliveries (source, delivery_id, received_at) VALUES (?, ?, ?)
+        ON CONFLICT (source, delivery_id) DO NOTHING
+        """
+    static let deliveryAnswerSQL = """
+        SELECT answer_status, answer_type, answer_body FROM webhook_deliveries
+        WHERE source = ? AND delivery_id = ?
+        """
+    static let answerDeliverySQL = """
+        UPDATE webhook_deliveries SET answer_status = ?, answer_type = ?, answer_body = ?,
+            reply_kind = ?, reply_principal = ?, reply_key = ?, reply_run_id = ?,
+            reply_destination = ?, reply_not_after = ?, reply_done = ?
+        WHERE source = ? AND delivery_id = ?
+        """
+    static let releaseDeliverySQL = """
+        DELETE FROM webhook_deliveries
+        WHERE source = ? AND delivery_id = ? AND answer_status IS NULL
+        """
+    static let finishReplySQL = "UPDATE webhook_deliveries SET reply_done = 1 WHERE source = ? AND delivery_id = ?"
+    static let automaticReplaysSQL =
+        "SELECT count, last_at FROM automatic_replays WHERE source = ? AND original_run_id = ?"
+    static let reserveAutomaticReplaySQL = """
+        INSERT INTO automatic_replays (source, original_run_id, count, last_at) VALUES (?, ?, 1, ?)
+        ON CONFLICT (source, original_run_id) DO UPDATE SET count = count + 1, last_at = excluded.last_at
+        """
+    static let releaseAutomaticReplaySQL = """
+        UPDATE automatic_replays SET count = count - 1
+        WHERE source = ? AND original_run_id = ? AND count > 0
+        """
+    static let lineageRootSQL = "SELECT original_run_id FROM run_lineage WHERE new_run_id = ?"
+    static let replayedFromSQL = "SELECT run_id FROM replays WHERE new_run_id = ? ORDER BY created_at LIMIT 1"
+    static let recordLineageSQL = """
+        INSERT INTO run_lineage (new_run_id, original_run_id, created_at) VALUES (?, ?, ?)
+        ON CONFLICT (new_run_id) DO NOTHING
+        """
+
     public func claimDelivery(_ delivery: DeliveryID, at time: Int64) async throws(StoreError) -> DeliveryClaim {
         try await write("claiming a webhook delivery") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO webhook_deliveries (source, delivery_id, received_at) VALUES (?, ?, ?)
-                    ON CONFLICT (source, delivery_id) DO NOTHING
-                    """,
-                arguments: [delivery.source, delivery.id, time]
-            )
+            try db.cachedStatement(sql: Self.claimDeliverySQL).execute(arguments: [delivery.source, delivery.id, time])
             guard db.changesCount == 0 else { return .new }
             let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT answer_status, answer_type, answer_body FROM webhook_deliveries
-                    WHERE source = ? AND delivery_id = ?
-                    """,
+                db.cachedStatement(sql: Self.deliveryAnswerSQL),
                 arguments: [delivery.source, delivery.id]
             )
-            guard let row, let status = row["answer_status"] as Int? else { return .unanswered }
-            let body: Data? = row["answer_body"]
+            // Columns by index, in the order of `deliveryAnswerSQL`.
+            guard let row, let status = row[0] as Int? else { return .unanswered }
+            let body: Data? = row[2]
             return .answered(
                 DeliveryAnswer(
                     status: status,
-                    contentType: row["answer_type"] ?? "application/json",
+                    contentType: row[1] ?? "application/json",
                     body: body.map { [UInt8]($0) } ?? []
                 )
             )
@@ -38,20 +66,12 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
         reply: PendingReply?
     ) async throws(StoreError) {
         try await write("storing a webhook answer") { db in
-            try db.execute(
-                sql: """
-                    UPDATE webhook_deliveries SET answer_status = ?, answer_type = ?, answer_body = ?,
-                        reply_kind = ?, reply_principal = ?, reply_key = ?, reply_run_id = ?,
-                        reply_destination = ?, reply_not_after = ?, reply_done = ?
-                    WHERE source = ? AND delivery_id = ?
-                    """,
-                arguments: [
-                    answer.status, answer.contentType, Data(answer.body),
-                    reply?.kind.rawValue, reply?.record.principal, reply?.record.key, reply?.runID,
-                    reply?.destination, reply?.notAfter, reply == nil ? 1 : 0,
-                    delivery.source, delivery.id,
-                ]
-            )
+            try db.cachedStatement(sql: Self.answerDeliverySQL).execute(arguments: [
+                answer.status, answer.contentType, Data(answer.body),
+                reply?.kind.rawValue, reply?.record.principal, reply?.record.key, reply?.runID,
+                reply?.destination, reply?.notAfter, reply == nil ? 1 : 0,
+                delivery.source, delivery.id,
+            ])
             guard db.changesCount == 1 else {
                 throw StoreError(.notFound, "webhook delivery \(delivery.source) was not claimed")
             }
@@ -60,13 +80,7 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
 
     public func releaseDelivery(_ delivery: DeliveryID) async throws(StoreError) {
         try await write("releasing a webhook delivery") { db in
-            try db.execute(
-                sql: """
-                    DELETE FROM webhook_deliveries
-                    WHERE source = ? AND delivery_id = ? AND answer_status IS NULL
-                    """,
-                arguments: [delivery.source, delivery.id]
-            )
+            try db.cachedStatement(sql: Self.releaseDeliverySQL).execute(arguments: [delivery.source, delivery.id])
         }
     }
 
@@ -100,10 +114,7 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
 
     public func finishReply(_ delivery: DeliveryID) async throws(StoreError) {
         try await write("finishing a webhook reply") { db in
-            try db.execute(
-                sql: "UPDATE webhook_deliveries SET reply_done = 1 WHERE source = ? AND delivery_id = ?",
-                arguments: [delivery.source, delivery.id]
-            )
+            try db.cachedStatement(sql: Self.finishReplySQL).execute(arguments: [delivery.source, delivery.id])
         }
     }
 
@@ -115,20 +126,15 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
     ) async throws(StoreError) -> Bool {
         try await write("reserving an automatic replay") { db in
             let row = try Row.fetchOne(
-                db,
-                sql: "SELECT count, last_at FROM automatic_replays WHERE source = ? AND original_run_id = ?",
+                db.cachedStatement(sql: Self.automaticReplaysSQL),
                 arguments: [source, originalRunID]
             )
-            let count: Int = row?["count"] ?? 0
-            let lastAt: Int64? = row?["last_at"]
+            let count: Int = row?[0] ?? 0
+            let lastAt: Int64? = row?[1]
             guard decide(count, lastAt) else { return false }
-            try db.execute(
-                sql: """
-                    INSERT INTO automatic_replays (source, original_run_id, count, last_at) VALUES (?, ?, 1, ?)
-                    ON CONFLICT (source, original_run_id) DO UPDATE SET count = count + 1, last_at = excluded.last_at
-                    """,
-                arguments: [source, originalRunID, time]
-            )
+            try db.cachedStatement(sql: Self.reserveAutomaticReplaySQL).execute(arguments: [
+                source, originalRunID, time,
+            ])
             return true
         }
     }
@@ -140,17 +146,12 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
             // run that fails at once is still traced to its original). Bounded, in case of a cycle.
             var current = runID
             for _ in 0..<64 {
-                if let root = try String.fetchOne(
-                    db,
-                    sql: "SELECT original_run_id FROM run_lineage WHERE new_run_id = ?",
-                    arguments: [current]
-                ) {
+                if let root = try String.fetchOne(db.cachedStatement(sql: Self.lineageRootSQL), arguments: [current]) {
                     return root
                 }
                 guard
                     let parent = try String.fetchOne(
-                        db,
-                        sql: "SELECT run_id FROM replays WHERE new_run_id = ? ORDER BY created_at LIMIT 1",
+                        db.cachedStatement(sql: Self.replayedFromSQL),
                         arguments: [current]
                     ), parent != current
                 else { return current }
@@ -162,13 +163,7 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
 
     public func releaseAutomaticReplay(source: String, originalRunID: String) async throws(StoreError) {
         try await write("releasing an automatic replay") { db in
-            try db.execute(
-                sql: """
-                    UPDATE automatic_replays SET count = count - 1
-                    WHERE source = ? AND original_run_id = ? AND count > 0
-                    """,
-                arguments: [source, originalRunID]
-            )
+            try db.cachedStatement(sql: Self.releaseAutomaticReplaySQL).execute(arguments: [source, originalRunID])
         }
     }
 
@@ -176,18 +171,9 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
         try await write("recording a run's lineage") { db in
             // Lineage always points at the root, so one lookup finds it however long the chain grows.
             let root =
-                try String.fetchOne(
-                    db,
-                    sql: "SELECT original_run_id FROM run_lineage WHERE new_run_id = ?",
-                    arguments: [originalRunID]
-                ) ?? originalRunID
-            try db.execute(
-                sql: """
-                    INSERT INTO run_lineage (new_run_id, original_run_id, created_at) VALUES (?, ?, ?)
-                    ON CONFLICT (new_run_id) DO NOTHING
-                    """,
-                arguments: [newRunID, root, now]
-            )
+                try String.fetchOne(db.cachedStatement(sql: Self.lineageRootSQL), arguments: [originalRunID])
+                ?? originalRunID
+            try db.cachedStatement(sql: Self.recordLineageSQL).execute(arguments: [newRunID, root, now])
         }
     }
 
