@@ -1,6 +1,4 @@
 import Logging
-import Strait
-import StraitSimulator
 import Testing
 
 @testable import ReplayCore
@@ -11,23 +9,8 @@ import Testing
 @Suite struct AsynchronousAnswerTests {
     @Test func anAsynchronousSubmissionIsAnsweredFromTheClaimWithoutAReadBack() async throws {
         try await EngineHarness.with(runsDrivers: false) { harness in
-            let store = ReadCountingReplayStore(AuditedReplayStore(harness.store, auditor: harness.audit.auditor))
-            let engine = ReplayEngine(
-                store: store,
-                upstream: StraitClient(
-                    baseURL: harness.baseURL,
-                    apiKey: StraitAPIKey(SimulatorFixtures.demoWriteKey),
-                    http: harness.http
-                ),
-                auditor: harness.audit.auditor,
-                clock: harness.clock,
-                waitClock: harness.waitClock,
-                jitter: HalfJitter(),
-                settings: harness.settings,
-                health: UpstreamHealth(now: { 0 }),
-                guards: .standard(clock: harness.clock),
-                logger: Logger(label: "t")
-            )
+            let store = ReadCountingReplayStore(harness.auditedStore)
+            let engine = harness.restartedEngine(store: store)
             let request = try harness.request("run_failed_1", key: "async-1")
 
             // No driver runs yet (the registry only queues it), so the answer can only be the claim's record.

@@ -146,13 +146,17 @@ final class EngineHarness: Sendable {
         )
     }
 
+    /// The harness's store behind the audit trail, as its engines use it.
+    var auditedStore: AuditedReplayStore { AuditedReplayStore(store, auditor: audit.auditor) }
+
     /// A new engine on the same store, upstream and clocks, as after a restart of the process (its drivers are
-    /// not running until a ``ReplayDriverService`` runs them), with `guards` (by default fresh ones).
-    func restartedEngine(guards: UpstreamGuards? = nil) -> ReplayEngine {
+    /// not running until a ``ReplayDriverService`` runs them), with `guards` (by default fresh ones), on `store`
+    /// (by default ``auditedStore``; a test double that watches the calls wraps that).
+    func restartedEngine(guards: UpstreamGuards? = nil, store: (any ReplayStore)? = nil) -> ReplayEngine {
         var logger = Logger(label: "engine-test")
         logger.logLevel = .critical
         return ReplayEngine(
-            store: AuditedReplayStore(store, auditor: audit.auditor),
+            store: store ?? auditedStore,
             upstream: StraitClient(baseURL: baseURL, apiKey: StraitAPIKey(SimulatorFixtures.demoWriteKey), http: http),
             auditor: audit.auditor,
             clock: clock,

@@ -10,19 +10,19 @@ import Testing
     typealias T = StoreTesting
 
     /// A store that reports each `prune` call (cutoff and result) on a stream, and can be told to fail.
-    private final class ObservedStore: ReplayStore {
+    private final class ObservedStore: ReplayStoreForwarding {
         struct Pass: Sendable, Equatable {
             var cutoff: Int64
             var deleted: Int?
         }
 
-        let inner: SQLiteReplayStore
+        let base: any ReplayStore
         let passes: AsyncStream<Pass>
         private let continuation: AsyncStream<Pass>.Continuation
         private let failing: Bool
 
-        init(_ inner: SQLiteReplayStore, failing: Bool = false) {
-            self.inner = inner
+        init(_ base: SQLiteReplayStore, failing: Bool = false) {
+            self.base = base
             self.failing = failing
             (passes, continuation) = AsyncStream.makeStream(of: Pass.self)
         }
@@ -32,76 +32,9 @@ import Testing
                 continuation.yield(Pass(cutoff: cutoff, deleted: nil))
                 throw StoreError(.io, "the disk is full")
             }
-            let deleted = try await inner.prune(updatedBefore: cutoff)
+            let deleted = try await base.prune(updatedBefore: cutoff)
             continuation.yield(Pass(cutoff: cutoff, deleted: deleted))
             return deleted
-        }
-
-        func claim(
-            _ record: ReplayRecord,
-            coalesceSince: Int64?,
-            firstAttempt: String?
-        ) async throws(StoreError) -> ClaimResult {
-            try await inner.claim(record, coalesceSince: coalesceSince, firstAttempt: firstAttempt)
-        }
-        func previewClaim(_ record: ReplayRecord, coalesceSince: Int64?) async throws(StoreError) -> ClaimPreview {
-            try await inner.previewClaim(record, coalesceSince: coalesceSince)
-        }
-        func record(_ id: ReplayRecordID) async throws(StoreError) -> ReplayRecord? { try await inner.record(id) }
-        func record(forAttemptRequestID requestID: String) async throws(StoreError) -> ReplayRecord? {
-            try await inner.record(forAttemptRequestID: requestID)
-        }
-        func recordAttempt(
-            _ record: ReplayRecord,
-            requestID: String,
-            at time: Int64
-        ) async throws(StoreError)
-            -> ReplayRecord
-        {
-            try await inner.recordAttempt(record, requestID: requestID, at: time)
-        }
-        func finishAttempt(
-            _ record: ReplayRecord,
-            attempt number: Int,
-            outcome: AttemptOutcome,
-            status: Int?,
-            detail: String?,
-            at time: Int64,
-            _ change: RecordChange
-        ) async throws(StoreError) -> ReplayRecord {
-            try await inner.finishAttempt(
-                record,
-                attempt: number,
-                outcome: outcome,
-                status: status,
-                detail: detail,
-                at: time,
-                change
-            )
-        }
-        func update(
-            _ record: ReplayRecord,
-            at time: Int64,
-            _ change: RecordChange
-        ) async throws(StoreError)
-            -> ReplayRecord
-        {
-            try await inner.update(record, at: time, change)
-        }
-        func release(_ record: ReplayRecord) async throws(StoreError) {
-            try await inner.release(record)
-        }
-        func unfinished(limit: Int) async throws(StoreError) -> [ReplayRecord] {
-            try await inner.unfinished(limit: limit)
-        }
-        func records(
-            in states: Set<ReplayState>,
-            principal: String?,
-            limit: Int
-        ) async throws(StoreError)
-            -> [ReplayRecord]
-        {
-            try await inner.records(in: states, principal: principal, limit: limit)
         }
     }
 
