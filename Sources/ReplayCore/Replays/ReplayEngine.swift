@@ -438,15 +438,16 @@ public final class ReplayEngine: Sendable {
             await waitForDriver(handle, wait: wait)
         }
         // The driver's answer, without reading it back; the store only when it has none yet.
-        if let answer = handle.published, answer.state.isFinal {
+        let published = handle.published
+        if let published, published.state.isFinal {
             crash.reached(.beforeAnswer)
-            return .completed(answer, replayed: false)
+            return .completed(published, replayed: false)
         }
         guard wait > .zero else {
             // An asynchronous answer (a webhook door, `Prefer: respond-async`): the caller is told the replay is
             // accepted, and the record as claimed, durable a moment ago, says so; reading it back would cost
             // every such request a query and a decode for a state the driver is changing anyway.
-            return .pending(handle.published ?? created)
+            return .pending(published ?? created)
         }
         do {
             guard let record = try await store.record(created.id) else {
