@@ -1,5 +1,13 @@
 /// Durable webhook state: which deliveries were seen and how they were answered (dedup), what is still to be
 /// reported once a replay settles, and the automatic-replay budget of each original run.
+///
+/// **Durability.** An implementation may commit a claim, a release and an answer that owes no reply without
+/// waiting for them to reach the disk, provided they get there no later than its next synced write (SQLite: one
+/// WAL, whose next `fsync` covers them). That costs nothing in safety: nothing is acted on under a claim before
+/// the replay's own claim is synced after it; and should a power cut lose a replyless answer, a later duplicate
+/// of that delivery is handled afresh and answered for the same run (its replay key comes from the delivery's
+/// identity, so the replay is not repeated). An answer that owes a reply is durable before it returns: that reply
+/// is a promise nothing else would remember.
 public protocol WebhookDeliveryStore: Sendable {
     /// Claims `delivery` (first writer wins).
     func claimDelivery(_ delivery: DeliveryID, at time: Int64) async throws(StoreError) -> DeliveryClaim

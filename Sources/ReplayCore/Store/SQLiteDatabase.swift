@@ -70,12 +70,15 @@ struct SQLiteDatabase: Sendable {
     /// Runs `body` in its own savepoint of the next group commit (one `BEGIN IMMEDIATE` transaction and one sync
     /// for every write that arrived while the previous commit ran; see ``SQLiteGroupCommit``), and returns once
     /// that commit is durable. Shielded from the caller's cancellation: once submitted, the write commits or fails.
-    /// `operation` names the write in an error; it is built only then (not on every replay's write).
+    /// `operation` names the write in an error; it is built only then (not on every replay's write). With
+    /// `durability` ``SQLiteGroupCommit/Durability/withNextSync`` it returns once committed, and is on disk with
+    /// the file's next synced commit.
     func write<T: Sendable>(
         _ operation: @autoclosure () -> String,
+        durability: SQLiteGroupCommit.Durability = .synced,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
-        try await timedWrite(operation(), body).value
+        try await timedWrite(operation(), durability: durability, body).value
     }
 
     /// ``write(_:_:)``, also returning how long the write held the writer: from the start of `body` to the end of
@@ -83,6 +86,7 @@ struct SQLiteDatabase: Sendable {
     /// long for it (retention pruning sizes its batches by it).
     func timedWrite<T: Sendable>(
         _ operation: @autoclosure () -> String,
+        durability: SQLiteGroupCommit.Durability = .synced,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> (value: T, held: Duration) {
         let result = await withCheckedContinuation {
@@ -104,7 +108,8 @@ struct SQLiteDatabase: Sendable {
                             }
                         }
                     },
-                    fail: { error in continuation.resume(returning: .failure(error)) }
+                    fail: { error in continuation.resume(returning: .failure(error)) },
+                    durability: durability
                 )
             )
         }

@@ -39,8 +39,9 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
         ON CONFLICT (new_run_id) DO NOTHING
         """
 
+    /// See `WebhookDeliveryStore.claimDelivery`: committed without a sync of its own (see the protocol).
     public func claimDelivery(_ delivery: DeliveryID, at time: Int64) async throws(StoreError) -> DeliveryClaim {
-        try await write("claiming a webhook delivery") { db in
+        try await write("claiming a webhook delivery", durability: .withNextSync) { db in
             try db.cachedStatement(sql: Self.claimDeliverySQL).execute(arguments: [delivery.source, delivery.id, time])
             guard db.changesCount == 0 else { return .new }
             let row = try Row.fetchOne(
@@ -60,12 +61,14 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
         }
     }
 
+    /// See `WebhookDeliveryStore.answerDelivery`: synced when it owes a reply, otherwise on disk with the next
+    /// sync (see the protocol).
     public func answerDelivery(
         _ delivery: DeliveryID,
         answer: DeliveryAnswer,
         reply: PendingReply?
     ) async throws(StoreError) {
-        try await write("storing a webhook answer") { db in
+        try await write("storing a webhook answer", durability: reply == nil ? .withNextSync : .synced) { db in
             try db.cachedStatement(sql: Self.answerDeliverySQL).execute(arguments: [
                 answer.status, answer.contentType, Data(answer.body),
                 reply?.kind.rawValue, reply?.record.principal, reply?.record.key, reply?.runID,
@@ -78,8 +81,9 @@ extension SQLiteReplayStore: WebhookDeliveryStore {
         }
     }
 
+    /// See `WebhookDeliveryStore.releaseDelivery`: on disk with the next sync (see the protocol).
     public func releaseDelivery(_ delivery: DeliveryID) async throws(StoreError) {
-        try await write("releasing a webhook delivery") { db in
+        try await write("releasing a webhook delivery", durability: .withNextSync) { db in
             try db.cachedStatement(sql: Self.releaseDeliverySQL).execute(arguments: [delivery.source, delivery.id])
         }
     }

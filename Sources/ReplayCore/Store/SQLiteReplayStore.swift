@@ -60,13 +60,14 @@ public final class SQLiteReplayStore: ReplayStore {
         try database.close()
     }
 
-    /// Runs `body` in its own savepoint of the next group commit (``SQLiteDatabase/write(_:_:)``), shielded from
-    /// the caller's cancellation. `operation` names it in an error, and is only built for one.
+    /// Runs `body` in its own savepoint of the next group commit (``SQLiteDatabase/write(_:durability:_:)``), shielded
+    /// from the caller's cancellation. `operation` names it in an error, and is only built for one.
     func write<T: Sendable>(
         _ operation: @autoclosure () -> String,
+        durability: SQLiteGroupCommit.Durability = .synced,
         _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(StoreError) -> T {
-        try await database.write(operation(), body)
+        try await database.write(operation(), durability: durability, body)
     }
 
     /// Runs `body` in one read transaction on a reader connection, shielded from the caller's cancellation.
