@@ -11,6 +11,12 @@ public protocol AuditSink: Sendable {
     /// record the rest of that work (a full disk). The default is ``record(_:)``.
     func recordOpening(_ record: AuditRecord) async throws(AuditError)
 
+    /// Appends `record` and returns at once, without waiting for it to be durable. It is written in order with
+    /// every other record: before any appended or recorded after it, so once a later record is durable this one
+    /// is too (or failed). `completion` runs once it is durable or could not be made so, on the sink's writer,
+    /// so it must not block. ``append(_:)`` wraps it in an ``AuditReceipt`` to wait on.
+    func append(_ record: AuditRecord, completion: @escaping @Sendable (Result<Void, AuditError>) -> Void)
+
     /// The log's health now, for status pages and for failing fast before any work.
     var status: AuditStatus { get }
 }
@@ -19,6 +25,13 @@ extension AuditSink {
     /// ``record(_:)``: a sink that cannot run short of space takes opening records like any other.
     public func recordOpening(_ record: AuditRecord) async throws(AuditError) {
         try await self.record(record)
+    }
+
+    /// Appends `record` without waiting (``append(_:completion:)``); the receipt tells when it is durable.
+    public func append(_ record: AuditRecord) -> AuditReceipt {
+        let receipt = AuditReceipt()
+        append(record) { receipt.settle($0) }
+        return receipt
     }
 }
 

@@ -46,6 +46,41 @@ import Testing
         }
     }
 
+    @Test func anAppendedRecordIsWrittenFirstAndDurableOnceALaterRecordIs() async throws {
+        try await AuditLogFixture.with { fixture in
+            // Batches are taken only when full: the appended record waits for the recorded one to join it.
+            var configuration = fixture.configuration()
+            configuration.groupCommitWait = .seconds(60)
+            configuration.groupCommitMaxRecords = 2
+            let log = fixture.open(configuration)
+            let receipt = log.append(AuditLogFixture.record(0))
+            #expect(receipt.outcome == nil, "not durable while its batch waits")
+            try await log.record(AuditLogFixture.record(1))
+            guard case .success = receipt.outcome else {
+                Issue.record(
+                    "the appended record is not settled once a later record is durable: \(String(describing: receipt.outcome))"
+                )
+                return
+            }
+            try await receipt.durable()
+            await log.close()
+            let ids = try fixture.records(AuditFiles.segmentName(firstSeq: 1)).compactMap {
+                $0["request_id"]?.stringValue
+            }
+            #expect(ids == ["req-0", "req-1"])
+        }
+    }
+
+    @Test func aRecordAppendedToAClosedLogFailsItsReceipt() async throws {
+        try await AuditLogFixture.with { fixture in
+            let log = fixture.open()
+            await log.close()
+            let receipt = log.append(AuditLogFixture.record(0))
+            let error = await #expect(throws: AuditError.self) { try await receipt.durable() }
+            #expect(error?.code == .closed)
+        }
+    }
+
     @Test func reopeningContinuesTheChainInTheSameSegment() async throws {
         try await AuditLogFixture.with { fixture in
             let first = fixture.open()

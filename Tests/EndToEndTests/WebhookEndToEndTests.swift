@@ -257,6 +257,17 @@ struct WebhookEndToEndTests {
             #expect((counts["total"] as? NSNumber)?.intValue == 1)
             let records = try await Self.auditRecords(harness)
             #expect(records.filter { $0["stage"] as? String == "duplicate" }.count == 10)
+            // The delivery's own record is appended without waiting, ahead of the replay's: both were durable
+            // before the first answer, and the log keeps their order.
+            let verified = records.firstIndex { $0["stage"] as? String == "verified" }
+            let received = records.firstIndex {
+                $0["kind"] as? String == "replay" && $0["stage"] as? String == "received"
+            }
+            #expect(records.filter { $0["stage"] as? String == "verified" }.count == 1)
+            #expect(
+                verified.flatMap { first in received.map { first < $0 } } == true,
+                "verified \(String(describing: verified)), received \(String(describing: received))"
+            )
         }
     }
 

@@ -85,19 +85,27 @@ public final class AuditLog: AuditSink, Service {
     /// - Throws: ``AuditError`` — `.degraded` or `.closed` at once; `.diskFull` when free space is below the floor;
     ///   `.io` when its batch could not be written or synced (the log is then degraded).
     public func record(_ record: AuditRecord) async throws(AuditError) {
-        let outcome = await withCheckedContinuation { (completion: AuditWriteQueue.Completion) in
-            queue.enqueue(record, completion: completion)
+        let outcome = await withCheckedContinuation { (continuation: Waiter) in
+            queue.enqueue(record) { continuation.resume(returning: $0) }
         }
         try outcome.get()
     }
+
+    /// Appends `record` and returns at once; `completion` runs on the writer thread once the record's group
+    /// commit is durable or has failed (with the same errors as ``record(_:)``), so it must not block.
+    public func append(_ record: AuditRecord, completion: @escaping @Sendable (Result<Void, AuditError>) -> Void) {
+        queue.enqueue(record, completion: completion)
+    }
+
+    private typealias Waiter = CheckedContinuation<Result<Void, AuditError>, Never>
 
     /// Appends a record that opens new work (a replay request arriving) and returns once it is durable. Unlike
     /// ``record(_:)`` it is refused with ``AuditError/Code/diskFull`` while the log cannot keep
     /// `reserveBytes` allocated past the segment's end: on a full disk new work is refused at once, before anything
     /// is done for it, while the records of work already under way still fit in the reserve.
     public func recordOpening(_ record: AuditRecord) async throws(AuditError) {
-        let outcome = await withCheckedContinuation { (completion: AuditWriteQueue.Completion) in
-            queue.enqueue(record, opensWork: true, completion: completion)
+        let outcome = await withCheckedContinuation { (continuation: Waiter) in
+            queue.enqueue(record, opensWork: true) { continuation.resume(returning: $0) }
         }
         try outcome.get()
     }
@@ -113,9 +121,9 @@ public final class AuditLog: AuditSink, Service {
     /// - Throws: ``AuditError`` — `.degraded` or `.closed` when the log cannot; `.io` when the checkpoint could not
     ///   be signed or made durable.
     public func checkpointNow() async throws(AuditError) {
-        let outcome = await withCheckedContinuation { (completion: AuditWriteQueue.Completion) in
-            if let refusal = queue.submit(.checkpoint(completion)) {
-                completion.resume(returning: .failure(refusal))
+        let outcome = await withCheckedContinuation { (continuation: Waiter) in
+            if let refusal = queue.submit(.checkpoint({ continuation.resume(returning: $0) })) {
+                continuation.resume(returning: .failure(refusal))
             }
         }
         try outcome.get()

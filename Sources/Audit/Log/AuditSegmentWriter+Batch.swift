@@ -13,7 +13,7 @@ extension AuditSegmentWriter {
         var accepted = batch
         if batch.contains(where: \.opensWork), let refusal = ensureReserve(free: free) {
             accepted = batch.filter { !$0.opensWork }
-            for pending in batch where pending.opensWork { pending.completion.resume(returning: .failure(refusal)) }
+            for pending in batch where pending.opensWork { pending.completion(.failure(refusal)) }
         }
         guard !accepted.isEmpty else {
             publish()
@@ -21,7 +21,7 @@ extension AuditSegmentWriter {
         }
         let outcome = writeRecords(accepted.map(\.record), free: free)
         publish()
-        for pending in accepted { pending.completion.resume(returning: outcome) }
+        for pending in accepted { pending.completion(outcome) }
         if case .success = outcome { checkpointIfCountReached() }
     }
 

@@ -10,7 +10,7 @@ extension AuditSegmentWriter {
                         maintain()
                         done.resume()
                     case .checkpoint(let completion):
-                        completion.resume(returning: checkpointNow())
+                        completion(checkpointNow())
                     }
                 }
             case .records(let batch):

@@ -8,7 +8,8 @@ import Glibc
 /// Callers never block on it for longer than a few list operations; the writer blocks in ``next(maxRecords:wait:)``.
 /// Continuations are always resumed outside the lock.
 final class AuditWriteQueue: @unchecked Sendable {
-    typealias Completion = CheckedContinuation<Result<Void, AuditError>, Never>
+    /// What a record's (or a checkpoint's) caller hears: run on the writer thread, once, so it must not block.
+    typealias Completion = @Sendable (Result<Void, AuditError>) -> Void
 
     /// A record waiting for its group commit.
     struct Pending {
@@ -104,7 +105,7 @@ final class AuditWriteQueue: @unchecked Sendable {
     var snapshot: Published { locked { published } }
 
     /// Queues `record`, or resumes `completion` at once with the refusal (closed, degraded, no writer).
-    func enqueue(_ record: AuditRecord, opensWork: Bool = false, completion: Completion) {
+    func enqueue(_ record: AuditRecord, opensWork: Bool = false, completion: @escaping Completion) {
         let refusal: AuditError? = locked {
             if closing { return AuditError(.closed, "the audit log is closed") }
             if let refusal = published.refusal { return refusal }
@@ -121,7 +122,7 @@ final class AuditWriteQueue: @unchecked Sendable {
             if queued == 1 || queued == maxRecords { pthread_cond_signal(condition) }
             return nil
         }
-        if let refusal { completion.resume(returning: .failure(refusal)) }
+        if let refusal { completion(.failure(refusal)) }
     }
 
     /// Queues a command; returns why not (queueing nothing) when the log is closing or has no writer.

@@ -266,21 +266,60 @@ public final class ReplayAuditor: Sendable {
         details: [(String, AuditJSON)] = []
     ) async throws(AuditError) {
         try await sink.record(
-            AuditRecord(
-                kind: .webhook,
+            webhookRecord(
                 stage: stage,
-                door: door.rawValue,
+                door: door,
                 source: source,
                 actor: actor,
                 requestID: requestID,
+                deliveryID: deliveryID,
                 runID: runID,
-                deliveryIDHash: deliveryID.map { key.hashValue($0) },
                 decision: decision,
                 reason: reason,
                 newRunID: newRunID,
-                body: body.map { AuditRecord.BodyDigest(bytes: $0) },
+                body: body,
                 details: details
             )
+        )
+    }
+
+    /// Appends `record` without waiting (``AuditSink/append(_:)``): a door that submits a replay next queues its
+    /// own record ahead of the replay's `received` record, which the engine makes durable before anything is sent,
+    /// and waits on the receipt before answering. One sync point for both records, not two in a row.
+    public func append(_ record: AuditRecord) -> AuditReceipt {
+        sink.append(record)
+    }
+
+    /// The record ``webhook(stage:door:source:actor:requestID:deliveryID:runID:decision:reason:newRunID:body:details:)``
+    /// writes, for ``append(_:)``.
+    public func webhookRecord(
+        stage: String,
+        door: RequestOrigin.Door,
+        source: String,
+        actor: AuditRecord.Actor?,
+        requestID: String?,
+        deliveryID: String?,
+        runID: String? = nil,
+        decision: String,
+        reason: String? = nil,
+        newRunID: String? = nil,
+        body: [UInt8]? = nil,
+        details: [(String, AuditJSON)] = []
+    ) -> AuditRecord {
+        AuditRecord(
+            kind: .webhook,
+            stage: stage,
+            door: door.rawValue,
+            source: source,
+            actor: actor,
+            requestID: requestID,
+            runID: runID,
+            deliveryIDHash: deliveryID.map { key.hashValue($0) },
+            decision: decision,
+            reason: reason,
+            newRunID: newRunID,
+            body: body.map { AuditRecord.BodyDigest(bytes: $0) },
+            details: details
         )
     }
 

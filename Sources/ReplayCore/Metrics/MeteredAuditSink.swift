@@ -34,5 +34,19 @@ public struct MeteredAuditSink: AuditSink {
         metrics.recorded(record, durableAfter: started.duration(to: .now))
     }
 
+    public func append(
+        _ record: AuditRecord,
+        completion: @escaping @Sendable (Result<Void, AuditError>) -> Void
+    ) {
+        let started = ContinuousClock.now
+        base.append(record) { [metrics] outcome in
+            switch outcome {
+            case .success: metrics.recorded(record, durableAfter: started.duration(to: .now))
+            case .failure(let error): metrics.recordFailed(record, code: error.code)
+            }
+            completion(outcome)
+        }
+    }
+
     public var status: AuditStatus { base.status }
 }

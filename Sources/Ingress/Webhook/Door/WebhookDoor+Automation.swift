@@ -135,15 +135,17 @@ extension WebhookDoor {
         let delivery = DeliveryID(source: context.source.name, id: payload.deliveryID)
         return await deduplicated(delivery, context) {
             let principal = servicePrincipal(context)
-            if let refusal = await auditVerified(
-                context,
-                deliveryID: delivery.id,
-                decision: "accepted",
-                runID: payload.runID,
-                actor: AuditRecord.Actor(kind: "webhook", principal: principal.name, auth: "service")
-            ) {
-                return .refuse(refusal)
-            }
+            // Queued ahead of the replay's `received` record, which the engine makes durable before anything is
+            // sent: the two share one sync point. The delivery is answered only once this one is durable too.
+            let verified = auditor.append(
+                verifiedRecord(
+                    context,
+                    deliveryID: delivery.id,
+                    decision: "accepted",
+                    runID: payload.runID,
+                    actor: AuditRecord.Actor(kind: "webhook", principal: principal.name, auth: "service")
+                )
+            )
             let summary: ReplayOutcomeSummary
             do throws(ReplayError) {
                 summary = try await submit(
@@ -155,6 +157,7 @@ extension WebhookDoor {
             } catch {
                 return .refuse(Self.unavailable(error, requestID: context.request.requestID))
             }
+            if let refusal = await refusal(unlessDurable: verified, context) { return .refuse(refusal) }
             return .answer(Self.answer(delivery, [summary]), nil)
         }
     }

@@ -171,23 +171,21 @@ public final class WebhookDoor: WebhookRequestHandler {
         runID: String? = nil,
         actor: AuditRecord.Actor? = nil
     ) async -> WebhookHTTPResponse? {
+        let record = verifiedRecord(
+            context,
+            deliveryID: deliveryID,
+            decision: decision,
+            reason: reason,
+            runID: runID,
+            actor: actor
+        )
+        return await refusal(unlessDurable: auditor.append(record), context)
+    }
+
+    /// `nil` once the record behind `receipt` is durable; otherwise the 503 to answer.
+    func refusal(unlessDurable receipt: AuditReceipt, _ context: WebhookContext) async -> WebhookHTTPResponse? {
         do {
-            try await auditor.webhook(
-                stage: "verified",
-                door: Self.door(context.source.kind),
-                source: context.source.name,
-                actor: actor ?? AuditRecord.Actor(kind: "webhook", auth: "client \(context.request.clientAddress)"),
-                requestID: context.request.requestID,
-                deliveryID: deliveryID,
-                runID: runID,
-                decision: decision,
-                reason: reason,
-                body: context.request.body,
-                details: [
-                    ("key_id", .string(context.verification.keyID)),
-                    ("scheme", .string(context.verification.scheme)),
-                ]
-            )
+            try await receipt.durable()
             return nil
         } catch {
             context.logger.error("audit log cannot record a webhook; refusing it", metadata: ["error": "\(error)"])
@@ -199,6 +197,33 @@ public final class WebhookDoor: WebhookRequestHandler {
                 headers: ["Retry-After": "30"]
             )
         }
+    }
+
+    /// The `verified` record of a delivery: the key that matched, the scheme, the body's digest and the decision.
+    func verifiedRecord(
+        _ context: WebhookContext,
+        deliveryID: String?,
+        decision: String,
+        reason: String? = nil,
+        runID: String? = nil,
+        actor: AuditRecord.Actor? = nil
+    ) -> AuditRecord {
+        auditor.webhookRecord(
+            stage: "verified",
+            door: Self.door(context.source.kind),
+            source: context.source.name,
+            actor: actor ?? AuditRecord.Actor(kind: "webhook", auth: "client \(context.request.clientAddress)"),
+            requestID: context.request.requestID,
+            deliveryID: deliveryID,
+            runID: runID,
+            decision: decision,
+            reason: reason,
+            body: context.request.body,
+            details: [
+                ("key_id", .string(context.verification.keyID)),
+                ("scheme", .string(context.verification.scheme)),
+            ]
+        )
     }
 
     /// Runs `work` once per delivery identity: the first caller does it and stores the answer; a duplicate (even
