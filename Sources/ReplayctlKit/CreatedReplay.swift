@@ -37,10 +37,10 @@ public struct CreatedReplay: Sendable {
     /// A 2xx answer to the replay request.
     public init(response: HTTPResponse, key: String?) {
         let data = Data(response.body)
-        let run = try? JSONDecoder().decode(JobRun.self, from: data)
+        let run = try? StraitJSON.decoder.decode(JobRun.self, from: data)
         self.init(
             key: key,
-            body: try? JSONDecoder().decode(JSONValue.self, from: data),
+            body: try? StraitJSON.decoder.decode(JSONValue.self, from: data),
             run: run,
             newRunID: run?.id,
             replayed: response.headers["Idempotent-Replayed"]?.lowercased() == "true",

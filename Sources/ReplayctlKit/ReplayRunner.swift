@@ -119,7 +119,7 @@ public struct ReplayRunner: Sendable {
             guard let record = ReplayRecord.decode(response.body) else {
                 return .failed(Self.unreadableRecord(key: key))
             }
-            let recordJSON = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))
+            let recordJSON = try? StraitJSON.decoder.decode(JSONValue.self, from: Data(response.body))
             let message = Self.waitedMessage(policy.waitTimeout)
             let result = ReplayResult(record: record, recordJSON: recordJSON, pendingMessage: message)
             guard case .pending(var pending) = result else { return result }
@@ -141,7 +141,7 @@ public struct ReplayRunner: Sendable {
         guard let key, let response = try? await send(method: "GET", path: ReplayPaths.record(key: key)),
             response.status == 200, let record = ReplayRecord.decode(response.body), record.needsOperator
         else { return nil }
-        let recordJSON = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))
+        let recordJSON = try? StraitJSON.decoder.decode(JSONValue.self, from: Data(response.body))
         return ReplayResult(record: record, recordJSON: recordJSON, pendingMessage: "")
     }
 
@@ -157,7 +157,7 @@ public struct ReplayRunner: Sendable {
         else {
             return .pending(PendingReplay(key: key, message: message))
         }
-        let recordJSON = try? JSONDecoder().decode(JSONValue.self, from: Data(response.body))
+        let recordJSON = try? StraitJSON.decoder.decode(JSONValue.self, from: Data(response.body))
         return ReplayResult(record: record, recordJSON: recordJSON, pendingMessage: message)
     }
 

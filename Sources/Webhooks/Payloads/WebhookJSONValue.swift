@@ -21,12 +21,15 @@ public enum WebhookJSONValue: Sendable, Hashable {
     /// An object.
     case object([String: WebhookJSONValue])
 
+    /// One decoder for every body (Foundation's coders are safe to share), not one per delivery.
+    private static let decoder = JSONDecoder()
+
     /// Parses a JSON document.
     ///
     /// - Throws: `malformed_body` when the bytes are not JSON.
     public init(parsing bytes: [UInt8]) throws(WebhookPayloadError) {
         do {
-            self = try JSONDecoder().decode(WebhookJSONValue.self, from: Data(bytes))
+            self = try Self.decoder.decode(WebhookJSONValue.self, from: Data(bytes))
         } catch {
             throw .malformed("body is not valid JSON")
         }

@@ -282,8 +282,12 @@ public final class PostgresUpstreamBudget: Service {
         return (decodeRow(text), .microseconds(now))
     }
 
+    /// The schedule row's coders, shared by every call (Foundation's coders are safe to share).
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+
     private func writeRow(_ connection: PostgresConnection, key: String, row: PostgresScheduleRow) async throws {
-        let data = try JSONEncoder().encode(row)
+        let data = try Self.encoder.encode(row)
         var binds = PostgresBindings()
         binds.append(key)
         binds.append(nowBind)
@@ -301,7 +305,7 @@ public final class PostgresUpstreamBudget: Service {
     private func decodeRow(_ text: String?) -> PostgresScheduleRow {
         guard let text else { return PostgresScheduleRow() }
         do {
-            return try JSONDecoder().decode(PostgresScheduleRow.self, from: Data(text.utf8))
+            return try Self.decoder.decode(PostgresScheduleRow.self, from: Data(text.utf8))
         } catch {
             logger.warning(
                 "the fleet's stored pacing schedule could not be read; starting a new one",
