@@ -3,7 +3,8 @@ import Foundation
 /// Any JSON value from a webhook body, with integers kept apart from other numbers so that ids, checkpoints and
 /// option values are exact.
 ///
-/// Parsing is strict JSON (Foundation's `JSONDecoder`); a repeated object key keeps its first value.
+/// ``init(parsing:)`` parses with ``WebhookJSONParser`` (RFC 8259, as leniently as `JSONDecoder` did: a comma
+/// before a closing bracket, a byte order mark); a repeated object key keeps its first value.
 /// ``serialized()`` writes compact JSON with sorted keys, so rendered answers are byte-for-byte stable.
 public enum WebhookJSONValue: Sendable, Hashable {
     /// `null`.
@@ -21,18 +22,11 @@ public enum WebhookJSONValue: Sendable, Hashable {
     /// An object.
     case object([String: WebhookJSONValue])
 
-    /// One decoder for every body (Foundation's coders are safe to share), not one per delivery.
-    private static let decoder = JSONDecoder()
-
     /// Parses a JSON document.
     ///
     /// - Throws: `malformed_body` when the bytes are not JSON.
     public init(parsing bytes: [UInt8]) throws(WebhookPayloadError) {
-        do {
-            self = try Self.decoder.decode(WebhookJSONValue.self, from: Data(bytes))
-        } catch {
-            throw .malformed("body is not valid JSON")
-        }
+        self = try WebhookJSONParser.parse(bytes)
     }
 
     /// The member `key` of an object; `nil` for a missing member or when this is not an object.
