@@ -51,9 +51,13 @@ public enum ReplayCommandParser {
     ///
     /// - Returns: the id, unchanged.
     /// - Throws: `invalid_run_id` naming `field` and the rule that failed.
-    public static func validateRunID(_ value: String, field: String) throws(WebhookPayloadError) -> String {
+    public static func validateRunID(
+        _ value: String,
+        field: @autoclosure () -> String
+    ) throws(WebhookPayloadError) -> String {
         func fail(_ reason: String) -> WebhookPayloadError {
-            WebhookPayloadError(
+            let field = field()
+            return WebhookPayloadError(
                 code: .invalidRunID,
                 field: field,
                 message: "\(field): run id \(WebhookPayloadError.quoted(value)) \(reason)"
@@ -64,9 +68,12 @@ public enum ReplayCommandParser {
         guard value != ".", value != ".." else { throw fail("must not be \".\" or \"..\"") }
         guard !value.contains("/") else { throw fail("must not contain \"/\"") }
         guard !value.hasPrefix("%") else { throw fail("must not start with \"%\"") }
-        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw fail("must not contain control characters")
-        }
+        // ASCII (every run id Strait makes) is checked byte by byte; only other text needs Unicode's categories.
+        let controls =
+            value.utf8.allSatisfy { $0 < 0x80 }
+            ? value.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+            : value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        guard !controls else { throw fail("must not contain control characters") }
         return value
     }
 
@@ -74,8 +81,12 @@ public enum ReplayCommandParser {
     /// integer`), so replayd refuses it before any network call.
     ///
     /// - Throws: `invalid_checkpoint` naming `field`.
-    public static func validateCheckpoint(_ value: Int64, field: String) throws(WebhookPayloadError) -> Int {
+    public static func validateCheckpoint(
+        _ value: Int64,
+        field: @autoclosure () -> String
+    ) throws(WebhookPayloadError) -> Int {
         guard value >= 1, let checkpoint = Int(exactly: value) else {
+            let field = field()
             throw WebhookPayloadError(
                 code: .invalidCheckpoint,
                 field: field,

@@ -57,18 +57,21 @@ public struct StandardWebhookPayload: Sendable, Hashable {
             throw .missing("webhook-id")
         }
         let json = try WebhookJSONValue(parsing: body)
-        let runField = mapping.runID.description
-        guard let runValue = mapping.runID.resolve(in: json), !runValue.isNull else { throw .missing(runField) }
-        guard let run = runValue.stringValue else { throw .wrongType(runField, expected: "a string", got: runValue) }
-        let runID = try ReplayCommandParser.validateRunID(run, field: runField)
+        // The fields' names (their pointers, escaped) are spelled out only for an error.
+        guard let runValue = mapping.runID.resolve(in: json), !runValue.isNull else {
+            throw .missing(mapping.runID.description)
+        }
+        guard let run = runValue.stringValue else {
+            throw .wrongType(mapping.runID.description, expected: "a string", got: runValue)
+        }
+        let runID = try ReplayCommandParser.validateRunID(run, field: mapping.runID.description)
 
-        let checkpointField = mapping.fromCheckpoint.description
         var checkpoint: Int?
         if let value = mapping.fromCheckpoint.resolve(in: json), !value.isNull {
             guard let number = value.integerValue else {
-                throw .wrongType(checkpointField, expected: "an integer", got: value)
+                throw .wrongType(mapping.fromCheckpoint.description, expected: "an integer", got: value)
             }
-            checkpoint = try ReplayCommandParser.validateCheckpoint(number, field: checkpointField)
+            checkpoint = try ReplayCommandParser.validateCheckpoint(number, field: mapping.fromCheckpoint.description)
         }
         return StandardWebhookPayload(
             messageID: messageID,

@@ -79,6 +79,20 @@ struct ReplayCommandParserTests {
         #expect(try ReplayCommandParser.validateRunID(String(repeating: "x", count: 128), field: "f").count == 128)
     }
 
+    /// ASCII is checked byte by byte and other text by Unicode's categories: both must find a control character.
+    @Test(arguments: ["a\u{1}b", "a\u{7F}b", "\u{1F}", "é\u{85}", "run_\u{9F}", "é\u{7}"])
+    func aControlCharacterIsRefusedInASCIIAndInOtherText(runID: String) throws {
+        let error = try #require(throws: WebhookPayloadError.self) {
+            try ReplayCommandParser.validateRunID(runID, field: "run_id")
+        }
+        #expect(error.message.contains("control characters"))
+    }
+
+    @Test func aRunIDBeyondASCIIWithoutControlsIsKept() throws {
+        #expect(try ReplayCommandParser.validateRunID("run_é~1", field: "run_id") == "run_é~1")
+        #expect(try ReplayCommandParser.validateRunID("run_ABC-9_z", field: "run_id") == "run_ABC-9_z")
+    }
+
     @Test func statusKeysMustBeVisibleASCII() throws {
         #expect(throws: WebhookPayloadError.self) {
             try ReplayCommandParser.validateStatusKey("clé", field: "key")
