@@ -49,15 +49,17 @@ extension Daemon {
                     case .failed(let failure, _): ("failed", "\(failure)")
                     case .retrying: ("retrying", nil)
                     }
-                try? await auditor.webhook(
-                    stage: "follow_up",
-                    door: event.followUp.kind == .slackResponseURL ? .slack : .discord,
-                    source: String(event.followUp.id.prefix { $0 != ":" }),
-                    actor: nil,
-                    requestID: nil,
-                    deliveryID: String(event.followUp.id.drop { $0 != ":" }.dropFirst()),
-                    decision: decision,
-                    reason: reason
+                try? await auditor.record(
+                    auditor.webhookRecord(
+                        stage: "follow_up",
+                        door: event.followUp.kind == .slackResponseURL ? .slack : .discord,
+                        source: String(event.followUp.id.prefix { $0 != ":" }),
+                        actor: nil,
+                        requestID: nil,
+                        deliveryID: String(event.followUp.id.drop { $0 != ":" }.dropFirst()),
+                        decision: decision,
+                        reason: reason
+                    )
                 )
             },
             hashDestination: { auditor.hashValue($0) },

@@ -247,40 +247,10 @@ public final class ReplayAuditor: Sendable {
         )
     }
 
-    /// Records what replayd made of a webhook delivery that verified (stage `verified`: the key that matched, the
-    /// delivery id as a keyed hash, the body's digest, the decision and why), or of a duplicate (stage
-    /// `duplicate`), or of a reply posted afterwards (stage `follow_up`). Durable when it returns: a delivery is
-    /// acted on only after its record is on disk.
-    public func webhook(
-        stage: String,
-        door: RequestOrigin.Door,
-        source: String,
-        actor: AuditRecord.Actor?,
-        requestID: String?,
-        deliveryID: String?,
-        runID: String? = nil,
-        decision: String,
-        reason: String? = nil,
-        newRunID: String? = nil,
-        body: [UInt8]? = nil,
-        details: [(String, AuditJSON)] = []
-    ) async throws(AuditError) {
-        try await sink.record(
-            webhookRecord(
-                stage: stage,
-                door: door,
-                source: source,
-                actor: actor,
-                requestID: requestID,
-                deliveryID: deliveryID,
-                runID: runID,
-                decision: decision,
-                reason: reason,
-                newRunID: newRunID,
-                body: body,
-                details: details
-            )
-        )
+    /// Records `record` (``webhookRecord(stage:door:source:actor:requestID:deliveryID:runID:decision:reason:newRunID:body:details:)``)
+    /// and returns once it is durable.
+    public func record(_ record: AuditRecord) async throws(AuditError) {
+        try await sink.record(record)
     }
 
     /// Appends `record` without waiting (``AuditSink/append(_:)``): a door that submits a replay next queues its
@@ -290,8 +260,10 @@ public final class ReplayAuditor: Sendable {
         sink.append(record)
     }
 
-    /// The record ``webhook(stage:door:source:actor:requestID:deliveryID:runID:decision:reason:newRunID:body:details:)``
-    /// writes, for ``append(_:)``.
+    /// What replayd made of a webhook delivery that verified (stage `verified`: the key that matched, the delivery
+    /// id as a keyed hash, the body's digest, the decision and why), or of a duplicate (stage `duplicate`), or of a
+    /// reply posted afterwards (stage `follow_up`), for ``record(_:)`` or ``append(_:)``. A delivery is acted on
+    /// only once its record is on disk.
     public func webhookRecord(
         stage: String,
         door: RequestOrigin.Door,

@@ -265,15 +265,17 @@ public final class WebhookDoor: WebhookRequestHandler {
             }
             if case .answered(let answer) = claim {
                 context.logger.info("duplicate delivery answered as before")
-                try? await auditor.webhook(
-                    stage: "duplicate",
-                    door: Self.door(context.source.kind),
-                    source: context.source.name,
-                    actor: nil,
-                    requestID: context.request.requestID,
-                    deliveryID: delivery.id,
-                    decision: "answered_as_before",
-                    body: context.request.body
+                try? await auditor.record(
+                    auditor.webhookRecord(
+                        stage: "duplicate",
+                        door: Self.door(context.source.kind),
+                        source: context.source.name,
+                        actor: nil,
+                        requestID: context.request.requestID,
+                        deliveryID: delivery.id,
+                        decision: "answered_as_before",
+                        body: context.request.body
+                    )
                 )
                 return Self.response(answer)
             }
