@@ -261,7 +261,9 @@ struct WebhookJSONParser {
             fraction = fractionStart..<index
         }
         var exponent: Int? = 0
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+        let hasExponent =
+            index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E"))
+        if hasExponent {
             index += 1
             var negative = false
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
@@ -272,15 +274,17 @@ struct WebhookJSONParser {
             guard skipDigits() > 0 else { throw Self.invalid }
             exponent = Int(String(decoding: bytes[exponentStart..<index], as: UTF8.self)).map { negative ? -$0 : $0 }
         }
-        let digitsStart = bytes[start] == UInt8(ascii: "-") ? start + 1 : start
-        if let exponent,
+        if fraction.isEmpty, !hasExponent {
+            // The common case, an integer as written: no digit arrays to build.
+            if let integer = Int64(String(decoding: bytes[start..<index], as: UTF8.self)) { return .integer(integer) }
+        } else if let exponent {
+            let digitsStart = bytes[start] == UInt8(ascii: "-") ? start + 1 : start
             let integer = exactInteger(
                 negative: digitsStart != start,
                 digits: Array(bytes[digitsStart..<integerEnd]) + Array(bytes[fraction]),
                 exponent: exponent - fraction.count
             )
-        {
-            return .integer(integer)
+            if let integer { return .integer(integer) }
         }
         guard let double = Double(String(decoding: bytes[start..<index], as: UTF8.self)), double.isFinite else {
             throw Self.invalid
