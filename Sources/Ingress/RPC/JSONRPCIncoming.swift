@@ -13,17 +13,23 @@ enum JSONRPCIncoming: Sendable, Decodable {
     /// The `userInfo` key carrying the batch limit (an `Int`) into decoding.
     static let maxBatchSizeKey = CodingUserInfoKey(rawValue: "replayd.jsonrpc.maxBatchSize")!
 
-    /// Parses a body.
+    /// A decoder for bodies with batches of at most `maxBatchSize` elements: made once per server, and shared by
+    /// its requests (decoding does not change it).
+    static func decoder(maxBatchSize: Int) -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.userInfo[maxBatchSizeKey] = maxBatchSize
+        return decoder
+    }
+
+    /// Parses a body with `decoder`, one that ``decoder(maxBatchSize:)`` made.
     ///
     /// - Throws: −32700 when the body is not JSON (see ``JSONSyntaxValidator``).
-    static func parse(_ body: [UInt8], maxBatchSize: Int, maxDepth: Int) throws(JSONRPCError) -> JSONRPCIncoming {
+    static func parse(_ body: [UInt8], decoder: JSONDecoder, maxDepth: Int) throws(JSONRPCError) -> JSONRPCIncoming {
         do {
             try JSONSyntaxValidator.validate(body, maxDepth: maxDepth)
         } catch {
             throw .parseError(error.description)
         }
-        let decoder = JSONDecoder()
-        decoder.userInfo[maxBatchSizeKey] = maxBatchSize
         do {
             return try decoder.decode(JSONRPCIncoming.self, from: Data(body))
         } catch {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Strait
 
@@ -26,6 +27,8 @@ public struct JSONRPCServer: Sendable {
     /// The most calls of one batch that run at the same time.
     public let maxConcurrentCalls: Int
     private let methods: JSONRPCMethodTable
+    /// Decodes every body, with the batch limit in its `userInfo`.
+    private let decoder: JSONDecoder
     private let logger: Logger
 
     /// Creates a server for `methods`. Both limits must be at least 1.
@@ -40,6 +43,7 @@ public struct JSONRPCServer: Sendable {
         self.methods = methods
         self.maxBatchSize = maxBatchSize
         self.maxConcurrentCalls = maxConcurrentCalls
+        decoder = JSONRPCIncoming.decoder(maxBatchSize: maxBatchSize)
         self.logger = logger
     }
 
@@ -50,7 +54,7 @@ public struct JSONRPCServer: Sendable {
         logger[metadataKey: "request_id"] = "\(context.requestID)"
         let incoming: JSONRPCIncoming
         do {
-            incoming = try JSONRPCIncoming.parse(body, maxBatchSize: maxBatchSize, maxDepth: Self.maxNestingDepth)
+            incoming = try JSONRPCIncoming.parse(body, decoder: decoder, maxDepth: Self.maxNestingDepth)
         } catch {
             logger.notice("JSON-RPC body refused", metadata: ["reason": "\(error.message)"])
             return render(JSONRPCResponse(id: .null, outcome: .failure(error)), context: context, logger: logger)
