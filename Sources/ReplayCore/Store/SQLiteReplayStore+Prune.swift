@@ -28,6 +28,11 @@ extension SQLiteReplayStore {
     /// own write in the group commit, resting between them as long as `sizer` says (a cancelled task no longer
     /// rests, and finishes the pass). `observe` sees every batch, as measured on the writer.
     ///
+    /// A batch is ``SQLiteGroupCommit/Durability/withNextSync``: alone in its commit it holds the writer only for
+    /// its `DELETE`, not for a sync as well. A write that depends on a record being gone (a new claim of its key) is
+    /// a synced commit after the batch, which takes the batch to disk with it; a batch that a power cut loses before
+    /// any synced commit only brings back records that the next pass deletes again.
+    ///
     /// - Returns: how many records were deleted.
     public func prune(
         updatedBefore cutoff: Int64,
@@ -40,7 +45,10 @@ extension SQLiteReplayStore {
         var longest = Duration.zero
         while true {
             let limit = sizer.size
-            let (result, held) = try await database.timedWrite("pruning records updated before \(cutoff)") { db in
+            let (result, held) = try await database.timedWrite(
+                "pruning records updated before \(cutoff)",
+                durability: .withNextSync
+            ) { db in
                 let clock = ContinuousClock()
                 let started = clock.now
                 try db.cachedStatement(sql: Self.pruneBatchSQL).execute(arguments: [cutoff, limit])
