@@ -10,11 +10,14 @@ struct SQLiteDatabase: Sendable {
     let pool: DatabasePool
     /// Batches writes into group commits on the pool's writer.
     let commits: SQLiteGroupCommit
+    /// Checkpoints the WAL on a connection of its own, instead of the writer after its commits.
+    let checkpointer: SQLiteCheckpointer
     /// What the file is, for messages: `replay store`, `follow-up outbox`.
     let name: String
     let logger: Logger
 
-    /// Opens (creating if needed) the database at `path` and applies `migrator`.
+    /// Opens (creating if needed) the database at `path` and applies `migrator`. `checkpoints` says when the WAL
+    /// is checkpointed (tests make them small).
     ///
     /// - Throws: `StoreError(.unavailable, …)` when the file cannot be created, opened, put in WAL mode or
     ///   migrated, or was written by a newer replayd.
@@ -23,6 +26,7 @@ struct SQLiteDatabase: Sendable {
         name: String,
         migrator: DatabaseMigrator,
         configuration: Configuration,
+        checkpoints: SQLiteCheckpointer.Limits = SQLiteCheckpointer.Limits(),
         logger: Logger
     ) throws(StoreError) {
         self.name = name
@@ -39,6 +43,15 @@ struct SQLiteDatabase: Sendable {
         }
         commits = SQLiteGroupCommit(pool: pool)
         do {
+            checkpointer = try SQLiteCheckpointer(path: path, limits: checkpoints, configuration: configuration)
+        } catch {
+            throw SQLiteReplayStore.storeError(
+                error,
+                "opening the \(name)'s checkpointer at \(path)",
+                code: .unavailable
+            )
+        }
+        do {
             // GRDB's WAL setup sets `synchronous = NORMAL` on the writer after `prepareDatabase` runs, so FULL is
             // set here, once the pool is open. Only the writer commits; readers never need it.
             try pool.barrierWriteWithoutTransaction { db in
@@ -52,6 +65,7 @@ struct SQLiteDatabase: Sendable {
                 )
             }
             try migrator.migrate(pool)
+            try pool.barrierWriteWithoutTransaction { [checkpointer] db in checkpointer.install(on: db) }
         } catch {
             throw SQLiteReplayStore.storeError(error, "migrating the \(name) at \(path)", code: .unavailable)
         }
@@ -61,6 +75,8 @@ struct SQLiteDatabase: Sendable {
     /// Closes the connections (checkpointing the WAL). Later calls fail with `StoreError(.io, …)`.
     func close() throws(StoreError) {
         do {
+            try pool.barrierWriteWithoutTransaction { [checkpointer] db in checkpointer.uninstall(from: db) }
+            try checkpointer.close()
             try pool.close()
         } catch {
             throw SQLiteReplayStore.storeError(error, "closing the \(name)")

@@ -17,6 +17,9 @@ extension SQLiteReplayStore {
         )
         """
 
+    /// The WAL checkpoints made so far off the writer, and by it (for benchmarks).
+    public var checkpoints: SQLiteCheckpointCounts { database.checkpointer.counts }
+
     /// See `ReplayStore.prune`. Attempts go with their record (`ON DELETE CASCADE`). Deletes in batches sized by
     /// the default ``PruneBatchSizer`` (about 4 ms on the writer each, at most ``pruneChunk`` records), resting
     /// between them.

@@ -11,6 +11,8 @@ import Logging
 ///   Reads (`record`, `unfinished`, `records`) run on reader connections and never wait behind a writer's `fsync`.
 ///   A queue would put status lookups behind every durable commit.
 /// - **`synchronous = FULL`.** See `init`: an attempt must be on disk before it is sent.
+/// - **Checkpoints off the writer.** The WAL is copied into the database file on a connection of its own (see
+///   `SQLiteCheckpointer`), so no replay's commit waits behind a checkpoint.
 /// - **Every method is one transaction**, and runs to completion once started: cancelling the calling task does
 ///   not abort a store call halfway (it either commits or throws a real `StoreError`), so a caller that was
 ///   cancelled after sending still records the result.
