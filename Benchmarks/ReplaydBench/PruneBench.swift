@@ -72,6 +72,7 @@ struct PruneBench: AsyncParsableCommand {
         done.set()
         let samples = try await during
         let batches = reports.values.withLock { $0 }
+        let checkpoints = store.checkpoints
         try store.close()
 
         print(
@@ -82,6 +83,15 @@ struct PruneBench: AsyncParsableCommand {
         print("batch DELETE statement:      " + Self.summary(batches.map(\.statement)))
         let sizes = batches.map(\.limit).sorted()
         print("batch size: median \(sizes.isEmpty ? 0 : sizes[sizes.count / 2]), max \(sizes.last ?? 0)")
+        print(
+            "WAL checkpoints off the writer: \(checkpoints.background), "
+                + String(
+                    format: "%.0f ms in all, the longest %.1f ms; on the writer (WAL at its maximum): %d",
+                    checkpoints.backgroundTime / .microseconds(1) / 1000,
+                    checkpoints.longestBackground / .microseconds(1) / 1000,
+                    checkpoints.onWriter
+                )
+        )
         print("replays without the pass:    " + Self.summary(baseline))
         print("replays during the pass:     " + Self.summary(samples))
         print("load \(Self.loadAverage())")
